@@ -1,0 +1,79 @@
+// Config errors as data: every problem in a file, each with its field path, what was expected and a hint.
+import type { z } from 'zod';
+
+export interface ConfigProblem {
+  /** Field path as users write it, e.g. `dependencies[3].http.url`; empty for the whole file. */
+  readonly path: string;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+/** Thrown by the loaders; the CLI prints `format()` and exits 2. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(formatProblems(file, problems));
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatProblems(file: string, problems: readonly ConfigProblem[]): string {
+  return problems
+    .map((p) => `${file}: ${p.path ? `${p.path}: ` : ''}${p.message}${p.hint ? `\n  Hint: ${p.hint}` : ''}`)
+    .join('\n');
+}
+
+/** `['dependencies', 3, 'http', 'url']` → `dependencies[3].http.url`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else {
+      const s = String(seg);
+      out += /^[A-Za-z_$][\w$-]*$/.test(s) ? (out ? `.${s}` : s) : `[${JSON.stringify(s)}]`;
+    }
+  }
+  return out;
+}
+
+const HINTS: Record<string, string> = {
+  homeRegion: 'the region where alarms, pages and the dashboard live',
+  probeRegions: 'regions the probes run from, e.g. ["ap-northeast-2", "ap-northeast-1", "ap-northeast-3"]',
+};
+
+/** zod issues → problems, with unknown keys named one by one. */
+export function problemsFromZod(error: z.ZodError): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push({
+          path: formatPath([...issue.path, key]),
+          message: `unknown key "${key}"`,
+          hint: 'check the spelling against the config reference in README.md',
+        });
+      }
+      continue;
+    }
+    if (issue.code === 'invalid_union' && 'errors' in issue && Array.isArray(issue.errors)) {
+      // A union failed every branch: report the message of the branch that got furthest.
+      const branches = issue.errors as z.core.$ZodIssue[][];
+      const best = branches.reduce(
+        (a, b) => (b.length > 0 && (a.length === 0 || b.length < a.length) ? b : a),
+        [] as z.core.$ZodIssue[],
+      );
+      if (best.length > 0 && issue.message.startsWith('Invalid input')) {
+        for (const sub of best)
+          out.push({ path: formatPath([...issue.path, ...sub.path]), message: sub.message });
+        continue;
+      }
+    }
+    const path = formatPath(issue.path);
+    const top = typeof issue.path[0] === 'string' ? issue.path[0] : '';
+    const hint = issue.path.length === 1 ? HINTS[top] : undefined;
+    out.push(hint ? { path, message: issue.message, hint } : { path, message: issue.message });
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+// Finding, reading and validating a monitor config file (.ts, .json, .yaml).
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { ConfigError, problemsFromZod } from './errors.ts';
+import { type MonitorConfig, MonitorConfigSchema } from './schema.ts';
+
+/** The names depmon looks for, in order, when no file is named. */
+export const CONFIG_FILE_NAMES = [
+  'monitor.config.ts',
+  'monitor.config.json',
+  'monitor.config.yaml',
+  'monitor.config.yml',
+] as const;
+
+export interface LoadedConfig {
+  readonly config: MonitorConfig;
+  /** The file it came from, as the user would name it (relative to cwd where possible). */
+  readonly file: string;
+}
+
+/** Validates an already-read value. `file` only names the source in errors. */
+export function parseConfig(raw: unknown, file = 'config'): MonitorConfig {
+  const result = MonitorConfigSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(file, problemsFromZod(result.error));
+  return result.data;
+}
+
+/** The config file in `cwd` by the default names, or undefined. */
+export function findConfigFile(cwd: string): string | undefined {
+  for (const name of CONFIG_FILE_NAMES) {
+    const p = path.join(cwd, name);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/**
+ * Loads and validates a config file. `.ts`/`.mts`/`.js` files must default-export `defineMonitor({...})`
+ * (TypeScript needs a TS-aware loader such as the depmon CLI's).
+ */
+export async function loadConfigFile(file: string, cwd = process.cwd()): Promise<LoadedConfig> {
+  const abs = path.resolve(cwd, file);
+  const shown = path.relative(cwd, abs).startsWith('..') ? abs : path.relative(cwd, abs) || file;
+  const raw = await readRaw(abs, shown);
+  return { config: parseConfig(raw, shown), file: shown };
+}
+
+async function readRaw(abs: string, shown: string): Promise<unknown> {
+  const ext = path.extname(abs).toLowerCase();
+  if (!existsSync(abs)) throw new ConfigError(shown, [{ path: '', message: 'file not found' }]);
+  if (ext === '.json' || ext === '.yaml' || ext === '.yml') {
+    const text = await readFile(abs, 'utf8');
+    try {
+      return ext === '.json' ? JSON.parse(text) : parseYaml(text);
+    } catch (e) {
+      const where = e instanceof YAMLParseError && e.linePos ? ` at line ${e.linePos[0].line}` : '';
+      const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      throw new ConfigError(shown, [
+        { path: '', message: `expected valid ${ext === '.json' ? 'JSON' : 'YAML'}${where}: ${msg}` },
+      ]);
+    }
+  }
+  if (['.ts', '.mts', '.js', '.mjs'].includes(ext)) {
+    let mod: { default?: unknown };
+    try {
+      mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
+    } catch (e) {
+      const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      throw new ConfigError(shown, [{ path: '', message: `could not load the module: ${msg}` }]);
+    }
+    if (mod.default === undefined) {
+      throw new ConfigError(shown, [
+        { path: '', message: 'expected a default export', hint: 'export default defineMonitor({ ... })' },
+      ]);
+    }
+    return mod.default;
+  }
+  throw new ConfigError(shown, [
+    { path: '', message: `expected a .ts, .json or .yaml file (got "${ext || 'no extension'}")` },
+  ]);
+}

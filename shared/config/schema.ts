@@ -1,0 +1,564 @@
+// The monitor config schema: the single source of truth for depmon's config types, defaults and
+// validation. Everything downstream receives the parsed, fully defaulted, readonly output.
+import { z } from 'zod';
+import { AWS_REGIONS } from './regions.ts';
+
+/** Probe intervals depmon supports. Sub-minute ones run several rounds per one-minute invocation. */
+export const INTERVALS_SECONDS = [10, 15, 20, 30, 60] as const;
+
+/** What a page is about. `resolved` is not a kind of its own: every kind has a resolved form. */
+export const PAGE_KINDS = ['core-outage', 'external-outage', 'degraded', 'monitor-blind'] as const;
+export type PageKind = (typeof PAGE_KINDS)[number];
+
+export const TIERS = ['first-party', 'third-party'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+const ID_RE = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+const id = (what: string) =>
+  z.string({ error: `expected ${what} as a string` }).regex(ID_RE, {
+    error: `expected ${what}: 1-40 characters of a-z, 0-9 and '-', not starting or ending with '-'`,
+  });
+
+const region = z
+  .string({ error: 'expected an AWS region name such as "ap-northeast-2"' })
+  .refine((r) => (AWS_REGIONS as readonly string[]).includes(r), {
+    error: (iss) => `expected an AWS region name such as "ap-northeast-2" (got "${String(iss.input)}")`,
+  });
+
+const httpUrl = z.string({ error: 'expected an https:// or http:// URL' }).refine(
+  (u) => {
+    try {
+      const p = new URL(u);
+      return (p.protocol === 'https:' || p.protocol === 'http:') && p.hostname !== '';
+    } catch {
+      return false;
+    }
+  },
+  { error: (iss) => `expected an https:// or http:// URL (got "${String(iss.input)}")` },
+);
+
+const hostName = z
+  .string({ error: 'expected a host name or IP address' })
+  .min(1, { error: 'expected a host name or IP address' })
+  .regex(/^[A-Za-z0-9._:-]+$/, { error: 'expected a host name or IP address, without scheme or path' });
+
+const port = z
+  .number({ error: 'expected a port number from 1 to 65535' })
+  .int({ error: 'expected a whole port number from 1 to 65535' })
+  .min(1, { error: 'expected a port number from 1 to 65535' })
+  .max(65535, { error: 'expected a port number from 1 to 65535' });
+
+const ms = (what: string, def: number, max = 60_000) =>
+  z
+    .number({ error: `expected ${what} in milliseconds` })
+    .int({ error: `expected ${what} as whole milliseconds` })
+    .min(1, { error: `expected ${what} of at least 1 ms` })
+    .max(max, { error: `expected ${what} of at most ${max} ms` })
+    .default(def);
+
+/**
+ * A header value: a literal, or a reference resolved at probe time and never logged:
+ * `${env:NAME}`, `${secretsmanager:NAME_OR_ARN}` (optionally `#jsonKey`), `${ssm:/parameter/name}`.
+ */
+export const SECRET_REF_RE = /\$\{(env|secretsmanager|ssm):([^}#]+)(?:#([^}]+))?\}/g;
+/** Header names whose values are credentials: they must be references, never literals. */
+const SENSITIVE_HEADER_RE =
+  /^(authorization|proxy-authorization|cookie|x-api-key|api-key|.*token.*|.*secret.*|.*password.*)$/i;
+
+const statusSpec = z.union([
+  z.number().int().min(100).max(599),
+  z.string().regex(/^([1-5]xx|[1-5]\d\d(-[1-5]\d\d)?)$/, {
+    error: 'expected a status code, a class such as "2xx", or a range such as "200-204"',
+  }),
+]);
+
+const jsonAssertion = z.strictObject({
+  /** JSONPath subset: `$.a.b`, `$.a[0].b`, `$['a-b']`, `$.list[*].state`. */
+  path: z.string().regex(/^\$/, { error: 'expected a JSONPath starting with "$"' }),
+  equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+  matches: z.string().optional(),
+  exists: z.boolean().optional(),
+});
+
+const headerAssertion = z.strictObject({
+  name: z.string().min(1),
+  equals: z.string().optional(),
+  matches: z.string().optional(),
+  exists: z.boolean().optional(),
+});
+
+export const HttpCheckSchema = z.strictObject({
+  url: httpUrl,
+  method: z.enum(HTTP_METHODS, { error: `expected one of ${HTTP_METHODS.join(', ')}` }).default('GET'),
+  /** Request headers. Credentials must be `${env:…}`, `${secretsmanager:…}` or `${ssm:…}` references. */
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().optional(),
+  /** Accepted statuses: codes, classes ("2xx") or ranges ("200-204"). @default ["2xx"] */
+  expectStatus: z
+    .union([statusSpec, z.array(statusSpec).min(1)])
+    .default(['2xx'])
+    .transform((v) => (Array.isArray(v) ? v : [v])),
+  /** @default 5000 */
+  timeoutMs: ms('timeoutMs', 5000),
+  /** Slower than this (total time) is `degraded`. @default 2000 */
+  degradedAfterMs: ms('degradedAfterMs', 2000),
+  /** Slower than this (total time) is `down` even if it answered. @default the timeout */
+  downAfterMs: z
+    .number({ error: 'expected downAfterMs in milliseconds' })
+    .int()
+    .min(1)
+    .max(60_000)
+    .optional(),
+  /** Probe every address the host resolves to; some failing (not all) is `degraded`. @default false */
+  allAddresses: z.boolean().default(false),
+  /** Follow redirects, up to `maxRedirects`. @default true */
+  followRedirects: z.boolean().default(true),
+  /** @default 5 */
+  maxRedirects: z.number().int().min(0).max(20).default(5),
+  /** Bodies larger than this are `down` with BODY_TOO_LARGE. @default 1 MiB */
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  /** Body must match each regular expression. @default [] */
+  bodyMatches: z.array(z.string()).default([]),
+  /** Body must not match any of these. @default [] */
+  bodyNotMatches: z.array(z.string()).default([]),
+  /** Assertions on a JSON body. @default [] */
+  json: z.array(jsonAssertion).default([]),
+  /** Assertions on response headers. @default [] */
+  responseHeaders: z.array(headerAssertion).default([]),
+  /** Extra CA certificates (PEM) to trust, for internal PKI. */
+  ca: z.string().optional(),
+});
+
+export const TcpCheckSchema = z.strictObject({
+  host: hostName,
+  port,
+  /** @default 3000 */
+  timeoutMs: ms('timeoutMs', 3000),
+});
+
+export const DnsCheckSchema = z.strictObject({
+  name: hostName,
+  /** @default "A" */
+  recordType: z.enum(['A', 'AAAA', 'CNAME', 'TXT', 'MX']).default('A'),
+  /** If set, at least one answer must be in this list. */
+  expect: z.array(z.string()).optional(),
+  /** @default 2000 */
+  timeoutMs: ms('timeoutMs', 2000),
+});
+
+export const TlsCheckSchema = z.strictObject({
+  host: hostName,
+  /** @default 443 */
+  port: port.default(443),
+  /** SNI name. @default the host */
+  servername: z.string().optional(),
+  /** @default 5000 */
+  timeoutMs: ms('timeoutMs', 5000),
+  /** Certificate expiring within this many days is `degraded` (CERT_EXPIRING). @default 14 */
+  warnDays: z.number().int().min(0).max(365).default(14),
+  /** Extra CA certificates (PEM) to trust. */
+  ca: z.string().optional(),
+});
+
+const dependencyBase = {
+  id: id('a dependency id'),
+  name: z.string({ error: 'expected a name' }).min(1, { error: 'expected a non-empty name' }).max(200),
+  tier: z.enum(TIERS, { error: 'expected "first-party" or "third-party"' }),
+  /** A critical first-party dependency counts as "core": its outage is a core-outage page. @default false */
+  critical: z.boolean().default(false),
+  /** Partner platform this belongs to: dependencies of one group page together. */
+  group: id('a group id').optional(),
+  /** User-facing features carried by this dependency, named in its pages. @default [] */
+  features: z.array(z.string().min(1)).default([]),
+  /** What on-call switches to when it fails. @default "" */
+  fallback: z.string().default(''),
+  /** Runbook URL or text. @default "" */
+  runbook: z.string().default(''),
+  /** Owning team. @default "" */
+  owner: z.string().default(''),
+};
+
+export const DependencySchema = z
+  .strictObject({
+    ...dependencyBase,
+    http: HttpCheckSchema.optional(),
+    tcp: TcpCheckSchema.optional(),
+    dns: DnsCheckSchema.optional(),
+    tls: TlsCheckSchema.optional(),
+  })
+  .superRefine((d, ctx) => {
+    const keys = (['http', 'tcp', 'dns', 'tls'] as const).filter((k) => d[k] !== undefined);
+    if (keys.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          keys.length === 0
+            ? 'expected exactly one check: http, tcp, dns or tls'
+            : `expected exactly one check, got ${keys.join(' and ')}`,
+      });
+    }
+  });
+
+export const ChannelSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      id: id('a channel id'),
+      type: z.literal('email'),
+      address: z.email({ error: 'expected an email address' }),
+    }),
+    z.strictObject({
+      id: id('a channel id'),
+      type: z.literal('sms'),
+      address: z
+        .string()
+        .regex(/^\+[1-9]\d{6,14}$/, { error: 'expected an E.164 phone number such as "+821012345678"' }),
+    }),
+    z.strictObject({
+      id: id('a channel id'),
+      type: z.literal('https'),
+      address: httpUrl.refine((u) => u.startsWith('https://'), { error: 'expected an https:// URL' }),
+    }),
+  ],
+  { error: 'expected a channel with type "email", "sms" or "https"' },
+);
+
+export const RouteSchema = z.strictObject({
+  /** Names the SNS topic for this route. */
+  id: id('a route id'),
+  /** Page kinds sent to this route (their `resolved` forms too). */
+  kinds: z.array(z.enum(PAGE_KINDS, { error: `expected page kinds among ${PAGE_KINDS.join(', ')}` })).min(1),
+  /** Channel ids subscribed to this route's topic. */
+  channels: z.array(id('a channel id')).min(1),
+});
+
+const isoInstant = z.iso.datetime({
+  offset: true,
+  error: 'expected an ISO 8601 time with offset, e.g. "2026-12-01T02:00:00+09:00"',
+});
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a time of day "HH:MM"' });
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export const MaintenanceSchema = z.strictObject({
+  id: id('a maintenance window id'),
+  /** Dependency ids (or "*") whose pages are muted. Probing and recording go on. */
+  dependencies: z.union([z.literal('*'), z.array(id('a dependency id')).min(1)]),
+  reason: z.string().default(''),
+  /** One-off window. */
+  start: isoInstant.optional(),
+  end: isoInstant.optional(),
+  /** Recurring window in `timeZone`. */
+  recurring: z
+    .strictObject({
+      days: z.array(z.enum(WEEKDAYS, { error: 'expected weekdays such as "sun"' })).min(1),
+      start: hhmm,
+      durationMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60),
+    })
+    .optional(),
+  /** IANA time zone of a recurring window. @default the config's timeZone */
+  timeZone: z.string().optional(),
+});
+
+export const PolicySchema = z.strictObject({
+  /** Regions that must see a failure for it to count. @default a majority of probeRegions */
+  quorum: z.number().int().min(1).optional(),
+  /** M of "M of N": failing periods needed. @default 2 */
+  datapointsToAlarm: z.number().int().min(1).default(2),
+  /** N of "M of N": periods looked at. @default 3 */
+  evaluationPeriods: z.number().int().min(1).default(3),
+  /** Degraded notice: M of N periods degraded in a quorum of regions. @default 3 of 5 */
+  degradedDatapointsToAlarm: z.number().int().min(1).default(3),
+  degradedEvaluationPeriods: z.number().int().min(1).default(5),
+  /** A dependency that changes alarm state this often within `flapWindowMinutes` is flapping. @default 4 */
+  flapTransitions: z.number().int().min(2).default(4),
+  /** @default 30 */
+  flapWindowMinutes: z.number().int().min(1).default(30),
+  /** A flapping dependency resolves only after this long stable. @default 10 */
+  stableMinutes: z.number().int().min(1).default(10),
+});
+
+export const EgressSchema = z.strictObject({
+  /** URL each probe region checks before it votes; `{region}` is replaced by the probe region.
+   *  Any HTTP answer counts as working egress. @default "https://sts.{region}.amazonaws.com/" */
+  url: z.string().default('https://sts.{region}.amazonaws.com/'),
+  /** @default 3000 */
+  timeoutMs: ms('timeoutMs', 3000),
+  /** @default true */
+  enabled: z.boolean().default(true),
+});
+
+export const VpcSchema = z.strictObject({
+  /** Subnets (per probe region) for the first-party probe function. */
+  subnetIds: z.record(
+    z.string(),
+    z.array(z.string().regex(/^subnet-[0-9a-f]+$/, { error: 'expected a subnet id "subnet-…"' })).min(1),
+  ),
+  securityGroupIds: z.record(
+    z.string(),
+    z.array(z.string().regex(/^sg-[0-9a-f]+$/, { error: 'expected a security group id "sg-…"' })).min(1),
+  ),
+});
+
+const MonitorConfigObject = z.strictObject({
+  name: z.string({ error: 'expected a name' }).regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/, {
+    error: 'expected a name of 1-32 letters, digits and "-", starting with a letter',
+  }),
+  homeRegion: region,
+  probeRegions: z
+    .array(region, { error: 'expected a list of AWS region names' })
+    .min(1, { error: 'expected at least one probe region' }),
+  /** Probe interval. @default 60 */
+  intervalSeconds: z
+    .number()
+    .refine((n) => (INTERVALS_SECONDS as readonly number[]).includes(n), {
+      error: `expected one of ${INTERVALS_SECONDS.join(', ')} seconds`,
+    })
+    .default(60)
+    .transform((n) => n as (typeof INTERVALS_SECONDS)[number]),
+  /** IANA time zone for pages, maintenance windows and timelines. @default "UTC" */
+  timeZone: z
+    .string()
+    .refine(
+      (tz) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { error: 'expected an IANA time zone such as "Asia/Seoul"' },
+    )
+    .default('UTC'),
+  /** CloudWatch namespace. @default "Depmon" */
+  namespace: z
+    .string()
+    .regex(/^[A-Za-z0-9._/#:-]{1,255}$/)
+    .default('Depmon'),
+  policy: PolicySchema.default(PolicySchema.parse({})),
+  egress: EgressSchema.default(EgressSchema.parse({})),
+  /** Optional VPC placement of the first-party probe function, per probe region. */
+  vpc: VpcSchema.optional(),
+  /** Extra DNS servers ("127.0.0.1:5353") for probes; empty uses the system resolver. @default [] */
+  resolvers: z.array(z.string()).default([]),
+  /** Probe concurrency within one function. @default 32 */
+  concurrency: z.number().int().min(1).max(512).default(32),
+  /** Most dependencies one probe function probes; more are split across functions. @default 50 */
+  targetsPerFunction: z.number().int().min(1).max(500).default(50),
+  dependencies: z.array(DependencySchema).min(1, { error: 'expected at least one dependency' }),
+  channels: z.array(ChannelSchema).default([]),
+  routes: z.array(RouteSchema).default([]),
+  maintenance: z.array(MaintenanceSchema).default([]),
+});
+
+export const MonitorConfigSchema = MonitorConfigObject.superRefine(crossFieldChecks).transform((c) => ({
+  ...c,
+  policy: { ...c.policy, quorum: c.policy.quorum ?? majorityOf(c.probeRegions.length) },
+  // No routes given: every kind goes to every channel, on one topic.
+  routes:
+    c.routes.length > 0 || c.channels.length === 0
+      ? c.routes
+      : [{ id: 'oncall', kinds: [...PAGE_KINDS], channels: c.channels.map((ch) => ch.id) }],
+}));
+
+/** The default quorum: a majority of the probe regions. */
+export function majorityOf(regions: number): number {
+  return Math.floor(regions / 2) + 1;
+}
+
+type Raw = z.output<typeof MonitorConfigObject>;
+
+function crossFieldChecks(c: Raw, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path, message });
+
+  const seenRegions = new Set<string>();
+  c.probeRegions.forEach((r, i) => {
+    if (seenRegions.has(r)) issue(['probeRegions', i], `duplicate probe region "${r}"`);
+    seenRegions.add(r);
+  });
+  if (c.policy.quorum !== undefined && c.policy.quorum > c.probeRegions.length) {
+    issue(
+      ['policy', 'quorum'],
+      `expected a quorum of at most ${c.probeRegions.length} (the number of probe regions), got ${c.policy.quorum}`,
+    );
+  }
+  if (c.policy.datapointsToAlarm > c.policy.evaluationPeriods) {
+    issue(
+      ['policy', 'datapointsToAlarm'],
+      `expected at most evaluationPeriods (${c.policy.evaluationPeriods})`,
+    );
+  }
+  if (c.policy.degradedDatapointsToAlarm > c.policy.degradedEvaluationPeriods) {
+    issue(
+      ['policy', 'degradedDatapointsToAlarm'],
+      `expected at most degradedEvaluationPeriods (${c.policy.degradedEvaluationPeriods})`,
+    );
+  }
+
+  const depIds = new Map<string, number>();
+  c.dependencies.forEach((d, i) => {
+    const first = depIds.get(d.id);
+    if (first !== undefined)
+      issue(['dependencies', i, 'id'], `duplicate id "${d.id}" (also dependencies[${first}])`);
+    else depIds.set(d.id, i);
+    if (d.critical && d.tier === 'third-party') {
+      issue(
+        ['dependencies', i, 'critical'],
+        'expected critical only on first-party dependencies (third parties page as external-outage)',
+      );
+    }
+    if (d.http) {
+      for (const [name, value] of Object.entries(d.http.headers)) {
+        const hasRef = new RegExp(SECRET_REF_RE.source).test(value);
+        if (SENSITIVE_HEADER_RE.test(name) && !hasRef) {
+          issue(
+            ['dependencies', i, 'http', 'headers', name],
+            'expected a secret reference such as "${env:NAME}", "${secretsmanager:NAME}" or "${ssm:/NAME}", not a literal credential',
+          );
+        }
+      }
+      for (const [k, list] of [
+        ['bodyMatches', d.http.bodyMatches],
+        ['bodyNotMatches', d.http.bodyNotMatches],
+      ] as const) {
+        list.forEach((re, j) => {
+          try {
+            new RegExp(re);
+          } catch {
+            issue(
+              ['dependencies', i, 'http', k, j],
+              `expected a valid regular expression (got ${JSON.stringify(re)})`,
+            );
+          }
+        });
+      }
+    }
+  });
+  if (!c.dependencies.some((d) => d.tier === 'first-party' && d.critical)) {
+    issue(
+      ['dependencies'],
+      'expected at least one critical first-party dependency (core): without one, depmon cannot tell "core is healthy"',
+    );
+  }
+
+  // Channel independence: a page must never travel through a dependency it reports on.
+  const thirdPartyHosts = new Map<string, string>();
+  for (const d of c.dependencies) {
+    if (d.tier !== 'third-party') continue;
+    const h = checkHost(d);
+    if (h) thirdPartyHosts.set(h.toLowerCase(), d.id);
+  }
+  const channelIds = new Map<string, number>();
+  c.channels.forEach((ch, i) => {
+    if (channelIds.has(ch.id)) issue(['channels', i, 'id'], `duplicate id "${ch.id}"`);
+    channelIds.set(ch.id, i);
+    const host =
+      ch.type === 'https' ? safeHost(ch.address) : ch.type === 'email' ? ch.address.split('@')[1] : undefined;
+    if (!host) return;
+    const hit = sharedHost(host.toLowerCase(), thirdPartyHosts);
+    if (hit) {
+      issue(
+        ['channels', i, 'address'],
+        `expected a channel that does not travel through a monitored third party: host "${host}" belongs to dependency "${hit}"`,
+      );
+    }
+  });
+
+  const routeIds = new Set<string>();
+  c.routes.forEach((r, i) => {
+    if (routeIds.has(r.id)) issue(['routes', i, 'id'], `duplicate id "${r.id}"`);
+    routeIds.add(r.id);
+    r.channels.forEach((chId, j) => {
+      if (!channelIds.has(chId))
+        issue(['routes', i, 'channels', j], `expected a channel id from channels (got "${chId}")`);
+    });
+  });
+
+  c.maintenance.forEach((m, i) => {
+    const oneOff = m.start !== undefined || m.end !== undefined;
+    if (oneOff && m.recurring) issue(['maintenance', i], 'expected either start/end or recurring, not both');
+    if (!oneOff && !m.recurring) issue(['maintenance', i], 'expected start and end, or recurring');
+    if (oneOff && (m.start === undefined || m.end === undefined))
+      issue(['maintenance', i], 'expected both start and end');
+    if (m.start && m.end && Date.parse(m.end) <= Date.parse(m.start))
+      issue(['maintenance', i, 'end'], 'expected end after start');
+    if (m.dependencies !== '*') {
+      m.dependencies.forEach((dep, j) => {
+        if (!depIds.has(dep))
+          issue(['maintenance', i, 'dependencies', j], `expected a dependency id (got "${dep}")`);
+      });
+    }
+    if (m.timeZone) {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: m.timeZone });
+      } catch {
+        issue(['maintenance', i, 'timeZone'], 'expected an IANA time zone such as "Asia/Seoul"');
+      }
+    }
+  });
+
+  if (c.vpc) {
+    for (const key of ['subnetIds', 'securityGroupIds'] as const) {
+      for (const r of Object.keys(c.vpc[key])) {
+        if (!c.probeRegions.includes(r)) issue(['vpc', key, r], `expected a probe region (got "${r}")`);
+      }
+    }
+  }
+}
+
+function safeHost(url: string): string | undefined {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The host a dependency's check talks to. */
+export function checkHost(d: {
+  http?: { url: string } | undefined;
+  tcp?: { host: string } | undefined;
+  dns?: { name: string } | undefined;
+  tls?: { host: string } | undefined;
+}): string | undefined {
+  if (d.http) return safeHost(d.http.url);
+  return d.tcp?.host ?? d.dns?.name ?? d.tls?.host;
+}
+
+/** A channel host shares infrastructure with a dependency when it is the same host or a sub-/parent domain of it. */
+function sharedHost(host: string, depHosts: Map<string, string>): string | undefined {
+  for (const [dh, id] of depHosts) {
+    if (host === dh || host.endsWith(`.${dh}`) || dh.endsWith(`.${host}`)) return id;
+    const reg = (h: string) => h.split('.').slice(-2).join('.');
+    if (dh.includes('.') && host.includes('.') && reg(dh) === reg(host) && !/^\d+\.\d+$/.test(reg(dh)))
+      return id;
+  }
+  return undefined;
+}
+
+/** What users write: optional fields may be left out. */
+export type MonitorConfigInput = z.input<typeof MonitorConfigSchema>;
+/** What depmon works with: every default applied. Treat as readonly. */
+export type MonitorConfig = Readonly<z.output<typeof MonitorConfigSchema>>;
+export type Dependency = MonitorConfig['dependencies'][number];
+export type HttpCheck = NonNullable<Dependency['http']>;
+export type TcpCheck = NonNullable<Dependency['tcp']>;
+export type DnsCheck = NonNullable<Dependency['dns']>;
+export type TlsCheck = NonNullable<Dependency['tls']>;
+export type Channel = MonitorConfig['channels'][number];
+export type Route = MonitorConfig['routes'][number];
+export type MaintenanceWindow = MonitorConfig['maintenance'][number];
+export type Policy = MonitorConfig['policy'];
+export type CheckType = 'http' | 'tcp' | 'dns' | 'tls';
