@@ -1,0 +1,74 @@
+// One way to build depmon's Lambda functions: Node 22 on arm64, ESM, minified by the local esbuild
+// (no Docker), a log group with retention, and an optional value embedded in the bundle at build time.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** Repository root (this file lives in infra/). */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Lambda runtime the functions ship to; tests load the bundles on the same major version. */
+export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
+
+/**
+ * ESM bundles that include undici use `require` for node built-ins; ESM has none, so define one.
+ * (See TOOLCHAIN.md: "Dynamic require of node:… is not supported".)
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __depmonCreateRequire } from 'node:module'; const require = __depmonCreateRequire(import.meta.url);";
+
+/** The global name under which `embed` is visible in the bundle (declare it in the handler). */
+export const EMBED_GLOBAL = '__DEPMON_EMBED__';
+
+export interface DepmonFunctionProps
+  extends Omit<NodejsFunctionProps, 'runtime' | 'architecture' | 'bundling' | 'entry' | 'logGroup'> {
+  /** Handler source, relative to the repository root, e.g. `functions/probe/handler.ts`. */
+  readonly entry: string;
+  /** JSON-serialisable value compiled into the bundle as `__DEPMON_EMBED__` (e.g. the resolved config). */
+  readonly embed?: unknown;
+  /** @default RetentionDays.THREE_MONTHS */
+  readonly logRetention?: RetentionDays;
+  /** Minify and tree-shake. @default true */
+  readonly minify?: boolean;
+}
+
+/** A NodejsFunction with depmon's defaults. */
+export class DepmonFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: DepmonFunctionProps) {
+    const { embed, logRetention, minify = true, entry, ...rest } = props;
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: logRetention ?? RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    super(scope, id, {
+      memorySize: 256,
+      timeout: Duration.seconds(60),
+      tracing: Tracing.DISABLED,
+      ...rest,
+      entry: path.join(PROJECT_ROOT, entry),
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: LAMBDA_RUNTIME,
+      architecture: Architecture.ARM_64,
+      logGroup,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        platform: 'node',
+        mainFields: ['module', 'main'],
+        minify,
+        sourceMap: false,
+        banner: ESM_REQUIRE_BANNER,
+        define: { [EMBED_GLOBAL]: JSON.stringify(embed ?? null) },
+        // The AWS SDK v3 ships in the Lambda runtime, but pinning our own keeps tested == shipped.
+        externalModules: [],
+        tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+        forceDockerBundling: false,
+      },
+    });
+  }
+}

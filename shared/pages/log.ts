@@ -1,0 +1,45 @@
+// The page log: one record per page the notify function sent or held back. It is the evidence
+// `depmon timeline` reads, and the simulator writes the same records for a rehearsal.
+import type { PageKind, Tier } from '#shared/config';
+
+export type PageOutcome = 'sent' | 'held';
+/** Why a page was not sent. */
+export type HeldReason = 'core-outage' | 'maintenance' | 'duplicate' | 'flapping' | 'no-route';
+export type Severity = 'SEV1' | 'SEV2' | 'SEV3' | 'NOTICE';
+
+export interface PageLogRecord {
+  /** Idempotency key: alarm name + the alarm's state-change time (+ route). */
+  readonly id: string;
+  /** When the notify function handled it (ISO 8601, UTC). */
+  readonly at: string;
+  /** The alarm's StateChangeTime (ISO 8601, UTC). */
+  readonly alarmTime: string;
+  readonly alarmName: string;
+  /** ALARM, OK or INSUFFICIENT_DATA transition that caused it. */
+  readonly alarmState: string;
+  readonly kind: PageKind;
+  /** True for the `resolved` form of a kind. */
+  readonly resolved: boolean;
+  readonly severity: Severity;
+  readonly tier?: Tier;
+  readonly group?: string;
+  readonly dependencies: readonly string[];
+  readonly failingRegions: readonly string[];
+  readonly outcome: PageOutcome;
+  readonly heldReason?: HeldReason;
+  /** Human explanation of why it was held (e.g. the core alarm that was in ALARM). */
+  readonly heldDetail?: string;
+  /** Route id (names the SNS topic) and the topic ARN it was published to. */
+  readonly route?: string;
+  readonly topicArn?: string;
+  /** SNS MessageId of the publish, when sent. */
+  readonly messageId?: string;
+  readonly subject: string;
+  /** The text per protocol, exactly as published (secret-free). */
+  readonly messages: {
+    readonly default: string;
+    readonly email: string;
+    readonly sms: string;
+    readonly https: string;
+  };
+}
