@@ -1,0 +1,102 @@
+// `depmon cost` end to end through the CLI dispatcher: human table, --json, bad config.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.ts';
+
+function capture(cwd: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  stdout.on('data', (c) => out.push(String(c)));
+  stderr.on('data', (c) => err.push(String(c)));
+  return { io: { stdout, stderr, cwd, env: {} }, out: () => out.join(''), err: () => err.join('') };
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'depmon-cost-'));
+writeFileSync(
+  path.join(dir, 'monitor.config.json'),
+  JSON.stringify({
+    name: 'mini',
+    homeRegion: 'us-east-1',
+    probeRegions: ['us-east-1'],
+    dependencies: [
+      {
+        id: 'ledger',
+        name: 'Ledger',
+        tier: 'first-party',
+        critical: true,
+        http: { url: 'http://127.0.0.1:8080/health' },
+      },
+    ],
+  }),
+);
+writeFileSync(
+  path.join(dir, 'bad.json'),
+  JSON.stringify({
+    name: 'bad',
+    homeRegion: 'us-east-1',
+    probeRegions: ['us-east-1'],
+    dependencies: [{ id: 'x' }],
+  }),
+);
+
+describe('depmon cost', () => {
+  it('prints the itemised bill and the alternatives for the config in the working directory', async () => {
+    // Prepare
+    const c = capture(dir);
+
+    // Act
+    const code = await main(['cost'], c.io);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(c.out()).toContain('PutMetricData');
+    expect(c.out()).toContain('CloudWatch Synthetics');
+    expect(c.out()).toContain('Route 53 health checks');
+    expect(c.out()).toMatch(/total\s+\$7\.05/);
+  });
+
+  it('prints one JSON object with --json', async () => {
+    // Prepare
+    const c = capture(dir);
+
+    // Act
+    const code = await main(['cost', '--config', 'monitor.config.json', '--json'], c.io);
+
+    // Assess
+    expect(code).toBe(0);
+    const report = JSON.parse(c.out());
+    expect(report.depmon.totalUsd).toBeCloseTo(7.05, 2);
+    expect(report.synthetics.totalUsd).toBeCloseTo(52.56, 6);
+    expect(report.prices.region).toBe('us-east-1');
+  });
+
+  it('exits 2 naming the file and field of a bad config', async () => {
+    // Prepare
+    const c = capture(dir);
+
+    // Act
+    const code = await main(['cost', '--config', 'bad.json'], c.io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(c.err()).toContain('bad.json: dependencies[0].name');
+    expect(c.err()).not.toContain('    at ');
+  });
+
+  it('exits 2 when there is no config to find', async () => {
+    // Prepare
+    const c = capture(mkdtempSync(path.join(tmpdir(), 'depmon-cost-empty-')));
+
+    // Act
+    const code = await main(['cost'], c.io);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(c.err()).toContain('no config file found');
+  });
+});

@@ -1,0 +1,159 @@
+// The cost model against bills computed by hand, and the bundled bank example.
+
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '#shared/config';
+import {
+  alarmCountsByFormula,
+  billOf,
+  costReport,
+  customMetricsUsd,
+  formatCostReport,
+  shardsOf,
+} from '#shared/cost';
+import bank from '../../../examples/bank/monitor.config.ts';
+
+const line = (
+  lines: readonly { item: string; region: string; monthlyUsd: number; quantity: number }[],
+  item: string,
+  region?: string,
+) => {
+  const hit = lines.find((l) => l.item.startsWith(item) && (region === undefined || l.region === region));
+  if (!hit) throw new Error(`no line "${item}"`);
+  return hit;
+};
+
+const mini = parseConfig({
+  name: 'mini',
+  homeRegion: 'us-east-1',
+  probeRegions: ['us-east-1'],
+  dependencies: [
+    {
+      id: 'ledger',
+      name: 'Ledger',
+      tier: 'first-party',
+      critical: true,
+      http: { url: 'http://127.0.0.1:8080/health' },
+    },
+  ],
+});
+
+describe('billOf, one dependency, one region, 60 s', () => {
+  it('prices every line as computed by hand', () => {
+    // Prepare: 43,800 invocations a month of one function; a round = 100 + 300 + 100 ms at 0.25 GB.
+    // Act
+    const bill = billOf(mini);
+
+    // Assess
+    expect(line(bill.lines, 'probe requests').quantity).toBe(43_800);
+    expect(line(bill.lines, 'probe requests').monthlyUsd).toBeCloseTo(0.00876, 6);
+    expect(line(bill.lines, 'probe compute').quantity).toBe(5475);
+    expect(line(bill.lines, 'probe compute').monthlyUsd).toBeCloseTo(5475 * 0.0000133334, 6);
+    expect(line(bill.lines, 'PutMetricData').quantity).toBe(43_800);
+    expect(line(bill.lines, 'PutMetricData').monthlyUsd).toBeCloseTo(0.438, 6);
+    expect(line(bill.lines, 'custom metrics').quantity).toBe(4);
+    expect(line(bill.lines, 'custom metrics').monthlyUsd).toBeCloseTo(1.2, 6);
+    expect(line(bill.lines, 'standard-resolution alarms').monthlyUsd).toBeCloseTo(0.3, 6);
+    expect(line(bill.lines, 'high-resolution alarms').monthlyUsd).toBe(0);
+    expect(line(bill.lines, 'composite alarms').monthlyUsd).toBeCloseTo(1.0, 6);
+    expect(line(bill.lines, 'dashboard').monthlyUsd).toBe(3);
+    expect(line(bill.lines, 'customer-managed key').monthlyUsd).toBeCloseTo(1.0012, 6);
+    expect(bill.totalUsd).toBeCloseTo(7.0504, 3);
+    expect(bill.perDependencyUsd).toBe(bill.totalUsd);
+    expect(bill.alarms.source).toBe('formula');
+  });
+
+  it('compares with one canary and one plain-HTTP Route 53 check', () => {
+    // Act
+    const r = costReport(mini);
+
+    // Assess: 43,800 runs × $0.0012; a check without HTTPS or matching, plus its alarm.
+    expect(r.synthetics.totalUsd).toBeCloseTo(52.56, 6);
+    expect(r.route53.totalUsd).toBeCloseTo(0.85, 6);
+    expect(r.route53.uncovered).toEqual([]);
+    expect(r.prices).toMatchObject({ region: 'us-east-1', takenOn: '2026-11' });
+  });
+});
+
+describe('billOf, sharded third parties at 20 s in two regions', () => {
+  const deps = [
+    { id: 'core', name: 'Core', tier: 'first-party', critical: true, tcp: { host: '127.0.0.1', port: 5432 } },
+    ...Array.from({ length: 120 }, (_, i) => ({
+      id: `vendor-${i}`,
+      name: `Vendor ${i}`,
+      tier: 'third-party',
+      http: { url: `https://api${i}.vendor.example/health`, json: [{ path: '$.ok', equals: true }] },
+    })),
+  ];
+  const config = parseConfig({
+    name: 'sharded',
+    homeRegion: 'ap-northeast-2',
+    probeRegions: ['ap-northeast-2', 'ap-northeast-1'],
+    intervalSeconds: 20,
+    dependencies: deps,
+  });
+
+  it('splits 120 third parties into 3 shards of 40 and bills the wait between rounds', () => {
+    // Act
+    const bill = billOf(config);
+
+    // Assess
+    expect(shardsOf(config).map((s) => [s.tier, s.targets])).toEqual([
+      ['first-party', 1],
+      ['third-party', 40],
+      ['third-party', 40],
+      ['third-party', 40],
+    ]);
+    // Two rounds waited (40 s), then egress 100 + ceil(40/32)=2 waves × 300 + one PutMetricData 100.
+    const shard = bill.functions.find((f) => f.tier === 'third-party')!;
+    expect(shard.invocationMs).toBe(40_800);
+    expect(line(bill.lines, 'probe requests', 'ap-northeast-1').quantity).toBe(4 * 43_800);
+    // 3 rounds per invocation, one request per function per round, both regions.
+    expect(line(bill.lines, 'PutMetricData').quantity).toBe(2 * 4 * 3 * 43_800);
+    // 121 × 3 + 2 regions × 4 shards heartbeats.
+    expect(line(bill.lines, 'custom metrics').quantity).toBe(371);
+    // Sub-minute: every metric alarm is high resolution. 2 per dependency + 8 heartbeats.
+    expect(line(bill.lines, 'high-resolution alarms').quantity).toBe(250);
+    expect(line(bill.lines, 'high-resolution alarms').monthlyUsd).toBeCloseTo(75, 6);
+    expect(line(bill.lines, 'standard-resolution alarms').quantity).toBe(0);
+  });
+
+  it('prices Synthetics at three runs a minute and Route 53 with HTTPS, matching and the fast interval', () => {
+    // Act
+    const r = costReport(config);
+
+    // Assess: 121 × 2 canaries × 131,400 runs.
+    expect(r.synthetics.totalUsd).toBeCloseTo(242 * 131_400 * 0.0012, 4);
+    // 121 checks × $0.75; 120 × (fast + HTTPS + matching) + 1 × fast; one alarm each.
+    expect(r.route53.totalUsd).toBeCloseTo(121 * 0.75 + (120 * 3 + 1) * 2 + 121 * 0.1, 6);
+  });
+});
+
+describe('customMetricsUsd', () => {
+  it('applies the volume tiers', () => {
+    expect(customMetricsUsd(10_000)).toBeCloseTo(3000, 6);
+    expect(customMetricsUsd(10_001)).toBeCloseTo(3000.1, 6);
+    expect(customMetricsUsd(250_000 + 1)).toBeCloseTo(3000 + 24_000 + 0.05, 6);
+  });
+});
+
+describe('the bank example', () => {
+  it('bills 10 dependencies in 3 regions and says what Route 53 cannot cover', () => {
+    // Prepare
+    const config = parseConfig(bank, 'examples/bank/monitor.config.ts');
+
+    // Act
+    const r = costReport(config);
+
+    // Assess: one first-party and one third-party function in each of 3 regions.
+    expect(r.depmon.dependencies).toBe(10);
+    expect(r.depmon.functions).toHaveLength(6);
+    expect(line(r.depmon.lines, 'probe requests', 'ap-northeast-3').quantity).toBe(2 * 43_800);
+    expect(line(r.depmon.lines, 'custom metrics').quantity).toBe(10 * 3 + 6);
+    expect(alarmCountsByFormula(config).compositeAlarms).toBeGreaterThan(0);
+    expect(r.synthetics.totalUsd).toBeCloseTo(30 * 52.56, 4);
+    expect(r.route53.uncovered.map((u) => u.dependency)).toEqual(['card-network']);
+    const sum = r.depmon.lines.reduce((a, l) => a + l.monthlyUsd, 0);
+    expect(r.depmon.totalUsd).toBeCloseTo(sum, 5);
+    expect(formatCostReport(r)).toContain('per dependency');
+  });
+});
