@@ -1,0 +1,272 @@
+// Builds the incident account: merges alarm transitions, pages and probe onsets into events in time
+// order, derives the resolution, and computes the figures (onset, detection, first page, resolution).
+import { minutesBetween, stamp, zoneLabel } from './time.ts';
+import type {
+  Account,
+  AccountInput,
+  AlarmTransition,
+  EventKind,
+  Figure,
+  Figures,
+  PageEvidence,
+  ProbeOnset,
+  ProbeRecovery,
+  TimelineEvent,
+} from './types.ts';
+
+/** Alarm reasons can run to a kilobyte of datapoints; the summary keeps the start, `reason` keeps all. */
+const SUMMARY_REASON_CHARS = 240;
+
+/** Order of kinds at the same instant: cause before effect. */
+const KIND_ORDER: Readonly<Record<EventKind, number>> = {
+  'probe-failing': 0,
+  'probe-recovered': 1,
+  alarm: 2,
+  'page-held': 3,
+  'page-sent': 4,
+  resolution: 5,
+};
+
+type Draft = Omit<TimelineEvent, 'at' | 'local' | 'atSeconds' | 'minutesFromOnset'> & { readonly time: Date };
+
+export function buildAccount(input: AccountInput): Account {
+  const { config, window } = input;
+  const tz = config.timeZone;
+  const inWindow = (d: Date) => d.getTime() >= window.from.getTime() && d.getTime() <= window.to.getTime();
+  const simulated = input.origin === 'rehearsal';
+
+  const alarms = input.alarms.filter((a) => inWindow(a.at));
+  const drafts: Draft[] = [
+    ...groupOnsets(input.onsets.filter((o) => inWindow(o.at))).map((g) => onsetDraft(g, simulated)),
+    ...groupRecoveries(input.recoveries.filter((r) => inWindow(r.at))).map((g) =>
+      recoveryDraft(g, simulated),
+    ),
+    ...alarms.map((a) => alarmDraft(a, simulated)),
+    ...input.pages.filter((p) => inWindow(p.at)).map((p) => pageDraft(p, simulated)),
+  ];
+  const notes = [...(input.notes ?? [])];
+
+  const res = resolution(alarms);
+  if (res.at) {
+    drafts.push({
+      time: res.at,
+      kind: 'resolution',
+      source: 'derived',
+      summary: `Resolved: every alarm that fired is out of ALARM (last: ${res.last})`,
+      alarm: res.last,
+    });
+  } else if (res.stillAlarming.length > 0) {
+    notes.push(`Not resolved within the window: still in ALARM at its end: ${res.stillAlarming.join(', ')}.`);
+  }
+
+  drafts.sort((a, b) => a.time.getTime() - b.time.getTime() || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+
+  // Onset: the first failing probe; without probe evidence, the first alarm stands in (and says so).
+  const firstFailing = drafts.find((d) => d.kind === 'probe-failing');
+  const firstAlarm = drafts.find((d) => d.kind === 'alarm' && d.to === 'ALARM');
+  const onsetDraft_ = firstFailing ?? firstAlarm;
+  const onset = onsetDraft_?.time;
+  if (!firstFailing && firstAlarm) {
+    notes.push(
+      'No failing probe recorded in the window: the onset is the first alarm, not the first failing probe.',
+    );
+  }
+  const firstPage = drafts.find((d) => d.kind === 'page-sent' && !d.resolved);
+  const resolutionDraft = drafts.find((d) => d.kind === 'resolution');
+
+  const figure = (d: Draft | undefined, detail: (d: Draft) => string): Figure | null =>
+    d && onset
+      ? { ...stamp(d.time, tz), minutesFromOnset: minutesBetween(onset, d.time), detail: detail(d) }
+      : null;
+  const figures: Figures = {
+    onset: figure(onsetDraft_, (d) => d.summary),
+    detection: figure(firstAlarm, (d) => `first alarm: ${d.alarm}`),
+    firstPage: figure(firstPage, (d) => `${d.severity} ${d.pageKind}: ${d.subject}`),
+    resolution: figure(resolutionDraft, (d) => d.summary),
+  };
+
+  if (drafts.length === 0) {
+    notes.push(
+      `Nothing recorded in the window: no alarm transition, no page sent or held, no failing probe between ${window.from.toISOString()} and ${window.to.toISOString()}.`,
+    );
+  }
+  if (drafts.some((d) => d.kind === 'page-held') && !firstPage) {
+    notes.push('Pages were held back and none was sent in the window.');
+  }
+
+  const events: TimelineEvent[] = drafts.map(({ time, ...rest }) => ({
+    ...stamp(time, tz),
+    ...(input.start ? { atSeconds: Math.round((time.getTime() - input.start.getTime()) / 100) / 10 } : {}),
+    minutesFromOnset: onset ? minutesBetween(onset, time) : null,
+    ...rest,
+  }));
+
+  return {
+    title: `${input.origin === 'rehearsal' ? 'Rehearsal account' : 'Incident account'}: ${config.name}${input.scenario ? ` (${input.scenario})` : ''}`,
+    monitor: config.name,
+    origin: input.origin,
+    ...(input.scenario ? { scenario: input.scenario } : {}),
+    timeZone: tz,
+    timeZoneLabel: zoneLabel(tz, window.from),
+    window: { from: stamp(window.from, tz), to: stamp(window.to, tz) },
+    ...(input.generatedAt ? { generatedAt: input.generatedAt.toISOString() } : {}),
+    figures,
+    events,
+    notes,
+  };
+}
+
+/**
+ * The moment after which no alarm that fired in the window is in ALARM any more, up to the window's end.
+ * Each alarm's state before the window is its first transition's `from`.
+ */
+function resolution(alarms: readonly AlarmTransition[]): {
+  at?: Date;
+  last?: string;
+  stillAlarming: string[];
+} {
+  const sorted = [...alarms].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const state = new Map<string, string>();
+  for (const a of sorted) if (!state.has(a.alarm)) state.set(a.alarm, a.from);
+  const fired = new Set([...state].filter(([, s]) => s === 'ALARM').map(([n]) => n));
+  let at: Date | undefined;
+  let last: string | undefined;
+  for (const a of sorted) {
+    state.set(a.alarm, a.to);
+    if (a.to === 'ALARM') {
+      fired.add(a.alarm);
+      at = undefined;
+      last = undefined;
+    } else if (fired.size > 0 && a.from === 'ALARM' && ![...state.values()].includes('ALARM')) {
+      at = a.at;
+      last = `${a.alarm} → ${a.to}`;
+    }
+  }
+  const stillAlarming = [...state].filter(([, s]) => s === 'ALARM').map(([n]) => n);
+  return { ...(at ? { at, last } : {}), stillAlarming };
+}
+
+/** Onsets of several dependencies seen at the same moment in the same way are one event (a platform failing whole). */
+function groupOnsets(onsets: readonly ProbeOnset[]): ProbeOnset[][] {
+  const groups = new Map<string, ProbeOnset[]>();
+  for (const o of onsets) {
+    const key = [o.at.getTime(), o.region, o.state, o.reason, o.failingRegions, o.reportingRegions].join('|');
+    const g = groups.get(key);
+    if (g) g.push(o);
+    else groups.set(key, [o]);
+  }
+  return [...groups.values()];
+}
+
+function groupRecoveries(recoveries: readonly ProbeRecovery[]): ProbeRecovery[][] {
+  const groups = new Map<string, ProbeRecovery[]>();
+  for (const r of recoveries) {
+    const key = `${r.at.getTime()}|${r.region}`;
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  return [...groups.values()];
+}
+
+const unique = (xs: readonly string[]) => [...new Set(xs)];
+const ordinal = (n: number) =>
+  `${n}${n % 10 === 1 && n !== 11 ? 'st' : n % 10 === 2 && n !== 12 ? 'nd' : n % 10 === 3 && n !== 13 ? 'rd' : 'th'}`;
+
+function onsetDraft(group: readonly ProbeOnset[], simulated: boolean): Draft {
+  const o = group[0]!;
+  const deps = unique(group.map((g) => g.dependency));
+  const what = o.state === 'silent' ? 'stopped reporting' : `saw ${deps.join(', ')} ${o.state}`;
+  // A detail (address, port) belongs to one dependency; a group shares only the reason code.
+  const why = (group.length > 1 ? [o.reason] : [o.reason, o.detail]).filter(Boolean).join(': ');
+  let summary: string;
+  if (o.region !== undefined) {
+    summary =
+      o.state === 'silent'
+        ? `Probe region ${o.region} stopped reporting (no results for ${deps.join(', ')})`
+        : `First failing probe from ${o.region}: ${deps.join(', ')} ${o.state}${why ? ` (${why})` : ''}`;
+  } else {
+    const count =
+      o.failingRegions !== undefined
+        ? `${o.failingRegions} of ${o.reportingRegions ?? '?'} reporting regions`
+        : 'a probe region';
+    summary =
+      o.failingRegions !== undefined
+        ? `A ${ordinal(o.failingRegions)} probe region ${what}: ${count} (the shared metric does not say which)`
+        : `A probe region ${what}`;
+  }
+  return {
+    time: o.at,
+    kind: 'probe-failing',
+    source: simulated ? 'simulator' : 'probe-metrics',
+    summary,
+    dependencies: deps,
+    ...(o.region !== undefined ? { region: o.region } : {}),
+    state: o.state,
+    ...(o.failingRegions !== undefined ? { failingRegions: o.failingRegions } : {}),
+    ...(o.reportingRegions !== undefined ? { reportingRegions: o.reportingRegions } : {}),
+    ...(why ? { reason: why } : {}),
+  };
+}
+
+function recoveryDraft(group: readonly ProbeRecovery[], simulated: boolean): Draft {
+  const r = group[0]!;
+  const deps = unique(group.map((g) => g.dependency));
+  return {
+    time: r.at,
+    kind: 'probe-recovered',
+    source: simulated ? 'simulator' : 'probe-metrics',
+    summary:
+      r.region !== undefined
+        ? `Probes from ${r.region} pass again: ${deps.join(', ')}`
+        : `No probe region sees ${deps.join(', ')} failing any more`,
+    dependencies: deps,
+    ...(r.region !== undefined ? { region: r.region } : {}),
+  };
+}
+
+function alarmDraft(a: AlarmTransition, simulated: boolean): Draft {
+  const reason = a.reason?.trim();
+  const short =
+    reason && reason.length > SUMMARY_REASON_CHARS ? `${reason.slice(0, SUMMARY_REASON_CHARS - 1)}…` : reason;
+  return {
+    time: a.at,
+    kind: 'alarm',
+    source: simulated ? 'simulator' : 'alarm-history',
+    summary: `Alarm ${a.alarm}: ${a.from} → ${a.to}${short ? ` (${short})` : ''}`,
+    alarm: a.alarm,
+    from: a.from,
+    to: a.to,
+    ...(reason ? { reason } : {}),
+  };
+}
+
+function pageDraft(p: PageEvidence, simulated: boolean): Draft {
+  const label = `${p.severity} ${p.kind}${p.resolved && p.kind !== 'resolved' ? ' resolved' : ''} page`;
+  const where = p.route ? ` to ${p.route}` : '';
+  const why = [p.heldReason, p.heldDetail].filter(Boolean).join(': ');
+  const summary =
+    p.outcome === 'sent'
+      ? `${label} sent${where}: ${p.subject}`
+      : `${label} held back${why ? ` (${why})` : ''}: ${p.subject}`;
+  return {
+    time: p.at,
+    kind: p.outcome === 'sent' ? 'page-sent' : 'page-held',
+    source: simulated ? 'simulator' : 'page-log',
+    summary,
+    dependencies: [...p.dependencies],
+    ...(p.failingRegions && p.failingRegions.length > 0 ? { regions: [...p.failingRegions] } : {}),
+    ...(p.alarmName ? { alarm: p.alarmName } : {}),
+    pageKind: p.kind,
+    resolved: p.resolved,
+    severity: p.severity,
+    subject: p.subject,
+    ...(p.text !== undefined ? { text: p.text } : {}),
+    ...(p.sms !== undefined ? { sms: p.sms } : {}),
+    ...(p.heldReason ? { heldReason: p.heldReason } : {}),
+    ...(p.heldDetail ? { heldDetail: p.heldDetail } : {}),
+    ...(p.route ? { route: p.route } : {}),
+    ...(p.topicArn ? { topicArn: p.topicArn } : {}),
+    ...(p.messageId ? { messageId: p.messageId } : {}),
+  };
+}

@@ -1,0 +1,76 @@
+// Turns raw evidence into account inputs: page log records into page evidence, and probe samples
+// over time (a rehearsal's per-region results) into onsets and recoveries.
+import type { PageLogRecord } from '../pages/log.ts';
+import type { PageEvidence, ProbeOnset, ProbeRecovery, ProbeState } from './types.ts';
+
+/** A page log record (written by the notify function, or by the simulator) as account evidence. */
+export function pageFromLogRecord(r: PageLogRecord): PageEvidence {
+  return {
+    at: new Date(r.at),
+    kind: r.kind,
+    resolved: r.resolved,
+    severity: r.severity,
+    dependencies: r.dependencies,
+    failingRegions: r.failingRegions,
+    outcome: r.outcome,
+    ...(r.heldReason ? { heldReason: r.heldReason } : {}),
+    ...(r.heldDetail ? { heldDetail: r.heldDetail } : {}),
+    alarmName: r.alarmName,
+    ...(r.route ? { route: r.route } : {}),
+    ...(r.topicArn ? { topicArn: r.topicArn } : {}),
+    ...(r.messageId ? { messageId: r.messageId } : {}),
+    subject: r.subject,
+    text: r.messages.email || r.messages.default,
+    sms: r.messages.sms,
+  };
+}
+
+/** One probe result of one dependency from one region at one moment. */
+export interface ProbeSample {
+  readonly at: Date;
+  readonly dependency: string;
+  readonly region: string;
+  /** `silent`: the region reported nothing this round (its prober failed). */
+  readonly status: 'up' | ProbeState;
+  readonly reason?: string;
+  readonly detail?: string;
+}
+
+/**
+ * Walks each dependency × region series in time order: a change from up (or from another failing state)
+ * to a failing state is an onset; a change back to up is a recovery. A series starts up.
+ */
+export function onsetsFromSamples(samples: readonly ProbeSample[]): {
+  onsets: ProbeOnset[];
+  recoveries: ProbeRecovery[];
+} {
+  const series = new Map<string, ProbeSample[]>();
+  for (const s of samples) {
+    const key = `${s.dependency}\u0000${s.region}`;
+    const list = series.get(key);
+    if (list) list.push(s);
+    else series.set(key, [s]);
+  }
+  const onsets: ProbeOnset[] = [];
+  const recoveries: ProbeRecovery[] = [];
+  for (const list of series.values()) {
+    list.sort((a, b) => a.at.getTime() - b.at.getTime());
+    let prev: ProbeSample['status'] = 'up';
+    for (const s of list) {
+      if (s.status !== prev) {
+        if (s.status === 'up') recoveries.push({ dependency: s.dependency, region: s.region, at: s.at });
+        else
+          onsets.push({
+            dependency: s.dependency,
+            region: s.region,
+            at: s.at,
+            state: s.status,
+            ...(s.reason ? { reason: s.reason } : {}),
+            ...(s.detail ? { detail: s.detail } : {}),
+          });
+      }
+      prev = s.status;
+    }
+  }
+  return { onsets, recoveries };
+}

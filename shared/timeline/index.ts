@@ -1,0 +1,62 @@
+// The incident account (DESIGN.md "Incident timeline"): what happened, minute by minute, for a real
+// incident (`depmon timeline`, from what AWS recorded) and for a rehearsal (`depmon simulate --timeline`).
+//
+// Inputs
+// ------
+// `buildAccount(input: AccountInput)` is the core; every instant is a `Date`:
+//   - config      { name, timeZone, probeRegions } of the monitor config
+//   - window      { from, to }: evidence outside it is left out
+//   - origin      'aws' | 'rehearsal'; start (t = 0 for `atSeconds`, rehearsals only)
+//   - alarms      AlarmTransition[] { alarm, at, from, to, reason? }  (CloudWatch StateUpdate history)
+//   - pages       PageEvidence[]: page log records through `pageFromLogRecord`, sent and held
+//   - onsets      ProbeOnset[] { dependency, region?, at, state: down|degraded|silent, failingRegions?,
+//                 reportingRegions?, reason?, detail? }: the first failing probe of an episode; `region`
+//                 is known in a rehearsal, not from AWS metrics (they hold a count of failing regions)
+//   - recoveries  ProbeRecovery[] { dependency, region?, at }: the first passing probe after an episode
+//   - notes       caveats the reader must see (incomplete data, …)
+//
+// The rehearsal hook: `accountFromSimulation(input: RehearsalInput)` for `depmon simulate … --timeline`:
+//   {
+//     config,                       // the monitor config the scenario ran with
+//     start: Date | ISO string,     // the scenario's t = 0 as an instant (e.g. 2022-10-15T06:19:00Z)
+//     durationSeconds?,             // the scenario's length (default: the last evidence)
+//     scenario?: 'kakao-fire',      // shown in the title
+//     alarms: [{ atSeconds, alarm, from, to, reason? }],                        // --json "alarms"
+//     pages:  [{ atSeconds, kind, severity, dependencies, subject,              // --json "pages"
+//                resolved?, held?, heldReason?, heldDetail?, text?, sms?, route?, alarm?, regions? }],
+//     pageLog?: PageLogRecord[],    // instead of `pages`, when the simulator writes full records
+//     probes: [{ atSeconds, dependency, region, status: 'up'|'down'|'degraded'|'silent', reason?, detail? }],
+//                                   // every round's result per dependency and region (or at least every
+//                                   // change); a series starts 'up'; 'silent' = the region reported nothing
+//   }
+// then `writeTimeline(account, file)` (format from the extension) or `renderTimeline(account, format)`.
+//
+// Output
+// ------
+// `Account`: title, monitor, origin, timeZone (+ label such as KST), window, figures { onset, detection,
+// firstPage, resolution } (each { at, local, minutesFromOnset, detail } or null), events in time order
+// (each { at, local, atSeconds?, minutesFromOnset, kind, source, summary, … }), notes. The `.json` form
+// starts with `{"events":[…]}` per DESIGN.md.
+//
+// Pure except `writeTimeline` (file system); no AWS SDK, no environment.
+export { buildAccount } from './build.ts';
+export { onsetsFromSamples, type ProbeSample, pageFromLogRecord } from './evidence.ts';
+export {
+  accountFromSimulation,
+  type RehearsalInput,
+  type SimAlarmTransition,
+  type SimPage,
+  type SimProbeResult,
+} from './rehearsal.ts';
+export {
+  formatForFile,
+  renderCsv,
+  renderHtml,
+  renderJson,
+  renderMarkdown,
+  renderTimeline,
+  type TimelineFormat,
+} from './render.ts';
+export { localTime, minutesBetween, zoneLabel } from './time.ts';
+export * from './types.ts';
+export { TimelineFormatError, writeTimeline } from './write.ts';

@@ -1,0 +1,283 @@
+// The account's four forms: markdown (to read and paste), self-contained HTML (to hand over),
+// CSV (for a spreadsheet) and JSON (for scripts; the DESIGN.md contract).
+import { utcTime } from './time.ts';
+import type { Account, Figure, FigureName, TimelineEvent } from './types.ts';
+
+export type TimelineFormat = 'md' | 'html' | 'csv' | 'json';
+
+const FIGURE_LABELS: Readonly<Record<FigureName, string>> = {
+  onset: 'Onset (first failing probe)',
+  detection: 'Detection (first alarm)',
+  firstPage: 'First page sent',
+  resolution: 'Resolution',
+};
+const FIGURE_ORDER: readonly FigureName[] = ['onset', 'detection', 'firstPage', 'resolution'];
+
+const minutes = (m: number | null) => (m === null ? '' : `${m >= 0 ? '+' : ''}${m.toFixed(1)}`);
+
+/** `{"events":[…]}` first (the contract), then the figures and everything else. */
+export function renderJson(a: Account): string {
+  const { events, figures, ...rest } = a;
+  return `${JSON.stringify({ events, figures, ...rest }, null, 2)}\n`;
+}
+
+// ── Markdown ────────────────────────────────────────────────────────────────────
+const mdCell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+
+export function renderMarkdown(a: Account): string {
+  const tz = a.timeZoneLabel;
+  const out: string[] = [];
+  out.push(`# ${a.title}`, '');
+  out.push(
+    `- Window: ${utcTime(new Date(a.window.from.at))} to ${utcTime(new Date(a.window.to.at))} (${a.window.from.local} to ${a.window.to.local})`,
+  );
+  out.push(`- Monitor: \`${a.monitor}\`; times in UTC and ${a.timeZone} (${tz})`);
+  out.push(
+    `- Evidence: ${a.origin === 'rehearsal' ? 'a simulator rehearsal' : 'CloudWatch alarm history, the depmon page log, probe metrics'}`,
+  );
+  if (a.generatedAt) out.push(`- Generated: ${a.generatedAt}`);
+  out.push('', '## Figures', '');
+  out.push(`| Figure | UTC | ${tz} | Minutes from onset | From |`, '| --- | --- | --- | --- | --- |');
+  for (const name of FIGURE_ORDER) {
+    const f: Figure | null = a.figures[name];
+    out.push(
+      f
+        ? `| ${FIGURE_LABELS[name]} | ${utcTime(new Date(f.at))} | ${f.local} | ${minutes(f.minutesFromOnset)} | ${mdCell(f.detail)} |`
+        : `| ${FIGURE_LABELS[name]} | none in the window | | | |`,
+    );
+  }
+  if (a.notes.length > 0) {
+    out.push('', '## Notes', '');
+    for (const n of a.notes) out.push(`- ${n}`);
+  }
+  out.push('', `## Events (${a.events.length})`, '');
+  if (a.events.length === 0) out.push('No events in the window.');
+  else {
+    out.push(
+      `| # | UTC | ${tz} | Min | Kind | Source | What happened |`,
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
+    a.events.forEach((e, i) => {
+      out.push(
+        `| ${i + 1} | ${utcTime(new Date(e.at))} | ${e.local} | ${minutes(e.minutesFromOnset)} | ${e.kind} | ${e.source} | ${mdCell(e.summary)} |`,
+      );
+    });
+  }
+  const withText = a.events.map((e, i) => [e, i + 1] as const).filter(([e]) => e.text || e.sms);
+  if (withText.length > 0) {
+    out.push('', '## Page texts', '');
+    for (const [e, n] of withText) {
+      out.push(`### #${n} ${e.kind === 'page-held' ? 'held back' : 'sent'}: ${e.subject ?? ''}`, '');
+      out.push(
+        `${e.local} (${utcTime(new Date(e.at))})${e.route ? `, route ${e.route}` : ''}${e.messageId ? `, SNS message ${e.messageId}` : ''}`,
+        '',
+      );
+      if (e.text) out.push(fence(e.text), '');
+      if (e.sms) out.push(`SMS: ${fence(e.sms)}`, '');
+    }
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** A fenced block whose fence is longer than any backtick run inside. */
+function fence(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const f = '`'.repeat(longest + 1);
+  return `\n${f}text\n${text}\n${f}`;
+}
+
+// ── CSV ─────────────────────────────────────────────────────────────────────────
+const CSV_COLUMNS = [
+  'utc',
+  'local',
+  'at_seconds',
+  'minutes_from_onset',
+  'kind',
+  'source',
+  'summary',
+  'dependencies',
+  'regions',
+  'alarm',
+  'from',
+  'to',
+  'reason',
+  'page_kind',
+  'severity',
+  'subject',
+  'held_reason',
+  'route',
+  'message_id',
+  'text',
+  'sms',
+] as const;
+
+/** RFC 4180 quoting; text cells that a spreadsheet would run as a formula get a leading apostrophe. */
+function csvCell(v: string | number | undefined | null, text = true): string {
+  if (v === undefined || v === null) return '';
+  let s = String(v);
+  if (text && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * One row per event, the figures first as rows of kind `figure` (so the file is the whole account).
+ * UTF-8 with a byte-order mark and CRLF line ends, so spreadsheet programs read Korean text correctly.
+ */
+export function renderCsv(a: Account): string {
+  const rows: string[] = [CSV_COLUMNS.join(',')];
+  for (const name of FIGURE_ORDER) {
+    const f = a.figures[name];
+    if (!f) continue;
+    rows.push(
+      [
+        csvCell(f.at),
+        csvCell(f.local),
+        '',
+        csvCell(f.minutesFromOnset, false),
+        'figure',
+        'derived',
+        csvCell(`${FIGURE_LABELS[name]}: ${f.detail}`),
+      ]
+        .concat(new Array(CSV_COLUMNS.length - 7).fill(''))
+        .join(','),
+    );
+  }
+  for (const e of a.events) rows.push(csvRow(e));
+  return `\uFEFF${rows.join('\r\n')}\r\n`;
+}
+
+function csvRow(e: TimelineEvent): string {
+  const cells: Record<(typeof CSV_COLUMNS)[number], string> = {
+    utc: csvCell(e.at),
+    local: csvCell(e.local),
+    at_seconds: csvCell(e.atSeconds, false),
+    minutes_from_onset: csvCell(e.minutesFromOnset, false),
+    kind: csvCell(e.kind),
+    source: csvCell(e.source),
+    summary: csvCell(e.summary),
+    dependencies: csvCell(e.dependencies?.join(' ')),
+    regions: csvCell(e.region ?? e.regions?.join(' ')),
+    alarm: csvCell(e.alarm),
+    from: csvCell(e.from),
+    to: csvCell(e.to),
+    reason: csvCell(e.reason),
+    page_kind: csvCell(e.pageKind),
+    severity: csvCell(e.severity),
+    subject: csvCell(e.subject),
+    held_reason: csvCell([e.heldReason, e.heldDetail].filter(Boolean).join(': ') || undefined),
+    route: csvCell(e.route),
+    message_id: csvCell(e.messageId),
+    text: csvCell(e.text),
+    sms: csvCell(e.sms),
+  };
+  return CSV_COLUMNS.map((c) => cells[c]).join(',');
+}
+
+// ── HTML ────────────────────────────────────────────────────────────────────────
+const esc = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+
+const KIND_CLASS: Readonly<Record<TimelineEvent['kind'], string>> = {
+  'probe-failing': 'probe',
+  'probe-recovered': 'ok',
+  alarm: 'alarm',
+  'page-sent': 'page',
+  'page-held': 'held',
+  resolution: 'ok',
+};
+
+/** One file with inline styles and no script, font, image or link that leaves the file. */
+export function renderHtml(a: Account): string {
+  const tz = esc(a.timeZoneLabel);
+  const figures = FIGURE_ORDER.map((name) => {
+    const f = a.figures[name];
+    return f
+      ? `<div class="fig"><div class="lbl">${esc(FIGURE_LABELS[name])}</div><div class="val">${esc(f.local)}</div><div class="sub">${esc(utcTime(new Date(f.at)))} · ${esc(minutes(f.minutesFromOnset))} min</div><div class="sub">${esc(f.detail)}</div></div>`
+      : `<div class="fig none"><div class="lbl">${esc(FIGURE_LABELS[name])}</div><div class="val">none in the window</div></div>`;
+  }).join('\n');
+  const notes =
+    a.notes.length > 0
+      ? `<section><h2>Notes</h2><ul>${a.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>`
+      : '';
+  const rows = a.events
+    .map((e, i) => {
+      const texts = [
+        e.text ? `<details><summary>Text as sent</summary><pre>${esc(e.text)}</pre></details>` : '',
+        e.sms ? `<details><summary>SMS</summary><pre>${esc(e.sms)}</pre></details>` : '',
+        e.reason && e.kind === 'alarm'
+          ? `<details><summary>Reason</summary><pre>${esc(e.reason)}</pre></details>`
+          : '',
+        e.messageId ? `<div class="sub">SNS message ${esc(e.messageId)}</div>` : '',
+      ].join('');
+      return `<tr class="${KIND_CLASS[e.kind]}"><td>${i + 1}</td><td>${esc(utcTime(new Date(e.at)))}</td><td>${esc(e.local)}</td><td class="num">${esc(minutes(e.minutesFromOnset))}</td><td><span class="kind">${esc(e.kind)}</span></td><td>${esc(e.source)}</td><td>${esc(e.summary)}${texts}</td></tr>`;
+    })
+    .join('\n');
+  const evidence =
+    a.origin === 'rehearsal'
+      ? 'a simulator rehearsal'
+      : 'CloudWatch alarm history, the depmon page log, probe metrics';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(a.title)}</title>
+<style>
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans KR",sans-serif;margin:2rem;color:#1b1f24;max-width:1200px}
+h1{font-size:1.5rem;margin:0 0 .5rem}h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
+.meta{color:#57606a;margin:0 0 1rem}
+.figs{display:grid;grid-template-columns:repeat(auto-fit,minmax(230px,1fr));gap:.75rem}
+.fig{border:1px solid #d0d7de;border-radius:6px;padding:.6rem .8rem}.fig.none{color:#8c959f}
+.lbl{font-size:.8rem;text-transform:uppercase;letter-spacing:.03em;color:#57606a}.val{font-size:1.1rem;font-weight:600}
+.sub{font-size:.8rem;color:#57606a}
+table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#f6f8fa;position:sticky;top:0}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.kind{font-family:ui-monospace,monospace;font-size:.8rem;padding:0 .3rem;border-radius:3px;background:#eaeef2}
+tr.alarm .kind{background:#ffd8b5}tr.page .kind{background:#ffcecb}tr.held .kind{background:#e8e8e8}
+tr.probe .kind{background:#fff1b3}tr.ok .kind{background:#c8f0d0}
+pre{white-space:pre-wrap;background:#f6f8fa;padding:.5rem;border-radius:4px;margin:.3rem 0}
+@media print{th{position:static}details{display:block}body{margin:0}}
+</style>
+</head>
+<body>
+<h1>${esc(a.title)}</h1>
+<p class="meta">${esc(a.window.from.local)} to ${esc(a.window.to.local)} (${esc(utcTime(new Date(a.window.from.at)))} to ${esc(utcTime(new Date(a.window.to.at)))}) · monitor <code>${esc(a.monitor)}</code> · times in UTC and ${esc(a.timeZone)} (${tz}) · evidence: ${esc(evidence)}${a.generatedAt ? ` · generated ${esc(a.generatedAt)}` : ''}</p>
+<section><h2>Figures</h2><div class="figs">
+${figures}
+</div></section>
+${notes}
+<section><h2>Events (${a.events.length})</h2>
+${a.events.length === 0 ? '<p>No events in the window.</p>' : `<table><thead><tr><th>#</th><th>UTC</th><th>${tz}</th><th>Min</th><th>Kind</th><th>Source</th><th>What happened</th></tr></thead><tbody>\n${rows}\n</tbody></table>`}
+</section>
+</body>
+</html>
+`;
+}
+
+export function renderTimeline(a: Account, format: TimelineFormat): string {
+  switch (format) {
+    case 'md':
+      return renderMarkdown(a);
+    case 'html':
+      return renderHtml(a);
+    case 'csv':
+      return renderCsv(a);
+    case 'json':
+      return renderJson(a);
+  }
+}
+
+/** The format a file name asks for, or undefined for an extension depmon does not write. */
+export function formatForFile(file: string): TimelineFormat | undefined {
+  const ext = /\.([A-Za-z]+)$/.exec(file)?.[1]?.toLowerCase();
+  if (ext === 'md' || ext === 'markdown') return 'md';
+  if (ext === 'html' || ext === 'htm') return 'html';
+  if (ext === 'csv') return 'csv';
+  if (ext === 'json') return 'json';
+  return undefined;
+}

@@ -1,0 +1,73 @@
+// Instants as the account prints them: ISO UTC, and wall-clock time in the config's time zone with a
+// short label a reader recognises (a Korean bank reads KST, not "GMT+9").
+import type { Stamp } from './types.ts';
+
+/** Abbreviations Intl does not give in English for zones without daylight saving (and UTC). */
+const ZONE_LABELS: Readonly<Record<string, string>> = {
+  UTC: 'UTC',
+  'Etc/UTC': 'UTC',
+  GMT: 'GMT',
+  'Asia/Seoul': 'KST',
+  'Asia/Tokyo': 'JST',
+  'Asia/Shanghai': 'CST',
+  'Asia/Hong_Kong': 'HKT',
+  'Asia/Taipei': 'CST',
+  'Asia/Singapore': 'SGT',
+  'Asia/Kolkata': 'IST',
+  'Asia/Jakarta': 'WIB',
+};
+
+/** The short label of `timeZone` at `at` (DST-aware where Intl knows the abbreviation). */
+export function zoneLabel(timeZone: string, at: Date = new Date(0)): string {
+  const fixed = ZONE_LABELS[timeZone];
+  if (fixed) return fixed;
+  // en-US knows American abbreviations (EST, PDT), en-GB the European ones (BST, CET); else "GMT+9".
+  let label: string | undefined;
+  for (const locale of ['en-US', 'en-GB']) {
+    label = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value;
+    if (label && !/^(GMT|UTC)[+-]/.test(label)) return label;
+  }
+  return label ?? timeZone;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** `2022-10-15 15:30:00 KST`. */
+export function localTime(at: Date, timeZone: string): string {
+  const parts: Record<string, string> = {};
+  for (const p of formatter(timeZone).formatToParts(at)) parts[p.type] = p.value;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${zoneLabel(timeZone, at)}`;
+}
+
+/** `2022-10-15 06:30:00 UTC`: the UTC column of tables, easier to read than ISO. */
+export function utcTime(at: Date): string {
+  return `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+export function stamp(at: Date, timeZone: string): Stamp {
+  return { at: at.toISOString(), local: localTime(at, timeZone) };
+}
+
+/** Minutes from `onset` to `at`, one decimal. */
+export function minutesBetween(onset: Date, at: Date): number {
+  return Math.round((at.getTime() - onset.getTime()) / 6000) / 10;
+}

@@ -1,0 +1,22 @@
+// Writes an account to a file in the format its extension names (.md, .html, .csv, .json).
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { formatForFile, renderTimeline } from './render.ts';
+import type { Account } from './types.ts';
+
+/** A file name whose extension is not one depmon writes. */
+export class TimelineFormatError extends Error {
+  constructor(readonly file: string) {
+    super(`${file}: expected a file ending in .md, .html, .csv or .json`);
+    this.name = 'TimelineFormatError';
+  }
+}
+
+/** Renders `account` in the format `file`'s extension names and writes it (creating its folder). */
+export async function writeTimeline(account: Account, file: string): Promise<void> {
+  const format = formatForFile(file);
+  if (!format) throw new TimelineFormatError(file);
+  const text = renderTimeline(account, format);
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFile(file, text, 'utf8');
+}
