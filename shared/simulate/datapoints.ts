@@ -1,0 +1,116 @@
+// A local stand-in for CloudWatch's metric storage: datums in, per-period statistics out.
+import type { Dimension, MetricDatum } from '#shared/metrics';
+
+export interface MetricId {
+  readonly namespace: string;
+  readonly metricName: string;
+  /** Dimension name → value; the set must match exactly, as in CloudWatch. */
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+/** Statistics the evaluator computes: the five basic ones and percentiles (`p99`, `p99.9`). */
+export const BASIC_STATISTICS = ['SampleCount', 'Sum', 'Average', 'Minimum', 'Maximum'] as const;
+const PERCENTILE_RE = /^p(\d{1,2}(?:\.\d+)?|100)$/;
+
+export function isSupportedStatistic(stat: string): boolean {
+  return (BASIC_STATISTICS as readonly string[]).includes(stat) || PERCENTILE_RE.test(stat);
+}
+
+/** The percentile of `p99` as a fraction (0.99), or undefined for a basic statistic. */
+export function percentileOf(stat: string): number | undefined {
+  const m = PERCENTILE_RE.exec(stat);
+  return m ? Number(m[1]) / 100 : undefined;
+}
+
+/**
+ * Fewer samples than this make a percentile "low sample count" (CloudWatch user guide, "Percentile-based
+ * alarms and low data samples": 10/(1-p) for p in 0.5–1, 10/p for p under 0.5).
+ */
+export function lowSampleThreshold(p: number): number {
+  if (p >= 1 || p <= 0) return Number.POSITIVE_INFINITY;
+  return p >= 0.5 ? 10 / (1 - p) : 10 / p;
+}
+
+/** Storage granularity: high-resolution data is kept to 1 s; we bucket by 10 s, the shortest alarm period. */
+const BUCKET_MS = 10_000;
+
+export const metricKey = (id: MetricId): string =>
+  `${id.namespace}\u0000${id.metricName}\u0000${Object.keys(id.dimensions)
+    .sort()
+    .map((k) => `${k}=${id.dimensions[k]}`)
+    .join('\u0001')}`;
+
+const dimsRecord = (dims: readonly Dimension[]): Record<string, string> =>
+  Object.fromEntries(dims.map((d) => [d.Name, d.Value]));
+
+export interface PeriodStatistic {
+  readonly value: number;
+  readonly sampleCount: number;
+}
+
+export class DatapointStore {
+  private readonly series = new Map<string, Map<number, number[]>>();
+
+  put(namespace: string, datums: readonly MetricDatum[]): void {
+    for (const d of datums) {
+      const key = metricKey({
+        namespace,
+        metricName: d.MetricName,
+        dimensions: dimsRecord(d.Dimensions),
+      });
+      let buckets = this.series.get(key);
+      if (!buckets) {
+        buckets = new Map();
+        this.series.set(key, buckets);
+      }
+      const t = d.Timestamp.getTime();
+      // Standard-resolution data is stored per minute (CloudWatch rounds it down).
+      const slot =
+        Math.floor(t / (d.StorageResolution === 1 ? BUCKET_MS : 60_000)) *
+        (d.StorageResolution === 1 ? BUCKET_MS : 60_000);
+      const list = buckets.get(slot);
+      if (list) list.push(d.Value);
+      else buckets.set(slot, [d.Value]);
+    }
+  }
+
+  /** Raw values in [start, start + periodMs). */
+  values(id: MetricId, start: number, periodMs: number): number[] {
+    const buckets = this.series.get(metricKey(id));
+    if (!buckets) return [];
+    const out: number[] = [];
+    for (let t = Math.floor(start / BUCKET_MS) * BUCKET_MS; t < start + periodMs; t += BUCKET_MS) {
+      const list = buckets.get(t);
+      if (list) out.push(...list);
+    }
+    return out;
+  }
+
+  /** The statistic over one period, or undefined when the period has no data (a missing datapoint). */
+  statistic(id: MetricId, stat: string, start: number, periodMs: number): PeriodStatistic | undefined {
+    const v = this.values(id, start, periodMs);
+    if (v.length === 0) return undefined;
+    return { value: computeStatistic(stat, v), sampleCount: v.length };
+  }
+}
+
+export function computeStatistic(stat: string, values: readonly number[]): number {
+  switch (stat) {
+    case 'SampleCount':
+      return values.length;
+    case 'Sum':
+      return values.reduce((a, b) => a + b, 0);
+    case 'Average':
+      return values.reduce((a, b) => a + b, 0) / values.length;
+    case 'Minimum':
+      return Math.min(...values);
+    case 'Maximum':
+      return Math.max(...values);
+  }
+  const p = percentileOf(stat);
+  if (p === undefined) throw new Error(`unsupported statistic "${stat}"`);
+  // Nearest-rank percentile: CloudWatch's exact interpolation is not published (see README deviations).
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil(p * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1] as number;
+}

@@ -1,0 +1,481 @@
+// The alarm resources of a synthesized CloudFormation template, read into plain definitions the evaluator runs.
+// Intrinsic functions CDK emits (Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select) are resolved to names and ARNs.
+import { isSupportedStatistic, type MetricId } from './datapoints.ts';
+import { type MathNode, mathRefs, parseMath } from './math.ts';
+import { type AlarmState, alarmNameFromRef, parseRule, type RuleNode, ruleAlarms } from './rule.ts';
+
+export const COMPARISON_OPERATORS = [
+  'GreaterThanOrEqualToThreshold',
+  'GreaterThanThreshold',
+  'LessThanThreshold',
+  'LessThanOrEqualToThreshold',
+] as const;
+export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
+
+export const TREAT_MISSING_DATA = ['missing', 'notBreaching', 'breaching', 'ignore'] as const;
+export type TreatMissingData = (typeof TREAT_MISSING_DATA)[number];
+
+/** Periods under a minute must be 10, 20 or 30 s (CloudWatch PutMetricAlarm, Period). */
+export const HIGH_RESOLUTION_PERIODS = [10, 20, 30] as const;
+/** Composite action suppressor wait/extension default when the property is absent: CloudWatch's is 0; CDK sets 60. */
+export const DEFAULT_SUPPRESSOR_PERIOD_SECONDS = 0;
+
+export interface MetricQuery {
+  readonly id: string;
+  readonly returnData: boolean;
+  readonly metric?: { readonly id: MetricId; readonly stat: string; readonly period: number };
+  readonly expression?: { readonly text: string; readonly tree: MathNode };
+  readonly label?: string;
+}
+
+interface AlarmCommon {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly actionsEnabled: boolean;
+  readonly alarmActions: readonly string[];
+  readonly okActions: readonly string[];
+  readonly insufficientDataActions: readonly string[];
+}
+
+export interface MetricAlarmDef extends AlarmCommon {
+  readonly kind: 'metric';
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly threshold: number;
+  readonly comparison: ComparisonOperator;
+  readonly treatMissingData: TreatMissingData;
+  readonly evaluateLowSampleCountPercentile: 'evaluate' | 'ignore';
+  /** A single metric, or metric math with the query whose ReturnData is true. */
+  readonly source:
+    | { readonly type: 'metric'; readonly metric: MetricId; readonly stat: string }
+    | { readonly type: 'math'; readonly queries: readonly MetricQuery[]; readonly returnId: string };
+}
+
+export interface CompositeAlarmDef extends AlarmCommon {
+  readonly kind: 'composite';
+  readonly ruleText: string;
+  readonly rule: RuleNode;
+  readonly children: readonly string[];
+  readonly suppressor?: string;
+  readonly waitPeriodSeconds: number;
+  readonly extensionPeriodSeconds: number;
+}
+
+export type AlarmDef = MetricAlarmDef | CompositeAlarmDef;
+
+export interface AlarmSet {
+  readonly metricAlarms: readonly MetricAlarmDef[];
+  readonly compositeAlarms: readonly CompositeAlarmDef[];
+}
+
+/** Bad or unsupported alarm definitions; `path` is the template path, e.g. `Resources.X.Properties.Period`. */
+export class TemplateError extends Error {
+  constructor(
+    readonly path: string,
+    readonly expectation: string,
+  ) {
+    super(`${path}: ${expectation}`);
+    this.name = 'TemplateError';
+  }
+}
+
+export interface TemplateContext {
+  /** @default "ap-northeast-2" */
+  readonly region?: string;
+  /** @default "123456789012" */
+  readonly account?: string;
+}
+
+type Json = unknown;
+interface Resource {
+  readonly Type?: string;
+  readonly Properties?: Record<string, Json>;
+}
+
+/** Reads every AWS::CloudWatch::Alarm and AWS::CloudWatch::CompositeAlarm of a template. */
+export function alarmsFromTemplate(template: unknown, ctx: TemplateContext = {}): AlarmSet {
+  const resources = ((template as { Resources?: Record<string, Resource> })?.Resources ?? {}) as Record<
+    string,
+    Resource
+  >;
+  const region = ctx.region ?? 'ap-northeast-2';
+  const account = ctx.account ?? '123456789012';
+  const resolver = new Resolver(resources, region, account);
+
+  const metricAlarms: MetricAlarmDef[] = [];
+  const compositeAlarms: CompositeAlarmDef[] = [];
+  for (const [logicalId, res] of Object.entries(resources)) {
+    if (res.Type === 'AWS::CloudWatch::Alarm') metricAlarms.push(readMetricAlarm(logicalId, res, resolver));
+    if (res.Type === 'AWS::CloudWatch::CompositeAlarm')
+      compositeAlarms.push(readCompositeAlarm(logicalId, res, resolver));
+  }
+  const names = new Set<string>();
+  for (const a of [...metricAlarms, ...compositeAlarms]) {
+    if (names.has(a.name))
+      throw new TemplateError(
+        `Resources.${a.logicalId}.Properties.AlarmName`,
+        `duplicate alarm name "${a.name}"`,
+      );
+    names.add(a.name);
+  }
+  for (const c of compositeAlarms) {
+    for (const child of c.children)
+      if (!names.has(child))
+        throw new TemplateError(
+          `Resources.${c.logicalId}.Properties.AlarmRule`,
+          `expected alarms defined in the template, got "${child}"`,
+        );
+    if (c.suppressor !== undefined && !names.has(c.suppressor))
+      throw new TemplateError(
+        `Resources.${c.logicalId}.Properties.ActionsSuppressor`,
+        `expected an alarm defined in the template, got "${c.suppressor}"`,
+      );
+  }
+  checkCycles(compositeAlarms);
+  return { metricAlarms, compositeAlarms };
+}
+
+function checkCycles(composites: readonly CompositeAlarmDef[]): void {
+  const byName = new Map(composites.map((c) => [c.name, c]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (c: CompositeAlarmDef, path: string[]): void => {
+    if (state.get(c.name) === 'done') return;
+    if (state.get(c.name) === 'visiting')
+      throw new TemplateError(
+        `Resources.${c.logicalId}.Properties.AlarmRule`,
+        `expected composite alarms without a cycle, got ${[...path, c.name].join(' → ')}`,
+      );
+    state.set(c.name, 'visiting');
+    for (const child of c.children) {
+      const cc = byName.get(child);
+      if (cc) visit(cc, [...path, c.name]);
+    }
+    state.set(c.name, 'done');
+  };
+  for (const c of composites) visit(c, []);
+}
+
+class Resolver {
+  private readonly names = new Map<string, string>();
+  constructor(
+    private readonly resources: Record<string, Resource>,
+    private readonly region: string,
+    private readonly account: string,
+  ) {}
+
+  alarmName(logicalId: string): string {
+    const cached = this.names.get(logicalId);
+    if (cached !== undefined) return cached;
+    this.names.set(logicalId, logicalId); // guards a self-referencing name
+    const raw = this.resources[logicalId]?.Properties?.AlarmName;
+    const name =
+      raw === undefined ? logicalId : this.string(raw, `Resources.${logicalId}.Properties.AlarmName`);
+    this.names.set(logicalId, name);
+    return name;
+  }
+
+  private topicArn(logicalId: string): string {
+    const raw = this.resources[logicalId]?.Properties?.TopicName;
+    const name =
+      raw === undefined ? logicalId : this.string(raw, `Resources.${logicalId}.Properties.TopicName`);
+    return `arn:aws:sns:${this.region}:${this.account}:${name}`;
+  }
+
+  private pseudo(name: string): string | undefined {
+    switch (name) {
+      case 'AWS::Region':
+        return this.region;
+      case 'AWS::AccountId':
+        return this.account;
+      case 'AWS::Partition':
+        return 'aws';
+      case 'AWS::URLSuffix':
+        return 'amazonaws.com';
+      case 'AWS::StackName':
+        return 'depmon';
+      case 'AWS::NoValue':
+        return '';
+    }
+    return undefined;
+  }
+
+  private ref(id: string): string {
+    const p = this.pseudo(id);
+    if (p !== undefined) return p;
+    const res = this.resources[id];
+    if (res?.Type === 'AWS::CloudWatch::Alarm' || res?.Type === 'AWS::CloudWatch::CompositeAlarm')
+      return this.alarmName(id);
+    if (res?.Type === 'AWS::SNS::Topic') return this.topicArn(id);
+    return id;
+  }
+
+  private getAtt(id: string, attr: string): string {
+    const res = this.resources[id];
+    if (res?.Type === 'AWS::CloudWatch::Alarm' || res?.Type === 'AWS::CloudWatch::CompositeAlarm') {
+      if (attr === 'Arn')
+        return `arn:aws:cloudwatch:${this.region}:${this.account}:alarm:${this.alarmName(id)}`;
+    }
+    if (res?.Type === 'AWS::SNS::Topic') {
+      if (attr === 'TopicArn') return this.topicArn(id);
+      if (attr === 'TopicName') return this.topicArn(id).split(':').pop() as string;
+    }
+    if (res?.Type === 'AWS::Lambda::Function' && attr === 'Arn')
+      return `arn:aws:lambda:${this.region}:${this.account}:function:${id}`;
+    return `${id}.${attr}`;
+  }
+
+  /** Resolves intrinsics down to plain JSON. */
+  value(v: Json, path: string): Json {
+    if (Array.isArray(v)) return v.map((x, i) => this.value(x, `${path}[${i}]`));
+    if (v === null || typeof v !== 'object') return v;
+    const o = v as Record<string, Json>;
+    const keys = Object.keys(o);
+    if (keys.length === 1) {
+      const k = keys[0] as string;
+      const arg = o[k];
+      if (k === 'Ref') return this.ref(String(arg));
+      if (k === 'Fn::GetAtt') {
+        const [id, attr] = Array.isArray(arg) ? arg : String(arg).split('.');
+        return this.getAtt(String(id), String(attr));
+      }
+      if (k === 'Fn::Join') {
+        const [sep, list] = arg as [string, Json[]];
+        const items = this.value(list, `${path}.Fn::Join[1]`);
+        if (!Array.isArray(items)) throw new TemplateError(path, 'expected Fn::Join with a list');
+        return items.map((x) => String(x)).join(sep);
+      }
+      if (k === 'Fn::Sub') {
+        const [text, vars] = Array.isArray(arg) ? (arg as [string, Record<string, Json>]) : [String(arg), {}];
+        return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+          if (vars && name in vars) return String(this.value(vars[name], `${path}.Fn::Sub`));
+          const [id, attr] = name.split('.');
+          return attr ? this.getAtt(id as string, attr) : this.ref(id as string);
+        });
+      }
+      if (k === 'Fn::Select') {
+        const [idx, list] = arg as [Json, Json];
+        const items = this.value(list, path);
+        return Array.isArray(items) ? items[Number(this.value(idx, path))] : undefined;
+      }
+      if (k === 'Fn::Split') {
+        const [sep, s] = arg as [string, Json];
+        return String(this.value(s, path)).split(sep);
+      }
+      if (k === 'Fn::ImportValue') return `import:${String(this.value(arg, path))}`;
+      if (k.startsWith('Fn::'))
+        throw new TemplateError(path, `expected an intrinsic the simulator resolves, got ${k}`);
+    }
+    return Object.fromEntries(keys.map((key) => [key, this.value(o[key], `${path}.${key}`)]));
+  }
+
+  string(v: Json, path: string): string {
+    const r = this.value(v, path);
+    if (typeof r !== 'string') throw new TemplateError(path, `expected a string, got ${JSON.stringify(r)}`);
+    return r;
+  }
+}
+
+const num = (v: Json, path: string, def?: number): number => {
+  if (v === undefined && def !== undefined) return def;
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n))
+    throw new TemplateError(path, `expected a number, got ${JSON.stringify(v)}`);
+  return n;
+};
+
+const list = (v: Json, path: string): string[] => {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new TemplateError(path, 'expected a list of ARNs');
+  return v.map((x) => String(x));
+};
+
+function common(logicalId: string, p: Record<string, Json>, r: Resolver, base: string) {
+  return {
+    logicalId,
+    name: r.alarmName(logicalId),
+    ...(p.AlarmDescription !== undefined ? { description: String(p.AlarmDescription) } : {}),
+    actionsEnabled:
+      p.ActionsEnabled === undefined ? true : p.ActionsEnabled === true || p.ActionsEnabled === 'true',
+    alarmActions: list(p.AlarmActions, `${base}.AlarmActions`),
+    okActions: list(p.OKActions, `${base}.OKActions`),
+    insufficientDataActions: list(p.InsufficientDataActions, `${base}.InsufficientDataActions`),
+  };
+}
+
+function checkPeriod(period: number, path: string): void {
+  if (!(HIGH_RESOLUTION_PERIODS as readonly number[]).includes(period) && (period < 60 || period % 60 !== 0))
+    throw new TemplateError(
+      path,
+      `expected a period of 10, 20, 30 or a multiple of 60 seconds, got ${period}`,
+    );
+}
+
+function dimensionsOf(v: Json, path: string): Record<string, string> {
+  if (v === undefined) return {};
+  if (!Array.isArray(v)) throw new TemplateError(path, 'expected a list of {Name, Value}');
+  return Object.fromEntries(
+    v.map((d, i) => {
+      const dd = d as { Name?: Json; Value?: Json };
+      if (typeof dd.Name !== 'string' || dd.Value === undefined)
+        throw new TemplateError(`${path}[${i}]`, 'expected {Name, Value}');
+      return [dd.Name, String(dd.Value)];
+    }),
+  );
+}
+
+function readMetricAlarm(logicalId: string, res: Resource, r: Resolver): MetricAlarmDef {
+  const base = `Resources.${logicalId}.Properties`;
+  const p = r.value(res.Properties ?? {}, base) as Record<string, Json>;
+  const comparison = String(p.ComparisonOperator);
+  if (!(COMPARISON_OPERATORS as readonly string[]).includes(comparison))
+    throw new TemplateError(
+      `${base}.ComparisonOperator`,
+      `expected one of ${COMPARISON_OPERATORS.join(', ')} (anomaly detection is not simulated), got ${JSON.stringify(p.ComparisonOperator)}`,
+    );
+  const tmd = p.TreatMissingData === undefined ? 'missing' : String(p.TreatMissingData);
+  if (!(TREAT_MISSING_DATA as readonly string[]).includes(tmd))
+    throw new TemplateError(
+      `${base}.TreatMissingData`,
+      `expected one of ${TREAT_MISSING_DATA.join(', ')}, got "${tmd}"`,
+    );
+  const evaluationPeriods = num(p.EvaluationPeriods, `${base}.EvaluationPeriods`);
+  const datapointsToAlarm = num(p.DatapointsToAlarm, `${base}.DatapointsToAlarm`, evaluationPeriods);
+  if (datapointsToAlarm < 1 || datapointsToAlarm > evaluationPeriods)
+    throw new TemplateError(
+      `${base}.DatapointsToAlarm`,
+      `expected 1 to EvaluationPeriods (${evaluationPeriods})`,
+    );
+
+  let source: MetricAlarmDef['source'];
+  let periodSeconds: number;
+  if (p.Metrics !== undefined) {
+    if (!Array.isArray(p.Metrics) || p.Metrics.length === 0)
+      throw new TemplateError(`${base}.Metrics`, 'expected a non-empty list of metric queries');
+    const queries = p.Metrics.map((q, i) => readQuery(q as Record<string, Json>, `${base}.Metrics[${i}]`));
+    const returning = queries.filter((q) => q.returnData);
+    if (returning.length !== 1)
+      throw new TemplateError(
+        `${base}.Metrics`,
+        `expected exactly one query with ReturnData true, got ${returning.length}`,
+      );
+    const periods = new Set(queries.flatMap((q) => (q.metric ? [q.metric.period] : [])));
+    if (periods.size > 1) throw new TemplateError(`${base}.Metrics`, 'expected every metric of one period');
+    periodSeconds = p.Period !== undefined ? num(p.Period, `${base}.Period`) : ([...periods][0] ?? 60);
+    const ids = new Set(queries.map((q) => q.id));
+    for (const [i, q] of queries.entries()) {
+      if (!q.expression) continue;
+      for (const ref of mathRefs(q.expression.tree).ids)
+        if (!ids.has(ref))
+          throw new TemplateError(
+            `${base}.Metrics[${i}].Expression`,
+            `expected ids of other queries, got "${ref}"`,
+          );
+    }
+    source = { type: 'math', queries, returnId: (returning[0] as MetricQuery).id };
+  } else {
+    const stat =
+      p.ExtendedStatistic !== undefined
+        ? String(p.ExtendedStatistic)
+        : p.Statistic !== undefined
+          ? String(p.Statistic)
+          : '';
+    if (!isSupportedStatistic(stat))
+      throw new TemplateError(
+        `${base}.${p.ExtendedStatistic !== undefined ? 'ExtendedStatistic' : 'Statistic'}`,
+        `expected SampleCount, Sum, Average, Minimum, Maximum or a percentile such as p99, got ${JSON.stringify(stat)}`,
+      );
+    if (typeof p.MetricName !== 'string' || typeof p.Namespace !== 'string')
+      throw new TemplateError(base, 'expected MetricName and Namespace, or Metrics');
+    periodSeconds = num(p.Period, `${base}.Period`);
+    source = {
+      type: 'metric',
+      stat,
+      metric: {
+        namespace: p.Namespace,
+        metricName: p.MetricName,
+        dimensions: dimensionsOf(p.Dimensions, `${base}.Dimensions`),
+      },
+    };
+  }
+  checkPeriod(periodSeconds, `${base}.Period`);
+  return {
+    kind: 'metric',
+    ...common(logicalId, p, r, base),
+    periodSeconds,
+    evaluationPeriods,
+    datapointsToAlarm,
+    threshold: num(p.Threshold, `${base}.Threshold`),
+    comparison: comparison as ComparisonOperator,
+    treatMissingData: tmd as TreatMissingData,
+    evaluateLowSampleCountPercentile: p.EvaluateLowSampleCountPercentile === 'ignore' ? 'ignore' : 'evaluate',
+    source,
+  };
+}
+
+function readQuery(q: Record<string, Json>, path: string): MetricQuery {
+  if (typeof q.Id !== 'string' || !/^[a-z][A-Za-z0-9_]*$/.test(q.Id))
+    throw new TemplateError(`${path}.Id`, 'expected an id starting with a lower-case letter');
+  const returnData = q.ReturnData === undefined ? true : q.ReturnData === true;
+  const label = q.Label === undefined ? {} : { label: String(q.Label) };
+  if (q.Expression !== undefined) {
+    const text = String(q.Expression);
+    try {
+      return { id: q.Id, returnData, expression: { text, tree: parseMath(text) }, ...label };
+    } catch (e) {
+      throw new TemplateError(`${path}.Expression`, e instanceof Error ? e.message : String(e));
+    }
+  }
+  const ms = q.MetricStat as Record<string, Json> | undefined;
+  const m = ms?.Metric as Record<string, Json> | undefined;
+  if (!ms || !m) throw new TemplateError(path, 'expected Expression or MetricStat');
+  const stat = String(ms.Stat);
+  if (!isSupportedStatistic(stat))
+    throw new TemplateError(
+      `${path}.MetricStat.Stat`,
+      `expected a statistic such as Sum or p99, got "${stat}"`,
+    );
+  return {
+    id: q.Id,
+    returnData,
+    metric: {
+      id: {
+        namespace: String(m.Namespace),
+        metricName: String(m.MetricName),
+        dimensions: dimensionsOf(m.Dimensions, `${path}.MetricStat.Metric.Dimensions`),
+      },
+      stat,
+      period: num(ms.Period, `${path}.MetricStat.Period`),
+    },
+    ...label,
+  };
+}
+
+function readCompositeAlarm(logicalId: string, res: Resource, r: Resolver): CompositeAlarmDef {
+  const base = `Resources.${logicalId}.Properties`;
+  const p = r.value(res.Properties ?? {}, base) as Record<string, Json>;
+  if (typeof p.AlarmRule !== 'string') throw new TemplateError(`${base}.AlarmRule`, 'expected a rule string');
+  let rule: RuleNode;
+  try {
+    rule = parseRule(p.AlarmRule);
+  } catch (e) {
+    throw new TemplateError(`${base}.AlarmRule`, e instanceof Error ? e.message : String(e));
+  }
+  const suppressor =
+    p.ActionsSuppressor === undefined ? undefined : alarmNameFromRef(String(p.ActionsSuppressor));
+  const period = (k: string) =>
+    p[k] === undefined ? DEFAULT_SUPPRESSOR_PERIOD_SECONDS : num(p[k], `${base}.${k}`);
+  return {
+    kind: 'composite',
+    ...common(logicalId, p, r, base),
+    ruleText: p.AlarmRule,
+    rule,
+    children: ruleAlarms(rule),
+    ...(suppressor !== undefined ? { suppressor } : {}),
+    waitPeriodSeconds: period('ActionsSuppressorWaitPeriod'),
+    extensionPeriodSeconds: period('ActionsSuppressorExtensionPeriod'),
+  };
+}
+
+export type { AlarmState };
