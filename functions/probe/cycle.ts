@@ -1,0 +1,154 @@
+// One probe invocation: 60/interval evenly spaced rounds, each = egress self-check, probe (or abstain),
+// one JSON log line per result, and the round's datums published to the home Region. The probing
+// function, the publisher, the clock and the logger are passed in, so every path is testable on its own.
+import type { Dependency, SecretResolver } from '#shared/config';
+import { alignRound, heartbeatDatum, type MetricDatum, resultDatums } from '#shared/metrics';
+import type { ProbeOptions, ProbeResult } from '#shared/probe';
+import type { EgressResult } from './egress.ts';
+import type { ProbeEmbed, ProbeSettings } from './embed.ts';
+import type { PublishOutcome } from './publish.ts';
+
+export type ProbeFn = (deps: readonly Dependency[], options: ProbeOptions) => Promise<ProbeResult[]>;
+
+export interface CycleRuntime {
+  readonly probe: ProbeFn;
+  readonly checkEgress: (urlTemplate: string, region: string, timeoutMs: number) => Promise<EgressResult>;
+  readonly publish: (datums: readonly MetricDatum[]) => Promise<PublishOutcome>;
+  readonly secrets: SecretResolver;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** One structured record per call; the handler writes it as one JSON line. */
+  readonly log: (record: Record<string, unknown>) => void;
+}
+
+/** A round stops probing this long before the next round is due, leaving time to build and hand over datums. */
+export const ROUND_GUARD_MS = 500;
+
+export interface RoundSummary {
+  readonly round: number;
+  readonly roundTime: string;
+  readonly voted: boolean;
+  readonly results: number;
+  readonly down: number;
+  readonly degraded: number;
+}
+
+export interface InvocationSummary {
+  readonly tier: string;
+  readonly shard: number;
+  readonly region: string;
+  readonly rounds: readonly RoundSummary[];
+  readonly datums: number;
+  readonly requests: number;
+}
+
+/** Thrown when some datums could not be published after every retry: the invocation fails visibly. */
+export class PublishFailedError extends Error {
+  constructor(
+    readonly failedDatums: number,
+    readonly totalDatums: number,
+    readonly errors: readonly string[],
+  ) {
+    super(
+      `PutMetricData failed for ${failedDatums} of ${totalDatums} datums (${errors.length} request${
+        errors.length === 1 ? '' : 's'
+      }): ${errors.join('; ')}`,
+    );
+    this.name = 'PublishFailedError';
+  }
+}
+
+/** Rounds per one-minute invocation: 60 s / interval (one round for a 60 s interval). */
+export const roundsPerInvocation = (intervalSeconds: number): number =>
+  Math.max(1, Math.floor(60 / intervalSeconds));
+
+export async function runInvocation(
+  embed: ProbeEmbed,
+  settings: ProbeSettings,
+  rt: CycleRuntime,
+): Promise<InvocationSummary> {
+  const { tier, shard, probeRegion: region, intervalSeconds } = settings;
+  const intervalMs = intervalSeconds * 1000;
+  const start = rt.now();
+  const rounds: RoundSummary[] = [];
+  // Publishing of round n overlaps round n+1, so rounds stay evenly spaced even while CloudWatch throttles.
+  const publishing: Promise<PublishOutcome>[] = [];
+
+  for (let round = 0; round < roundsPerInvocation(intervalSeconds); round++) {
+    const due = start + round * intervalMs;
+    const wait = due - rt.now();
+    if (wait > 0) await rt.sleep(wait);
+    const ctx = { roundTime: alignRound(due, intervalSeconds), intervalSeconds };
+    const roundTime = ctx.roundTime.toISOString();
+
+    const egress: EgressResult | undefined = embed.egress.enabled
+      ? await rt.checkEgress(embed.egress.url, region, embed.egress.timeoutMs)
+      : undefined;
+    if (egress && !egress.ok) {
+      rt.log({
+        level: 'warn',
+        msg: 'abstain',
+        tier,
+        shard,
+        region,
+        round,
+        roundTime,
+        reason: `egress check failed: ${egress.reason}`,
+        egressUrl: egress.url,
+        latencyMs: egress.latencyMs,
+      });
+      publishing.push(rt.publish([heartbeatDatum(region, tier, shard, false, ctx)]));
+      rounds.push({ round, roundTime, voted: false, results: 0, down: 0, degraded: 0 });
+      continue;
+    }
+
+    const results = await rt.probe(embed.dependencies, {
+      region,
+      concurrency: embed.concurrency,
+      cycleDeadlineMs: Math.max(1, due + intervalMs - ROUND_GUARD_MS - rt.now()),
+      secrets: rt.secrets,
+      resolvers: embed.resolvers,
+    });
+    for (const r of results) {
+      rt.log({
+        level: 'info',
+        msg: 'probe-result',
+        dependency: r.dependency,
+        tier: r.tier,
+        region: r.region,
+        status: r.status,
+        latencyMs: Math.round(r.latencyMs),
+        reason: r.reason ?? null,
+        detail: r.detail ?? null,
+        httpStatus: r.httpStatus ?? null,
+        round,
+        roundTime,
+      });
+    }
+    // The heartbeat rides last, so in the usual one-request round it lands together with the votes.
+    publishing.push(
+      rt.publish([...resultDatums(results, ctx), heartbeatDatum(region, tier, shard, true, ctx)]),
+    );
+    rounds.push({
+      round,
+      roundTime,
+      voted: true,
+      results: results.length,
+      down: results.filter((r) => r.status === 'down').length,
+      degraded: results.filter((r) => r.status === 'degraded').length,
+    });
+  }
+
+  const outcomes = await Promise.all(publishing);
+  const datums = outcomes.reduce((n, o) => n + o.datums, 0);
+  const failedDatums = outcomes.reduce((n, o) => n + o.failedDatums, 0);
+  const requests = outcomes.reduce((n, o) => n + o.attempts, 0);
+  const summary: InvocationSummary = { tier, shard, region, rounds, datums, requests };
+  if (failedDatums > 0) {
+    const errors = outcomes.flatMap((o) => o.errors);
+    rt.log({ level: 'error', msg: 'publish-failed', tier, shard, region, failedDatums, datums, errors });
+    throw new PublishFailedError(failedDatums, datums, errors);
+  }
+  rt.log({ level: 'info', msg: 'invocation', ...summary, elapsedMs: rt.now() - start });
+  return summary;
+}

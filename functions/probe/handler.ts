@@ -1,0 +1,69 @@
+// The probe Lambda handler: reads its settings and embedded dependency subset, wires the real clients
+// (CloudWatch in the home Region, Secrets Manager/SSM in the probe Region) and runs one invocation.
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { MetricDatum } from '#shared/metrics';
+import { type CycleRuntime, type InvocationSummary, type ProbeFn, runInvocation } from './cycle.ts';
+import { checkEgress } from './egress.ts';
+import { type ProbeEmbed, type ProbeSettings, PUBLISH_REQUEST_TIMEOUT_MS, readSettings } from './embed.ts';
+import { publishDatums } from './publish.ts';
+import { createAwsSecretResolver } from './secrets.ts';
+
+// Compiled in by DepmonFunction's `embed` (esbuild `define`); null when the module runs unbundled.
+declare const __DEPMON_EMBED__: ProbeEmbed | null;
+
+/** One JSON object per line on stdout: Lambda stores it as-is, so Logs Insights discovers its fields. */
+export const jsonLog = (record: Record<string, unknown>): void => {
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
+};
+
+export interface RuntimeParts {
+  readonly probe: ProbeFn;
+  readonly cloudwatch: CloudWatchClient;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The runtime of a deployed function; the clients are created once per execution environment. */
+export function createRuntime(settings: ProbeSettings, parts: RuntimeParts): CycleRuntime {
+  const secrets = createAwsSecretResolver({ region: settings.probeRegion, env: parts.env });
+  return {
+    probe: parts.probe,
+    checkEgress,
+    publish: (datums: readonly MetricDatum[]) => publishDatums(parts.cloudwatch, settings.namespace, datums),
+    secrets,
+    now: Date.now,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    log: jsonLog,
+  };
+}
+
+let cached: { embed: ProbeEmbed; settings: ProbeSettings; runtime: CycleRuntime } | undefined;
+
+async function init() {
+  if (cached) return cached;
+  const embed = typeof __DEPMON_EMBED__ === 'undefined' ? null : __DEPMON_EMBED__;
+  if (!embed) throw new Error('probe function: no embedded dependencies (was it built by DepmonFunction?)');
+  const settings = readSettings(process.env);
+  const { probeAll } = (await import('#shared/probe')) as unknown as { probeAll: ProbeFn };
+  const cloudwatch = new CloudWatchClient({
+    region: settings.homeRegion,
+    // Retries are ours (publish.ts): bounded in time, with full jitter, and counted.
+    maxAttempts: 1,
+    // A hung connection must fail within the publish budget, not at the function timeout.
+    requestHandler: {
+      connectionTimeout: 2_000,
+      requestTimeout: PUBLISH_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
+  });
+  cached = {
+    embed,
+    settings,
+    runtime: createRuntime(settings, { probe: probeAll, cloudwatch, env: process.env }),
+  };
+  return cached;
+}
+
+export async function handler(): Promise<InvocationSummary> {
+  const { embed, settings, runtime } = await init();
+  return runInvocation(embed, settings, runtime);
+}

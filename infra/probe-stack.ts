@@ -1,0 +1,372 @@
+// One probe Region's stack: per tier, one or more probe functions (shards) on their own one-minute
+// schedules, each with exactly the permissions it needs, a failure queue and the alarms on both.
+import { Annotations, ArnFormat, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import {
+  ENV_HOME_REGION,
+  ENV_INTERVAL_SECONDS,
+  ENV_NAMESPACE,
+  ENV_SHARD,
+  ENV_TIER,
+  type ProbeEmbed,
+  PUBLISH_BUDGET_MS,
+  PUBLISH_REQUEST_TIMEOUT_MS,
+  roundsPerInvocation,
+} from '#functions/probe';
+import {
+  allSecretRefs,
+  ConfigError,
+  type Dependency,
+  type MonitorConfig,
+  type SecretRef,
+  TIERS,
+  type Tier,
+} from '#shared/config';
+import { DepmonFunction } from './lambda.ts';
+
+/** Handler source of every probe function (one code, many functions). */
+export const PROBE_ENTRY = 'functions/probe/handler.ts';
+
+/**
+ * Targets one probe function probes, per tier, unless the config says otherwise. Measured (README,
+ * "Targets per function"): at concurrency 32, 50 targets that all hang until a 5 s timeout take two
+ * waves, ~10.1 s, inside even a 15 s round; 100 would need four waves and overrun a 20 s round.
+ */
+export const DEFAULT_TARGETS_PER_FUNCTION = 50;
+
+/** Slack on top of the computed cycle for cold start, the egress check's tail and clock skew. */
+export const TIMEOUT_SLACK_SECONDS = 10;
+
+/** Lambda's longest timeout (Lambda quotas). */
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+
+export interface ProbeShard {
+  readonly tier: Tier;
+  /** 0-based, per tier and Region; the Heartbeat's `Shard` dimension. */
+  readonly shard: number;
+  readonly dependencies: readonly Dependency[];
+}
+
+/**
+ * Splits each tier's dependencies into shards of at most `targetsPerFunction`, as evenly as possible
+ * (101 targets at 50 → 34 + 34 + 33, not 50 + 50 + 1), in config order so shard membership is stable.
+ */
+export function planShards(config: MonitorConfig, targetsPerFunction: number): ProbeShard[] {
+  const out: ProbeShard[] = [];
+  for (const tier of TIERS) {
+    const deps = config.dependencies.filter((d) => d.tier === tier);
+    if (deps.length === 0) continue;
+    const shards = Math.ceil(deps.length / targetsPerFunction);
+    const base = Math.floor(deps.length / shards);
+    const extra = deps.length % shards;
+    let at = 0;
+    for (let shard = 0; shard < shards; shard++) {
+      const n = base + (shard < extra ? 1 : 0);
+      out.push({ tier, shard, dependencies: deps.slice(at, at + n) });
+      at += n;
+    }
+  }
+  return out;
+}
+
+/**
+ * The function timeout: every round of the minute (the last one may probe until the minute ends),
+ * then a throttled final publish with its retries and one request timeout, then slack.
+ */
+export function probeTimeoutSeconds(config: MonitorConfig): number {
+  const rounds = roundsPerInvocation(config.intervalSeconds);
+  const cycle = rounds * config.intervalSeconds;
+  const publish = Math.ceil((PUBLISH_BUDGET_MS + PUBLISH_REQUEST_TIMEOUT_MS) / 1000);
+  return Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, cycle + publish + TIMEOUT_SLACK_SECONDS);
+}
+
+/** What a shard's function gets compiled in: its dependencies (secret references, never values) and probe settings. */
+export function probeEmbed(config: MonitorConfig, shard: ProbeShard): ProbeEmbed {
+  return {
+    dependencies: shard.dependencies,
+    egress: config.egress,
+    concurrency: config.concurrency,
+    resolvers: config.resolvers,
+  };
+}
+
+/** The IAM resource a secret reference may be read from, in `stack`'s Region and account unless it is an ARN. */
+export function secretResourceArn(stack: Stack, ref: SecretRef): string {
+  if (ref.name.startsWith('arn:')) return ref.name;
+  if (ref.source === 'secretsmanager') {
+    // Secrets Manager appends six random characters to a secret's ARN; "-??????" matches exactly those.
+    return stack.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${ref.name}-??????`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+  return stack.formatArn({
+    service: 'ssm',
+    resource: 'parameter',
+    resourceName: ref.name.replace(/^\//, ''),
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
+}
+
+export interface ProbeStackProps extends StackProps {
+  /** The validated monitor config. */
+  readonly config: MonitorConfig;
+  /** Where the config came from, for synth-time error messages. */
+  readonly configFile: string;
+  /** The probe Region this stack runs in (also `env.region`). */
+  readonly probeRegion: string;
+  /** @default config.targetsPerFunction */
+  readonly targetsPerFunction?: number;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** @default RetentionDays.THREE_MONTHS (DepmonFunction's default) */
+  readonly logRetention?: RetentionDays;
+}
+
+export interface ProbeFunction {
+  readonly tier: Tier;
+  readonly shard: number;
+  readonly dependencies: readonly string[];
+  readonly fn: DepmonFunction;
+  readonly schedule: Schedule;
+  /** The function's own Errors alarm (an invocation that threw, e.g. datums it could not publish). */
+  readonly errorsAlarm: Alarm;
+}
+
+/** Probe functions of one Region. Its alarms have no actions here: the home stack may route them. */
+export class ProbeStack extends Stack {
+  readonly probeRegion: string;
+  readonly functions: readonly ProbeFunction[];
+  /** Failed invocations (Lambda on-failure destination) and undeliverable schedules (Scheduler DLQ). */
+  readonly failureQueue: Queue;
+  readonly failureQueueAlarm: Alarm;
+  /** Every operational alarm of this stack: the failure queue's depth and each function's Errors. */
+  readonly alarms: readonly Alarm[];
+
+  constructor(scope: Construct, id: string, props: ProbeStackProps) {
+    super(scope, id, props);
+    const { config, configFile, probeRegion } = props;
+    this.probeRegion = probeRegion;
+    const targets = props.targetsPerFunction ?? config.targetsPerFunction;
+    const vpc = vpcPlacement(config, configFile, probeRegion);
+
+    this.failureQueue = new Queue(this, 'FailureQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failureQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the probe functions and their schedules.',
+    });
+    this.failureQueueAlarm = new Alarm(this, 'FailureQueueAlarm', {
+      alarmDescription: `depmon ${config.name}: probe invocations in ${probeRegion} failed or could not be delivered`,
+      metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // One role for every schedule of this Region: it may invoke the probe functions and feed the failure queue.
+    const scheduleRole = new Role(this, 'ScheduleRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+      description: `depmon ${config.name}: EventBridge Scheduler invoking the probe functions in ${probeRegion}`,
+    });
+    const timeout = Duration.seconds(probeTimeoutSeconds(config));
+    const functions: ProbeFunction[] = [];
+    for (const shard of planShards(config, targets)) {
+      const name = `${shard.tier === 'first-party' ? 'FirstParty' : 'ThirdParty'}${shard.shard}`;
+      const inVpc = shard.tier === 'first-party' ? vpc : undefined;
+      const role = new Role(this, `${name}Role`, {
+        assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+        description: `depmon ${config.name} probe ${shard.tier} shard ${shard.shard} in ${probeRegion}`,
+      });
+      const fn = new DepmonFunction(this, name, {
+        entry: PROBE_ENTRY,
+        description: `depmon ${config.name}: probes ${shard.dependencies.length} ${shard.tier} dependencies (shard ${shard.shard})`,
+        embed: probeEmbed(config, shard),
+        role,
+        timeout,
+        memorySize: props.memorySize ?? 256,
+        ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+        environment: {
+          [ENV_TIER]: shard.tier,
+          [ENV_SHARD]: String(shard.shard),
+          [ENV_HOME_REGION]: config.homeRegion,
+          [ENV_NAMESPACE]: config.namespace,
+          [ENV_INTERVAL_SECONDS]: String(config.intervalSeconds),
+        },
+        // A failed minute is not worth replaying a minute later: the next scheduled run probes afresh.
+        retryAttempts: 0,
+        maxEventAge: Duration.seconds(60),
+        onFailure: new SqsDestination(this.failureQueue),
+      });
+      grantProbePermissions(this, role, fn, config.namespace, shard.dependencies, Boolean(inVpc));
+      if (inVpc) {
+        // Subnet and security-group ids straight from the config: no VPC look-up, so synth needs no credentials.
+        (fn.node.defaultChild as CfnFunction).vpcConfig = inVpc;
+      }
+      warnEnvRefs(fn, shard.dependencies);
+
+      const schedule = new Schedule(this, `${name}Schedule`, {
+        description: `depmon ${config.name}: ${shard.tier} probes, shard ${shard.shard}, every minute`,
+        schedule: ScheduleExpression.rate(Duration.minutes(1)),
+        timeWindow: TimeWindow.off(),
+        target: new LambdaInvoke(fn, {
+          role: scheduleRole,
+          deadLetterQueue: this.failureQueue,
+          retryAttempts: 0,
+          maxEventAge: Duration.seconds(60),
+        }),
+      });
+      const errorsAlarm = new Alarm(this, `${name}ErrorsAlarm`, {
+        alarmDescription: `depmon ${config.name}: ${shard.tier} probe shard ${shard.shard} in ${probeRegion} is failing`,
+        metric: fn.metricErrors({ period: Duration.minutes(1) }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: config.policy.evaluationPeriods,
+        datapointsToAlarm: config.policy.datapointsToAlarm,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      Validations.of(scheduleRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
+        reason:
+          'CDK\'s LambdaInvoke target grants lambda:InvokeFunction on the function and its versions/aliases ("ARN:*"), ' +
+          'all of them this one function.',
+      });
+      functions.push({
+        tier: shard.tier,
+        shard: shard.shard,
+        dependencies: shard.dependencies.map((d) => d.id),
+        fn,
+        schedule,
+        errorsAlarm,
+      });
+    }
+    this.functions = functions;
+    this.alarms = [this.failureQueueAlarm, ...functions.map((f) => f.errorsAlarm)];
+  }
+}
+
+function vpcPlacement(
+  config: MonitorConfig,
+  configFile: string,
+  region: string,
+): { subnetIds: string[]; securityGroupIds: string[] } | undefined {
+  const subnetIds = config.vpc?.subnetIds[region];
+  const securityGroupIds = config.vpc?.securityGroupIds[region];
+  if (!subnetIds && !securityGroupIds) return undefined;
+  if (!subnetIds || !securityGroupIds) {
+    const missing = subnetIds ? 'securityGroupIds' : 'subnetIds';
+    throw new ConfigError(configFile, [
+      {
+        path: `vpc.${missing}["${region}"]`,
+        message: `expected ${missing === 'subnetIds' ? 'subnet ids' : 'security group ids'} for ${region}, which has ${
+          missing === 'subnetIds' ? 'security groups' : 'subnets'
+        }`,
+        hint: 'a Lambda function in a VPC needs both its subnets and its security groups',
+      },
+    ]);
+  }
+  return { subnetIds: [...subnetIds], securityGroupIds: [...securityGroupIds] };
+}
+
+/** Exactly what one probe function needs, and cdk-nag's acknowledgements for what cannot be narrower. */
+function grantProbePermissions(
+  stack: Stack,
+  role: Role,
+  fn: DepmonFunction,
+  namespace: string,
+  deps: readonly Dependency[],
+  inVpc: boolean,
+): void {
+  role.addToPolicy(
+    new PolicyStatement({
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [fn.logGroup.logGroupArn],
+    }),
+  );
+  role.addToPolicy(
+    new PolicyStatement({
+      sid: 'PutDepmonMetrics',
+      actions: ['cloudwatch:PutMetricData'],
+      // PutMetricData has no resource type; the namespace condition is how AWS scopes it.
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': namespace } },
+    }),
+  );
+  const refs = allSecretRefs(deps).filter((r) => r.source !== 'env');
+  const sm = refs.filter((r) => r.source === 'secretsmanager');
+  const ssm = refs.filter((r) => r.source === 'ssm');
+  if (sm.length > 0) {
+    role.addToPolicy(
+      new PolicyStatement({
+        sid: 'ReadReferencedSecrets',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [...new Set(sm.map((r) => secretResourceArn(stack, r)))],
+      }),
+    );
+  }
+  if (ssm.length > 0) {
+    role.addToPolicy(
+      new PolicyStatement({
+        sid: 'ReadReferencedParameters',
+        actions: ['ssm:GetParameter'],
+        resources: [...new Set(ssm.map((r) => secretResourceArn(stack, r)))],
+      }),
+    );
+  }
+  if (inVpc) {
+    role.addToPolicy(
+      new PolicyStatement({
+        sid: 'ManageVpcNetworkInterfaces',
+        effect: Effect.ALLOW,
+        // The actions of AWSLambdaVPCAccessExecutionRole; Lambda needs them on "*" (Lambda developer guide).
+        actions: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSubnets',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }),
+    );
+  }
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'cloudwatch:PutMetricData has no resource type, so "*" with a cloudwatch:namespace condition is the narrowest grant; ' +
+      'in a VPC, Lambda needs its ENI actions on "*" (AWSLambdaVPCAccessExecutionRole grants the same).',
+  });
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason:
+      'Node.js 22 is deliberate: the bundles are tested on a real Node 22 binary before they ship (test/infra); ' +
+      'a newer runtime is adopted by changing LAMBDA_RUNTIME together with that test.',
+  });
+}
+
+/** `${env:…}` references resolve from the function's own environment, which depmon does not fill: say so at synth. */
+function warnEnvRefs(fn: DepmonFunction, deps: readonly Dependency[]): void {
+  const envRefs = allSecretRefs(deps).filter((r) => r.source === 'env');
+  if (envRefs.length === 0) return;
+  Annotations.of(fn).addWarningV2(
+    'depmon:env-secret-ref',
+    `${envRefs.map((r) => r.raw).join(', ')} resolve from the probe function's environment, which depmon does not set: ` +
+      'use ${secretsmanager:NAME} or ${ssm:/NAME} for deployed probes (the probe reports SECRET_UNAVAILABLE otherwise).',
+  );
+}

@@ -1,0 +1,175 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { afterEach, describe, expect, it } from 'vitest';
+import { heartbeatDatum, type MetricDatum, resultDatums } from '#shared/metrics';
+import type { ProbeResult } from '#shared/probe';
+import { backoffMs, DEFAULT_RETRY, isRetryable, publishDatums } from '../../../functions/probe/publish.ts';
+import { type FakeCloudWatch, startFakeCloudWatch } from './fake-cloudwatch.ts';
+
+const ctx = { roundTime: new Date('2026-11-26T03:00:00Z'), intervalSeconds: 60 };
+const noWait = { sleep: async () => {}, random: () => 0.5 };
+
+function results(n: number): ProbeResult[] {
+  return Array.from({ length: n }, (_, i) => ({
+    dependency: `dep-${i}`,
+    tier: 'third-party' as const,
+    region: 'ap-northeast-1',
+    time: ctx.roundTime.getTime(),
+    status: i % 2 === 0 ? ('up' as const) : ('down' as const),
+    latencyMs: 100 + i,
+    ...(i % 2 === 0 ? {} : { reason: 'TIMEOUT' as const }),
+  }));
+}
+
+function client(endpoint: string): CloudWatchClient {
+  return new CloudWatchClient({
+    region: 'ap-northeast-2',
+    endpoint,
+    maxAttempts: 1,
+    credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
+  });
+}
+
+let fake: FakeCloudWatch | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+describe('publishDatums', () => {
+  it('sends the datums of a round in one PutMetricData request, heartbeat included', async () => {
+    // Prepare
+    fake = await startFakeCloudWatch();
+    const datums: MetricDatum[] = [
+      ...resultDatums(results(4), ctx),
+      heartbeatDatum('ap-northeast-1', 'third-party', 0, true, ctx),
+    ];
+    // Act
+    const out = await publishDatums(client(fake.endpoint), 'Depmon', datums, noWait);
+    // Assess
+    expect(out).toMatchObject({ datums: 13, batches: 1, failedBatches: 0, failedDatums: 0, attempts: 1 });
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]!.target).toBe('GraniteServiceVersion20100801.PutMetricData');
+    expect(fake.requests[0]!.body.Namespace).toBe('Depmon');
+    const sent = fake.requests[0]!.body.MetricData!;
+    expect(sent).toHaveLength(13);
+    expect(sent[0]).toMatchObject({
+      MetricName: 'Down',
+      Dimensions: [{ Name: 'Dependency', Value: 'dep-0' }],
+      Value: 0,
+      Unit: 'Count',
+      StorageResolution: 60,
+    });
+    expect(sent[12]).toMatchObject({ MetricName: 'Heartbeat', Value: 1 });
+  });
+
+  it('retries throttling, then succeeds', async () => {
+    // Prepare
+    fake = await startFakeCloudWatch((n) => (n < 2 ? 'throttle' : 'ok'));
+    const slept: number[] = [];
+    // Act
+    const out = await publishDatums(client(fake.endpoint), 'Depmon', resultDatums(results(2), ctx), {
+      random: () => 0.5,
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+    });
+    // Assess
+    expect(out).toMatchObject({ failedBatches: 0, failedDatums: 0, attempts: 3 });
+    expect(fake.requests).toHaveLength(3);
+    expect(slept).toEqual([50, 100]); // full jitter at 0.5 of caps 100, 200
+  });
+
+  it('retries 5xx, then succeeds', async () => {
+    // Prepare
+    fake = await startFakeCloudWatch((n) => (n === 0 ? 'server-error' : 'ok'));
+    // Act
+    const out = await publishDatums(client(fake.endpoint), 'Depmon', resultDatums(results(1), ctx), noWait);
+    // Assess
+    expect(out).toMatchObject({ failedDatums: 0, attempts: 2 });
+  });
+
+  it('gives up after the attempt limit when throttled forever, and reports every datum it could not send', async () => {
+    // Prepare
+    fake = await startFakeCloudWatch(() => 'throttle');
+    // Act
+    const out = await publishDatums(client(fake.endpoint), 'Depmon', resultDatums(results(3), ctx), noWait);
+    // Assess
+    expect(out).toMatchObject({
+      batches: 1,
+      failedBatches: 1,
+      failedDatums: 9,
+      attempts: DEFAULT_RETRY.maxAttempts,
+    });
+    expect(out.errors).toEqual(['Throttling (HTTP 400) after 6 attempts']);
+  });
+
+  it('does not retry a validation error', async () => {
+    // Prepare
+    fake = await startFakeCloudWatch(() => 'invalid');
+    // Act
+    const out = await publishDatums(client(fake.endpoint), 'Depmon', resultDatums(results(1), ctx), noWait);
+    // Assess
+    expect(out).toMatchObject({ failedDatums: 3, attempts: 1 });
+  });
+
+  it('stops retrying when the time budget is spent', async () => {
+    // Prepare
+    fake = await startFakeCloudWatch(() => 'throttle');
+    let clock = 0;
+    // Act
+    const out = await publishDatums(client(fake.endpoint), 'Depmon', resultDatums(results(1), ctx), {
+      retry: { maxAttempts: 100, baseDelayMs: 1000, maxDelayMs: 1000, budgetMs: 2500 },
+      random: () => 0.99,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
+    // Assess: delays of 990 ms fit twice into 2.5 s; the third would overrun.
+    expect(out.attempts).toBe(3);
+    expect(out.failedDatums).toBe(3);
+  });
+
+  it('splits more datums than one request may carry into several requests and sends them all', async () => {
+    // Prepare: 700 results → 2,100 datums → 3 requests of at most 1,000
+    fake = await startFakeCloudWatch();
+    const datums = resultDatums(results(700), ctx);
+    // Act
+    const out = await publishDatums(client(fake.endpoint), 'Depmon', datums, noWait);
+    // Assess
+    expect(out).toMatchObject({ datums: 2100, batches: 3, failedDatums: 0 });
+    const sizes = fake.requests.map((r) => r.body.MetricData!.length).sort((a, b) => b - a);
+    expect(sizes).toEqual([1000, 1000, 100]);
+  });
+
+  it('attempts every request even when one of them keeps failing', async () => {
+    // Prepare: the first request (whichever arrives first) is throttled forever, the others succeed
+    let doomed: string | undefined;
+    fake = await startFakeCloudWatch((_n, req) => {
+      const first = JSON.stringify(req.body.MetricData![0]);
+      doomed ??= first;
+      return first === doomed ? 'throttle' : 'ok';
+    });
+    // Act
+    const out = await publishDatums(client(fake.endpoint), 'Depmon', resultDatums(results(700), ctx), noWait);
+    // Assess
+    expect(out).toMatchObject({ batches: 3, failedBatches: 1, failedDatums: 1000 });
+    expect(new Set(fake.requests.map((r) => JSON.stringify(r.body.MetricData![0]))).size).toBe(3);
+  });
+});
+
+describe('retry helpers', () => {
+  it('classifies throttling, 5xx and resets as retryable, validation errors not', () => {
+    expect(isRetryable({ name: 'Throttling', $metadata: { httpStatusCode: 400 } })).toBe(true);
+    expect(isRetryable({ name: 'X', $metadata: { httpStatusCode: 503 } })).toBe(true);
+    expect(isRetryable({ name: 'Error', code: 'ECONNRESET' })).toBe(true);
+    expect(isRetryable({ name: 'InvalidParameterValue', $metadata: { httpStatusCode: 400 } })).toBe(false);
+    expect(isRetryable('nope')).toBe(false);
+  });
+
+  it('caps the backoff and draws it uniformly below the cap', () => {
+    expect(backoffMs(1, DEFAULT_RETRY, () => 0.999)).toBe(99);
+    expect(backoffMs(10, DEFAULT_RETRY, () => 0.5)).toBe(1000);
+    expect(backoffMs(3, DEFAULT_RETRY, () => 0)).toBe(0);
+  });
+});
