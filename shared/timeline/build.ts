@@ -170,9 +170,6 @@ function groupRecoveries(recoveries: readonly ProbeRecovery[]): ProbeRecovery[][
 }
 
 const unique = (xs: readonly string[]) => [...new Set(xs)];
-const ordinal = (n: number) =>
-  `${n}${n % 10 === 1 && n !== 11 ? 'st' : n % 10 === 2 && n !== 12 ? 'nd' : n % 10 === 3 && n !== 13 ? 'rd' : 'th'}`;
-
 function onsetDraft(group: readonly ProbeOnset[], simulated: boolean): Draft {
   const o = group[0]!;
   const deps = unique(group.map((g) => g.dependency));
@@ -185,15 +182,10 @@ function onsetDraft(group: readonly ProbeOnset[], simulated: boolean): Draft {
       o.state === 'silent'
         ? `Probe region ${o.region} stopped reporting (no results for ${deps.join(', ')})`
         : `First failing probe from ${o.region}: ${deps.join(', ')} ${o.state}${why ? ` (${why})` : ''}`;
+  } else if (o.failingRegions !== undefined) {
+    summary = `Probes failing in ${o.failingRegions} of ${o.reportingRegions ?? '?'} reporting regions: ${deps.join(', ')} ${o.state} (the shared metric does not say which regions)`;
   } else {
-    const count =
-      o.failingRegions !== undefined
-        ? `${o.failingRegions} of ${o.reportingRegions ?? '?'} reporting regions`
-        : 'a probe region';
-    summary =
-      o.failingRegions !== undefined
-        ? `A ${ordinal(o.failingRegions)} probe region ${what}: ${count} (the shared metric does not say which)`
-        : `A probe region ${what}`;
+    summary = `A probe region ${what}`;
   }
   return {
     time: o.at,

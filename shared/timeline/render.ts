@@ -73,7 +73,7 @@ export function renderMarkdown(a: Account): string {
         '',
       );
       if (e.text) out.push(fence(e.text), '');
-      if (e.sms) out.push(`SMS: ${fence(e.sms)}`, '');
+      if (e.sms) out.push('SMS:', '', fence(e.sms), '');
     }
   }
   return `${out.join('\n').trimEnd()}\n`;
@@ -83,7 +83,7 @@ export function renderMarkdown(a: Account): string {
 function fence(text: string): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const f = '`'.repeat(longest + 1);
-  return `\n${f}text\n${text}\n${f}`;
+  return `${f}text\n${text}\n${f}`;
 }
 
 // ── CSV ─────────────────────────────────────────────────────────────────────────
