@@ -4,7 +4,16 @@ import type { PageKind, Tier } from '#shared/config';
 
 export type PageOutcome = 'sent' | 'held';
 /** Why a page was not sent. */
-export type HeldReason = 'core-outage' | 'maintenance' | 'duplicate' | 'flapping' | 'no-route';
+export type HeldReason =
+  | 'core-outage'
+  | 'maintenance'
+  | 'duplicate'
+  | 'flapping'
+  | 'no-route'
+  /** An ALARM for an incident already paged and not yet resolved (e.g. after a suppressed OK). */
+  | 'already-open'
+  /** A resolved for something that was never paged (its page was held). */
+  | 'not-paged';
 export type Severity = 'SEV1' | 'SEV2' | 'SEV3' | 'NOTICE';
 
 export interface PageLogRecord {
@@ -42,4 +51,10 @@ export interface PageLogRecord {
     readonly sms: string;
     readonly https: string;
   };
+  /** When the incident began (the first ALARM of this open page), ISO 8601 UTC. Added by paging. */
+  readonly since?: string;
+  /** The page says the dependency is flapping (paged once, resolves only once stable). Added by paging. */
+  readonly flapping?: boolean;
+  /** SNS message attributes published with it (severity, kind, dependency, tier, group). Added by paging. */
+  readonly attributes?: Readonly<Record<string, string>>;
 }

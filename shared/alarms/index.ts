@@ -1,0 +1,19 @@
+// The alarm plan: every CloudWatch alarm depmon creates, built from a config as plain data.
+//
+// buildAlarmPlan(config, { configFile }) → AlarmPlan
+//   alarms (names are `<config.name>-<role>-<subject>`, stable across deploys):
+//   - `<name>-down-<dep>`        metric: Down Sum >= quorum × roundsPerPeriod, M of N, missing = notBreaching
+//                                (no actions; a non-critical first-party one pages as `degraded`, SEV3)
+//   - `<name>-degraded-<dep>`    metric: Degraded Sum >= quorum × roundsPerPeriod, M of N (page kind `degraded`)
+//   - `<name>-heartbeat-<region>-<tier>-<shard>`  metric: Heartbeat Maximum < 1 over 60 s, missing = breaching (no actions)
+//   - `<name>-blind-<region>`    composite: any heartbeat of that region in ALARM (page kind `monitor-blind`)
+//   - `<name>-blind-third-party` composite: for some third-party shard, AT_LEAST(regions − quorum + 1) heartbeats in ALARM (no actions)
+//   - `<name>-core-outage`       composite: any critical first-party down alarm in ALARM (page kind `core-outage`)
+//   - `<name>-external-outage-<group>` composite: (any member down) AND NOT core-outage AND NOT blind-third-party,
+//                                ActionsSuppressor = core-outage (page kind `external-outage`)
+//   - `…-part-<n>`               composites an over-limit OR was split into (no actions)
+// Rules use only ALARM("name"), AND, OR, NOT, parentheses and AT_LEAST(n, ALARM, ("a", …)); evaluateRule()
+// evaluates exactly that subset.
+export * from './cost.ts';
+export * from './plan.ts';
+export * from './rule.ts';

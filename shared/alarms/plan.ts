@@ -1,0 +1,536 @@
+// The alarm plan: every CloudWatch alarm depmon creates, as plain data built from a config.
+// infra/home-stack.ts renders it 1:1 (nothing else invents alarms), the simulator evaluates the
+// rendered template, and the paging core looks alarms up here to know what a state change means.
+import {
+  ConfigError,
+  type ConfigProblem,
+  type Dependency,
+  type MonitorConfig,
+  type PageKind,
+  TIERS,
+  type Tier,
+} from '#shared/config';
+import {
+  type Dimension,
+  dependencyDimensions,
+  heartbeatDimensions,
+  METRIC_DEGRADED,
+  METRIC_DOWN,
+  METRIC_HEARTBEAT,
+} from '#shared/metrics';
+import { alarmCost, type CostLine } from './cost.ts';
+import { alarmIs, allOf, anyOf, atLeast, not, ruleAlarmNames, ruleElementCount } from './rule.ts';
+
+/** A composite alarm rule may reference at most 100 alarms (CloudWatch PutCompositeAlarm, AlarmRule). */
+export const COMPOSITE_MAX_CHILDREN = 100;
+/** A composite alarm rule is at most 10,240 characters (CloudWatch PutCompositeAlarm, AlarmRule length). */
+export const COMPOSITE_RULE_MAX_CHARS = 10_240;
+/** A composite alarm rule has at most 500 elements (CloudWatch User Guide, "Composite alarms"). */
+export const COMPOSITE_RULE_MAX_ELEMENTS = 500;
+/** One alarm may appear in the rules of at most 150 composite alarms (CloudWatch PutCompositeAlarm). */
+export const ALARM_MAX_PARENT_COMPOSITES = 150;
+/** Alarm names are 1-255 characters (CloudWatch PutMetricAlarm, AlarmName). */
+export const ALARM_NAME_MAX_CHARS = 255;
+/** A metric-math alarm takes at most 10 metrics (CloudWatch PutMetricAlarm, Metrics). depmon's alarms use none. */
+export const METRIC_MATH_MAX_METRICS = 10;
+/** Sub-minute alarm periods CloudWatch accepts (CloudWatch PutMetricAlarm, Period); others are multiples of 60. */
+export const HIGH_RESOLUTION_PERIODS = [10, 20, 30] as const;
+/** How long an external-outage composite waits for core-outage to go into ALARM before it acts (seconds). */
+export const SUPPRESSOR_WAIT_SECONDS = 60;
+/** How long external-outage stays quiet after core-outage leaves ALARM (seconds): core recovery settles first. */
+export const SUPPRESSOR_EXTENSION_SECONDS = 120;
+
+export type ComparisonOperator =
+  | 'GreaterThanOrEqualToThreshold'
+  | 'GreaterThanThreshold'
+  | 'LessThanThreshold'
+  | 'LessThanOrEqualToThreshold';
+export type TreatMissingData = 'breaching' | 'notBreaching' | 'ignore' | 'missing';
+
+/** What an alarm stands for. Roles with a `pageKind` have actions (to the alarm topic); the rest are inputs. */
+export type MetricAlarmRole = 'down' | 'degraded' | 'heartbeat';
+export type CompositeAlarmRole =
+  | 'core-outage'
+  | 'core-outage-part'
+  | 'external-outage'
+  | 'external-outage-part'
+  | 'blind-region'
+  | 'blind-third-party';
+
+interface AlarmCommon {
+  /** Explicit, stable AlarmName: `<config.name>-<role>-<subject>`. */
+  readonly name: string;
+  readonly description: string;
+  /** The page kind this alarm's ALARM/OK transitions produce; undefined: no actions (an input to a composite). */
+  readonly pageKind?: PageKind;
+  /** Dependencies this alarm is about (a group's members for external-outage). */
+  readonly dependencies: readonly string[];
+  readonly tier?: Tier;
+  /** Third-party group (external-outage), or the dependency id for an ungrouped one. */
+  readonly group?: string;
+  /** Probe region (heartbeat, blind-region). */
+  readonly region?: string;
+}
+
+export interface MetricAlarmSpec extends AlarmCommon {
+  readonly type: 'metric';
+  readonly role: MetricAlarmRole;
+  readonly shard?: number;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: readonly Dimension[];
+  readonly statistic: 'Sum' | 'Maximum';
+  /** Seconds: 10, 20, 30 (high resolution) or a multiple of 60. */
+  readonly period: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly threshold: number;
+  readonly comparisonOperator: ComparisonOperator;
+  readonly treatMissingData: TreatMissingData;
+}
+
+export interface CompositeAlarmSpec extends AlarmCommon {
+  readonly type: 'composite';
+  readonly role: CompositeAlarmRole;
+  /** The AlarmRule text exactly as CloudFormation receives it (alarm names, not ARNs). */
+  readonly rule: string;
+  /** Alarms the rule references (CloudFormation DependsOn them). */
+  readonly children: readonly string[];
+  readonly suppressor?: {
+    readonly alarm: string;
+    readonly waitSeconds: number;
+    readonly extensionSeconds: number;
+  };
+}
+
+export type AlarmSpec = MetricAlarmSpec | CompositeAlarmSpec;
+
+export interface RoutePlan {
+  readonly id: string;
+  /** SNS topic name: `<config.name>-<route id>`. */
+  readonly topicName: string;
+  readonly kinds: readonly PageKind[];
+  readonly channels: readonly string[];
+}
+
+export interface AlarmPlan {
+  /** Metric alarms first, then composites in dependency order (children before parents). */
+  readonly alarms: readonly AlarmSpec[];
+  readonly routes: readonly RoutePlan[];
+  /** The alarm topic's name (CloudWatch → notify). */
+  readonly alarmTopicName: string;
+  /** Alarm period in seconds and probe rounds per period (2 when a 15 s interval is watched in 30 s periods). */
+  readonly period: number;
+  readonly roundsPerPeriod: number;
+  /** Monthly cost of the alarm topology, itemised. */
+  readonly cost: readonly CostLine[];
+}
+
+export interface BuildAlarmPlanOptions {
+  /** Names the config in errors. @default "config" */
+  readonly configFile?: string;
+  /** CloudWatch limits; overridable so tests can reach them with small configs. */
+  readonly limits?: Partial<AlarmLimits>;
+}
+
+export interface AlarmLimits {
+  readonly compositeMaxChildren: number;
+  readonly ruleMaxChars: number;
+  readonly ruleMaxElements: number;
+  readonly maxParentComposites: number;
+}
+
+const DEFAULT_LIMITS: AlarmLimits = {
+  compositeMaxChildren: COMPOSITE_MAX_CHILDREN,
+  ruleMaxChars: COMPOSITE_RULE_MAX_CHARS,
+  ruleMaxElements: COMPOSITE_RULE_MAX_ELEMENTS,
+  maxParentComposites: ALARM_MAX_PARENT_COMPOSITES,
+};
+
+/** Alarm period for a probe interval: the interval itself where CloudWatch allows it, 30 s for 15 s rounds. */
+export function alarmPeriod(intervalSeconds: number): { period: number; roundsPerPeriod: number } {
+  if (intervalSeconds >= 60 || (HIGH_RESOLUTION_PERIODS as readonly number[]).includes(intervalSeconds)) {
+    return { period: intervalSeconds, roundsPerPeriod: 1 };
+  }
+  const period = HIGH_RESOLUTION_PERIODS.find((p) => p % intervalSeconds === 0) ?? 60;
+  return { period, roundsPerPeriod: period / intervalSeconds };
+}
+
+/** Probe function shards per tier: ceil(dependencies of the tier / targetsPerFunction). Shards count from 0. */
+export function shardCount(config: MonitorConfig, tier: Tier): number {
+  const n = config.dependencies.filter((d) => d.tier === tier).length;
+  return Math.ceil(n / config.targetsPerFunction);
+}
+
+/** The page group of a third-party dependency: its `group`, or its own id when it has none. */
+export const groupOf = (d: Dependency): string => d.group ?? d.id;
+
+/** Alarm names, one place. */
+export const alarmNames = {
+  down: (c: MonitorConfig, dep: string) => `${c.name}-down-${dep}`,
+  degraded: (c: MonitorConfig, dep: string) => `${c.name}-degraded-${dep}`,
+  heartbeat: (c: MonitorConfig, region: string, tier: Tier, shard: number) =>
+    `${c.name}-heartbeat-${region}-${tier}-${shard}`,
+  blindRegion: (c: MonitorConfig, region: string) => `${c.name}-blind-${region}`,
+  blindThirdParty: (c: MonitorConfig) => `${c.name}-blind-third-party`,
+  coreOutage: (c: MonitorConfig) => `${c.name}-core-outage`,
+  externalOutage: (c: MonitorConfig, group: string) => `${c.name}-external-outage-${group}`,
+} as const;
+
+/**
+ * Builds the plan. Throws ConfigError naming `configFile` when the config would break a CloudWatch limit
+ * that splitting cannot absorb (alarm names too long, a core alarm referenced by too many composites).
+ */
+export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOptions = {}): AlarmPlan {
+  const file = options.configFile ?? 'config';
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const { period, roundsPerPeriod } = alarmPeriod(config.intervalSeconds);
+  const { policy, namespace } = config;
+  const quorum = policy.quorum;
+  const regions = config.probeRegions;
+  const alarms: AlarmSpec[] = [];
+  const problems: ConfigProblem[] = [];
+  const regionWord = (n: number) => (n === 1 ? 'region' : 'regions');
+
+  // ── Per dependency: down (quorum of regions, M of N) and degraded ─────────────────────────
+  for (const d of config.dependencies) {
+    // A non-critical first-party dependency is not core: its outage is a notice on the degraded route.
+    const pagesAlone = d.tier === 'first-party' && !d.critical;
+    alarms.push({
+      type: 'metric',
+      role: 'down',
+      name: alarmNames.down(config, d.id),
+      ...(pagesAlone ? { pageKind: 'degraded' as const } : {}),
+      description: `${d.name} (${d.tier}) down from at least ${quorum} of ${regions.length} probe ${regionWord(regions.length)} for ${policy.datapointsToAlarm} of ${policy.evaluationPeriods} periods of ${period} s.`,
+      dependencies: [d.id],
+      tier: d.tier,
+      ...(d.tier === 'third-party' ? { group: groupOf(d) } : {}),
+      namespace,
+      metricName: METRIC_DOWN,
+      dimensions: dependencyDimensions(d.id),
+      // Every region writes the same series: Sum over a period = region-rounds that saw it down.
+      statistic: 'Sum',
+      period,
+      evaluationPeriods: policy.evaluationPeriods,
+      datapointsToAlarm: policy.datapointsToAlarm,
+      threshold: quorum * roundsPerPeriod,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      // No data means no region voted: that is the heartbeat alarms' business, not an outage.
+      treatMissingData: 'notBreaching',
+    });
+  }
+  for (const d of config.dependencies) {
+    alarms.push({
+      type: 'metric',
+      role: 'degraded',
+      name: alarmNames.degraded(config, d.id),
+      description: `${d.name} (${d.tier}) degraded (slow, certificate expiring or an address lost) from at least ${quorum} probe ${regionWord(quorum)} for ${policy.degradedDatapointsToAlarm} of ${policy.degradedEvaluationPeriods} periods.`,
+      pageKind: 'degraded',
+      dependencies: [d.id],
+      tier: d.tier,
+      ...(d.tier === 'third-party' ? { group: groupOf(d) } : {}),
+      namespace,
+      metricName: METRIC_DEGRADED,
+      dimensions: dependencyDimensions(d.id),
+      statistic: 'Sum',
+      period,
+      evaluationPeriods: policy.degradedEvaluationPeriods,
+      datapointsToAlarm: policy.degradedDatapointsToAlarm,
+      threshold: quorum * roundsPerPeriod,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+    });
+  }
+
+  // ── Per probe region, tier and shard: heartbeat (missing = breaching = blind) ──────────────
+  // Always a 60 s period: sub-minute probers flush once per invocation, and a 10 s high-resolution
+  // alarm would call a region blind between flushes. It is also a third of the price.
+  const heartbeats = new Map<string, { tier: Tier; shard: number; name: string }[]>();
+  for (const region of regions) {
+    const list: { tier: Tier; shard: number; name: string }[] = [];
+    for (const tier of TIERS) {
+      const tierDeps = config.dependencies.filter((d) => d.tier === tier).map((d) => d.id);
+      for (let shard = 0; shard < shardCount(config, tier); shard++) {
+        const name = alarmNames.heartbeat(config, region, tier, shard);
+        list.push({ tier, shard, name });
+        const covered = tierDeps.slice(
+          shard * config.targetsPerFunction,
+          (shard + 1) * config.targetsPerFunction,
+        );
+        alarms.push({
+          type: 'metric',
+          role: 'heartbeat',
+          name,
+          description: `The ${tier} probe function (shard ${shard}) in ${region} stopped reporting or abstained (its own egress failed) for ${policy.datapointsToAlarm} of ${policy.evaluationPeriods} minutes.`,
+          dependencies: covered,
+          tier,
+          region,
+          shard,
+          namespace,
+          metricName: METRIC_HEARTBEAT,
+          dimensions: heartbeatDimensions(region, tier, shard),
+          // 1 = voted in at least one round of the minute; 0 = abstained in all; missing = did not run.
+          statistic: 'Maximum',
+          period: 60,
+          evaluationPeriods: policy.evaluationPeriods,
+          datapointsToAlarm: policy.datapointsToAlarm,
+          threshold: 1,
+          comparisonOperator: 'LessThanThreshold',
+          treatMissingData: 'breaching',
+        });
+      }
+    }
+    heartbeats.set(region, list);
+  }
+
+  // Composites may need splitting: an OR over more children than a rule holds becomes parts.
+  const composites: CompositeAlarmSpec[] = [];
+  const orOverChildren = (
+    base: string,
+    operands: readonly { expr: string; names: readonly string[] }[],
+    partRole: CompositeAlarmRole,
+    describe: string,
+    common: Omit<AlarmCommon, 'name' | 'description' | 'pageKind'>,
+  ): string => {
+    const whole = anyOf(operands.map((o) => o.expr));
+    const fits = (exprs: readonly { expr: string; names: readonly string[] }[], extra: number) =>
+      exprs.reduce((n, o) => n + o.names.length, 0) + extra <= limits.compositeMaxChildren &&
+      anyOf(exprs.map((o) => o.expr)).length + 512 <= limits.ruleMaxChars &&
+      exprs.reduce((n, o) => n + ruleElementCount(o.expr) + 1, 0) + 16 <= limits.ruleMaxElements;
+    // Room for two more references (core-outage, blind) in the parent rule.
+    if (fits(operands, 2)) return whole;
+    const parts: { expr: string; names: readonly string[] }[][] = [];
+    let cur: { expr: string; names: readonly string[] }[] = [];
+    for (const o of operands) {
+      if (cur.length > 0 && !fits([...cur, o], 0)) {
+        parts.push(cur);
+        cur = [];
+      }
+      cur.push(o);
+    }
+    if (cur.length > 0) parts.push(cur);
+    const partNames = parts.map((p, i) => {
+      const name = `${base}-part-${i + 1}`;
+      const rule = anyOf(p.map((o) => o.expr));
+      composites.push({
+        ...common,
+        type: 'composite',
+        role: partRole,
+        name,
+        description: `${describe} (part ${i + 1} of ${parts.length}; split to stay within CloudWatch's composite limits).`,
+        rule,
+        children: ruleAlarmNames(rule),
+      });
+      return alarmIs(name);
+    });
+    return anyOf(partNames);
+  };
+
+  // ── monitor-blind: per probe region, and "third-party probes cannot form a quorum" ─────────
+  for (const region of regions) {
+    const list = heartbeats.get(region) ?? [];
+    if (list.length === 0) continue;
+    const name = alarmNames.blindRegion(config, region);
+    const common = { dependencies: list.flatMap((h) => depsOfShard(config, h.tier, h.shard)), region };
+    const rule = orOverChildren(
+      name,
+      list.map((h) => ({ expr: alarmIs(h.name), names: [h.name] })),
+      'blind-region',
+      `Probes in ${region} stopped reporting`,
+      common,
+    );
+    composites.push({
+      ...common,
+      type: 'composite',
+      role: 'blind-region',
+      name,
+      description: `monitor-blind: depmon's probes in ${region} stopped reporting (or abstained); dependencies they cover are watched by the other regions only.`,
+      pageKind: 'monitor-blind',
+      rule,
+      children: ruleAlarmNames(rule),
+    });
+  }
+  const thirdShards = shardCount(config, 'third-party');
+  // A shard is blind when so many regions are blind that the rest cannot reach the quorum.
+  const blindNeeded = regions.length - quorum + 1;
+  let blindThirdParty: string | undefined;
+  if (thirdShards > 0) {
+    blindThirdParty = alarmNames.blindThirdParty(config);
+    const operands = Array.from({ length: thirdShards }, (_, shard) => {
+      const names = regions.map((r) => alarmNames.heartbeat(config, r, 'third-party', shard));
+      return { expr: atLeast(blindNeeded, names), names };
+    });
+    const common = { dependencies: [] as string[], tier: 'third-party' as const };
+    const rule = orOverChildren(
+      blindThirdParty,
+      operands,
+      'blind-third-party',
+      'Third-party probes cannot form a quorum',
+      common,
+    );
+    composites.push({
+      ...common,
+      type: 'composite',
+      role: 'blind-third-party',
+      name: blindThirdParty,
+      description: `Third-party probes cannot form a quorum: at least ${blindNeeded} of ${regions.length} probe regions are blind for some shard. External-outage pages wait while this is in ALARM.`,
+      rule,
+      children: ruleAlarmNames(rule),
+    });
+  }
+
+  // ── core-outage: any critical first-party dependency down ──────────────────────────────────
+  const core = config.dependencies.filter((d) => d.tier === 'first-party' && d.critical);
+  const coreName = alarmNames.coreOutage(config);
+  {
+    const common = { dependencies: core.map((d) => d.id), tier: 'first-party' as const };
+    const rule = orOverChildren(
+      coreName,
+      core.map((d) => ({
+        expr: alarmIs(alarmNames.down(config, d.id)),
+        names: [alarmNames.down(config, d.id)],
+      })),
+      'core-outage-part',
+      'Any critical first-party dependency down',
+      common,
+    );
+    composites.push({
+      ...common,
+      type: 'composite',
+      role: 'core-outage',
+      name: coreName,
+      description: `core-outage (SEV1): a critical first-party dependency is down (${core.map((d) => d.id).join(', ')}).`,
+      pageKind: 'core-outage',
+      rule,
+      children: ruleAlarmNames(rule),
+    });
+  }
+
+  // ── external-outage: per third-party group ─────────────────────────────────────────────────
+  const groups = new Map<string, Dependency[]>();
+  for (const d of config.dependencies) {
+    if (d.tier !== 'third-party') continue;
+    const g = groupOf(d);
+    groups.set(g, [...(groups.get(g) ?? []), d]);
+  }
+  for (const [group, members] of groups) {
+    const name = alarmNames.externalOutage(config, group);
+    const common = { dependencies: members.map((d) => d.id), tier: 'third-party' as const, group };
+    const anyDown = orOverChildren(
+      name,
+      members.map((d) => ({
+        expr: alarmIs(alarmNames.down(config, d.id)),
+        names: [alarmNames.down(config, d.id)],
+      })),
+      'external-outage-part',
+      `Any of group ${group} down`,
+      common,
+    );
+    const clauses = [anyDown, not(alarmIs(coreName))];
+    if (blindThirdParty) clauses.push(not(alarmIs(blindThirdParty)));
+    const rule = allOf(clauses);
+    composites.push({
+      ...common,
+      type: 'composite',
+      role: 'external-outage',
+      name,
+      description: `external-outage (SEV2): ${members.length === 1 ? members[0]!.name : `partner group ${group} (${members.map((d) => d.id).join(', ')})`} down while core is healthy and the third-party probes can see.`,
+      pageKind: 'external-outage',
+      rule,
+      children: ruleAlarmNames(rule),
+      suppressor: {
+        alarm: coreName,
+        waitSeconds: SUPPRESSOR_WAIT_SECONDS,
+        extensionSeconds: SUPPRESSOR_EXTENSION_SECONDS,
+      },
+    });
+  }
+
+  alarms.push(...composites);
+
+  // ── Limits no split can absorb ─────────────────────────────────────────────────────────────
+  const seen = new Map<string, string>();
+  for (const a of alarms) {
+    if (a.name.length > ALARM_NAME_MAX_CHARS) {
+      problems.push({
+        path: 'name',
+        message: `alarm name "${a.name.slice(0, 60)}…" is ${a.name.length} characters; CloudWatch allows ${ALARM_NAME_MAX_CHARS}`,
+      });
+    }
+    const prev = seen.get(a.name);
+    if (prev !== undefined) {
+      problems.push({
+        path: 'dependencies',
+        message: `two alarms would share the name "${a.name}" (${prev} and ${a.role}); a group id must not equal an ungrouped third-party dependency's id`,
+        hint: 'rename the group or the dependency',
+      });
+    }
+    seen.set(a.name, a.role);
+  }
+  const parents = new Map<string, number>();
+  for (const a of composites) {
+    const refs = new Set([...a.children, ...(a.suppressor ? [a.suppressor.alarm] : [])]);
+    for (const c of refs) parents.set(c, (parents.get(c) ?? 0) + 1);
+    if (a.children.length > limits.compositeMaxChildren)
+      problems.push({
+        path: 'dependencies',
+        message: `composite alarm "${a.name}" would reference ${a.children.length} alarms; CloudWatch allows ${limits.compositeMaxChildren}`,
+      });
+    if (a.rule.length > limits.ruleMaxChars)
+      problems.push({
+        path: 'dependencies',
+        message: `composite alarm "${a.name}" rule would be ${a.rule.length} characters; CloudWatch allows ${limits.ruleMaxChars}`,
+      });
+    if (ruleElementCount(a.rule) > limits.ruleMaxElements)
+      problems.push({
+        path: 'dependencies',
+        message: `composite alarm "${a.name}" rule would have ${ruleElementCount(a.rule)} elements; CloudWatch allows ${limits.ruleMaxElements}`,
+      });
+  }
+  for (const [child, n] of parents) {
+    if (n > limits.maxParentComposites) {
+      problems.push({
+        path: 'dependencies',
+        message: `alarm "${child}" would be referenced by ${n} composite alarms; CloudWatch allows ${limits.maxParentComposites}`,
+        hint:
+          child === coreName || child === blindThirdParty
+            ? 'every external-outage group references it: put third parties of one vendor into one `group`'
+            : undefined,
+      });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(file, problems);
+
+  const routes = config.routes.map((r) => ({
+    id: r.id,
+    topicName: `${config.name}-${r.id}`,
+    kinds: [...r.kinds],
+    channels: [...r.channels],
+  }));
+
+  return {
+    alarms,
+    routes,
+    alarmTopicName: `${config.name}-alarms`,
+    period,
+    roundsPerPeriod,
+    cost: alarmCost(alarms),
+  };
+}
+
+function depsOfShard(config: MonitorConfig, tier: Tier, shard: number): string[] {
+  return config.dependencies
+    .filter((d) => d.tier === tier)
+    .map((d) => d.id)
+    .slice(shard * config.targetsPerFunction, (shard + 1) * config.targetsPerFunction);
+}
+
+/** The plan's alarm by name. */
+export function findAlarm(plan: AlarmPlan, name: string): AlarmSpec | undefined {
+  return plan.alarms.find((a) => a.name === name);
+}
+
+/** The routes a page kind goes to (every route that lists it). */
+export function routesFor(plan: AlarmPlan, kind: PageKind): RoutePlan[] {
+  return plan.routes.filter((r) => r.kinds.includes(kind));
+}
