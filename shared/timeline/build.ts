@@ -47,6 +47,11 @@ export function buildAccount(input: AccountInput): Account {
   const notes = [...(input.notes ?? [])];
 
   const res = resolution(alarms);
+  if (res.firingAtStart.length > 0) {
+    notes.push(
+      `Already in ALARM when the window starts: ${res.firingAtStart.join(', ')}; the incident began before the window.`,
+    );
+  }
   if (res.at) {
     drafts.push({
       time: res.at,
@@ -75,8 +80,12 @@ export function buildAccount(input: AccountInput): Account {
   const resolutionDraft = drafts.find((d) => d.kind === 'resolution');
 
   const figure = (d: Draft | undefined, detail: (d: Draft) => string): Figure | null =>
-    d && onset
-      ? { ...stamp(d.time, tz), minutesFromOnset: minutesBetween(onset, d.time), detail: detail(d) }
+    d
+      ? {
+          ...stamp(d.time, tz),
+          minutesFromOnset: onset ? minutesBetween(onset, d.time) : null,
+          detail: detail(d),
+        }
       : null;
   const figures: Figures = {
     onset: figure(onsetDraft_, (d) => d.summary),
@@ -124,11 +133,13 @@ function resolution(alarms: readonly AlarmTransition[]): {
   at?: Date;
   last?: string;
   stillAlarming: string[];
+  firingAtStart: string[];
 } {
   const sorted = [...alarms].sort((a, b) => a.at.getTime() - b.at.getTime());
   const state = new Map<string, string>();
   for (const a of sorted) if (!state.has(a.alarm)) state.set(a.alarm, a.from);
-  const fired = new Set([...state].filter(([, s]) => s === 'ALARM').map(([n]) => n));
+  const firingAtStart = [...state].filter(([, s]) => s === 'ALARM').map(([n]) => n);
+  const fired = new Set(firingAtStart);
   let at: Date | undefined;
   let last: string | undefined;
   for (const a of sorted) {
@@ -143,7 +154,7 @@ function resolution(alarms: readonly AlarmTransition[]): {
     }
   }
   const stillAlarming = [...state].filter(([, s]) => s === 'ALARM').map(([n]) => n);
-  return { ...(at ? { at, last } : {}), stillAlarming };
+  return { ...(at ? { at, last } : {}), stillAlarming, firingAtStart };
 }
 
 /** Onsets of several dependencies seen at the same moment in the same way are one event (a platform failing whole). */

@@ -197,7 +197,7 @@ export function renderHtml(a: Account): string {
   const figures = FIGURE_ORDER.map((name) => {
     const f = a.figures[name];
     return f
-      ? `<div class="fig"><div class="lbl">${esc(FIGURE_LABELS[name])}</div><div class="val">${esc(f.local)}</div><div class="sub">${esc(utcTime(new Date(f.at)))} · ${esc(minutes(f.minutesFromOnset))} min</div><div class="sub">${esc(f.detail)}</div></div>`
+      ? `<div class="fig"><div class="lbl">${esc(FIGURE_LABELS[name])}</div><div class="val">${esc(f.local)}</div><div class="sub">${esc(utcTime(new Date(f.at)))}${f.minutesFromOnset === null ? '' : ` · ${esc(minutes(f.minutesFromOnset))} min from onset`}</div><div class="sub">${esc(f.detail)}</div></div>`
       : `<div class="fig none"><div class="lbl">${esc(FIGURE_LABELS[name])}</div><div class="val">none in the window</div></div>`;
   }).join('\n');
   const notes =
