@@ -20,8 +20,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       },
     ]);
   }
-  const { config } = await loadConfigFile(file, io.cwd);
-  const report = costReport(config);
+  const { config, file: shown } = await loadConfigFile(file, io.cwd);
+  const report = costReport(config, { configFile: shown });
   io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatCostReport(report));
   return 0;
 }

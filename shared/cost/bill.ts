@@ -1,5 +1,6 @@
 // The monthly AWS bill of a monitor config, itemised line by line, with every usage assumption named.
 // Pure: it reads the config (and, when given, the alarm counts of its alarm plan) and the price table.
+import { type AlarmPlan, buildAlarmPlan } from '#shared/alarms';
 import { type MonitorConfig, TIERS, type Tier } from '#shared/config';
 import { PUT_METRIC_DATA_MAX_DATUMS } from '#shared/metrics';
 import {
@@ -40,7 +41,7 @@ export const KMS_REQUESTS_PER_TRANSITION = 4;
 
 const GB = 1024 ** 3;
 
-/** Alarm counts the bill prices; from the config's alarm plan when available, else from a formula. */
+/** Alarm counts the bill prices: from the config's alarm plan, or given by the caller. */
 export interface AlarmCounts {
   /** Metrics watched by standard-resolution metric alarms (a math alarm bills each metric it reads). */
   readonly standardAlarmMetrics: number;
@@ -48,7 +49,7 @@ export interface AlarmCounts {
   readonly highResolutionAlarmMetrics: number;
   readonly compositeAlarms: number;
   /** Where the counts came from. */
-  readonly source: 'alarm plan' | 'formula';
+  readonly source: 'alarm plan' | 'given';
 }
 
 export interface CostLine {
@@ -92,8 +93,10 @@ export interface Bill {
 }
 
 export interface BillOptions {
-  /** Alarm counts from the alarm plan. @default the formula in `alarmCountsByFormula` */
+  /** Alarm counts. @default counted from `buildAlarmPlan(config)` */
   readonly alarms?: AlarmCounts;
+  /** Names the config in errors from the alarm plan. @default "config" */
+  readonly configFile?: string;
   /** @default PRICES */
   readonly prices?: PriceTable;
   /** Custom metrics per dependency, for what-if bills. @default METRICS_PER_DEPENDENCY */
@@ -120,23 +123,23 @@ function timeoutOf(d: MonitorConfig['dependencies'][number]): number {
 }
 
 /**
- * Alarm counts when no alarm plan is at hand. Per dependency: a Down alarm and a Degraded alarm (one metric each);
- * per probe region, tier and shard: a Heartbeat alarm (monitor-blind); composites: one for core, one per
- * third-party group or ungrouped third party, one for monitor-blind. High resolution when the interval is under 60 s.
+ * Alarm counts from the config's alarm plan (shared/alarms), the same plan `cdk synth` renders. Every metric alarm
+ * in the plan reads one metric, so it bills one alarm metric: high resolution when its period is under 60 s.
  */
-export function alarmCountsByFormula(config: MonitorConfig): AlarmCounts {
-  const perDep = 2 * config.dependencies.length;
-  const heartbeats = config.probeRegions.length * shardsOf(config).length;
-  const externals = new Set(
-    config.dependencies.filter((d) => d.tier === 'third-party').map((d) => d.group ?? `dep:${d.id}`),
-  ).size;
-  const metricAlarms = perDep + heartbeats;
-  const high = config.intervalSeconds < 60;
+export function alarmCountsFromPlan(plan: Pick<AlarmPlan, 'alarms'>): AlarmCounts {
+  let standard = 0;
+  let high = 0;
+  let composite = 0;
+  for (const a of plan.alarms) {
+    if (a.type === 'composite') composite++;
+    else if (a.period < 60) high++;
+    else standard++;
+  }
   return {
-    standardAlarmMetrics: high ? 0 : metricAlarms,
-    highResolutionAlarmMetrics: high ? metricAlarms : 0,
-    compositeAlarms: 1 + externals + 1,
-    source: 'formula',
+    standardAlarmMetrics: standard,
+    highResolutionAlarmMetrics: high,
+    compositeAlarms: composite,
+    source: 'alarm plan',
   };
 }
 
@@ -145,7 +148,9 @@ const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 /** The monthly bill of a config. */
 export function billOf(config: MonitorConfig, options: BillOptions = {}): Bill {
   const P = options.prices ?? PRICES;
-  const alarms = options.alarms ?? alarmCountsByFormula(config);
+  const alarms =
+    options.alarms ??
+    alarmCountsFromPlan(buildAlarmPlan(config, { configFile: options.configFile ?? 'config' }));
   const metricsPerDependency = options.metricsPerDependency ?? METRICS_PER_DEPENDENCY;
   const roundsPerInvocation = 60 / config.intervalSeconds;
   const invocationsPerMonth = MINUTES_PER_MONTH * INVOCATIONS_PER_FUNCTION_PER_MINUTE;

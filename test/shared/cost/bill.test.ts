@@ -1,9 +1,10 @@
 // The cost model against bills computed by hand, and the bundled bank example.
 
 import { describe, expect, it } from 'vitest';
+import { buildAlarmPlan } from '#shared/alarms';
 import { parseConfig } from '#shared/config';
 import {
-  alarmCountsByFormula,
+  alarmCountsFromPlan,
   billOf,
   costReport,
   customMetricsUsd,
@@ -59,7 +60,7 @@ describe('billOf, one dependency, one region, 60 s', () => {
     expect(line(bill.lines, 'customer-managed key').monthlyUsd).toBeCloseTo(1.0012, 6);
     expect(bill.totalUsd).toBeCloseTo(7.0504, 3);
     expect(bill.perDependencyUsd).toBe(bill.totalUsd);
-    expect(bill.alarms.source).toBe('formula');
+    expect(bill.alarms.source).toBe('alarm plan');
   });
 
   it('compares with one canary and one plain-HTTP Route 53 check', () => {
@@ -111,10 +112,10 @@ describe('billOf, sharded third parties at 20 s in two regions', () => {
     expect(line(bill.lines, 'PutMetricData').quantity).toBe(2 * 4 * 3 * 43_800);
     // 121 × 3 + 2 regions × 4 shards heartbeats.
     expect(line(bill.lines, 'custom metrics').quantity).toBe(371);
-    // Sub-minute: every metric alarm is high resolution. 2 per dependency + 8 heartbeats.
-    expect(line(bill.lines, 'high-resolution alarms').quantity).toBe(250);
-    expect(line(bill.lines, 'high-resolution alarms').monthlyUsd).toBeCloseTo(75, 6);
-    expect(line(bill.lines, 'standard-resolution alarms').quantity).toBe(0);
+    // Sub-minute: down and degraded alarms are high resolution (2 per dependency); the 8 heartbeats stay at 60 s.
+    expect(line(bill.lines, 'high-resolution alarms').quantity).toBe(242);
+    expect(line(bill.lines, 'high-resolution alarms').monthlyUsd).toBeCloseTo(72.6, 6);
+    expect(line(bill.lines, 'standard-resolution alarms').quantity).toBe(8);
   });
 
   it('prices Synthetics at three runs a minute and Route 53 with HTTPS, matching and the fast interval', () => {
@@ -149,7 +150,10 @@ describe('the bank example', () => {
     expect(r.depmon.functions).toHaveLength(6);
     expect(line(r.depmon.lines, 'probe requests', 'ap-northeast-3').quantity).toBe(2 * 43_800);
     expect(line(r.depmon.lines, 'custom metrics').quantity).toBe(10 * 3 + 6);
-    expect(alarmCountsByFormula(config).compositeAlarms).toBeGreaterThan(0);
+    // The alarm plan: down and degraded per dependency, a heartbeat per region and shard, 9 composites.
+    expect(r.depmon.alarms).toEqual(alarmCountsFromPlan(buildAlarmPlan(config)));
+    expect(line(r.depmon.lines, 'standard-resolution alarms').quantity).toBe(10 + 10 + 6);
+    expect(line(r.depmon.lines, 'composite alarms').quantity).toBe(r.depmon.alarms.compositeAlarms);
     expect(r.synthetics.totalUsd).toBeCloseTo(30 * 52.56, 4);
     expect(r.route53.uncovered.map((u) => u.dependency)).toEqual(['card-network']);
     const sum = r.depmon.lines.reduce((a, l) => a + l.monthlyUsd, 0);
