@@ -1,2 +1,11 @@
 // The probe engine: HTTP(S), TCP, DNS and TLS checks that never throw.
+export {
+  checkBody,
+  checkHeaders,
+  checkJson,
+  parseJsonPath,
+  selectJsonPath,
+  statusMatches,
+} from './assert.ts';
+export { checkTimeoutMs, DEFAULT_CONCURRENCY, dependencyHost, probeAll, probeOne } from './engine.ts';
 export * from './types.ts';

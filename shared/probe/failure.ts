@@ -1,0 +1,124 @@
+// How a probe fails on the inside (a thrown ProbeFailure) and how any error becomes a reason code and a short detail.
+import type { ProbeStatus, Reason } from './types.ts';
+
+/** Thrown inside a check to end it with a result; probeOne turns it into data, so nothing leaves the engine. */
+export class ProbeFailure extends Error {
+  constructor(
+    readonly reason: Reason,
+    readonly detail: string,
+    readonly status: ProbeStatus = 'down',
+  ) {
+    super(detail);
+    this.name = 'ProbeFailure';
+  }
+}
+
+interface Coded {
+  code?: unknown;
+  message?: unknown;
+  name?: unknown;
+  cause?: unknown;
+}
+
+function codeOf(e: unknown): string | undefined {
+  const c = (e as Coded | undefined)?.code;
+  return typeof c === 'string' ? c : undefined;
+}
+
+/** TLS verification codes that mean "not trusted" (not "expired": that one has its own reason). */
+const TLS_TRUST_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_TLS_CERT_ALTNAME_FORMAT',
+  'HOSTNAME_MISMATCH',
+]);
+
+/** Plain words for the TLS verification codes users meet most. */
+export const TLS_CODE_WORDS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate in the chain',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'certificate issuer not trusted',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'certificate issuer not trusted',
+  CERT_HAS_EXPIRED: 'certificate expired',
+  CERT_NOT_YET_VALID: 'certificate not yet valid',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'certificate does not name this host',
+};
+
+/** Any error from a socket, resolver, TLS or undici → reason + detail. Never includes a stack. */
+export function classify(e: unknown): { reason: Reason; detail: string; status: ProbeStatus } {
+  if (e instanceof ProbeFailure) return { reason: e.reason, detail: e.detail, status: e.status };
+  // undici wraps socket errors; the cause has the system code.
+  const cause = (e as Coded | undefined)?.cause;
+  const code = codeOf(e);
+  const inner = codeOf(cause);
+  const c =
+    inner && (code === undefined || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CONNECT') ? inner : code;
+  const msg = firstLine((e as Coded | undefined)?.message);
+  const down = (reason: Reason, detail: string) => ({ reason, detail, status: 'down' as const });
+  switch (c) {
+    case 'ECONNREFUSED':
+      return down('CONNECTION_REFUSED', 'connection refused');
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return down('CONNECTION_RESET', 'connection reset by peer');
+    case 'UND_ERR_SOCKET':
+      return down('CONNECTION_RESET', `connection closed by peer (${msg || 'socket error'})`);
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return down('TIMEOUT', msg || 'timed out');
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EADDRNOTAVAIL':
+      return down('CONNECTION_REFUSED', `host unreachable (${c})`);
+    case 'ENOTFOUND':
+      return down('DNS_FAILURE', 'name does not resolve (NXDOMAIN)');
+    case 'ESERVFAIL':
+      return down('DNS_FAILURE', 'DNS server failed (SERVFAIL)');
+    case 'ENODATA':
+      return down('DNS_FAILURE', 'no address records');
+    case 'EAI_AGAIN':
+    case 'ETIMEOUT':
+      return down('DNS_FAILURE', 'DNS lookup timed out');
+    case 'ECONNREFUSED_DNS':
+    case 'EREFUSED':
+      return down('DNS_FAILURE', 'DNS server refused the query');
+    case 'CERT_HAS_EXPIRED':
+      return down('CERT_EXPIRED', 'certificate expired');
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+      return down('CONNECTION_RESET', 'response ended before its content-length');
+    case 'UND_ERR_ABORTED':
+      return down('TIMEOUT', 'request aborted');
+    default:
+      break;
+  }
+  if (c !== undefined && TLS_TRUST_CODES.has(c)) return down('TLS_ERROR', TLS_CODE_WORDS[c] ?? c);
+  if (c?.startsWith('ERR_SSL') || c?.startsWith('ERR_TLS'))
+    return down('TLS_ERROR', `TLS handshake failed (${c})`);
+  if (c?.startsWith('HPE_') || (e as Coded | undefined)?.name === 'HTTPParserError')
+    return down('PROTOCOL_ERROR', `not a valid HTTP response (${c ?? 'parse error'})`);
+  if (c?.startsWith('UND_ERR')) return down('PROTOCOL_ERROR', `${msg || c} (${c})`);
+  if (c !== undefined) return down('CONNECTION_RESET', `${msg || 'network error'} (${c})`);
+  return down('INTERNAL_ERROR', msg || 'unexpected error');
+}
+
+function firstLine(m: unknown): string {
+  return typeof m === 'string' ? (m.split('\n')[0] ?? '').slice(0, 160) : '';
+}
+
+/** Details stay short: one line, at most this many characters. */
+export const MAX_DETAIL_CHARS = 240;
+
+export function shorten(s: string): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > MAX_DETAIL_CHARS ? `${one.slice(0, MAX_DETAIL_CHARS - 1)}…` : one;
+}
