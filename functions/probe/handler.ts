@@ -5,7 +5,7 @@ import type { MetricDatum } from '#shared/metrics';
 import { type CycleRuntime, type InvocationSummary, type ProbeFn, runInvocation } from './cycle.ts';
 import { checkEgress } from './egress.ts';
 import { type ProbeEmbed, type ProbeSettings, PUBLISH_REQUEST_TIMEOUT_MS, readSettings } from './embed.ts';
-import { publishDatums } from './publish.ts';
+import { type PublishOptions, publishDatums } from './publish.ts';
 import { createAwsSecretResolver } from './secrets.ts';
 
 // Compiled in by DepmonFunction's `embed` (esbuild `define`); null when the module runs unbundled.
@@ -20,6 +20,9 @@ export interface RuntimeParts {
   readonly probe: ProbeFn;
   readonly cloudwatch: CloudWatchClient;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Retry policy, clock and sleep of the publisher. @default DEFAULT_RETRY, real time */
+  readonly publishOptions?: PublishOptions;
+  readonly log?: (record: Record<string, unknown>) => void;
 }
 
 /** The runtime of a deployed function; the clients are created once per execution environment. */
@@ -28,11 +31,12 @@ export function createRuntime(settings: ProbeSettings, parts: RuntimeParts): Cyc
   return {
     probe: parts.probe,
     checkEgress,
-    publish: (datums: readonly MetricDatum[]) => publishDatums(parts.cloudwatch, settings.namespace, datums),
+    publish: (datums: readonly MetricDatum[]) =>
+      publishDatums(parts.cloudwatch, settings.namespace, datums, parts.publishOptions),
     secrets,
     now: Date.now,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    log: jsonLog,
+    log: parts.log ?? jsonLog,
   };
 }
 

@@ -1,0 +1,73 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DependencyMonitor } from '#infra/monitor';
+import { loadConfigFile, type MonitorConfig } from '#shared/config';
+import { config } from './fixtures.ts';
+
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const d of outdirs) rmSync(d, { recursive: true, force: true });
+});
+
+interface Report {
+  pluginReports: Array<{
+    pluginName: string;
+    violations: Array<{ ruleName: string; violatingConstructs: Array<{ constructPath: string }> }>;
+  }>;
+}
+
+function nag(c: MonitorConfig): { report: Report | undefined; error: unknown } {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'depmon-nag-'));
+  outdirs.push(outdir);
+  const app = new App({
+    outdir,
+    context: { 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: false,
+  });
+  new DependencyMonitor(app, 'Depmon', { config: c, configFile: 'test' });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  let error: unknown;
+  try {
+    app.synth();
+  } catch (e) {
+    error = e;
+  }
+  let report: Report | undefined;
+  try {
+    report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as Report;
+  } catch {
+    report = undefined;
+  }
+  return { report, error };
+}
+
+const findings = (r: Report | undefined) =>
+  (r?.pluginReports ?? []).flatMap((p) =>
+    p.violations.flatMap((v) =>
+      v.violatingConstructs.map((c) => `${p.pluginName} ${v.ruleName} ${c.constructPath}`),
+    ),
+  );
+
+describe('cdk-nag AwsSolutions on the whole app', () => {
+  it('finds nothing unacknowledged in the bundled example (home stack and every probe stack)', async () => {
+    // Prepare
+    const { config: example } = await loadConfigFile('examples/bank/monitor.config.ts');
+    // Act
+    const { report, error } = nag(example);
+    // Assess
+    expect(findings(report)).toEqual([]);
+    expect(error).toBeUndefined();
+  });
+
+  it('finds nothing unacknowledged with VPC placement, Secrets Manager and SSM references', () => {
+    // Act
+    const { report, error } = nag(config());
+    // Assess
+    expect(findings(report)).toEqual([]);
+    expect(error).toBeUndefined();
+  });
+});

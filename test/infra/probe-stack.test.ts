@@ -1,0 +1,284 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { DependencyMonitor } from '#infra/monitor';
+import { planShards, probeEmbed, probeTimeoutSeconds } from '#infra/probe-stack';
+import { ConfigError } from '#shared/config';
+import { config, configInput, manyDependencies, SG, SUBNET_A, SUBNET_B } from './fixtures.ts';
+
+// Unit tests skip asset bundling (the real NodejsFunction, without esbuild runs; bundle.test.ts builds them)
+// and CDK's built-in template linting (seconds per synth; nag.test.ts runs the whole app with it on).
+const app = () =>
+  new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+
+function synth(overrides = {}, props = {}) {
+  const monitor = new DependencyMonitor(app(), 'Depmon', {
+    config: config(overrides),
+    configFile: 'test.config.json',
+    ...props,
+  });
+  const probe = (region: string) => Template.fromStack(monitor.probeStacks.get(region)!);
+  return { monitor, probe };
+}
+
+describe('DependencyMonitor', () => {
+  it('puts one home stack in the home region and one probe stack in each probe region', () => {
+    // Act
+    const { monitor } = synth({}, { account: '111122223333' });
+    // Assess
+    expect(monitor.homeStack.region).toBe('ap-northeast-2');
+    expect(monitor.homeStack.stackName).toBe('depmon-acme-home');
+    expect([...monitor.probeStacks.keys()]).toEqual(['ap-northeast-2', 'ap-northeast-1', 'ap-northeast-3']);
+    for (const [region, stack] of monitor.probeStacks) {
+      expect(stack.region).toBe(region);
+      expect(stack.account).toBe('111122223333');
+      expect(stack.stackName).toBe(`depmon-acme-probe-${region}`);
+    }
+  });
+
+  it('runs separate first- and third-party functions on Node 22, arm64, with their settings in the environment', () => {
+    // Act
+    const { probe } = synth();
+    const t = probe('ap-northeast-1');
+    // Assess
+    t.resourceCountIs('AWS::Lambda::Function', 2);
+    for (const tier of ['first-party', 'third-party']) {
+      t.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Timeout: probeTimeoutSeconds(config()),
+        Environment: {
+          Variables: {
+            DEPMON_TIER: tier,
+            DEPMON_SHARD: '0',
+            DEPMON_HOME_REGION: 'ap-northeast-2',
+            DEPMON_NAMESPACE: 'Depmon/Acme',
+            DEPMON_INTERVAL_SECONDS: '60',
+          },
+        },
+      });
+    }
+  });
+
+  it('schedules each function every minute with EventBridge Scheduler, no flexible window, failures to the queue', () => {
+    // Act
+    const t = synth().probe('ap-northeast-3');
+    // Assess
+    t.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    t.allResourcesProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 minute)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^(First|Third)Party0'), 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailureQueue'), 'Arn'] } },
+        RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+      },
+    });
+  });
+
+  it('sends failed invocations to an encrypted, SSL-only queue, alarmed on its depth, and alarms on function errors', () => {
+    // Act
+    const t = synth().probe('ap-northeast-2');
+    // Assess
+    t.allResourcesProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 0,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailureQueue'), 'Arn'] } },
+      },
+    });
+    t.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    t.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Threshold: 1,
+    });
+    t.resourcePropertiesCountIs(
+      'AWS::CloudWatch::Alarm',
+      { MetricName: 'Errors', Namespace: 'AWS/Lambda' },
+      2,
+    );
+  });
+
+  it('places only the first-party function in the configured VPC, and only in its region', () => {
+    // Act
+    const { probe } = synth();
+    // Assess
+    const seoul = probe('ap-northeast-2');
+    seoul.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { DEPMON_TIER: 'first-party' } },
+      VpcConfig: { SubnetIds: [SUBNET_A, SUBNET_B], SecurityGroupIds: [SG] },
+    });
+    seoul.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { DEPMON_TIER: 'third-party' } },
+      VpcConfig: Match.absent(),
+    });
+    probe('ap-northeast-1').allResourcesProperties('AWS::Lambda::Function', { VpcConfig: Match.absent() });
+  });
+
+  it('keeps log groups for three months', () => {
+    const t = synth().probe('ap-northeast-1');
+    t.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  it('lets the functions put metrics only into the configured namespace, and read exactly their secrets', () => {
+    // Act
+    const t = synth().probe('ap-northeast-1');
+    // Assess
+    const policies = t.findResources('AWS::IAM::Policy');
+    const statements = Object.values(policies).flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties
+          .PolicyDocument.Statement,
+    );
+    for (const s of statements) {
+      for (const a of [s.Action].flat()) expect(String(a)).not.toContain('*');
+    }
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'PutDepmonMetrics',
+            Effect: 'Allow',
+            Action: 'cloudwatch:PutMetricData',
+            Resource: '*',
+            Condition: { StringEquals: { 'cloudwatch:namespace': 'Depmon/Acme' } },
+          },
+        ]),
+      },
+    });
+    // First party: the one Secrets Manager name, with the six-character suffix pattern, in this region.
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^FirstParty0Role') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'ReadReferencedSecrets',
+            Effect: 'Allow',
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':secretsmanager:ap-northeast-1:',
+                  { Ref: 'AWS::AccountId' },
+                  ':secret:depmon/ledger-token-??????',
+                ],
+              ],
+            },
+          },
+        ]),
+      },
+    });
+    // Third party: the SSM parameter by name and the secret by its full ARN; nothing of the first party's.
+    const thirdParty = Object.values(policies).find((p) => JSON.stringify(p).includes('ThirdParty0Role')) as {
+      Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } };
+    };
+    const byId = Object.fromEntries(thirdParty.Properties.PolicyDocument.Statement.map((s) => [s.Sid, s]));
+    expect(byId.ReadReferencedSecrets).toMatchObject({
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: 'arn:aws:secretsmanager:ap-northeast-2:111122223333:secret:shared/client-AbCdEf',
+    });
+    expect(byId.ReadReferencedParameters).toMatchObject({
+      Action: 'ssm:GetParameter',
+      Resource: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':ssm:ap-northeast-1:',
+            { Ref: 'AWS::AccountId' },
+            ':parameter/depmon/partner-key',
+          ],
+        ],
+      },
+    });
+    expect(JSON.stringify(thirdParty)).not.toContain('ledger-token');
+    expect(byId.ManageVpcNetworkInterfaces).toBeUndefined();
+  });
+
+  it('splits a large config across functions per tier, each with its own schedule', () => {
+    // Act
+    const { monitor, probe } = synth({ dependencies: manyDependencies(120), vpc: undefined });
+    // Assess: 1 first-party + ceil(120 / 50) = 3 third-party shards of 40
+    const t = probe('ap-northeast-2');
+    t.resourceCountIs('AWS::Lambda::Function', 4);
+    t.resourceCountIs('AWS::Scheduler::Schedule', 4);
+    for (const shard of ['0', '1', '2'])
+      t.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: { DEPMON_TIER: 'third-party', DEPMON_SHARD: shard } },
+      });
+    const fns = monitor.probeStacks.get('ap-northeast-2')!.functions;
+    expect(fns.map((f) => `${f.tier}/${f.shard}:${f.dependencies.length}`)).toEqual([
+      'first-party/0:1',
+      'third-party/0:40',
+      'third-party/1:40',
+      'third-party/2:40',
+    ]);
+  });
+
+  it('refuses a region with subnets but no security groups, naming the config field', () => {
+    // Prepare
+    const bad = configInput({ vpc: { subnetIds: { 'ap-northeast-1': [SUBNET_A] }, securityGroupIds: {} } });
+    // Act
+    const act = () => new DependencyMonitor(app(), 'Depmon', { config: bad, configFile: 'test.config.json' });
+    // Assess
+    expect(act).toThrow(ConfigError);
+    expect(act).toThrow(
+      'test.config.json: vpc.securityGroupIds["ap-northeast-1"]: expected security group ids',
+    );
+  });
+
+  it('validates a raw config handed to the construct like the CLI does', () => {
+    const act = () =>
+      new DependencyMonitor(app(), 'Depmon', {
+        config: configInput({ probeRegions: ['mars-1'] }),
+        configFile: 'my.ts',
+      });
+    expect(act).toThrow('my.ts: probeRegions[0]: expected an AWS region name');
+  });
+});
+
+describe('planShards', () => {
+  it('keeps shards even and in config order', () => {
+    // Act
+    const shards = planShards(config({ dependencies: manyDependencies(101), vpc: undefined }), 50);
+    // Assess
+    expect(shards.map((s) => [s.tier, s.shard, s.dependencies.length])).toEqual([
+      ['first-party', 0, 1],
+      ['third-party', 0, 34],
+      ['third-party', 1, 34],
+      ['third-party', 2, 33],
+    ]);
+    expect(shards[2]!.dependencies[0]!.id).toBe('partner-34');
+  });
+});
+
+describe('probeTimeoutSeconds', () => {
+  it('covers the whole minute of rounds plus a throttled final publish', () => {
+    expect(probeTimeoutSeconds(config())).toBe(60 + 11 + 10);
+    expect(probeTimeoutSeconds(config({ intervalSeconds: 10 }))).toBe(81);
+  });
+});
+
+describe('probeEmbed', () => {
+  it("embeds secret references, never values, and only the shard's dependencies", () => {
+    // Act
+    const c = config();
+    const embed = probeEmbed(c, planShards(c, 50)[1]!);
+    // Assess
+    expect(embed.dependencies.map((d) => d.id)).toEqual(['partner']);
+    expect(embed.dependencies[0]!.http!.headers['X-Api-Key']).toBe('${ssm:/depmon/partner-key}');
+    expect(embed).toMatchObject({ concurrency: 32, egress: { url: 'https://sts.{region}.amazonaws.com/' } });
+  });
+});
