@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ConfigError, findConfigFile, loadConfigFile, type MonitorConfig } from '#shared/config';
 import { DIM_DEPENDENCY, METRIC_DOWN } from '#shared/metrics';
+import type { PageLogRecord } from '#shared/pages';
 import {
   type AlarmTransition,
   buildAccount,
@@ -30,7 +31,6 @@ import {
   renderMarkdown,
   writeTimeline,
 } from '#shared/timeline';
-import type { PageLogRecord } from '../../shared/pages/log.ts';
 import type { CliIO } from '../main.ts';
 import { parseCliArgs, UsageError } from '../usage.ts';
 

@@ -245,7 +245,7 @@ function alarmDraft(a: AlarmTransition, simulated: boolean): Draft {
 }
 
 function pageDraft(p: PageEvidence, simulated: boolean): Draft {
-  const label = `${p.severity} ${p.kind}${p.resolved && p.kind !== 'resolved' ? ' resolved' : ''} page`;
+  const label = `${p.severity} ${p.kind}${p.resolved && p.kind !== 'resolved' ? ' resolved' : ''}${p.flapping ? ' (flapping)' : ''} page`;
   const where = p.route ? ` to ${p.route}` : '';
   const why = [p.heldReason, p.heldDetail].filter(Boolean).join(': ');
   const summary =
@@ -268,6 +268,7 @@ function pageDraft(p: PageEvidence, simulated: boolean): Draft {
     ...(p.sms !== undefined ? { sms: p.sms } : {}),
     ...(p.heldReason ? { heldReason: p.heldReason } : {}),
     ...(p.heldDetail ? { heldDetail: p.heldDetail } : {}),
+    ...(p.flapping ? { flapping: true } : {}),
     ...(p.route ? { route: p.route } : {}),
     ...(p.topicArn ? { topicArn: p.topicArn } : {}),
     ...(p.messageId ? { messageId: p.messageId } : {}),

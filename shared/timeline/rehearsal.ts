@@ -1,7 +1,7 @@
 // The rehearsal's account: the same account `depmon timeline` writes, built from a simulator run's
 // own alarm transitions, pages and per-region probe results (`depmon simulate … --timeline FILE`).
 import type { MonitorConfig } from '#shared/config';
-import type { PageLogRecord } from '../pages/log.ts';
+import type { PageLogRecord } from '#shared/pages';
 import { buildAccount } from './build.ts';
 import { onsetsFromSamples, pageFromLogRecord } from './evidence.ts';
 import type { Account, PageEvidence, ProbeState } from './types.ts';
@@ -28,6 +28,7 @@ export interface SimPage {
   readonly held?: boolean;
   readonly heldReason?: string;
   readonly heldDetail?: string;
+  readonly flapping?: boolean;
   /** Full text as on-call receives it (email form). */
   readonly text?: string;
   readonly sms?: string;
@@ -117,6 +118,7 @@ function simPage(p: SimPage, at: Date): PageEvidence {
     outcome: p.held ? 'held' : 'sent',
     ...(p.heldReason ? { heldReason: p.heldReason } : {}),
     ...(p.heldDetail ? { heldDetail: p.heldDetail } : {}),
+    ...(p.flapping ? { flapping: true } : {}),
     ...(p.alarm ? { alarmName: p.alarm } : {}),
     ...(p.route ? { route: p.route } : {}),
     subject: p.subject,

@@ -64,6 +64,8 @@ export interface PageEvidence {
   readonly outcome: 'sent' | 'held';
   readonly heldReason?: string;
   readonly heldDetail?: string;
+  /** The page said the dependency is flapping (paged once, resolves only once stable). */
+  readonly flapping?: boolean;
   readonly alarmName?: string;
   readonly route?: string;
   readonly topicArn?: string;
@@ -131,6 +133,7 @@ export interface TimelineEvent extends Stamp {
   readonly sms?: string;
   readonly heldReason?: string;
   readonly heldDetail?: string;
+  readonly flapping?: boolean;
   readonly route?: string;
   readonly topicArn?: string;
   readonly messageId?: string;

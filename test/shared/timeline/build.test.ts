@@ -1,5 +1,6 @@
 // The account model: order, figures, resolution and notes, on a Kakao-fire-like rehearsal and edge cases.
 import { describe, expect, it } from 'vitest';
+import type { PageLogRecord } from '#shared/pages';
 import {
   type AccountInput,
   accountFromSimulation,
@@ -8,7 +9,6 @@ import {
   pageFromLogRecord,
   zoneLabel,
 } from '#shared/timeline';
-import type { PageLogRecord } from '../../../shared/pages/log.ts';
 import { kakaoRehearsal } from './kakao-fixture.ts';
 
 const config = { name: 'bank', timeZone: 'Asia/Seoul', probeRegions: ['ap-northeast-2', 'ap-northeast-1'] };

@@ -1,0 +1,506 @@
+// `depmon timeline` against the real AWS SDK v3 clients with aws-sdk-client-mock: pagination,
+// throttling, access denied, no credentials, an empty window, retention, and the account it writes.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import {
+  CloudWatchClient,
+  DescribeAlarmHistoryCommand,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { type AttributeValue, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { run, type TimelineDeps } from '../../cli/commands/timeline.ts';
+import { type CliIO, main } from '../../cli/main.ts';
+
+const cwMock = mockClient(CloudWatchClient);
+const ddbMock = mockClient(DynamoDBClient);
+
+const NOW = new Date('2026-11-26T12:00:00Z');
+const FROM = '2026-11-25T06:00:00Z';
+const TO = '2026-11-25T10:00:00Z';
+const CONFIG = {
+  name: 'bank',
+  homeRegion: 'ap-northeast-2',
+  probeRegions: ['ap-northeast-2', 'ap-northeast-1', 'ap-northeast-3'],
+  timeZone: 'Asia/Seoul',
+  dependencies: [
+    {
+      id: 'core-ledger',
+      name: 'Ledger',
+      tier: 'first-party',
+      critical: true,
+      http: { url: 'https://ledger.bank.example/h' },
+    },
+    {
+      id: 'kakaotalk-message-api',
+      name: 'KakaoTalk',
+      tier: 'third-party',
+      group: 'kakao',
+      http: { url: 'https://api.kakao.example/h' },
+    },
+  ],
+};
+
+let dir: string;
+let configFile: string;
+let sleeps: number[];
+
+function io(): CliIO & { out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => (out += String(c)));
+  stderr.on('data', (c) => (err += String(c)));
+  return { stdout, stderr, cwd: dir, env: {}, out: () => out, err: () => err };
+}
+
+function deps(): TimelineDeps {
+  return {
+    cloudwatch: new CloudWatchClient({ region: 'ap-northeast-2' }),
+    dynamodb: new DynamoDBClient({ region: 'ap-northeast-2' }),
+    now: () => NOW,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+  };
+}
+
+const awsError = (name: string, message: string) =>
+  Object.assign(new Error(message), { name, $fault: 'client' });
+
+const history = (
+  alarm: string,
+  at: string,
+  from: string,
+  to: string,
+  reason = `Threshold Crossed: ${to}`,
+) => ({
+  AlarmName: alarm,
+  AlarmType: 'MetricAlarm' as const,
+  Timestamp: new Date(at),
+  HistoryItemType: 'StateUpdate' as const,
+  HistorySummary: `Alarm updated from ${from} to ${to}`,
+  HistoryData: JSON.stringify({
+    version: '1.0',
+    oldState: { stateValue: from },
+    newState: { stateValue: to, stateReason: reason },
+  }),
+});
+
+const S = (s: string): AttributeValue => ({ S: s });
+function pageItem(at: string, outcome: 'sent' | 'held', extra: Record<string, AttributeValue> = {}) {
+  const id = `bank-external-outage-kakao#${at}#integrations-oncall#${outcome}`;
+  return {
+    day: S(at.slice(0, 10)),
+    sk: S(`${at}#${id}`),
+    id: S(id),
+    at: S(at),
+    alarmTime: S(at),
+    alarmName: S('bank-external-outage-kakao'),
+    alarmState: S('ALARM'),
+    kind: S('external-outage'),
+    resolved: { BOOL: false },
+    severity: S('SEV2'),
+    dependencies: { L: [S('kakaotalk-message-api')] },
+    failingRegions: { L: [S('ap-northeast-2'), S('ap-northeast-1')] },
+    outcome: S(outcome),
+    subject: S('SEV2 external outage: Kakao down; core banking healthy'),
+    messages: {
+      M: {
+        default: S('default'),
+        email: S('KakaoTalk message API is down.\nCore banking is healthy.'),
+        sms: S('SEV2 Kakao down'),
+        https: S('{}'),
+      },
+    },
+    ...extra,
+  };
+}
+
+/** Down Sum per minute from 06:25: 0, 0, 2 (06:27), 3, 3, …; 0 again from 09:19. */
+function downSeries(): { Timestamps: Date[]; sums: number[] } {
+  const Timestamps: Date[] = [];
+  const sums: number[] = [];
+  for (let t = Date.parse('2026-11-25T06:25:00Z'); t <= Date.parse('2026-11-25T09:20:00Z'); t += 60_000) {
+    Timestamps.push(new Date(t));
+    const m = (t - Date.parse('2026-11-25T06:25:00Z')) / 60_000;
+    sums.push(m < 2 ? 0 : m === 2 ? 2 : t >= Date.parse('2026-11-25T09:19:00Z') ? 0 : 3);
+  }
+  return { Timestamps, sums };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'depmon-timeline-cli-'));
+  configFile = path.join(dir, 'monitor.config.json');
+  await writeFile(configFile, JSON.stringify(CONFIG));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(resetMocks);
+
+function resetMocks(): void {
+  cwMock.reset();
+  ddbMock.reset();
+  sleeps = [];
+  cwMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [], CompositeAlarms: [] });
+  cwMock.on(DescribeAlarmHistoryCommand).resolves({ AlarmHistoryItems: [] });
+  cwMock.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+  ddbMock.on(QueryCommand).resolves({ Items: [] });
+}
+
+/** A Kakao-fire-like incident spread over several pages of every API. */
+function kakaoIncident(): void {
+  cwMock
+    .on(DescribeAlarmHistoryCommand)
+    .resolvesOnce({
+      AlarmHistoryItems: [
+        history('bank-down-kakaotalk-message-api', '2026-11-25T06:29:10Z', 'OK', 'ALARM'),
+        history('bank-eu-down-kakaotalk-message-api', '2026-11-25T06:29:11Z', 'OK', 'ALARM'),
+      ],
+      NextToken: 'h1',
+    })
+    .resolvesOnce({
+      AlarmHistoryItems: [
+        history('bank-external-outage-kakao', '2026-11-25T06:29:10Z', 'OK', 'ALARM'),
+        history('someone-elses-alarm', '2026-11-25T07:00:00Z', 'OK', 'ALARM'),
+      ],
+      NextToken: 'h2',
+    })
+    .resolvesOnce({
+      AlarmHistoryItems: [
+        history('bank-down-kakaotalk-message-api', '2026-11-25T09:21:10Z', 'ALARM', 'OK'),
+        history('bank-external-outage-kakao', '2026-11-25T09:21:10Z', 'ALARM', 'OK'),
+      ],
+    });
+  const { Timestamps, sums } = downSeries();
+  const half = Math.floor(Timestamps.length / 2);
+  const counts = Timestamps.map(() => 3);
+  cwMock
+    .on(GetMetricDataCommand)
+    .resolvesOnce({
+      MetricDataResults: [
+        {
+          Id: 's1',
+          Timestamps: Timestamps.slice(0, half),
+          Values: sums.slice(0, half),
+          StatusCode: 'PartialData',
+        },
+        {
+          Id: 'n1',
+          Timestamps: Timestamps.slice(0, half),
+          Values: counts.slice(0, half),
+          StatusCode: 'PartialData',
+        },
+      ],
+      NextToken: 'm1',
+    })
+    .resolvesOnce({
+      MetricDataResults: [
+        { Id: 's1', Timestamps: Timestamps.slice(half), Values: sums.slice(half), StatusCode: 'Complete' },
+        { Id: 'n1', Timestamps: Timestamps.slice(half), Values: counts.slice(half), StatusCode: 'Complete' },
+        { Id: 's0', Timestamps, Values: Timestamps.map(() => 0), StatusCode: 'Complete' },
+        { Id: 'n0', Timestamps, Values: counts, StatusCode: 'Complete' },
+      ],
+    });
+  ddbMock
+    .on(QueryCommand)
+    .resolvesOnce({
+      Items: [
+        pageItem('2026-11-25T06:29:12.000Z', 'sent', {
+          messageId: S('msg-1'),
+          route: S('integrations-oncall'),
+        }),
+      ],
+      LastEvaluatedKey: { day: S('2026-11-25'), sk: S('x') },
+    })
+    .resolvesOnce({
+      Items: [
+        pageItem('2026-11-25T06:29:13.000Z', 'held', {
+          heldReason: S('duplicate'),
+          heldDetail: S('same alarm event delivered twice'),
+        }),
+      ],
+    });
+}
+
+const args = (...extra: string[]) => ['--from', FROM, '--to', TO, '--config', configFile, ...extra];
+
+describe('depmon timeline', () => {
+  it("follows NextToken and LastEvaluatedKey across pages and keeps only this monitor's alarms", async () => {
+    // Prepare
+    kakaoIncident();
+    const out = path.join(dir, 'paged.json');
+    const cli = io();
+
+    // Act
+    const code = await run(args('--out', out), cli, deps());
+
+    // Assess
+    expect(cli.err()).toBe(`depmon timeline: wrote 10 events to ${out}\n`);
+    expect(code).toBe(0);
+    const historyCalls = cwMock.commandCalls(DescribeAlarmHistoryCommand).map((c) => c.args[0].input);
+    expect(historyCalls.map((i) => i.NextToken)).toEqual([undefined, 'h1', 'h2']);
+    expect(historyCalls[0]).toMatchObject({ HistoryItemType: 'StateUpdate', ScanBy: 'TimestampAscending' });
+    expect(cwMock.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input.NextToken)).toEqual([
+      undefined,
+      'm1',
+    ]);
+    const queries = ddbMock.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    expect(queries.map((q) => q.ExclusiveStartKey?.day?.S)).toEqual([undefined, '2026-11-25']);
+    expect(queries[0]).toMatchObject({
+      TableName: 'bank-page-log',
+      ExpressionAttributeValues: { ':day': { S: '2026-11-25' } },
+    });
+    const account = JSON.parse(await readFile(out, 'utf8'));
+    const alarms = account.events
+      .filter((e: { kind: string }) => e.kind === 'alarm')
+      .map((e: { alarm: string }) => e.alarm);
+    expect(alarms).toEqual([
+      'bank-down-kakaotalk-message-api',
+      'bank-external-outage-kakao',
+      'bank-down-kakaotalk-message-api',
+      'bank-external-outage-kakao',
+    ]);
+  });
+
+  it('writes the account in time order with the figures, in UTC and KST', async () => {
+    // Prepare
+    kakaoIncident();
+    const out = path.join(dir, 'kakao.json');
+
+    // Act
+    const code = await run(args('--out', out), io(), deps());
+
+    // Assess
+    expect(code).toBe(0);
+    const account = JSON.parse(await readFile(out, 'utf8'));
+    expect(account.events.map((e: { kind: string }) => e.kind)).toEqual([
+      'probe-failing', // 06:27 2 of 3
+      'probe-failing', // 06:28 3 of 3
+      'alarm',
+      'alarm',
+      'page-sent',
+      'page-held',
+      'probe-recovered',
+      'alarm',
+      'alarm',
+      'resolution',
+    ]);
+    expect(account.events[0]).toMatchObject({
+      failingRegions: 2,
+      reportingRegions: 3,
+      source: 'probe-metrics',
+    });
+    expect(account.events[4]).toMatchObject({
+      messageId: 'msg-1',
+      text: 'KakaoTalk message API is down.\nCore banking is healthy.',
+    });
+    expect(account.events[5]).toMatchObject({ heldReason: 'duplicate' });
+    expect(account.figures.onset).toMatchObject({
+      at: '2026-11-25T06:27:00.000Z',
+      local: '2026-11-25 15:27:00 KST',
+    });
+    expect(account.figures.detection).toMatchObject({
+      at: '2026-11-25T06:29:10.000Z',
+      minutesFromOnset: 2.2,
+    });
+    expect(account.figures.firstPage).toMatchObject({
+      at: '2026-11-25T06:29:12.000Z',
+      minutesFromOnset: 2.2,
+    });
+    expect(account.figures.resolution).toMatchObject({
+      at: '2026-11-25T09:21:10.000Z',
+      minutesFromOnset: 174.2,
+    });
+  });
+
+  it('retries throttling with backoff, then succeeds', async () => {
+    // Prepare
+    cwMock
+      .on(DescribeAlarmHistoryCommand)
+      .rejectsOnce(awsError('Throttling', 'Rate exceeded'))
+      .rejectsOnce(awsError('Throttling', 'Rate exceeded'))
+      .resolves({ AlarmHistoryItems: [history('bank-core-outage', '2026-11-25T07:00:00Z', 'OK', 'ALARM')] });
+    ddbMock
+      .on(QueryCommand)
+      .rejectsOnce(awsError('ProvisionedThroughputExceededException', 'slow down'))
+      .resolves({ Items: [] });
+    const cli = io();
+
+    // Act
+    const code = await run(args(), cli, deps());
+
+    // Assess
+    expect(code).toBe(0);
+    expect(sleeps).toHaveLength(3);
+    expect(sleeps[1]).toBeGreaterThanOrEqual(1000); // the second wait is longer than the first could be
+    expect(cwMock.commandCalls(DescribeAlarmHistoryCommand)).toHaveLength(3);
+    expect(cli.out()).toContain('Alarm bank-core-outage: OK → ALARM');
+  });
+
+  it('gives up on endless throttling with one line and exit 2', async () => {
+    // Prepare
+    cwMock.on(GetMetricDataCommand).rejects(awsError('Throttling', 'Rate exceeded'));
+    const cli = io();
+
+    // Act
+    const code = await run(args(), cli, deps());
+
+    // Assess
+    expect(code).toBe(2);
+    expect(cli.err()).toMatch(
+      /^depmon timeline: AWS kept throttling cloudwatch:GetMetricData \(5 attempts.*\n$/,
+    );
+    expect(cli.out()).toBe('');
+  });
+
+  it('names the denied action and the README policy on AccessDenied', async () => {
+    // Prepare
+    cwMock
+      .on(DescribeAlarmHistoryCommand)
+      .rejects(
+        awsError(
+          'AccessDenied',
+          'User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: cloudwatch:DescribeAlarmHistory because no identity-based policy allows the cloudwatch:DescribeAlarmHistory action',
+        ),
+      );
+    const cli = io();
+
+    // Act
+    const code = await run(args(), cli, deps());
+
+    // Assess
+    expect(code).toBe(2);
+    expect(cli.err()).toBe(
+      'depmon timeline: access denied for cloudwatch:DescribeAlarmHistory in ap-northeast-2: attach the read-only IAM policy in the README ("depmon timeline", "IAM policy")\n',
+    );
+  });
+
+  it('names dynamodb:Query when the page log is denied, even without an action in the message', async () => {
+    // Prepare
+    ddbMock.on(QueryCommand).rejects(awsError('AccessDeniedException', 'Access denied'));
+    const cli = io();
+
+    // Act
+    const code = await run(args(), cli, deps());
+
+    // Assess
+    expect(code).toBe(2);
+    expect(cli.err()).toContain('access denied for dynamodb:Query');
+  });
+
+  it('says there are no credentials, without a stack trace', async () => {
+    // Prepare
+    cwMock
+      .on(DescribeAlarmsCommand)
+      .rejects(awsError('CredentialsProviderError', 'Could not load credentials from any providers'));
+    const cli = io();
+
+    // Act
+    const code = await run(args(), cli, deps());
+
+    // Assess
+    expect(code).toBe(2);
+    expect(cli.err().split('\n')).toHaveLength(2);
+    expect(cli.err()).toMatch(/^depmon timeline: no AWS credentials found: set AWS_PROFILE/);
+  });
+
+  it('names a missing page log table and --table', async () => {
+    // Prepare
+    ddbMock.on(QueryCommand).rejects(awsError('ResourceNotFoundException', 'Requested resource not found'));
+    const cli = io();
+
+    // Act
+    const code = await run(args('--table', 'custom-log'), cli, deps());
+
+    // Assess
+    expect(code).toBe(2);
+    expect(cli.err()).toContain('the page log table "custom-log" does not exist in ap-northeast-2');
+  });
+
+  it('still writes an empty account, with a note, for an empty window', async () => {
+    // Prepare
+    const out = path.join(dir, 'empty.md');
+    const cli = io();
+
+    // Act
+    const code = await run(args('--out', out), cli, deps());
+
+    // Assess
+    expect(code).toBe(0);
+    expect(cli.err()).toContain(
+      'depmon timeline: nothing recorded between 2026-11-25T06:00:00.000Z and 2026-11-25T10:00:00.000Z',
+    );
+    const md = await readFile(out, 'utf8');
+    expect(md).toContain('Nothing recorded in the window');
+    expect(md).toContain('No events in the window.');
+    expect(md).toContain('No depmon alarms of "bank" exist in ap-northeast-2');
+  });
+
+  it('says which part is incomplete when the window reaches past retention', async () => {
+    // Prepare: 40 days back: alarm history (30 days) is gone, metrics only at 5-minute periods.
+    const cli = io();
+
+    // Act
+    const code = await run(
+      ['--from', '2026-10-17T00:00:00Z', '--to', '2026-10-17T06:00:00Z', '--config', configFile],
+      cli,
+      deps(),
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    expect(cwMock.commandCalls(DescribeAlarmHistoryCommand)).toHaveLength(0);
+    expect(
+      cwMock.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries?.[0]?.MetricStat?.Period,
+    ).toBe(300);
+    expect(cli.err()).toContain('warning: Alarm history is kept 30 days: the whole window is older');
+    expect(cli.err()).toContain('warning: Probe metrics at 1-minute resolution are kept 15 days');
+  });
+
+  it('writes the format --out names, and markdown on stdout without it', async () => {
+    // Prepare
+    kakaoIncident();
+    const html = path.join(dir, 'kakao.html');
+
+    // Act
+    const code = await run(args('--out', html), io(), deps());
+    resetMocks();
+    kakaoIncident();
+    const cli = io();
+    await run(args(), cli, deps());
+
+    // Assess
+    expect(code).toBe(0);
+    expect(await readFile(html, 'utf8')).toMatch(/^<!doctype html>[\s\S]*2026-11-25 15:27:00 KST/);
+    expect(cli.out()).toMatch(/^# Incident account: bank\n/);
+  });
+
+  it.each([
+    [['--to', TO], '--from is required'],
+    [['--from', '2026-11-25 06:00', '--to', TO], '--from: expected an ISO 8601 time with Z or an offset'],
+    [['--from', FROM, '--to', '2026-11-25T10:00:00'], '--to: expected an ISO 8601 time with Z or an offset'],
+    [['--from', TO, '--to', FROM], '--to: expected a time after --from'],
+    [
+      ['--from', FROM, '--to', TO, '--out', 'x.pdf'],
+      '--out: expected a file ending in .md, .html, .csv or .json',
+    ],
+  ])('refuses bad flags %j with one line naming the flag, exit 2', async (flags, message) => {
+    // Prepare
+    const cli = io();
+
+    // Act
+    const code = await main(['timeline', ...flags, '--config', configFile], cli);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(cli.err()).toContain(`depmon: ${message}`);
+    expect(cli.err().trim().split('\n')).toHaveLength(1);
+  });
+});
