@@ -1,7 +1,128 @@
-// `depmon check`: not built yet.
+// `depmon check [--config FILE] [--json]`: probes every dependency once from this machine and prints a table
+// (or one JSON object). Exit 0 when all are up or degraded, 1 when any is down, 2 on bad usage or config.
+import { envSecretResolver, findConfigFile, loadConfigFile, type MonitorConfig } from '#shared/config';
+import { type ProbeOptions, type ProbeResult, probeAll } from '#shared/probe';
 import type { CliIO } from '../main.ts';
+import { parseCliArgs, UsageError } from '../usage.ts';
 
-export async function run(_args: string[], io: CliIO): Promise<number> {
-  io.stderr.write('depmon check: not available yet\n');
-  return 2;
+const USAGE = `Usage: depmon check [--config FILE] [--json]
+
+Probes every dependency in the monitor config once, from this machine.
+  --config FILE  the config (default: monitor.config.ts, .json or .yaml in this directory)
+  --json         print one JSON object: {"results":[{"dependency","tier","status","latencyMs","reason"?,"detail"?}]}
+
+Exit codes: 0 all up or degraded, 1 any down, 2 bad usage or bad config.
+`;
+
+/** A progress line appears only once a cycle has taken this long (and only on a terminal). */
+export const PROGRESS_AFTER_MS = 1000;
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseCliArgs(args, {
+    config: { type: 'string', short: 'c' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const file = values.config ?? findConfigFile(io.cwd);
+  if (file === undefined) {
+    throw new UsageError(
+      `check: no monitor.config.ts, monitor.config.json or monitor.config.yaml in ${io.cwd}; name one with --config FILE`,
+    );
+  }
+  const { config } = await loadConfigFile(file, io.cwd);
+  return check(config, io, { json: values.json === true });
+}
+
+export interface CheckOptions {
+  readonly json: boolean;
+  /** Extra probe options (e.g. host overrides and a CA for `npm start`'s loopback stand-ins). */
+  readonly probe?: ProbeOptions;
+}
+
+/** Probes a loaded config and prints the outcome; returns the exit code. Reused by `depmon start`. */
+export async function check(config: MonitorConfig, io: CliIO, opts: CheckOptions): Promise<number> {
+  const progress = progressLine(io, config.dependencies.length);
+  let results: ProbeResult[];
+  try {
+    results = await probeAll(config.dependencies, {
+      region: 'local',
+      concurrency: config.concurrency,
+      resolvers: config.resolvers,
+      secrets: envSecretResolver(io.env),
+      ...opts.probe,
+      onResult: (r, done, total) => {
+        progress.update(done, total);
+        opts.probe?.onResult?.(r, done, total);
+      },
+    });
+  } finally {
+    progress.clear();
+  }
+  io.stdout.write(opts.json ? `${JSON.stringify({ results: results.map(jsonRow) })}\n` : table(results));
+  return results.some((r) => r.status === 'down') ? 1 : 0;
+}
+
+function jsonRow(r: ProbeResult) {
+  return {
+    dependency: r.dependency,
+    tier: r.tier,
+    status: r.status,
+    latencyMs: r.latencyMs,
+    ...(r.reason ? { reason: r.reason } : {}),
+    ...(r.detail ? { detail: r.detail } : {}),
+  };
+}
+
+/** The human table: one row per dependency, then a one-line summary. */
+export function table(results: readonly ProbeResult[]): string {
+  const rows = [
+    ['DEPENDENCY', 'TIER', 'STATUS', 'LATENCY', 'REASON / DETAIL'],
+    ...results.map((r) => [
+      r.dependency,
+      r.tier,
+      r.status.toUpperCase(),
+      `${r.latencyMs} ms`,
+      r.reason ? `${r.reason}${r.detail ? `: ${r.detail}` : ''}` : '',
+    ]),
+  ];
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c]!.length)));
+  const lines = rows.map((row) =>
+    row
+      .map((cell, c) => (c === 3 ? cell.padStart(widths[c]!) : c < 4 ? cell.padEnd(widths[c]!) : cell))
+      .join('  ')
+      .trimEnd(),
+  );
+  const count = (s: string) => results.filter((r) => r.status === s).length;
+  const summary = `${count('up')} up, ${count('degraded')} degraded, ${count('down')} down`;
+  return `${lines.join('\n')}\n\n${summary}\n`;
+}
+
+/** "probing… 3/10" on a terminal's stderr once the cycle passes PROGRESS_AFTER_MS; erased at the end. */
+function progressLine(io: CliIO, count: number) {
+  const tty = io.stderr.isTTY === true;
+  const started = Date.now();
+  let done = 0;
+  let total = count;
+  let shown = false;
+  const draw = () => {
+    if (total === 0 || done >= total) return;
+    io.stderr.write(`\r\x1b[Kprobing… ${done}/${total}`);
+    shown = true;
+  };
+  const timer = tty ? setTimeout(draw, PROGRESS_AFTER_MS) : undefined;
+  return {
+    update(d: number, t: number) {
+      done = d;
+      total = t;
+      if (tty && Date.now() - started >= PROGRESS_AFTER_MS) draw();
+    },
+    clear() {
+      clearTimeout(timer);
+      if (shown) io.stderr.write('\r\x1b[K');
+    },
+  };
 }
