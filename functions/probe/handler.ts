@@ -2,6 +2,7 @@
 // (CloudWatch in the home Region, Secrets Manager/SSM in the probe Region) and runs one invocation.
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { MetricDatum } from '#shared/metrics';
+import { probeAll } from '#shared/probe';
 import { type CycleRuntime, type InvocationSummary, type ProbeFn, runInvocation } from './cycle.ts';
 import { checkEgress } from './egress.ts';
 import { type ProbeEmbed, type ProbeSettings, PUBLISH_REQUEST_TIMEOUT_MS, readSettings } from './embed.ts';
@@ -42,12 +43,11 @@ export function createRuntime(settings: ProbeSettings, parts: RuntimeParts): Cyc
 
 let cached: { embed: ProbeEmbed; settings: ProbeSettings; runtime: CycleRuntime } | undefined;
 
-async function init() {
+function init() {
   if (cached) return cached;
   const embed = typeof __DEPMON_EMBED__ === 'undefined' ? null : __DEPMON_EMBED__;
   if (!embed) throw new Error('probe function: no embedded dependencies (was it built by DepmonFunction?)');
   const settings = readSettings(process.env);
-  const { probeAll } = (await import('#shared/probe')) as unknown as { probeAll: ProbeFn };
   const cloudwatch = new CloudWatchClient({
     region: settings.homeRegion,
     // Retries are ours (publish.ts): bounded in time, with full jitter, and counted.
@@ -68,6 +68,6 @@ async function init() {
 }
 
 export async function handler(): Promise<InvocationSummary> {
-  const { embed, settings, runtime } = await init();
+  const { embed, settings, runtime } = init();
   return runInvocation(embed, settings, runtime);
 }
