@@ -1,9 +1,10 @@
 // `npm run bench [-- SECTION...]`: runs the benchmark sections (all by default) and rewrites their parts of
 // bench/RESULTS.md, keeping the parts of sections not run this time. Loopback only; every loop is bounded.
 // Benchmarks report: a missed target is written down, never an exit code.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BENCH_DIR, machine, OUT_DIR, type SectionResult } from './lib/machine.ts';
+import { BENCH_DIR, machine, OUT_DIR, ROOT, type SectionResult } from './lib/machine.ts';
 
 type Section = { run: (log: (s: string) => void) => Promise<SectionResult> };
 const SECTIONS: Record<string, { title: string; load: () => Promise<Section> }> = {
@@ -87,6 +88,8 @@ function writeResults(m: ReturnType<typeof machine>, sections: Map<string, strin
     return `${marker(name)}\n${body}\n${marker(name, true)}\n`;
   });
   writeFileSync(RESULTS, `${head.join('\n')}\n${parts.join('\n')}`);
+  // The repository's formatter owns markdown layout too; keep RESULTS.md as `npm run lint` wants it.
+  spawnSync(path.join(ROOT, 'node_modules/.bin/biome'), ['format', '--write', RESULTS], { stdio: 'ignore' });
 }
 
 await main(process.argv.slice(2));

@@ -58,8 +58,10 @@ export const mb = (bytes: number) => fmt(bytes / 1024 / 1024, 1);
 
 /** A markdown table. */
 export function mdTable(head: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const line = (r: readonly (string | number)[]) => `| ${r.map(String).join(' | ')} |`;
-  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+  const all = [head, ...rows].map((r) => r.map(String));
+  const widths = head.map((_, i) => Math.max(3, ...all.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]) => `| ${widths.map((w, i) => (r[i] ?? '').padEnd(w)).join(' | ')} |`;
+  return [line(all[0]!), line(widths.map((w) => '-'.repeat(w))), ...all.slice(1).map(line)].join('\n');
 }
 
 /** What a section hands back to the runner. */
