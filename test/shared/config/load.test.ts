@@ -1,0 +1,119 @@
+// Config validation through the loaders: one fixture folder per invalid case, each with the exact message expected
+// (Checkly style), and the valid minimal config as .json, .yaml and .ts, plus the bundled bank example.
+import { readdirSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, findConfigFile, loadConfigFile, parseConfig } from '#shared/config';
+
+const FIXTURES = path.join(import.meta.dirname, 'fixtures');
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const cases = (kind: 'valid' | 'invalid') => readdirSync(path.join(FIXTURES, kind)).sort();
+
+async function loadError(dir: string): Promise<ConfigError> {
+  const file = findConfigFile(dir);
+  expect(file).toBeDefined();
+  const err = await loadConfigFile(path.basename(file!), dir).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ConfigError);
+  return err as ConfigError;
+}
+
+describe('invalid configs are refused with file, field path and what was expected', () => {
+  it.each(cases('invalid'))('%s', async (name) => {
+    // Prepare
+    const dir = path.join(FIXTURES, 'invalid', name);
+    const expected = (await readFile(path.join(dir, 'expected.txt'), 'utf8')).trimEnd();
+    // Act
+    const err = await loadError(dir);
+    // Assess
+    expect(err.message).toBe(expected);
+  });
+
+  it('covers every case the issue names', () => {
+    expect(cases('invalid')).toEqual(
+      expect.arrayContaining([
+        'unknown-key',
+        'duplicate-ids',
+        'bad-url',
+        'bad-probe-region',
+        'bad-home-region',
+        'quorum-larger-than-regions',
+        'no-critical-first-party',
+        'channel-through-third-party',
+        'literal-credential',
+      ]),
+    );
+  });
+});
+
+describe('valid configs load with every default applied', () => {
+  it.each(cases('valid'))('%s', async (name) => {
+    const dir = path.join(FIXTURES, 'valid', name);
+    const { config, file } = await loadConfigFile(findConfigFile(dir)!, dir);
+    expect(file).toMatch(/^monitor\.config\.(json|yaml|ts)$/);
+    expect(config).toMatchObject({
+      name: 'mini',
+      homeRegion: 'ap-northeast-2',
+      probeRegions: ['ap-northeast-2'],
+      intervalSeconds: 60,
+      policy: { quorum: 1, datapointsToAlarm: 2, evaluationPeriods: 3 },
+      channels: [],
+      routes: [],
+    });
+    expect(config.dependencies[0]).toMatchObject({
+      id: 'ledger',
+      tier: 'first-party',
+      critical: true,
+      http: {
+        url: 'http://127.0.0.1:8080/health',
+        method: 'GET',
+        expectStatus: ['2xx'],
+        timeoutMs: 5000,
+        degradedAfterMs: 2000,
+        allAddresses: false,
+        followRedirects: true,
+        maxRedirects: 5,
+        maxBodyBytes: 1024 * 1024,
+      },
+    });
+  });
+
+  it('the minimal JSON from DESIGN.md is valid as written there', () => {
+    const raw =
+      JSON.parse(`{ "name": "mini", "homeRegion": "ap-northeast-2", "probeRegions": ["ap-northeast-2"],
+      "dependencies": [{ "id": "ledger", "name": "Ledger API", "tier": "first-party", "critical": true,
+                         "http": { "url": "http://127.0.0.1:8080/health" } }] }`);
+    expect(parseConfig(raw, 'design.json').dependencies).toHaveLength(1);
+  });
+
+  it('the bundled bank example is valid', async () => {
+    const { config } = await loadConfigFile('examples/bank/monitor.config.ts', ROOT);
+    expect(config.probeRegions).toHaveLength(3);
+    expect(
+      config.dependencies.filter((d) => d.tier === 'first-party' && d.critical).length,
+    ).toBeGreaterThanOrEqual(3);
+    expect(config.dependencies.filter((d) => d.tier === 'third-party').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a YAML syntax error names the file and line (written at test time: the linter would refuse the fixture)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'depmon-yaml-'));
+    try {
+      await writeFile(
+        path.join(dir, 'monitor.config.yaml'),
+        'name: mini\nprobeRegions: [ap-northeast-2\ndependencies: []\n',
+      );
+      const err = await loadError(dir);
+      expect(err.message).toMatch(/^monitor\.config\.yaml: expected valid YAML at line 3: /);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a file that does not exist is a ConfigError naming it', async () => {
+    await expect(loadConfigFile('nope.json', FIXTURES)).rejects.toThrow(/^nope\.json: file not found$/);
+  });
+});
