@@ -51,7 +51,7 @@ export const GET_METRIC_DATA_MAX_QUERIES = 500;
 export const DESCRIBE_ALARM_HISTORY_MAX_RECORDS = 100;
 /** DescribeAlarms returns at most 100 alarms per page (CloudWatch API reference). */
 export const DESCRIBE_ALARMS_MAX_RECORDS = 100;
-/** Attempts the SDK makes itself (with its own backoff) before an error reaches us. */
+/** Attempts the SDK makes itself (adaptive mode: backoff plus client-side rate limiting) before an error reaches us. */
 export const SDK_MAX_ATTEMPTS = 4;
 /** Further attempts of ours after the SDK gave up on throttling, with longer waits. */
 export const THROTTLE_RETRIES = 4;
@@ -120,8 +120,10 @@ export async function run(args: string[], io: CliIO, deps: TimelineDeps = {}): P
   }
   const { config } = await loadConfigFile(configFile, io.cwd);
   const region = config.homeRegion;
-  const cloudwatch = deps.cloudwatch ?? new CloudWatchClient({ region, maxAttempts: SDK_MAX_ATTEMPTS });
-  const dynamodb = deps.dynamodb ?? new DynamoDBClient({ region, maxAttempts: SDK_MAX_ATTEMPTS });
+  const cloudwatch =
+    deps.cloudwatch ?? new CloudWatchClient({ region, maxAttempts: SDK_MAX_ATTEMPTS, retryMode: 'adaptive' });
+  const dynamodb =
+    deps.dynamodb ?? new DynamoDBClient({ region, maxAttempts: SDK_MAX_ATTEMPTS, retryMode: 'adaptive' });
   const aws = new Aws(deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))));
   const table = values.table ?? defaultPageLogTable(config);
   const end = new Date(Math.min(to.getTime(), now.getTime()));

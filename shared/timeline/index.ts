@@ -23,7 +23,7 @@
 //     scenario?: 'kakao-fire',      // shown in the title
 //     alarms: [{ atSeconds, alarm, from, to, reason? }],                        // --json "alarms"
 //     pages:  [{ atSeconds, kind, severity, dependencies, subject,              // --json "pages"
-//                resolved?, held?, heldReason?, heldDetail?, text?, sms?, route?, alarm?, regions? }],
+//                resolved?, held?, heldReason?, heldDetail?, text?, sms?, route?, routes?, alarm?, regions? }],
 //     pageLog?: PageLogRecord[],    // instead of `pages`, when the simulator writes full records
 //     probes: [{ atSeconds, dependency, region, status: 'up'|'down'|'degraded'|'silent', reason?, detail? }],
 //                                   // every round's result per dependency and region (or at least every

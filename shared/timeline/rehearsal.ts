@@ -33,6 +33,8 @@ export interface SimPage {
   readonly text?: string;
   readonly sms?: string;
   readonly route?: string;
+  /** The routes (on-call topics) it went to, when several: shown joined. */
+  readonly routes?: readonly string[];
   readonly alarm?: string;
   readonly regions?: readonly string[];
 }
@@ -120,7 +122,7 @@ function simPage(p: SimPage, at: Date): PageEvidence {
     ...(p.heldDetail ? { heldDetail: p.heldDetail } : {}),
     ...(p.flapping ? { flapping: true } : {}),
     ...(p.alarm ? { alarmName: p.alarm } : {}),
-    ...(p.route ? { route: p.route } : {}),
+    ...(p.route || p.routes?.length ? { route: p.route ?? p.routes!.join(', ') } : {}),
     subject: p.subject,
     ...(p.text !== undefined ? { text: p.text } : {}),
     ...(p.sms !== undefined ? { sms: p.sms } : {}),

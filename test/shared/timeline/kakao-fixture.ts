@@ -86,7 +86,7 @@ export const kakaoRehearsal = (): RehearsalInput => ({
       dependencies: [...KAKAO],
       subject: 'RESOLVED external outage: Kakao',
       text: 'Kakao APIs answer again in every region.',
-      route: 'integrations-oncall',
+      routes: ['integrations-oncall'],
     },
   ],
   probes: probes(),
