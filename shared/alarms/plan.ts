@@ -249,14 +249,10 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
   for (const region of regions) {
     const list: { tier: Tier; shard: number; name: string }[] = [];
     for (const tier of TIERS) {
-      const tierDeps = config.dependencies.filter((d) => d.tier === tier).map((d) => d.id);
       for (let shard = 0; shard < shardCount(config, tier); shard++) {
         const name = alarmNames.heartbeat(config, region, tier, shard);
         list.push({ tier, shard, name });
-        const covered = tierDeps.slice(
-          shard * config.targetsPerFunction,
-          (shard + 1) * config.targetsPerFunction,
-        );
+        const covered = depsOfShard(config, tier, shard);
         alarms.push({
           type: 'metric',
           role: 'heartbeat',
@@ -518,11 +514,18 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
   };
 }
 
-function depsOfShard(config: MonitorConfig, tier: Tier, shard: number): string[] {
-  return config.dependencies
-    .filter((d) => d.tier === tier)
-    .map((d) => d.id)
-    .slice(shard * config.targetsPerFunction, (shard + 1) * config.targetsPerFunction);
+/**
+ * The dependencies one probe shard covers: the tier split as evenly as possible, in config order
+ * (the same split as the probe stacks: 101 targets at 50 → 34 + 34 + 33).
+ */
+export function depsOfShard(config: MonitorConfig, tier: Tier, shard: number): string[] {
+  const deps = config.dependencies.filter((d) => d.tier === tier).map((d) => d.id);
+  const shards = Math.ceil(deps.length / config.targetsPerFunction);
+  if (shard >= shards) return [];
+  const base = Math.floor(deps.length / shards);
+  const extra = deps.length % shards;
+  const start = shard * base + Math.min(shard, extra);
+  return deps.slice(start, start + base + (shard < extra ? 1 : 0));
 }
 
 /** The plan's alarm by name. */
