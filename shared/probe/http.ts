@@ -324,7 +324,7 @@ async function readBody(
       throw new ProbeFailure('BODY_TOO_LARGE', `body over maxBodyBytes ${maxBytes} (stopped reading)`);
     }
     chunks.push(chunk);
-    ctx.phase = `reading body (${size} bytes received)`;
+    ctx.phase = `reading body, ${size} bytes received`;
   }
   return Buffer.concat(chunks).toString('utf8');
 }

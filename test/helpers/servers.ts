@@ -1,5 +1,6 @@
 // Misbehaving dependencies for tests: real HTTP, raw TCP, TLS and DNS servers on 127.0.0.0/8, certificates made
 // with openssl, and a check that the process holds no client socket after a probe.
+import { createHook } from 'node:async_hooks';
 import { execFile } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -278,17 +279,24 @@ export async function makeCerts(hosts: readonly string[]): Promise<TestCerts> {
 
 // ── Leaks ───────────────────────────────────────────────────────────────────────
 
-/** Handle kinds that mean "a connection or lookup is still open". Listening servers are TCPServerWrap/UDPWrap. */
-const SOCKET_KINDS = new Set([
-  'TCPSocketWrap',
-  'TLSWrap',
-  'TCPConnectWrap',
-  'QueryReqWrap',
-  'GetAddrInfoReqWrap',
-]);
+/** Async resource types that mean "a connection or lookup is still open" (listening servers are TCPSERVERWRAP/UDPWRAP). */
+const SOCKET_TYPES = new Set(['TCPWRAP', 'TCPCONNECTWRAP', 'QUERYWRAP', 'GETADDRINFOREQWRAP']);
+const live = new Map<number, string>();
+// An async hook sees every socket, including those undici unrefs while idle, which
+// process.getActiveResourcesInfo() does not list. TLS rides on its TCPWRAP; a TLSWRAP itself is only
+// "destroyed" when garbage-collected, so it says nothing about an open connection.
+createHook({
+  init(id, type) {
+    if (SOCKET_TYPES.has(type)) live.set(id, type);
+  },
+  destroy(id) {
+    live.delete(id);
+  },
+}).enable();
 
+/** Sockets and lookups open in this process right now, client and server side. */
 export function openSockets(): string[] {
-  return process.getActiveResourcesInfo().filter((k) => SOCKET_KINDS.has(k));
+  return [...live.values()];
 }
 
 /**

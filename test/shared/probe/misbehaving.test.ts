@@ -280,6 +280,18 @@ describe('TLS', () => {
   const overrides = (s: TestServer) => new Map([[host, { address: '127.0.0.1', port: s.port }]]);
   const ok = (_req: http.IncomingMessage, res: http.ServerResponse) => void res.writeHead(200).end('ok');
 
+  it('accepts TCP but never answers the TLS handshake → down TIMEOUT naming the phase', async () => {
+    const s = await serve(startTcp((sock) => sock.resume()));
+    const r = await probe(dep({ http: { url: `https://${host}/`, timeoutMs: 700 } }), {
+      hostOverrides: overrides(s),
+    });
+    expect(r).toMatchObject({
+      status: 'down',
+      reason: 'TIMEOUT',
+      detail: 'no answer within 700 ms (TLS handshake)',
+    });
+  });
+
   it('a self-signed certificate → down TLS_ERROR', async () => {
     const s = await serve(startHttps(certs.selfSigned, ok));
     const r = await probe(dep({ http: { url: `https://${host}/health`, timeoutMs: 1000 } }), {
