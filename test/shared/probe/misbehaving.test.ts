@@ -83,7 +83,7 @@ describe('HTTP against misbehaving servers', () => {
     );
     const r = await probe(dep({ http: { url: `http://127.0.0.1:${s.port}/`, timeoutMs: 1500 } }));
     expect(r).toMatchObject({ status: 'down', reason: 'TIMEOUT' });
-    expect(r.detail).toMatch(/^no answer within 1500 ms \(reading body \(\d bytes received\)\)$/);
+    expect(r.detail).toMatch(/^no answer within 1500 ms \(reading body, \d bytes received\)$/);
   });
 
   it('a 10 MB body past the cap → down BODY_TOO_LARGE, reading stopped and the socket destroyed', async () => {
