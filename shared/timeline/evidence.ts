@@ -45,7 +45,25 @@ export function onsetsFromSamples(samples: readonly ProbeSample[]): {
   onsets: ProbeOnset[];
   recoveries: ProbeRecovery[];
 } {
-  const series = new Map<string, ProbeSample[]>();
+  return walkSamples(
+    samples,
+    (s) => s.at.getTime(),
+    (s) => s.at,
+  );
+}
+
+type SampleLike = Omit<ProbeSample, 'at'>;
+
+/**
+ * The walk behind onsetsFromSamples, over any sample shape: `time` orders them, `date` is called only for
+ * the samples that change state (a day of 10-second rounds is millions of samples, a few hundred changes).
+ */
+export function walkSamples<S extends SampleLike>(
+  samples: readonly S[],
+  time: (s: S) => number,
+  date: (s: S) => Date,
+): { onsets: ProbeOnset[]; recoveries: ProbeRecovery[] } {
+  const series = new Map<string, S[]>();
   for (const s of samples) {
     const key = `${s.dependency}\u0000${s.region}`;
     const list = series.get(key);
@@ -55,16 +73,18 @@ export function onsetsFromSamples(samples: readonly ProbeSample[]): {
   const onsets: ProbeOnset[] = [];
   const recoveries: ProbeRecovery[] = [];
   for (const list of series.values()) {
-    list.sort((a, b) => a.at.getTime() - b.at.getTime());
+    let sorted = true;
+    for (let i = 1; i < list.length && sorted; i++) sorted = time(list[i - 1]!) <= time(list[i]!);
+    if (!sorted) list.sort((a, b) => time(a) - time(b));
     let prev: ProbeSample['status'] = 'up';
     for (const s of list) {
       if (s.status !== prev) {
-        if (s.status === 'up') recoveries.push({ dependency: s.dependency, region: s.region, at: s.at });
+        if (s.status === 'up') recoveries.push({ dependency: s.dependency, region: s.region, at: date(s) });
         else
           onsets.push({
             dependency: s.dependency,
             region: s.region,
-            at: s.at,
+            at: date(s),
             state: s.status,
             ...(s.reason ? { reason: s.reason } : {}),
             ...(s.detail ? { detail: s.detail } : {}),

@@ -3,7 +3,7 @@
 import type { MonitorConfig } from '#shared/config';
 import type { PageLogRecord } from '#shared/pages';
 import { buildAccount } from './build.ts';
-import { onsetsFromSamples, pageFromLogRecord } from './evidence.ts';
+import { pageFromLogRecord, walkSamples } from './evidence.ts';
 import type { Account, PageEvidence, ProbeState } from './types.ts';
 
 /** An alarm transition as `depmon simulate --json` reports it. */
@@ -72,15 +72,21 @@ export function accountFromSimulation(input: RehearsalInput): Account {
   if (Number.isNaN(start.getTime()))
     throw new TypeError(`rehearsal start: expected an ISO time (got "${String(input.start)}")`);
   const at = (s: number) => new Date(start.getTime() + s * 1000);
-  const last = Math.max(
-    0,
-    ...input.alarms.map((a) => a.atSeconds),
-    ...input.pages.map((p) => p.atSeconds),
-    ...input.probes.map((p) => p.atSeconds),
-    ...(input.pageLog ?? []).map((r) => (Date.parse(r.at) - start.getTime()) / 1000),
-  );
+  // A loop, not Math.max(...xs): a day of 10-second rounds is millions of samples, past the argument limit.
+  let last = 0;
+  const seen = (t: number) => {
+    if (t > last) last = t;
+  };
+  for (const a of input.alarms) seen(a.atSeconds);
+  for (const p of input.pages) seen(p.atSeconds);
+  for (const p of input.probes) seen(p.atSeconds);
+  for (const r of input.pageLog ?? []) seen((Date.parse(r.at) - start.getTime()) / 1000);
   const end = at(input.durationSeconds ?? last);
-  const { onsets, recoveries } = onsetsFromSamples(input.probes.map((p) => ({ ...p, at: at(p.atSeconds) })));
+  const { onsets, recoveries } = walkSamples(
+    input.probes,
+    (p) => p.atSeconds,
+    (p) => at(p.atSeconds),
+  );
   const pages: PageEvidence[] = input.pageLog
     ? input.pageLog.map(pageFromLogRecord)
     : input.pages.map((p) => simPage(p, at(p.atSeconds)));

@@ -24,7 +24,10 @@ export function zoneLabel(timeZone: string, at: Date = new Date(0)): string {
   // en-US knows American abbreviations (EST, PDT), en-GB the European ones (BST, CET); else "GMT+9".
   let label: string | undefined;
   for (const locale of ['en-US', 'en-GB']) {
-    label = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
+    label = cached(
+      `${locale}|${timeZone}|name`,
+      () => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }),
+    )
       .formatToParts(at)
       .find((p) => p.type === 'timeZoneName')?.value;
     if (label && !/^(GMT|UTC)[+-]/.test(label)) return label;
@@ -32,23 +35,32 @@ export function zoneLabel(timeZone: string, at: Date = new Date(0)): string {
   return label ?? timeZone;
 }
 
+/** Building an Intl.DateTimeFormat costs far more than using one: an account stamps thousands of events. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
+function cached(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
+    f = make();
+    formatters.set(key, f);
   }
   return f;
+}
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  return cached(
+    `${timeZone}|wall`,
+    () =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      }),
+  );
 }
 
 /** `2022-10-15 15:30:00 KST`. */
