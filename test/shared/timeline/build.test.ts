@@ -7,6 +7,7 @@ import {
   buildAccount,
   onsetsFromSamples,
   pageFromLogRecord,
+  type SimProbeResult,
   zoneLabel,
 } from '#shared/timeline';
 import { kakaoRehearsal } from './kakao-fixture.ts';
@@ -109,6 +110,43 @@ describe('accountFromSimulation on a Kakao-fire rehearsal', () => {
     expect(held).toMatchObject({ heldReason: 'duplicate', heldDetail: 'same alarm event delivered twice' });
     expect(held?.summary).toContain('held back (duplicate: same alarm event delivered twice)');
     expect(account.events.at(-1)?.resolved).toBe(true);
+  });
+});
+
+describe('accountFromSimulation at scale', () => {
+  it('takes half a million probe results (past any argument-spread limit) and keeps only the changes', () => {
+    // Prepare: 5 dependencies x 2 regions x 50,000 rounds, each dependency down for one stretch.
+    const base = kakaoRehearsal();
+    const probes: SimProbeResult[] = [];
+    for (let round = 0; round < 50_000; round++) {
+      for (let d = 0; d < 5; d++) {
+        for (const region of ['ap-northeast-2', 'ap-northeast-1']) {
+          const down = round >= 1000 * (d + 1) && round < 1000 * (d + 2);
+          probes.push({
+            atSeconds: round * 10,
+            dependency: `dep-${d}`,
+            region,
+            status: down ? 'down' : 'up',
+          });
+        }
+      }
+    }
+
+    // Act
+    const account = accountFromSimulation({
+      ...base,
+      probes,
+      alarms: [],
+      pages: [],
+      durationSeconds: undefined,
+    });
+
+    // Assess
+    expect(account.events.filter((e) => e.kind === 'probe-failing')).toHaveLength(10);
+    expect(account.events.filter((e) => e.kind === 'probe-recovered')).toHaveLength(10);
+    expect(account.window.to.at).toBe(
+      new Date(Date.parse(base.start as string) + 49_999 * 10_000).toISOString(),
+    );
   });
 });
 
