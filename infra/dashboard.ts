@@ -22,8 +22,8 @@ import {
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { type AlarmPlan, shardCount } from '#shared/alarms';
-import { type Dependency, type MonitorConfig, TIERS, type Tier } from '#shared/config';
+import type { AlarmPlan } from '#shared/alarms';
+import type { Dependency, MonitorConfig, Tier } from '#shared/config';
 import {
   dependencyDimensions,
   heartbeatDimensions,
@@ -125,30 +125,25 @@ export class DepmonDashboard extends Construct {
             height: 5,
             leftYAxis: { min: 0, max: 1.2, showUnits: false },
             legendPosition: LegendPosition.BOTTOM,
-            left: TIERS.flatMap((tier) =>
-              Array.from(
-                { length: shardCount(config, tier) },
-                (_, shard) =>
-                  new Metric({
-                    namespace: config.namespace,
-                    metricName: METRIC_HEARTBEAT,
-                    dimensionsMap: Object.fromEntries(
-                      heartbeatDimensions(region, tier, shard).map((x) => [x.Name, x.Value]),
-                    ),
-                    statistic: 'Maximum',
-                    period: Duration.minutes(1),
-                    label: `${tier} #${shard}`,
-                  }),
-              ),
+            left: plan.shards.map(
+              ({ tier, shard }) =>
+                new Metric({
+                  namespace: config.namespace,
+                  metricName: METRIC_HEARTBEAT,
+                  dimensionsMap: Object.fromEntries(
+                    heartbeatDimensions(region, tier, shard).map((x) => [x.Name, x.Value]),
+                  ),
+                  statistic: 'Maximum',
+                  period: Duration.minutes(1),
+                  label: `${tier} #${shard}`,
+                }),
             ),
           }),
       ),
     );
 
     // ── Row 4: per-region failures, from the probe logs (metrics are shared across regions) ──────
-    const logGroups = TIERS.flatMap((tier) =>
-      Array.from({ length: shardCount(config, tier) }, (_, shard) => probeLogGroupName(config, tier, shard)),
-    );
+    const logGroups = plan.shards.map(({ tier, shard }) => probeLogGroupName(config, tier, shard));
     if (logGroups.length > 0) {
       this.dashboard.addWidgets(
         ...config.probeRegions.map(

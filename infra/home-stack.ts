@@ -28,6 +28,7 @@ import {
 import { ConfigError, type MonitorConfig, parseConfig } from '#shared/config';
 import { DepmonDashboard } from './dashboard.ts';
 import { DepmonFunction } from './lambda.ts';
+import { planShards } from './probe-stack.ts';
 
 /** Handler source of the notify function. */
 export const NOTIFY_ENTRY = 'functions/notify/handler.ts';
@@ -37,6 +38,11 @@ export interface HomeStackProps extends StackProps {
   readonly config: MonitorConfig;
   /** Where the config came from, for synth-time error messages. */
   readonly configFile: string;
+  /**
+   * Most dependencies per probe function: pass the value the probe stacks use, so there is exactly one
+   * heartbeat alarm per deployed probe shard. @default config.targetsPerFunction
+   */
+  readonly targetsPerFunction?: number;
 }
 
 /** Alarms, composite alarms, topics, the notify function, the page log and the dashboard, in the home region. */
@@ -62,7 +68,13 @@ export class HomeStack extends Stack {
         },
       ]);
     }
-    const plan = buildAlarmPlan(config, { configFile });
+    // The probe stacks' own shard split (it also caps shards by what fits in a round): one heartbeat per shard.
+    const shards = planShards(config, props.targetsPerFunction ?? config.targetsPerFunction).map((s) => ({
+      tier: s.tier,
+      shard: s.shard,
+      dependencies: s.dependencies.map((d) => d.id),
+    }));
+    const plan = buildAlarmPlan(config, { configFile, shards });
     this.plan = plan;
 
     // ── Encryption key for every topic: CloudWatch must be able to use it (alarm actions fail against
@@ -179,7 +191,7 @@ export class HomeStack extends Stack {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `depmon ${config.name}: notify function`,
     });
-    const embed: NotifyEmbed = { config, configFile };
+    const embed: NotifyEmbed = { config, configFile, plan };
     const fn = new DepmonFunction(this, 'Notify', {
       entry: NOTIFY_ENTRY,
       description: `depmon ${config.name}: turns alarm state changes into pages`,

@@ -4,7 +4,6 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
-import { buildAlarmPlan } from '#shared/alarms';
 import type { MonitorConfig } from '#shared/config';
 import { type NotifyDeps, type NotifySummary, notify, type TickEvent } from './notify.ts';
 import { type NotifyEmbed, readNotifySettings } from './settings.ts';
@@ -25,7 +24,7 @@ function init(): NotifyDeps {
   const settings = readNotifySettings(process.env);
   cached = {
     config,
-    plan: buildAlarmPlan(config, { configFile: embed.configFile }),
+    plan: embed.plan,
     sns: new SNSClient({ maxAttempts: PUBLISH_MAX_ATTEMPTS }),
     ddb: new DynamoDBClient({}),
     cloudwatch: new CloudWatchClient({}),

@@ -1,10 +1,15 @@
 // The notify function's contract with infra/: what is embedded and which environment variables it reads.
+import type { AlarmPlan } from '#shared/alarms';
 import type { MonitorConfig } from '#shared/config';
 
-/** Embedded at build time (DepmonFunction `embed`): the validated config, secret references unresolved. */
+/**
+ * Embedded at build time (DepmonFunction `embed`): the validated config (secret references unresolved,
+ * never values) and the alarm plan exactly as the stack rendered it.
+ */
 export interface NotifyEmbed {
   readonly config: MonitorConfig;
   readonly configFile: string;
+  readonly plan: AlarmPlan;
 }
 
 /** JSON object route id → SNS topic ARN. */

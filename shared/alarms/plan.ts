@@ -122,6 +122,8 @@ export interface AlarmPlan {
   /** Alarm period in seconds and probe rounds per period (2 when a 15 s interval is watched in 30 s periods). */
   readonly period: number;
   readonly roundsPerPeriod: number;
+  /** The probe shards the heartbeat alarms watch. */
+  readonly shards: readonly ShardLayout[];
   /** Monthly cost of the alarm topology, itemised. */
   readonly cost: readonly CostLine[];
 }
@@ -129,8 +131,19 @@ export interface AlarmPlan {
 export interface BuildAlarmPlanOptions {
   /** Names the config in errors. @default "config" */
   readonly configFile?: string;
+  /**
+   * The probe functions' shards (tier, 0-based shard, dependency ids), exactly as the probe stacks deploy
+   * them: one heartbeat alarm per region and shard. @default defaultShards(config)
+   */
+  readonly shards?: readonly ShardLayout[];
   /** CloudWatch limits; overridable so tests can reach them with small configs. */
   readonly limits?: Partial<AlarmLimits>;
+}
+
+export interface ShardLayout {
+  readonly tier: Tier;
+  readonly shard: number;
+  readonly dependencies: readonly string[];
 }
 
 export interface AlarmLimits {
@@ -188,6 +201,7 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
   const { policy, namespace } = config;
   const quorum = policy.quorum;
   const regions = config.probeRegions;
+  const shards = options.shards ?? defaultShards(config);
   const alarms: AlarmSpec[] = [];
   const problems: ConfigProblem[] = [];
   const regionWord = (n: number) => (n === 1 ? 'region' : 'regions');
@@ -248,11 +262,10 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
   const heartbeats = new Map<string, { tier: Tier; shard: number; name: string }[]>();
   for (const region of regions) {
     const list: { tier: Tier; shard: number; name: string }[] = [];
-    for (const tier of TIERS) {
-      for (let shard = 0; shard < shardCount(config, tier); shard++) {
+    for (const { tier, shard, dependencies: covered } of shards) {
+      {
         const name = alarmNames.heartbeat(config, region, tier, shard);
         list.push({ tier, shard, name });
-        const covered = depsOfShard(config, tier, shard);
         alarms.push({
           type: 'metric',
           role: 'heartbeat',
@@ -327,7 +340,7 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
     const list = heartbeats.get(region) ?? [];
     if (list.length === 0) continue;
     const name = alarmNames.blindRegion(config, region);
-    const common = { dependencies: list.flatMap((h) => depsOfShard(config, h.tier, h.shard)), region };
+    const common = { dependencies: shards.flatMap((s) => s.dependencies), region };
     const rule = orOverChildren(
       name,
       list.map((h) => ({ expr: alarmIs(h.name), names: [h.name] })),
@@ -346,7 +359,7 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
       children: ruleAlarmNames(rule),
     });
   }
-  const thirdShards = shardCount(config, 'third-party');
+  const thirdShards = shards.filter((s) => s.tier === 'third-party').length;
   // A shard is blind when so many regions are blind that the rest cannot reach the quorum.
   const blindNeeded = regions.length - quorum + 1;
   let blindThirdParty: string | undefined;
@@ -404,6 +417,16 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
 
   // ── external-outage: per third-party group ─────────────────────────────────────────────────
   const groups = new Map<string, Dependency[]>();
+  const namedGroups = new Set(config.dependencies.flatMap((d) => (d.group ? [d.group] : [])));
+  config.dependencies.forEach((d, i) => {
+    if (d.tier === 'third-party' && !d.group && namedGroups.has(d.id)) {
+      problems.push({
+        path: `dependencies[${i}].id`,
+        message: `"${d.id}" is also a group id: an ungrouped third-party dependency pages as its own group, so the two would share the alarm "${alarmNames.externalOutage(config, d.id)}"`,
+        hint: `give it group "${d.id}" to page with that group, or rename it`,
+      });
+    }
+  });
   for (const d of config.dependencies) {
     if (d.tier !== 'third-party') continue;
     const g = groupOf(d);
@@ -510,8 +533,20 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
     alarmTopicName: `${config.name}-alarms`,
     period,
     roundsPerPeriod,
+    shards,
     cost: alarmCost(alarms),
   };
+}
+
+/** Shards by `targetsPerFunction` alone (the probe stacks may split finer; pass their layout then). */
+export function defaultShards(config: MonitorConfig): ShardLayout[] {
+  return TIERS.flatMap((tier) =>
+    Array.from({ length: shardCount(config, tier) }, (_, shard) => ({
+      tier,
+      shard,
+      dependencies: depsOfShard(config, tier, shard),
+    })),
+  );
 }
 
 /**
