@@ -13,6 +13,8 @@ import {
 import { type AttributeValue, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { marshallRecord } from '#functions/notify';
+import type { PageLogRecord } from '#shared/pages';
 import { run, type TimelineDeps } from '../../cli/commands/timeline.ts';
 import { type CliIO, main } from '../../cli/main.ts';
 
@@ -480,6 +482,60 @@ describe('depmon timeline', () => {
     expect(code).toBe(0);
     expect(await readFile(html, 'utf8')).toMatch(/^<!doctype html>[\s\S]*2026-11-25 15:27:00 KST/);
     expect(cli.out()).toMatch(/^# Incident account: bank\n/);
+  });
+
+  it('reads page log items exactly as the notify function writes them', async () => {
+    // Prepare
+    const record: PageLogRecord = {
+      id: 'bank-core-outage#2026-11-25T07:00:00.000Z#core-oncall',
+      at: '2026-11-25T07:00:02.000Z',
+      alarmTime: '2026-11-25T07:00:00.000Z',
+      alarmName: 'bank-core-outage',
+      alarmState: 'ALARM',
+      kind: 'core-outage',
+      resolved: false,
+      severity: 'SEV1',
+      tier: 'first-party',
+      dependencies: ['core-ledger'],
+      failingRegions: ['ap-northeast-2', 'ap-northeast-1'],
+      outcome: 'sent',
+      route: 'core-oncall',
+      topicArn: 'arn:aws:sns:ap-northeast-2:123456789012:bank-core-oncall',
+      messageId: 'b1946ac9-2d3e-4f5a-9c1b-0e6f7a8b9c0d',
+      subject: 'SEV1 core outage: Ledger down in 2/3 regions',
+      messages: {
+        default: 'd',
+        email: 'Ledger is down.\n원장 장애',
+        sms: 'SEV1 Ledger down',
+        https: '{"kind":"core-outage"}',
+      },
+      since: '2026-11-25T06:58:00.000Z',
+      flapping: false,
+      attributes: { severity: 'SEV1', kind: 'core-outage' },
+    };
+    ddbMock.on(QueryCommand).resolves({
+      Items: [{ day: S('2026-11-25'), sk: S(`${record.at}#${record.id}`), ...marshallRecord(record) }],
+    });
+    const out = path.join(dir, 'notify.json');
+
+    // Act
+    const code = await run(args('--out', out), io(), deps());
+
+    // Assess
+    expect(code).toBe(0);
+    const [event] = JSON.parse(await readFile(out, 'utf8')).events;
+    expect(event).toMatchObject({
+      kind: 'page-sent',
+      source: 'page-log',
+      at: '2026-11-25T07:00:02.000Z',
+      severity: 'SEV1',
+      pageKind: 'core-outage',
+      regions: ['ap-northeast-2', 'ap-northeast-1'],
+      messageId: record.messageId,
+      topicArn: record.topicArn,
+      text: 'Ledger is down.\n원장 장애',
+      sms: 'SEV1 Ledger down',
+    });
   });
 
   it.each([
