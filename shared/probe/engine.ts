@@ -111,6 +111,7 @@ async function runProbe(
     secretResolver: options.secrets ?? NO_SECRETS,
     phase: 'starting',
     secrets: [],
+    secretHeaders: new Set(),
     cleanups: new Set(),
   };
   const timer = setTimeout(

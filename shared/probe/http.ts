@@ -29,7 +29,8 @@ export interface Outcome {
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-/** Headers not carried to another origin on a redirect: a vendor's redirect must not receive our credentials. */
+/** Headers not carried to another origin on a redirect (nor any header holding a secret): a vendor's redirect
+ *  must not receive our credentials. */
 const CROSS_ORIGIN_DROP = /^(authorization|proxy-authorization|cookie|x-api-key|api-key)$/i;
 /** A redirect body is drained up to this much before the next hop; the rest is dropped with the connection. */
 const REDIRECT_DRAIN_BYTES = 64 * 1024;
@@ -139,6 +140,7 @@ async function resolveHeaders(headers: Readonly<Record<string, string>>, ctx: Pr
     try {
       const r = await resolveSecretRefs(value, ctx.secretResolver);
       ctx.secrets.push(...r.secrets);
+      if (r.secrets.length > 0) ctx.secretHeaders.add(name.toLowerCase());
       out[name] = r.value;
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
@@ -246,7 +248,11 @@ async function httpOnce(
           );
         visited.add(next.href);
         if (next.origin !== url.origin)
-          hdrs = Object.fromEntries(Object.entries(hdrs).filter(([k]) => !CROSS_ORIGIN_DROP.test(k)));
+          hdrs = Object.fromEntries(
+            Object.entries(hdrs).filter(
+              ([k]) => !CROSS_ORIGIN_DROP.test(k) && !ctx.secretHeaders.has(k.toLowerCase()),
+            ),
+          );
         if (
           res.statusCode === 303 ||
           ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')

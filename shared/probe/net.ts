@@ -21,6 +21,8 @@ export interface ProbeContext {
   phase: string;
   /** Secret values resolved for this probe: redacted from every detail. */
   readonly secrets: string[];
+  /** Lower-cased names of request headers whose values came from secrets: never sent to another origin. */
+  readonly secretHeaders: Set<string>;
   /** Run when the probe ends: destroy sockets, cancel lookups. */
   readonly cleanups: Set<() => void | Promise<void>>;
 }

@@ -485,6 +485,42 @@ describe('secrets', () => {
     for (const r of results) expect(JSON.stringify(r)).not.toContain('s3cr3t');
   });
 
+  it('are not carried to another origin on a redirect', async () => {
+    const seen: http.IncomingHttpHeaders[] = [];
+    const other = await serve(
+      startHttp((req, res) => {
+        seen.push(req.headers);
+        res.writeHead(200).end('ok');
+      }),
+    );
+    const first = await serve(
+      startHttp((req, res) => {
+        seen.push(req.headers);
+        res.writeHead(302, { location: `http://127.0.0.1:${other.port}/landing` }).end();
+      }),
+    );
+    const headers = {
+      Authorization: '${env:API_TOKEN}',
+      'X-Vendor-Sig': 'sig=${env:SIG}',
+      'X-Trace': 'depmon',
+    };
+    const r = await probe(
+      dep({ http: { url: `http://127.0.0.1:${first.port}/`, headers, timeoutMs: 1000 } }),
+      {
+        secrets: envSecretResolver({ API_TOKEN: token, SIG: 'abcdef' }),
+      },
+    );
+    expect(r).toMatchObject({ status: 'up', httpStatus: 200 });
+    expect(seen[0]).toMatchObject({
+      authorization: token,
+      'x-vendor-sig': 'sig=abcdef',
+      'x-trace': 'depmon',
+    });
+    expect(seen[1]?.authorization).toBeUndefined();
+    expect(seen[1]?.['x-vendor-sig']).toBeUndefined();
+    expect(seen[1]?.['x-trace']).toBe('depmon');
+  });
+
   it('a secret that cannot be resolved → down SECRET_UNAVAILABLE naming the reference, and no request is sent', async () => {
     const s = await serve(startHttp((_req, res) => void res.writeHead(200).end()));
     const r = await probe(
