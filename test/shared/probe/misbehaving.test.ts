@@ -1,5 +1,6 @@
 // Each misbehaving dependency is a real server on 127.0.0.0/8: the probe gives the expected status and reason,
 // finishes within its timeout plus 250 ms, and leaves no socket open.
+import dgram from 'node:dgram';
 import type http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Dependency, DependencySchema, envSecretResolver } from '#shared/config';
@@ -261,6 +262,38 @@ describe('HTTP against misbehaving servers', () => {
     expect(tooSlow).toMatchObject({ status: 'down', reason: 'SLOW' });
   });
 
+  it('sends the method, headers and body as configured', async () => {
+    const s = await serve(
+      startHttp((req, res) => {
+        let body = '';
+        req.on('data', (c) => {
+          body += c;
+        });
+        req.on('end', () => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ method: req.method, ct: req.headers['content-type'], body }));
+        });
+      }),
+    );
+    const r = await probe(
+      dep({
+        http: {
+          url: `http://127.0.0.1:${s.port}/echo`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"ping":1}',
+          timeoutMs: 1000,
+          json: [
+            { path: '$.method', equals: 'POST' },
+            { path: '$.ct', equals: 'application/json' },
+            { path: '$.body', equals: '{"ping":1}' },
+          ],
+        },
+      }),
+    );
+    expect(r).toMatchObject({ status: 'up', httpStatus: 200 });
+  });
+
   it('a healthy answer is up with phase timings', async () => {
     const s = await serve(startHttp((_req, res) => void res.writeHead(204).end()));
     const r = await probe(dep({ http: { url: `http://127.0.0.1:${s.port}/`, timeoutMs: 1000 } }));
@@ -363,6 +396,28 @@ describe('DNS, TCP and every address', () => {
         reason: 'DNS_FAILURE',
         detail: 'name does not resolve (NXDOMAIN)',
       });
+    }
+  });
+
+  it('a DNS server that never answers → down TIMEOUT while resolving, with no lookup left behind', async () => {
+    const silent = dgram.createSocket('udp4');
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
+    try {
+      const opts = { resolvers: [`127.0.0.1:${silent.address().port}`] };
+      const h = await probe(dep({ http: { url: 'http://api.silent.example/', timeoutMs: 600 } }), opts);
+      const d = await probe(dep({ dns: { name: 'api.silent.example', timeoutMs: 600 } }), opts);
+      expect(h).toMatchObject({
+        status: 'down',
+        reason: 'TIMEOUT',
+        detail: 'no answer within 600 ms (resolving api.silent.example)',
+      });
+      expect(d).toMatchObject({
+        status: 'down',
+        reason: 'TIMEOUT',
+        detail: 'no answer within 600 ms (resolving api.silent.example A)',
+      });
+    } finally {
+      await new Promise<void>((r) => silent.close(() => r()));
     }
   });
 
