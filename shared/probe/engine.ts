@@ -195,7 +195,9 @@ function fromError(e: unknown, ctx: ProbeContext, cycleSignal?: AbortSignal): Ou
     };
   }
   const c = classify(e);
-  return { status: c.status, reason: c.reason, detail: c.detail, timings: { totalMs } };
+  // Where the connection dropped tells "dropped on connect" from "dropped mid-body".
+  const detail = c.reason === 'CONNECTION_RESET' ? `${c.detail} while ${ctx.phase}` : c.detail;
+  return { status: c.status, reason: c.reason, detail, timings: { totalMs } };
 }
 
 async function closeAll(ctx: ProbeContext): Promise<void> {

@@ -70,7 +70,7 @@ export function classify(e: unknown): { reason: Reason; detail: string; status: 
     case 'EPIPE':
       return down('CONNECTION_RESET', 'connection reset by peer');
     case 'UND_ERR_SOCKET':
-      return down('CONNECTION_RESET', `connection closed by peer (${msg || 'socket error'})`);
+      return down('CONNECTION_RESET', 'connection closed by peer');
     case 'ETIMEDOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'UND_ERR_HEADERS_TIMEOUT':

@@ -142,7 +142,11 @@ describe('HTTP against misbehaving servers', () => {
       ),
     );
     const r = await probe(dep({ http: { url: `http://127.0.0.1:${s.port}/`, timeoutMs: 1000 } }));
-    expect(r).toMatchObject({ status: 'down', reason: 'CONNECTION_RESET' });
+    expect(r).toMatchObject({
+      status: 'down',
+      reason: 'CONNECTION_RESET',
+      detail: 'connection reset by peer while reading body, 100 bytes received',
+    });
   });
 
   it.each([500, 503])('HTTP %i → down HTTP_STATUS', async (code) => {
