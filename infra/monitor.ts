@@ -65,6 +65,8 @@ export class DependencyMonitor extends Construct {
       env: env(config.homeRegion),
       stackName: `${prefix}-home`,
       description: `depmon ${config.name}: alarms, pages and dashboard (home region)`,
+      // The same shard split as the probe stacks: one heartbeat alarm per deployed probe function.
+      ...(props.targetsPerFunction !== undefined ? { targetsPerFunction: props.targetsPerFunction } : {}),
     });
     const probeStacks = new Map<string, ProbeStack>();
     for (const region of config.probeRegions) {

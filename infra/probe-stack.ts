@@ -19,6 +19,7 @@ import {
   type ProbeEmbed,
   PUBLISH_BUDGET_MS,
   PUBLISH_REQUEST_TIMEOUT_MS,
+  ROUND_GUARD_MS,
   roundsPerInvocation,
 } from '#functions/probe';
 import {
@@ -30,15 +31,18 @@ import {
   TIERS,
   type Tier,
 } from '#shared/config';
+import { checkTimeoutMs } from '#shared/probe';
 import { DepmonFunction } from './lambda.ts';
 
 /** Handler source of every probe function (one code, many functions). */
 export const PROBE_ENTRY = 'functions/probe/handler.ts';
 
 /**
- * Targets one probe function probes, per tier, unless the config says otherwise. Measured (README,
- * "Targets per function"): at concurrency 32, 50 targets that all hang until a 5 s timeout take two
- * waves, ~10.1 s, inside even a 15 s round; 100 would need four waves and overrun a 20 s round.
+ * Targets one probe function probes, per tier, unless the config says otherwise. Measured
+ * (bench/targets-per-function.ts, README "Targets per function"): at concurrency 32 a cycle of N targets
+ * that all hang until the 5 s timeout takes ceil(N / 32) waves of 5 s: 50 → 10.0 s, 100 → 20.0 s,
+ * 200 → 35.0 s. 50 keeps the worst case to two waves, inside a 15 s round, and the healthy case's CPU
+ * (~50 ms here, ~0.35 s at 256 MB's share of a vCPU) far below any round.
  */
 export const DEFAULT_TARGETS_PER_FUNCTION = 50;
 
@@ -56,15 +60,29 @@ export interface ProbeShard {
 }
 
 /**
- * Splits each tier's dependencies into shards of at most `targetsPerFunction`, as evenly as possible
- * (101 targets at 50 → 34 + 34 + 33, not 50 + 50 + 1), in config order so shard membership is stable.
+ * Most targets one function can probe without a cycle outgrowing its round even if every one of them
+ * hangs to its timeout: `concurrency` probes per wave, as many waves as fit in the round after the egress
+ * check (at least one).
+ */
+export function waveCapacity(config: MonitorConfig, deps: readonly Dependency[]): number {
+  const budgetMs =
+    config.intervalSeconds * 1000 - ROUND_GUARD_MS - (config.egress.enabled ? config.egress.timeoutMs : 0);
+  const slowest = Math.max(1, ...deps.map(checkTimeoutMs));
+  return config.concurrency * Math.max(1, Math.floor(budgetMs / slowest));
+}
+
+/**
+ * Splits each tier's dependencies into shards of at most min(`targetsPerFunction`, waveCapacity), as
+ * evenly as possible (101 targets at 50 → 34 + 34 + 33, not 50 + 50 + 1), in config order so shard
+ * membership is stable.
  */
 export function planShards(config: MonitorConfig, targetsPerFunction: number): ProbeShard[] {
   const out: ProbeShard[] = [];
   for (const tier of TIERS) {
     const deps = config.dependencies.filter((d) => d.tier === tier);
     if (deps.length === 0) continue;
-    const shards = Math.ceil(deps.length / targetsPerFunction);
+    const perFunction = Math.min(targetsPerFunction, waveCapacity(config, deps));
+    const shards = Math.ceil(deps.length / perFunction);
     const base = Math.floor(deps.length / shards);
     const extra = deps.length % shards;
     let at = 0;

@@ -47,6 +47,7 @@ export function configInput(overrides: Partial<MonitorConfigInput> = {}): Monito
         },
       },
     ],
+    channels: [{ id: 'oncall', type: 'email', address: 'oncall@acme.example' }],
     ...overrides,
   };
 }

@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { DependencyMonitor } from '#infra/monitor';
-import { planShards, probeEmbed, probeTimeoutSeconds } from '#infra/probe-stack';
+import { ProbeStack, planShards, probeEmbed, probeTimeoutSeconds } from '#infra/probe-stack';
 import { ConfigError } from '#shared/config';
 import { config, configInput, manyDependencies, SG, SUBNET_A, SUBNET_B } from './fixtures.ts';
 
@@ -17,8 +17,25 @@ function synth(overrides = {}, props = {}) {
     configFile: 'test.config.json',
     ...props,
   });
-  const probe = (region: string) => Template.fromStack(monitor.probeStacks.get(region)!);
-  return { monitor, probe };
+  return { monitor };
+}
+
+/** Probe stacks on their own (the home stack has its own tests): templates of one region at a time. */
+function probeStacks(overrides = {}) {
+  const c = config(overrides);
+  const a = app();
+  const stacks = new Map(
+    c.probeRegions.map((region) => [
+      region,
+      new ProbeStack(a, `Probe-${region}`, {
+        config: c,
+        configFile: 'test.config.json',
+        probeRegion: region,
+        env: { region },
+      }),
+    ]),
+  );
+  return { stacks, probe: (region: string) => Template.fromStack(stacks.get(region)!) };
 }
 
 describe('DependencyMonitor', () => {
@@ -38,7 +55,7 @@ describe('DependencyMonitor', () => {
 
   it('runs separate first- and third-party functions on Node 22, arm64, with their settings in the environment', () => {
     // Act
-    const { probe } = synth();
+    const { probe } = probeStacks();
     const t = probe('ap-northeast-1');
     // Assess
     t.resourceCountIs('AWS::Lambda::Function', 2);
@@ -63,7 +80,7 @@ describe('DependencyMonitor', () => {
 
   it('schedules each function every minute with EventBridge Scheduler, no flexible window, failures to the queue', () => {
     // Act
-    const t = synth().probe('ap-northeast-3');
+    const t = probeStacks().probe('ap-northeast-3');
     // Assess
     t.resourceCountIs('AWS::Scheduler::Schedule', 2);
     t.allResourcesProperties('AWS::Scheduler::Schedule', {
@@ -79,7 +96,7 @@ describe('DependencyMonitor', () => {
 
   it('sends failed invocations to an encrypted, SSL-only queue, alarmed on its depth, and alarms on function errors', () => {
     // Act
-    const t = synth().probe('ap-northeast-2');
+    const t = probeStacks().probe('ap-northeast-2');
     // Assess
     t.allResourcesProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 0,
@@ -109,7 +126,7 @@ describe('DependencyMonitor', () => {
 
   it('places only the first-party function in the configured VPC, and only in its region', () => {
     // Act
-    const { probe } = synth();
+    const { probe } = probeStacks();
     // Assess
     const seoul = probe('ap-northeast-2');
     seoul.hasResourceProperties('AWS::Lambda::Function', {
@@ -124,13 +141,13 @@ describe('DependencyMonitor', () => {
   });
 
   it('keeps log groups for three months', () => {
-    const t = synth().probe('ap-northeast-1');
+    const t = probeStacks().probe('ap-northeast-1');
     t.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 
   it('lets the functions put metrics only into the configured namespace, and read exactly their secrets', () => {
     // Act
-    const t = synth().probe('ap-northeast-1');
+    const t = probeStacks().probe('ap-northeast-1');
     // Assess
     const policies = t.findResources('AWS::IAM::Policy');
     const statements = Object.values(policies).flatMap(
@@ -209,7 +226,7 @@ describe('DependencyMonitor', () => {
 
   it('splits a large config across functions per tier, each with its own schedule', () => {
     // Act
-    const { monitor, probe } = synth({ dependencies: manyDependencies(120), vpc: undefined });
+    const { stacks, probe } = probeStacks({ dependencies: manyDependencies(120), vpc: undefined });
     // Assess: 1 first-party + ceil(120 / 50) = 3 third-party shards of 40
     const t = probe('ap-northeast-2');
     t.resourceCountIs('AWS::Lambda::Function', 4);
@@ -218,7 +235,7 @@ describe('DependencyMonitor', () => {
       t.hasResourceProperties('AWS::Lambda::Function', {
         Environment: { Variables: { DEPMON_TIER: 'third-party', DEPMON_SHARD: shard } },
       });
-    const fns = monitor.probeStacks.get('ap-northeast-2')!.functions;
+    const fns = stacks.get('ap-northeast-2')!.functions;
     expect(fns.map((f) => `${f.tier}/${f.shard}:${f.dependencies.length}`)).toEqual([
       'first-party/0:1',
       'third-party/0:40',
@@ -280,5 +297,16 @@ describe('probeEmbed', () => {
     expect(embed.dependencies.map((d) => d.id)).toEqual(['partner']);
     expect(embed.dependencies[0]!.http!.headers['X-Api-Key']).toBe('${ssm:/depmon/partner-key}');
     expect(embed).toMatchObject({ concurrency: 32, egress: { url: 'https://sts.{region}.amazonaws.com/' } });
+  });
+});
+
+describe('waveCapacity', () => {
+  it('shrinks shards so that a cycle of targets that all hang still fits in its round', () => {
+    // Prepare: a 10 s round leaves 6.5 s after the egress check: one 5 s wave of 32 probes
+    const fast = config({ dependencies: manyDependencies(120), vpc: undefined, intervalSeconds: 10 });
+    // Act
+    const shards = planShards(fast, 50).filter((s) => s.tier === 'third-party');
+    // Assess
+    expect(shards.map((s) => s.dependencies.length)).toEqual([30, 30, 30, 30]);
   });
 });

