@@ -17,6 +17,7 @@ import {
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
+import { type AlarmPlan, buildAlarmPlan } from '#shared/alarms';
 import { ConfigError, findConfigFile, loadConfigFile, type MonitorConfig } from '#shared/config';
 import { DIM_DEPENDENCY, METRIC_DOWN } from '#shared/metrics';
 import type { PageLogRecord } from '#shared/pages';
@@ -133,7 +134,8 @@ export async function run(args: string[], io: CliIO, deps: TimelineDeps = {}): P
     const notes: string[] = [];
     if (end.getTime() < to.getTime())
       notes.push(`--to is in the future: the account stops at ${end.toISOString()}.`);
-    const matches = alarmFilter(config, values['alarm-prefix']);
+    const plan = alarmPlanOf(config);
+    const matches = alarmFilter(config, values['alarm-prefix'], plan);
     const current = await readCurrentAlarms(
       aws,
       cloudwatch,
@@ -154,6 +156,7 @@ export async function run(args: string[], io: CliIO, deps: TimelineDeps = {}): P
       window,
       origin: 'aws',
       alarms,
+      ...(plan ? { alarmPlan: plan } : {}),
       pages,
       onsets,
       recoveries,
@@ -284,11 +287,26 @@ function explain(e: unknown, ctx: { region: string; table: string }): string {
 
 // ── Alarm history ───────────────────────────────────────────────────────────────────────────────
 
-function alarmFilter(config: MonitorConfig, prefix: string | undefined): (name: string) => boolean {
+/** The alarm plan the home stack renders from this config: the exact names, and what each is about. */
+function alarmPlanOf(config: MonitorConfig): AlarmPlan | undefined {
+  try {
+    return buildAlarmPlan(config);
+  } catch {
+    return undefined; // a config past CloudWatch's limits cannot have been deployed as is: match by name
+  }
+}
+
+function alarmFilter(
+  config: MonitorConfig,
+  prefix: string | undefined,
+  plan: AlarmPlan | undefined,
+): (name: string) => boolean {
   if (prefix !== undefined) return (n) => n.startsWith(prefix);
-  // Roles after the name keep "bank" from also reading the alarms of a config named "bank-eu".
+  const names = new Set(plan?.alarms.map((a) => a.name));
+  // Alarms of an earlier version of the config are no longer in the plan: match depmon's naming scheme.
+  // The role after the name keeps "bank" from also reading the alarms of a config named "bank-eu".
   const re = new RegExp(`^${escapeRe(config.name)}-(${ALARM_ROLES.map(escapeRe).join('|')})(-|$)`);
-  return (n) => re.test(n);
+  return (n) => names.has(n) || re.test(n);
 }
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -4,6 +4,7 @@ import { minutesBetween, stamp, zoneLabel } from './time.ts';
 import type {
   Account,
   AccountInput,
+  AlarmCatalog,
   AlarmTransition,
   EventKind,
   Figure,
@@ -36,12 +37,13 @@ export function buildAccount(input: AccountInput): Account {
   const simulated = input.origin === 'rehearsal';
 
   const alarms = input.alarms.filter((a) => inWindow(a.at));
+  const catalog = new Map((input.alarmPlan?.alarms ?? []).map((a) => [a.name, a]));
   const drafts: Draft[] = [
     ...groupOnsets(input.onsets.filter((o) => inWindow(o.at))).map((g) => onsetDraft(g, simulated)),
     ...groupRecoveries(input.recoveries.filter((r) => inWindow(r.at))).map((g) =>
       recoveryDraft(g, simulated),
     ),
-    ...alarms.map((a) => alarmDraft(a, simulated)),
+    ...alarms.map((a) => alarmDraft(a, simulated, catalog.get(a.alarm))),
     ...input.pages.filter((p) => inWindow(p.at)).map((p) => pageDraft(p, simulated)),
   ];
   const notes = [...(input.notes ?? [])];
@@ -228,19 +230,23 @@ function recoveryDraft(group: readonly ProbeRecovery[], simulated: boolean): Dra
   };
 }
 
-function alarmDraft(a: AlarmTransition, simulated: boolean): Draft {
+function alarmDraft(a: AlarmTransition, simulated: boolean, spec?: AlarmCatalog['alarms'][number]): Draft {
   const reason = a.reason?.trim();
+  const pages = spec?.pageKind ? `, pages ${spec.pageKind}` : '';
   const short =
     reason && reason.length > SUMMARY_REASON_CHARS ? `${reason.slice(0, SUMMARY_REASON_CHARS - 1)}…` : reason;
   return {
     time: a.at,
     kind: 'alarm',
     source: simulated ? 'simulator' : 'alarm-history',
-    summary: `Alarm ${a.alarm}: ${a.from} → ${a.to}${short ? ` (${short})` : ''}`,
+    summary: `Alarm ${a.alarm}${pages}: ${a.from} → ${a.to}${short ? ` (${short})` : ''}`,
     alarm: a.alarm,
     from: a.from,
     to: a.to,
     ...(reason ? { reason } : {}),
+    ...(spec && spec.dependencies.length > 0 ? { dependencies: [...spec.dependencies] } : {}),
+    ...(spec?.region ? { region: spec.region } : {}),
+    ...(spec?.pageKind ? { pageKind: spec.pageKind } : {}),
   };
 }
 

@@ -8,6 +8,8 @@
 //   - window      { from, to }: evidence outside it is left out
 //   - origin      'aws' | 'rehearsal'; start (t = 0 for `atSeconds`, rehearsals only)
 //   - alarms      AlarmTransition[] { alarm, at, from, to, reason? }  (CloudWatch StateUpdate history)
+//   - alarmPlan?  buildAlarmPlan(config) (or any { alarms: [{ name, dependencies, pageKind?, region? }] }):
+//                 names what each alarm is about on its transitions
 //   - pages       PageEvidence[]: page log records through `pageFromLogRecord`, sent and held
 //   - onsets      ProbeOnset[] { dependency, region?, at, state: down|degraded|silent, failingRegions?,
 //                 reportingRegions?, reason?, detail? }: the first failing probe of an episode; `region`
@@ -22,6 +24,7 @@
 //     durationSeconds?,             // the scenario's length (default: the last evidence)
 //     scenario?: 'kakao-fire',      // shown in the title
 //     alarms: [{ atSeconds, alarm, from, to, reason? }],                        // --json "alarms"
+//     alarmPlan?: buildAlarmPlan(config),                                       // optional, see above
 //     pages:  [{ atSeconds, kind, severity, dependencies, subject,              // --json "pages"
 //                resolved?, held?, heldReason?, heldDetail?, text?, sms?, route?, routes?, alarm?, regions? }],
 //     pageLog?: PageLogRecord[],    // instead of `pages`, when the simulator writes full records

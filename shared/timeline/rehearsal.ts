@@ -4,7 +4,7 @@ import type { MonitorConfig } from '#shared/config';
 import type { PageLogRecord } from '#shared/pages';
 import { buildAccount } from './build.ts';
 import { pageFromLogRecord, walkSamples } from './evidence.ts';
-import type { Account, PageEvidence, ProbeState } from './types.ts';
+import type { Account, AlarmCatalog, PageEvidence, ProbeState } from './types.ts';
 
 /** An alarm transition as `depmon simulate --json` reports it. */
 export interface SimAlarmTransition {
@@ -58,6 +58,8 @@ export interface RehearsalInput {
   /** Scenario name or file, shown in the title. */
   readonly scenario?: string;
   readonly alarms: readonly SimAlarmTransition[];
+  /** The alarm plan the scenario ran (buildAlarmPlan(config)): names each alarm's dependencies and page kind. */
+  readonly alarmPlan?: AlarmCatalog;
   readonly pages: readonly SimPage[];
   /** Full page log records, if the simulator writes them: used instead of `pages` when given. */
   readonly pageLog?: readonly PageLogRecord[];
@@ -103,6 +105,7 @@ export function accountFromSimulation(input: RehearsalInput): Account {
       to: a.to,
       ...(a.reason ? { reason: a.reason } : {}),
     })),
+    ...(input.alarmPlan ? { alarmPlan: input.alarmPlan } : {}),
     pages,
     onsets,
     recoveries,

@@ -27,6 +27,17 @@ export interface AlarmTransition {
   readonly reason?: string;
 }
 
+/** The part of an alarm plan the account reads. */
+export interface AlarmCatalog {
+  readonly alarms: readonly {
+    readonly name: string;
+    readonly description?: string;
+    readonly pageKind?: string;
+    readonly dependencies: readonly string[];
+    readonly region?: string;
+  }[];
+}
+
 /** The first failing probe of an episode, per dependency and (when known) per region. */
 export interface ProbeOnset {
   readonly dependency: string;
@@ -87,6 +98,9 @@ export interface AccountInput {
   readonly start?: Date;
   readonly scenario?: string;
   readonly alarms: readonly AlarmTransition[];
+  /** What each alarm is about (#shared/alarms buildAlarmPlan(config) fits): adds its dependencies and
+   *  page kind to its transitions. Alarms not in it (deleted since, renamed) are shown by name only. */
+  readonly alarmPlan?: AlarmCatalog;
   readonly pages: readonly PageEvidence[];
   readonly onsets: readonly ProbeOnset[];
   readonly recoveries: readonly ProbeRecovery[];

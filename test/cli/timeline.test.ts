@@ -304,6 +304,11 @@ describe('depmon timeline', () => {
       text: 'KakaoTalk message API is down.\nCore banking is healthy.',
     });
     expect(account.events[5]).toMatchObject({ heldReason: 'duplicate' });
+    expect(account.events[3]).toMatchObject({
+      alarm: 'bank-external-outage-kakao',
+      pageKind: 'external-outage',
+      dependencies: ['kakaotalk-message-api'],
+    });
     expect(account.figures.onset).toMatchObject({
       at: '2026-11-25T06:27:00.000Z',
       local: '2026-11-25 15:27:00 KST',
@@ -343,7 +348,7 @@ describe('depmon timeline', () => {
     expect(sleeps).toHaveLength(3);
     expect(sleeps[1]).toBeGreaterThanOrEqual(1000); // the second wait is longer than the first could be
     expect(cwMock.commandCalls(DescribeAlarmHistoryCommand)).toHaveLength(3);
-    expect(cli.out()).toContain('Alarm bank-core-outage: OK → ALARM');
+    expect(cli.out()).toContain('Alarm bank-core-outage, pages core-outage: OK → ALARM');
   });
 
   it('gives up on endless throttling with one line and exit 2', async () => {

@@ -172,6 +172,37 @@ describe('buildAccount', () => {
     expect(account.events.filter((e) => e.kind === 'resolution')).toHaveLength(1);
   });
 
+  it('names what an alarm is about from the alarm plan, and only the name for alarms not in it', () => {
+    // Prepare
+    const input = base({
+      alarms: [
+        { alarm: 'bank-external-outage-kakao', at: T('06:29:00'), from: 'OK', to: 'ALARM' },
+        { alarm: 'bank-down-retired-api', at: T('06:29:00'), from: 'OK', to: 'ALARM' },
+      ],
+      alarmPlan: {
+        alarms: [
+          {
+            name: 'bank-external-outage-kakao',
+            pageKind: 'external-outage',
+            dependencies: ['kakao-login', 'kakaotalk-message-api'],
+          },
+        ],
+      },
+    });
+
+    // Act
+    const [known, unknown] = buildAccount(input).events;
+
+    // Assess
+    expect(known).toMatchObject({
+      summary: 'Alarm bank-external-outage-kakao, pages external-outage: OK → ALARM',
+      dependencies: ['kakao-login', 'kakaotalk-message-api'],
+      pageKind: 'external-outage',
+    });
+    expect(unknown?.summary).toBe('Alarm bank-down-retired-api: OK → ALARM');
+    expect(unknown?.dependencies).toBeUndefined();
+  });
+
   it('says so when an alarm is still in ALARM at the end of the window', () => {
     // Prepare
     const input = base({
