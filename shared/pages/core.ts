@@ -77,7 +77,12 @@ export async function handleAlarmStateChange(
 export async function handlePagingTick(ctx: PagingContext): Promise<PagingResult> {
   const records: PageLogRecord[] = [];
   const now = ctx.now.getTime();
-  for (const s of await ctx.store.list()) {
+  const due = (await ctx.store.list()).sort(
+    (a, b) =>
+      (a.pendingResolveSince ?? '').localeCompare(b.pendingResolveSince ?? '') ||
+      a.alarmName.localeCompare(b.alarmName),
+  );
+  for (const s of due) {
     if (!s.open || s.pendingResolveSince === undefined) continue;
     const alarm = findAlarm(ctx.plan, s.alarmName);
     if (!alarm?.pageKind) continue;
@@ -111,7 +116,8 @@ async function handleEvent(
       resolved: event.NewStateValue === 'OK',
       flapping: prev.flapping,
       since: prev.since ?? eventTime,
-      dependencies: affected(alarm, ctx),
+      // While an incident is open its page names what it named when it opened (plus any member down now).
+      dependencies: prev.open ? openDependencies(prev, alarm, ctx) : affected(alarm, ctx),
       ...extra,
     });
 
@@ -304,6 +310,12 @@ const closed = (s: SubjectState): SubjectState => ({
 
 const isExternal = (alarm: AlarmSpec, kind: PageKind) =>
   kind === 'external-outage' || (kind === 'degraded' && alarm.tier === 'third-party');
+
+function openDependencies(s: SubjectState, alarm: AlarmSpec, ctx: PagingContext): Dependency[] {
+  const ids = new Set([...(s.dependencies ?? []), ...membersDown(alarm, ctx)]);
+  const found = ctx.config.dependencies.filter((d) => ids.has(d.id));
+  return found.length > 0 ? found : affected(alarm, ctx);
+}
 
 /** Member dependencies whose down alarm is in ALARM now. */
 function membersDown(alarm: AlarmSpec, ctx: PagingContext): string[] {

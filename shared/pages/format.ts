@@ -185,10 +185,19 @@ function formatSms(p: PageInput, severity: Severity): string {
     if (p.kind === 'external-outage' && p.coreHealthy) head += ' Core OK.';
     if (p.flapping) head += ' Flapping.';
     const fallback = p.dependencies.find((d) => d.fallback)?.fallback;
-    if (fallback) head += ` Fallback: ${fallback}`;
+    if (fallback) {
+      // The fallback is worth the SMS only if a useful part of it fits one segment with the head.
+      const whole = oneLine(`${head} Fallback: ${fallback}`);
+      const fitted = fitSms(whole);
+      if (fitted.length - oneLine(head).length >= SMS_MIN_FALLBACK_CHARS) return fitted;
+    }
   }
-  return fitSms(head.replace(/\s+/g, ' ').trim());
+  return fitSms(oneLine(head));
 }
+
+/** Fewer characters of fallback than this in an SMS say nothing: leave it to the email. */
+const SMS_MIN_FALLBACK_CHARS = 24;
+const oneLine = (t: string) => t.replace(/\s+/g, ' ').trim();
 
 function formatEmail(p: PageInput, severity: Severity, subject: string): string {
   const lines: string[] = [subject, ''];
