@@ -18,6 +18,9 @@ import type {
 /** Alarm reasons can run to a kilobyte of datapoints; the summary keeps the start, `reason` keeps all. */
 const SUMMARY_REASON_CHARS = 240;
 
+/** Seconds from a rehearsal's start, one decimal. */
+const secondsFrom = (start: Date, at: Date) => Math.round((at.getTime() - start.getTime()) / 100) / 10;
+
 /** Order of kinds at the same instant: cause before effect. */
 const KIND_ORDER: Readonly<Record<EventKind, number>> = {
   'probe-failing': 0,
@@ -85,6 +88,7 @@ export function buildAccount(input: AccountInput): Account {
     d
       ? {
           ...stamp(d.time, tz),
+          ...(input.start ? { atSeconds: secondsFrom(input.start, d.time) } : {}),
           minutesFromOnset: onset ? minutesBetween(onset, d.time) : null,
           detail: detail(d),
         }
@@ -107,7 +111,7 @@ export function buildAccount(input: AccountInput): Account {
 
   const events: TimelineEvent[] = drafts.map(({ time, ...rest }) => ({
     ...stamp(time, tz),
-    ...(input.start ? { atSeconds: Math.round((time.getTime() - input.start.getTime()) / 100) / 10 } : {}),
+    ...(input.start ? { atSeconds: secondsFrom(input.start, time) } : {}),
     minutesFromOnset: onset ? minutesBetween(onset, time) : null,
     ...rest,
   }));

@@ -132,7 +132,7 @@ export function renderCsv(a: Account): string {
       [
         csvCell(f.at),
         csvCell(f.local),
-        '',
+        csvCell(f.atSeconds, false),
         csvCell(f.minutesFromOnset, false),
         'figure',
         'derived',

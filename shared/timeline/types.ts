@@ -156,6 +156,8 @@ export interface TimelineEvent extends Stamp {
 export type FigureName = 'onset' | 'detection' | 'firstPage' | 'resolution';
 
 export interface Figure extends Stamp {
+  /** Seconds from the scenario's start (rehearsals only). */
+  readonly atSeconds?: number;
   /** Null when the window holds no onset (e.g. the incident began before it). */
   readonly minutesFromOnset: number | null;
   /** What the figure is taken from (e.g. the alarm's name). */

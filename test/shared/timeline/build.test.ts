@@ -90,6 +90,7 @@ describe('accountFromSimulation on a Kakao-fire rehearsal', () => {
     expect(figures.resolution).toMatchObject({
       at: '2022-10-15T09:21:00.000Z',
       local: '2022-10-15 18:21:00 KST',
+      atSeconds: 3 * 3600 + 120,
       minutesFromOnset: 174,
     });
   });
