@@ -387,6 +387,7 @@ function buildRecords(a: BuildArgs): PageLogRecord[] {
     failing,
     since: a.since,
     at: ctx.now.toISOString(),
+    ...(a.resolved ? { endedAt: a.eventTime } : {}),
     coreHealthy,
     blindRegions: blindRegions(ctx),
   };

@@ -44,6 +44,8 @@ export interface PageInput {
   readonly since: string;
   /** When this page is produced (ISO). */
   readonly at: string;
+  /** For a resolved: when the alarm went OK (ISO); the outage lasted from `since` to this. @default at */
+  readonly endedAt?: string;
   /** For external-outage: whether every critical first-party dependency is up. */
   readonly coreHealthy: boolean;
   /** Probe regions currently blind (named in external pages and the blind page). */
@@ -114,7 +116,7 @@ export function formatSubject(p: PageInput, severity: Severity): string {
   const who = subjectWho(p);
   let text: string;
   if (p.resolved) {
-    text = `[RESOLVED] ${p.config.name} ${title}: ${who} recovered after ${minutesBetween(p.since, p.at)} min`;
+    text = `[RESOLVED] ${p.config.name} ${title}: ${who} recovered after ${minutesBetween(p.since, p.endedAt ?? p.at)} min`;
   } else if (p.flapNotice) {
     text = `[${severity}] ${p.config.name} FLAPPING ${title}: ${who}, ${p.flapNotice.transitions} changes in ${p.config.policy.flapWindowMinutes} min`;
   } else if (p.kind === 'monitor-blind') {
@@ -173,7 +175,7 @@ function formatSms(p: PageInput, severity: Severity): string {
   const time = clock(p.since, p.config.timeZone);
   let head: string;
   if (p.resolved)
-    head = `RESOLVED ${p.config.name}: ${p.kind} ${who} ok after ${minutesBetween(p.since, p.at)}m.`;
+    head = `RESOLVED ${p.config.name}: ${p.kind} ${who} ok after ${minutesBetween(p.since, p.endedAt ?? p.at)}m.`;
   else if (p.flapNotice)
     head = `${severity} ${p.config.name}: ${who} FLAPPING (${p.flapNotice.transitions} changes). Paged once; resolves after ${p.config.policy.stableMinutes}m stable.`;
   else if (p.kind === 'monitor-blind')
@@ -205,7 +207,7 @@ function formatEmail(p: PageInput, severity: Severity, subject: string): string 
   const deps = p.dependencies;
   if (p.resolved) {
     lines.push(
-      `Resolved at ${when(p.at, tz)}. It began at ${when(p.since, tz)} (${minutesBetween(p.since, p.at)} min).`,
+      `Recovered at ${when(p.endedAt ?? p.at, tz)}. It began at ${when(p.since, tz)} (${minutesBetween(p.since, p.endedAt ?? p.at)} min).`,
     );
     if (p.flapping)
       lines.push(

@@ -199,7 +199,7 @@ describe('page text for every kind', () => {
         true,
         'OK',
         'integrations-oncall',
-        '[RESOLVED] bank EXTERNAL OUTAGE: sms-gateway recovered after 45 min',
+        '[RESOLVED] bank EXTERNAL OUTAGE: sms-gateway recovered after 42 min',
       ],
     ]);
     expect(due.records[0]!.id).toBe(

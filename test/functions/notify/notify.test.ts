@@ -1,0 +1,270 @@
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { SNSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type NotifyDeps, notify } from '#functions/notify';
+import type { AlarmStateValue } from '#shared/alarms';
+import type { AlarmStateChangeMessage } from '#shared/pages';
+import { compositeAlarmMessage } from '../../shared/pages/alarm-messages.ts';
+import { bank, bankPlan } from '../../shared/pages/bank.ts';
+
+const snsMock = mockClient(SNSClient);
+const ddbMock = mockClient(DynamoDBClient);
+const cwMock = mockClient(CloudWatchClient);
+
+const TOPICS = {
+  'core-oncall': 'arn:aws:sns:ap-northeast-2:123456789012:bank-core-oncall',
+  'integrations-oncall': 'arn:aws:sns:ap-northeast-2:123456789012:bank-integrations-oncall',
+  'monitor-owners': 'arn:aws:sns:ap-northeast-2:123456789012:bank-monitor-owners',
+};
+
+/** DynamoDB as the notify function uses it, in memory: both tables, with conditional puts honoured. */
+function fakeDynamo() {
+  const tables = new Map<string, Map<string, Record<string, AttributeValue>>>();
+  const table = (name: string) => {
+    if (!tables.has(name)) tables.set(name, new Map());
+    return tables.get(name)!;
+  };
+  const keyOf = (item: Record<string, AttributeValue>) => item.key?.S ?? `${item.day?.S}|${item.sk?.S}`;
+  ddbMock.on(GetItemCommand).callsFake((input) => {
+    const item = table(input.TableName).get(keyOf(input.Key));
+    return item ? { Item: item } : {};
+  });
+  ddbMock.on(PutItemCommand).callsFake((input) => {
+    const t = table(input.TableName);
+    const key = keyOf(input.Item);
+    const existing = t.get(key);
+    const cond: string | undefined = input.ConditionExpression;
+    if (cond?.startsWith('attribute_not_exists') && existing)
+      throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
+    if (cond?.startsWith('#v = :v') && existing?.version?.N !== input.ExpressionAttributeValues[':v'].N)
+      throw new ConditionalCheckFailedException({ message: 'version', $metadata: {} });
+    t.set(key, input.Item);
+    return {};
+  });
+  ddbMock.on(ScanCommand).callsFake((input) => ({
+    Items: [...table(input.TableName).values()].filter((i) => i.key?.S?.startsWith(':')),
+  }));
+  ddbMock.on(ScanCommand).callsFake((input) => ({
+    Items: [...table(input.TableName).values()].filter((i) =>
+      i.key?.S?.startsWith(input.ExpressionAttributeValues[':p'].S),
+    ),
+  }));
+  return {
+    pageLog: () => [...table('bank-page-log').values()],
+  };
+}
+
+function cloudwatch(states: Record<string, AlarmStateValue>) {
+  cwMock.on(DescribeAlarmsCommand).callsFake(() => ({
+    MetricAlarms: Object.entries(states)
+      .filter(([n]) => n.includes('-down-'))
+      .map(([AlarmName, StateValue]) => ({ AlarmName, StateValue })),
+    CompositeAlarms: Object.entries(states)
+      .filter(([n]) => !n.includes('-down-'))
+      .map(([AlarmName, StateValue]) => ({ AlarmName, StateValue })),
+  }));
+  cwMock.on(GetMetricDataCommand).resolves({
+    MetricDataResults: [
+      { Id: 'd0', Values: [3, 2] },
+      { Id: 'd1', Values: [] },
+      { Id: 'd2', Values: [2] },
+    ],
+  });
+}
+
+const snsEvent = (m: AlarmStateChangeMessage): SNSEvent => ({
+  Records: [
+    {
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      EventSubscriptionArn: 'arn:aws:sns:ap-northeast-2:123456789012:bank-alarms:1f0d',
+      Sns: {
+        Type: 'Notification',
+        MessageId: '7c1f-…',
+        TopicArn: 'arn:aws:sns:ap-northeast-2:123456789012:bank-alarms',
+        Subject: `ALARM: "${m.AlarmName}" in Asia Pacific (Seoul)`,
+        Message: JSON.stringify(m),
+        Timestamp: '2026-11-26T05:05:14.000Z',
+        SignatureVersion: '1',
+        Signature: 'x',
+        SigningCertUrl: 'https://sns.ap-northeast-2.amazonaws.com/cert.pem',
+        UnsubscribeUrl: 'https://sns.ap-northeast-2.amazonaws.com/?Action=Unsubscribe',
+        MessageAttributes: {},
+      },
+    },
+  ],
+});
+
+function deps(now: string): NotifyDeps {
+  const config = bank();
+  return {
+    config,
+    plan: bankPlan(config),
+    sns: new SNSClient({ region: 'ap-northeast-2' }),
+    ddb: new DynamoDBClient({ region: 'ap-northeast-2' }),
+    cloudwatch: new CloudWatchClient({ region: 'ap-northeast-2' }),
+    stateTable: 'bank-page-state',
+    pageLogTable: 'bank-page-log',
+    topics: TOPICS,
+    now: () => new Date(now),
+  };
+}
+
+const plan = bankPlan();
+const rule = (n: string) => {
+  const a = plan.alarms.find((x) => x.name === n);
+  return a?.type === 'composite' ? a.rule : '';
+};
+const kakao = (state: 'ALARM' | 'OK', time: string) =>
+  compositeAlarmMessage(
+    'bank-external-outage-kakao',
+    rule('bank-external-outage-kakao'),
+    'bank-down-kakao-login',
+    state,
+    time,
+  );
+
+beforeEach(() => {
+  snsMock.reset();
+  ddbMock.reset();
+  cwMock.reset();
+});
+
+describe('notify', () => {
+  it('publishes the page to its route topic with a message per protocol and attributes, and logs it', async () => {
+    // Prepare
+    const db = fakeDynamo();
+    cloudwatch({ 'bank-down-kakaotalk-message-api': 'ALARM', 'bank-down-kakao-login': 'ALARM' });
+    snsMock.on(PublishCommand).resolves({ MessageId: 'msg-1' });
+    // Act
+    const summary = await notify(
+      snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000')),
+      deps('2026-11-26T05:05:20Z'),
+    );
+    // Assess
+    expect([summary.sent, summary.held]).toEqual([1, 0]);
+    const publish = snsMock.commandCalls(PublishCommand)[0]!.args[0].input;
+    expect(publish).toMatchObject({
+      TopicArn: TOPICS['integrations-oncall'],
+      Subject: '[SEV2] bank EXTERNAL OUTAGE: kakao (2 of 3 APIs) down (3/3 regions) - core healthy',
+      MessageStructure: 'json',
+      MessageAttributes: {
+        severity: { DataType: 'String', StringValue: 'SEV2' },
+        kind: { DataType: 'String', StringValue: 'external-outage' },
+        dependency: { DataType: 'String', StringValue: 'kakaotalk-message-api,kakao-login' },
+        tier: { DataType: 'String', StringValue: 'third-party' },
+      },
+    });
+    expect(Object.keys(JSON.parse(publish.Message!))).toEqual(['default', 'email', 'sms', 'https']);
+    const [item] = db.pageLog();
+    expect(item).toMatchObject({
+      day: { S: '2026-11-26' },
+      sk: {
+        S: '2026-11-26T05:05:20.000Z#bank-external-outage-kakao#2026-11-26T05:05:13.145Z#integrations-oncall',
+      },
+      outcome: { S: 'sent' },
+      messageId: { S: 'msg-1' },
+      topicArn: { S: TOPICS['integrations-oncall'] },
+    });
+    // No secret reference or header of the config reaches the log.
+    expect(JSON.stringify(db.pageLog())).not.toMatch(/DEPMON_|Authorization|X-Api-Key/);
+  });
+
+  it('publishes once for a repeated delivery and logs the duplicate', async () => {
+    // Prepare
+    const db = fakeDynamo();
+    cloudwatch({ 'bank-down-kakao-login': 'ALARM' });
+    snsMock.on(PublishCommand).resolves({ MessageId: 'msg-1' });
+    const event = snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000'));
+    // Act
+    await notify(event, deps('2026-11-26T05:05:20Z'));
+    const again = await notify(event, deps('2026-11-26T05:05:50Z'));
+    const third = await notify(event, deps('2026-11-26T05:06:20Z'));
+    // Assess
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(again.records.map((r) => [r.outcome, r.heldReason])).toEqual([['held', 'duplicate']]);
+    expect(third.skipped).toBe(1);
+    expect(db.pageLog().map((i) => i.outcome?.S)).toEqual(['sent', 'held']);
+  });
+
+  it('throws when publishing fails, writing nothing, and a retry then pages', async () => {
+    // Prepare
+    const db = fakeDynamo();
+    cloudwatch({ 'bank-down-kakao-login': 'ALARM' });
+    snsMock.on(PublishCommand).rejectsOnce(new Error('KMSAccessDenied')).resolves({ MessageId: 'msg-2' });
+    const event = snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000'));
+    // Act
+    const failed = notify(event, deps('2026-11-26T05:05:20Z'));
+    // Assess
+    await expect(failed).rejects.toThrow('KMSAccessDenied');
+    expect(db.pageLog()).toEqual([]);
+    // Lambda retries the asynchronous invocation: the state was not advanced, so it pages now.
+    const retried = await notify(event, deps('2026-11-26T05:06:20Z'));
+    expect(retried.records.map((r) => [r.outcome, r.messageId])).toEqual([['sent', 'msg-2']]);
+  });
+
+  it('holds an external page during a core outage and mutes a dependency in maintenance, logging both', async () => {
+    // Prepare
+    const db = fakeDynamo();
+    cloudwatch({
+      'bank-core-outage': 'ALARM',
+      'bank-down-core-ledger': 'ALARM',
+      'bank-down-kakao-login': 'ALARM',
+      'bank-down-card-network': 'ALARM',
+    });
+    const card = compositeAlarmMessage(
+      'bank-external-outage-card-network',
+      rule('bank-external-outage-card-network'),
+      'bank-down-card-network',
+      'ALARM',
+      '2026-11-28T18:10:00.000+0000',
+    );
+    // Act
+    const held = await notify(
+      snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000')),
+      deps('2026-11-26T05:05:20Z'),
+    );
+    const muted = await notify(snsEvent(card), deps('2026-11-28T18:10:05Z'));
+    // Assess
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(held.records.map((r) => [r.outcome, r.heldReason])).toEqual([['held', 'core-outage']]);
+    expect(muted.records.map((r) => [r.outcome, r.heldReason])).toEqual([['held', 'maintenance']]);
+    expect(db.pageLog().map((i) => i.heldReason?.S)).toEqual(['core-outage', 'maintenance']);
+  });
+
+  it('sends a due resolved on the one-minute tick', async () => {
+    // Prepare
+    fakeDynamo();
+    cloudwatch({ 'bank-down-kakao-login': 'ALARM' });
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm' });
+    await notify(snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000')), deps('2026-11-26T05:05:20Z'));
+    cloudwatch({});
+    await notify(snsEvent(kakao('OK', '2026-11-26T05:30:13.000+0000')), deps('2026-11-26T05:30:20Z'));
+    // Act
+    const tick = await notify({ source: 'depmon.tick' }, deps('2026-11-26T05:34:00Z'));
+    // Assess
+    expect(tick.records.map((r) => [r.outcome, r.resolved, r.subject])).toEqual([
+      ['sent', true, '[RESOLVED] bank EXTERNAL OUTAGE: kakao (1 of 3 APIs) recovered after 25 min'],
+    ]);
+  });
+
+  it('refuses a message that is not a CloudWatch alarm state change', async () => {
+    fakeDynamo();
+    cloudwatch({});
+    const event = snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000'));
+    event.Records[0]!.Sns.Message = 'hello';
+    await expect(notify(event, deps('2026-11-26T05:05:20Z'))).rejects.toThrow(
+      'notify: SNS message is not JSON: hello',
+    );
+  });
+});
