@@ -112,6 +112,7 @@ async function runProbe(
     phase: 'starting',
     secrets: [],
     secretHeaders: new Set(),
+    reached: {},
     cleanups: new Set(),
   };
   const timer = setTimeout(
@@ -176,14 +177,14 @@ function aborted(signal: AbortSignal): Promise<never> {
 }
 
 function fromError(e: unknown, ctx: ProbeContext, cycleSignal?: AbortSignal): Outcome {
-  const totalMs = performance.now() - ctx.started;
+  const timings = { ...ctx.reached, totalMs: performance.now() - ctx.started };
   if (e instanceof ProbeFailure && e.reason === 'CYCLE_DEADLINE') {
     const why = cycleSignal?.reason instanceof Error ? cycleSignal.reason.message : 'cycle aborted';
     return {
       status: 'down',
       reason: 'CYCLE_DEADLINE',
       detail: `${why} while ${ctx.phase}`,
-      timings: { totalMs },
+      timings,
     };
   }
   if (e instanceof ProbeFailure && e.reason === 'TIMEOUT' && ctx.signal.aborted && ctx.signal.reason === e) {
@@ -191,13 +192,13 @@ function fromError(e: unknown, ctx: ProbeContext, cycleSignal?: AbortSignal): Ou
       status: 'down',
       reason: 'TIMEOUT',
       detail: `no answer within ${ctx.timeoutMs} ms (${ctx.phase})`,
-      timings: { totalMs },
+      timings,
     };
   }
   const c = classify(e);
   // Where the connection dropped tells "dropped on connect" from "dropped mid-body".
   const detail = c.reason === 'CONNECTION_RESET' ? `${c.detail} while ${ctx.phase}` : c.detail;
-  return { status: c.status, reason: c.reason, detail, timings: { totalMs } };
+  return { status: c.status, reason: c.reason, detail, timings };
 }
 
 async function closeAll(ctx: ProbeContext): Promise<void> {

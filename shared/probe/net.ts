@@ -23,6 +23,8 @@ export interface ProbeContext {
   readonly secrets: string[];
   /** Lower-cased names of request headers whose values came from secrets: never sent to another origin. */
   readonly secretHeaders: Set<string>;
+  /** Phases completed so far (the first of each), so a failed probe still shows how far it got. */
+  readonly reached: { dnsMs?: number; connectMs?: number; tlsMs?: number };
   /** Run when the probe ends: destroy sockets, cancel lookups. */
   readonly cleanups: Set<() => void | Promise<void>>;
 }
@@ -82,7 +84,9 @@ export async function resolveHost(host: string, ctx: ProbeContext, all: boolean)
     if (addresses.length === 0) throw Object.assign(new Error('no data'), { code: 'ENODATA' });
   }
   const unique = [...new Set(addresses)];
-  return { addresses: all ? unique : unique.slice(0, 1), dnsMs: performance.now() - t0 };
+  const dnsMs = performance.now() - t0;
+  ctx.reached.dnsMs ??= dnsMs;
+  return { addresses: all ? unique : unique.slice(0, 1), dnsMs };
 }
 
 function portOf(o: HostOverride): { port?: number } {
@@ -127,7 +131,9 @@ export async function tcpConnect(
     });
     socket.once('error', reject);
   });
-  return { socket, connectMs: performance.now() - t0 };
+  const connectMs = performance.now() - t0;
+  ctx.reached.connectMs ??= connectMs;
+  return { socket, connectMs };
 }
 
 export interface TlsOutcome {
@@ -172,6 +178,8 @@ export async function tlsHandshake(
     });
     secure.once('error', reject);
   });
+  const tlsMs = performance.now() - t0;
+  ctx.reached.tlsMs ??= tlsMs;
   const err = secure.authorizationError as unknown;
   const authorizationError =
     err === null || err === undefined
@@ -181,7 +189,7 @@ export async function tlsHandshake(
         : String((err as { code?: string }).code ?? err);
   return {
     socket: secure,
-    tlsMs: performance.now() - t0,
+    tlsMs,
     cert: secure.getPeerCertificate(),
     authorized: secure.authorized,
     ...(authorizationError ? { authorizationError } : {}),

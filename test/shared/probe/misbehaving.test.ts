@@ -72,6 +72,7 @@ describe('HTTP against misbehaving servers', () => {
     const r = await probe(dep({ http: { url: `http://127.0.0.1:${s.port}/`, timeoutMs: 800 } }));
     expect(r).toMatchObject({ status: 'down', reason: 'TIMEOUT' });
     expect(r.detail).toBe('no answer within 800 ms (waiting for response headers)');
+    expect(Object.keys(r.timings ?? {}).sort()).toEqual(['connectMs', 'totalMs']);
     expect(s.open()).toBe(0);
   });
 
