@@ -299,6 +299,21 @@ describe('HTTP against misbehaving servers', () => {
     expect(r).toMatchObject({ status: 'up', httpStatus: 200 });
   });
 
+  it('a host override connects to the stand-in but keeps the Host header of the URL', async () => {
+    let host: string | undefined;
+    const s = await serve(
+      startHttp((req, res) => {
+        host = req.headers.host;
+        res.writeHead(200).end('ok');
+      }),
+    );
+    const r = await probe(dep({ http: { url: 'http://ledger.bank.example/health', timeoutMs: 1000 } }), {
+      hostOverrides: new Map([['ledger.bank.example', { address: '127.0.0.1', port: s.port }]]),
+    });
+    expect(r).toMatchObject({ status: 'up', httpStatus: 200 });
+    expect(host).toBe('ledger.bank.example');
+  });
+
   it('a healthy answer is up with phase timings', async () => {
     const s = await serve(startHttp((_req, res) => void res.writeHead(204).end()));
     const r = await probe(dep({ http: { url: `http://127.0.0.1:${s.port}/`, timeoutMs: 1000 } }));
