@@ -143,18 +143,16 @@ describe('publishDatums', () => {
   });
 
   it('attempts every request even when one of them keeps failing', async () => {
-    // Prepare: the first request (whichever arrives first) is throttled forever, the others succeed
-    let doomed: string | undefined;
-    fake = await startFakeCloudWatch((_n, req) => {
-      const first = JSON.stringify(req.body.MetricData![0]);
-      doomed ??= first;
-      return first === doomed ? 'throttle' : 'ok';
-    });
+    // Prepare: the request carrying the first 1,000 datums (it starts with dep-0) is throttled forever
+    const isFirstBatch = (req: { body: { MetricData?: Array<Record<string, unknown>> } }) =>
+      JSON.stringify(req.body.MetricData![0]!.Dimensions) === '[{"Name":"Dependency","Value":"dep-0"}]';
+    fake = await startFakeCloudWatch((_n, req) => (isFirstBatch(req) ? 'throttle' : 'ok'));
     // Act
     const out = await publishDatums(client(fake.endpoint), 'Depmon', resultDatums(results(700), ctx), noWait);
     // Assess
     expect(out).toMatchObject({ batches: 3, failedBatches: 1, failedDatums: 1000 });
     expect(new Set(fake.requests.map((r) => JSON.stringify(r.body.MetricData![0]))).size).toBe(3);
+    expect(fake.requests.filter(isFirstBatch)).toHaveLength(DEFAULT_RETRY.maxAttempts);
   });
 });
 
