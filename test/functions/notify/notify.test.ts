@@ -52,9 +52,6 @@ function fakeDynamo() {
     return {};
   });
   ddbMock.on(ScanCommand).callsFake((input) => ({
-    Items: [...table(input.TableName).values()].filter((i) => i.key?.S?.startsWith(':')),
-  }));
-  ddbMock.on(ScanCommand).callsFake((input) => ({
     Items: [...table(input.TableName).values()].filter((i) =>
       i.key?.S?.startsWith(input.ExpressionAttributeValues[':p'].S),
     ),

@@ -1,0 +1,242 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HomeStack } from '#infra/home-stack';
+import { type AlarmSpec, buildAlarmPlan } from '#shared/alarms';
+import { type MonitorConfig, parseConfig } from '#shared/config';
+import bankInput from '../../examples/bank/monitor.config.ts';
+
+const BANK = 'examples/bank/monitor.config.ts';
+
+function synth(config: MonitorConfig, configFile = BANK): { template: Template; stack: HomeStack } {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new HomeStack(app, 'Home', {
+    config,
+    configFile,
+    env: { account: '123456789012', region: 'ap-northeast-2' },
+  });
+  return { template: Template.fromStack(stack), stack };
+}
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }>;
+
+let config: MonitorConfig;
+let template: Template;
+let stack: HomeStack;
+let resources: Resources;
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const logicalIdOf = (name: string) =>
+  Object.entries(resources).find(([, r]) => r.Properties?.AlarmName === name)?.[0];
+
+beforeAll(() => {
+  config = parseConfig(bankInput, BANK);
+  ({ template, stack } = synth(config));
+  resources = template.toJSON().Resources as Resources;
+});
+
+describe('HomeStack alarms', () => {
+  it('renders exactly the alarms of the plan: 26 metric alarms and 9 composites', () => {
+    const plan = buildAlarmPlan(config, { configFile: BANK });
+    const names = (type: AlarmSpec['type']) => plan.alarms.filter((a) => a.type === type).map((a) => a.name);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 26);
+    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 9);
+    expect(ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties.AlarmName)).toEqual(names('metric'));
+    expect(ofType('AWS::CloudWatch::CompositeAlarm').map(([, r]) => r.Properties.AlarmName)).toEqual(
+      names('composite'),
+    );
+    expect(stack.plan.alarms.map((a) => a.name)).toEqual(plan.alarms.map((a) => a.name));
+  });
+
+  it('renders the down alarm with its quorum threshold and M of N, without actions', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'bank-down-kakaotalk-message-api',
+      Namespace: 'Depmon',
+      MetricName: 'Down',
+      Dimensions: [{ Name: 'Dependency', Value: 'kakaotalk-message-api' }],
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      Threshold: 2,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      ActionsEnabled: false,
+      AlarmActions: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'bank-heartbeat-ap-northeast-1-third-party-0',
+      MetricName: 'Heartbeat',
+      TreatMissingData: 'breaching',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+    });
+  });
+
+  it('writes each composite rule as plain text with alarm names, and the suppressor on every external-outage', () => {
+    const rule = (name: string) => resources[logicalIdOf(name)!]!.Properties.AlarmRule;
+    expect(rule('bank-core-outage')).toBe(
+      '(ALARM("bank-down-core-ledger") OR ALARM("bank-down-core-transfers") OR ALARM("bank-down-core-auth"))',
+    );
+    expect(rule('bank-external-outage-kakao')).toBe(
+      '((ALARM("bank-down-kakaotalk-message-api") OR ALARM("bank-down-kakaotalk-alimtalk-api") OR ALARM("bank-down-kakao-login")) AND NOT ALARM("bank-core-outage") AND NOT ALARM("bank-blind-third-party"))',
+    );
+    expect(rule('bank-blind-third-party')).toBe(
+      'AT_LEAST(2, ALARM, ("bank-heartbeat-ap-northeast-2-third-party-0", "bank-heartbeat-ap-northeast-1-third-party-0", "bank-heartbeat-ap-northeast-3-third-party-0"))',
+    );
+    for (const group of ['kakao', 'sms-vendor', 'identity-verification', 'card-network']) {
+      template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
+        AlarmName: `bank-external-outage-${group}`,
+        ActionsSuppressor: 'bank-core-outage',
+        ActionsSuppressorWaitPeriod: 60,
+        ActionsSuppressorExtensionPeriod: 120,
+      });
+    }
+    // CloudFormation creates children before the composites that name them.
+    expect(resources[logicalIdOf('bank-external-outage-kakao')!]!.DependsOn).toEqual(
+      expect.arrayContaining([logicalIdOf('bank-core-outage'), logicalIdOf('bank-down-kakao-login')]),
+    );
+  });
+
+  it('sends ALARM and OK of every paging alarm, and only those, to the alarm topic', () => {
+    const topicRef = {
+      Ref: Object.entries(resources).find(([, r]) => r.Properties?.TopicName === 'bank-alarms')![0],
+    };
+    const paging = [
+      'bank-core-outage',
+      'bank-external-outage-kakao',
+      'bank-blind-ap-northeast-2',
+      'bank-degraded-card-network',
+      'bank-down-core-db-proxy',
+    ];
+    for (const name of paging) {
+      const p = resources[logicalIdOf(name)!]!.Properties;
+      expect([p.ActionsEnabled, p.AlarmActions, p.OKActions]).toEqual([true, [topicRef], [topicRef]]);
+    }
+    const silent = resources[logicalIdOf('bank-blind-third-party')!]!.Properties;
+    expect([silent.ActionsEnabled, silent.AlarmActions]).toEqual([false, undefined]);
+  });
+});
+
+describe('HomeStack topics and routes', () => {
+  it('creates the alarm topic and one topic per route, all with the customer-managed key', () => {
+    const keyId = ofType('AWS::KMS::Key')[0]![0];
+    const topics = ofType('AWS::SNS::Topic').map(([, r]) => r.Properties);
+    expect(topics.map((t) => t.TopicName)).toEqual([
+      'bank-alarms',
+      'bank-core-oncall',
+      'bank-integrations-oncall',
+      'bank-monitor-owners',
+    ]);
+    for (const t of topics) expect(t.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+  });
+
+  it('lets CloudWatch use the key and publish to the alarm topic, and refuses non-SSL access to every topic', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowCloudWatchAlarmsToPublish',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+    const policies = ofType('AWS::SNS::TopicPolicy');
+    expect(policies).toHaveLength(4);
+    for (const [, p] of policies) {
+      expect(JSON.stringify(p.Properties)).toContain('"aws:SecureTransport":"false"');
+    }
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowCloudWatchAlarms',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes the config channels to their routes, with a dead-letter queue on HTTPS', () => {
+    const subs = ofType('AWS::SNS::Subscription').map(([, r]) => r.Properties);
+    expect(subs.map((s) => [s.Protocol, s.Endpoint]).filter(([p]) => p !== 'lambda')).toEqual([
+      ['email', 'core-oncall@bank.example'],
+      ['sms', '+821000000000'],
+      ['email', 'integrations-oncall@bank.example'],
+      ['https', 'https://hooks.oncall.bank.example/depmon'],
+      ['email', 'sre-depmon@bank.example'],
+    ]);
+    const https = subs.find((s) => s.Protocol === 'https')!;
+    expect(https.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^SubscriptionDlq/), 'Arn'] },
+    });
+  });
+
+  it('subscribes the notify function to the alarm topic, gives it the route topics, and sends its failures to a queue', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NotifyDlq'), 'Arn'] } },
+      },
+    });
+    const fn = ofType('AWS::Lambda::Function')[0]![1].Properties as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    expect(Object.keys(fn.Environment.Variables).sort()).toEqual([
+      'DEPMON_PAGE_LOG_TABLE',
+      'DEPMON_ROUTE_TOPICS',
+      'DEPMON_STATE_TABLE',
+    ]);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Target: Match.objectLike({ Input: '{"source":"depmon.tick"}' }),
+    });
+  });
+
+  it('keeps the page log: PAY_PER_REQUEST, point-in-time recovery, retained, keyed by day and time', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        TableName: 'bank-page-log',
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'day', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+    });
+  });
+
+  it('builds the dashboard with alarm status, both tiers, heartbeats and per-region log queries', () => {
+    const body = JSON.stringify(ofType('AWS::CloudWatch::Dashboard')[0]![1].Properties.DashboardBody);
+    expect(body).toContain('Paging alarms (red = paging now)');
+    expect(body).toContain('First party (core banking)');
+    expect(body).toContain('Third party (partners)');
+    expect(body).toContain('Heartbeat ap-northeast-3');
+    expect(body).toContain('Failing from ap-northeast-1 (probe logs)');
+    expect(body).toContain('p99');
+  });
+});
+
+describe('HomeStack refuses what would break', () => {
+  it('re-checks channel independence at synth, naming the config file', () => {
+    // Prepare: a config object built in code, never through the loader.
+    const bad = {
+      ...config,
+      channels: config.channels.map((c) =>
+        c.id === 'integrations-webhook' ? { ...c, address: 'https://hooks.kakao.example/bank' } : c,
+      ),
+    };
+    // Act
+    const act = () => synth(bad, 'monitor.config.ts');
+    // Assess
+    expect(act).toThrow(
+      'monitor.config.ts: channels[3].address: expected a channel that does not travel through a monitored third party: host "hooks.kakao.example" belongs to dependency',
+    );
+  });
+});
