@@ -45,7 +45,6 @@ async function main(argv: string[]): Promise<void> {
   }
   const chosen = argv.length > 0 ? argv : Object.keys(SECTIONS);
   const m = machine();
-  const sections = existingSections();
   const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
   for (const name of chosen) {
     const s = SECTIONS[name]!;
@@ -64,6 +63,8 @@ async function main(argv: string[]): Promise<void> {
     }
     const secs = (performance.now() - t0) / 1000;
     log(`done in ${secs.toFixed(1)} s`);
+    // Re-read before writing: another `npm run bench -- SECTION` may have written its part meanwhile.
+    const sections = existingSections();
     sections.set(
       name,
       `## ${s.title}\n\n_Run ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} by \`${command}\`, ${secs.toFixed(0)} s, Node ${m.node}${m.node22 ? ` (bundles run on ${m.node22})` : ''}._\n\n${body}`,

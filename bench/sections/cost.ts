@@ -4,7 +4,11 @@ import { parseConfig } from '#shared/config';
 import { costReport } from '#shared/cost';
 import { fmt, mdTable, type SectionResult } from '../lib/machine.ts';
 
-/** A plausible config of n dependencies: 10% first party, third parties in vendor groups of 5, half with a JSON assertion. */
+/**
+ * A plausible config of n dependencies: 10% first party, third parties in vendor groups of 10, half with a JSON
+ * assertion. Groups of 10, not 5: at 1,000 dependencies, 180 groups would exceed CloudWatch's 150 composite
+ * parents per alarm (every external-outage composite references core-outage), and the alarm plan refuses that.
+ */
 export function syntheticConfig(n: number, intervalSeconds = 60) {
   const firstParty = Math.max(1, Math.round(n / 10));
   return parseConfig({
@@ -29,9 +33,9 @@ export function syntheticConfig(n: number, intervalSeconds = 60) {
             id: `vendor-${i}`,
             name: `Vendor API ${i}`,
             tier: 'third-party',
-            group: `vendor-${Math.floor(i / 5)}`,
+            group: `vendor-${Math.floor(i / GROUP_SIZE)}`,
             http: {
-              url: `https://api${i}.vendor${Math.floor(i / 5)}.example/health`,
+              url: `https://api${i}.vendor${Math.floor(i / GROUP_SIZE)}.example/health`,
               ...(i % 2 === 0 ? { json: [{ path: '$.status', equals: 'UP' }] } : {}),
             },
           },
@@ -39,6 +43,7 @@ export function syntheticConfig(n: number, intervalSeconds = 60) {
   });
 }
 
+const GROUP_SIZE = 10;
 const usd = (n: number) => (n >= 100 ? `$${fmt(n, 0)}` : `$${fmt(n, 2)}`);
 
 export async function run(): Promise<SectionResult> {
@@ -71,7 +76,7 @@ export async function run(): Promise<SectionResult> {
   }
   const one = costReport(syntheticConfig(1000));
   const markdown = [
-    `\`depmon cost\` on generated configs: 3 probe regions (ap-northeast-2, -1, -3), 60 s, 10% first party, third parties in vendor groups of 5 (half with a JSON assertion), email + SMS channels. Prices: ${one.prices.region}, checked ${one.prices.takenOn}; alarm counts from the ${one.depmon.alarms.source}.`,
+    `\`depmon cost\` on generated configs: 3 probe regions (ap-northeast-2, -1, -3), 60 s, 10% first party, third parties in vendor groups of ${GROUP_SIZE} (half with a JSON assertion), email + SMS channels. Prices: ${one.prices.region}, checked ${one.prices.takenOn}; alarm counts from the ${one.depmon.alarms.source}.`,
     '',
     mdTable(
       [
@@ -86,7 +91,7 @@ export async function run(): Promise<SectionResult> {
       rows,
     ),
     '',
-    'Target: under $1 per dependency per month at 3 regions and 60 s. The design as built cannot reach it: each dependency has three custom metrics (Down, Degraded, Latency) at $0.30 each, $0.90 before any alarm, plus a Down and a Degraded alarm ($0.20). Everything else (Lambda, PutMetricData, logs, dashboard, KMS) spreads thin at 100+ dependencies. What would close it: one metric per dependency (a single `Status` series, 0 up / 1 degraded / 1000 down, its Down and Degraded alarms reading it through metric math with FLOOR, and latency kept in a JSON log line for Logs Insights instead of a metric) gives the "1 metric/dep." column. Above 10,000 custom metrics in an account the tier price drops to $0.10.',
+    'Target: under $1 per dependency per month at 3 regions and 60 s. The design as built cannot reach it: each dependency has three custom metrics (Down, Degraded, Latency) at $0.30 each, $0.90 before any alarm, plus a Down and a Degraded alarm ($0.20). Everything else (Lambda, PutMetricData, logs, dashboard, KMS) spreads thin at 100+ dependencies. What would close it: one metric per dependency (a single `Status` series, 0 up / 1 degraded / 1000 down, its Down and Degraded alarms reading it through metric math with FLOOR, and latency kept in a JSON log line for Logs Insights instead of a metric) gives the "1 metric/dep." column. Above 10,000 custom metrics in an account the tier price drops to $0.10. A limit met on the way: every external-outage composite references the core-outage alarm and CloudWatch allows an alarm 150 composite parents, so one config holds at most about 150 third-party groups (the alarm plan refuses more and says so).',
   ].join('\n');
   return { title: 'Monthly cost', markdown, data };
 }
