@@ -46,7 +46,12 @@ export function buildAccount(input: AccountInput): Account {
     ...groupRecoveries(input.recoveries.filter((r) => inWindow(r.at))).map((g) =>
       recoveryDraft(g, simulated),
     ),
-    ...alarms.map((a) => alarmDraft(a, simulated, catalog.get(a.alarm))),
+    ...alarms.filter(touchesAlarm).map((a) => alarmDraft(a, simulated, catalog.get(a.alarm))),
+    ...groupBookkeeping(alarms.filter((a) => !touchesAlarm(a))).map((g) =>
+      g.length === 1
+        ? alarmDraft(g[0]!, simulated, catalog.get(g[0]!.alarm))
+        : bookkeepingDraft(g, simulated),
+    ),
     ...input.pages.filter((p) => inWindow(p.at)).map((p) => pageDraft(p, simulated)),
   ];
   const notes = [...(input.notes ?? [])];
@@ -161,6 +166,35 @@ function resolution(alarms: readonly AlarmTransition[]): {
   }
   const stillAlarming = [...state].filter(([, s]) => s === 'ALARM').map(([n]) => n);
   return { ...(at ? { at, last } : {}), stillAlarming, firingAtStart };
+}
+
+/** Transitions into or out of ALARM are each an event of their own; the rest is the monitor's bookkeeping. */
+const touchesAlarm = (a: AlarmTransition) => a.from === 'ALARM' || a.to === 'ALARM';
+
+/** Alarms leaving INSUFFICIENT_DATA together (after a deploy, at a rehearsal's start) are one event, not forty. */
+function groupBookkeeping(alarms: readonly AlarmTransition[]): AlarmTransition[][] {
+  const groups = new Map<string, AlarmTransition[]>();
+  for (const a of alarms) {
+    const key = `${a.at.getTime()}|${a.from}|${a.to}`;
+    const g = groups.get(key);
+    if (g) g.push(a);
+    else groups.set(key, [a]);
+  }
+  return [...groups.values()];
+}
+
+function bookkeepingDraft(group: readonly AlarmTransition[], simulated: boolean): Draft {
+  const a = group[0]!;
+  const names = group.map((g) => g.alarm);
+  return {
+    time: a.at,
+    kind: 'alarm',
+    source: simulated ? 'simulator' : 'alarm-history',
+    summary: `${names.length} alarms: ${a.from} → ${a.to} (${names.join(', ')})`,
+    alarms: names,
+    from: a.from,
+    to: a.to,
+  };
 }
 
 /** Onsets of several dependencies seen at the same moment in the same way are one event (a platform failing whole). */

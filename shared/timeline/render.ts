@@ -157,7 +157,7 @@ function csvRow(e: TimelineEvent): string {
     summary: csvCell(e.summary),
     dependencies: csvCell(e.dependencies?.join(' ')),
     regions: csvCell(e.region ?? e.regions?.join(' ')),
-    alarm: csvCell(e.alarm),
+    alarm: csvCell(e.alarm ?? e.alarms?.join(' ')),
     from: csvCell(e.from),
     to: csvCell(e.to),
     reason: csvCell(e.reason),

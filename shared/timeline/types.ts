@@ -135,6 +135,8 @@ export interface TimelineEvent extends Stamp {
   readonly reportingRegions?: number;
   readonly reason?: string;
   readonly alarm?: string;
+  /** Several alarms making the same bookkeeping transition at once (OK ↔ INSUFFICIENT_DATA): their names. */
+  readonly alarms?: readonly string[];
   readonly from?: string;
   readonly to?: string;
   readonly pageKind?: string;

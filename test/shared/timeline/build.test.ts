@@ -204,6 +204,31 @@ describe('buildAccount', () => {
     expect(unknown?.dependencies).toBeUndefined();
   });
 
+  it('folds alarms leaving INSUFFICIENT_DATA together into one event, but never a transition of ALARM', () => {
+    // Prepare
+    const input = base({
+      alarms: [
+        { alarm: 'bank-down-a', at: T('06:03:00'), from: 'INSUFFICIENT_DATA', to: 'OK' },
+        { alarm: 'bank-down-b', at: T('06:03:00'), from: 'INSUFFICIENT_DATA', to: 'OK' },
+        { alarm: 'bank-down-c', at: T('06:03:00'), from: 'INSUFFICIENT_DATA', to: 'ALARM' },
+        { alarm: 'bank-down-d', at: T('06:03:00'), from: 'INSUFFICIENT_DATA', to: 'ALARM' },
+        { alarm: 'bank-down-e', at: T('06:04:00'), from: 'INSUFFICIENT_DATA', to: 'OK' },
+      ],
+    });
+
+    // Act
+    const events = buildAccount(input).events;
+
+    // Assess
+    expect(events.map((e) => e.alarm ?? e.alarms)).toEqual([
+      'bank-down-c',
+      'bank-down-d',
+      ['bank-down-a', 'bank-down-b'],
+      'bank-down-e',
+    ]);
+    expect(events[2]?.summary).toBe('2 alarms: INSUFFICIENT_DATA → OK (bank-down-a, bank-down-b)');
+  });
+
   it('says so when an alarm is still in ALARM at the end of the window', () => {
     // Prepare
     const input = base({
