@@ -70,15 +70,31 @@ export async function runInvocation(
   const { tier, shard, probeRegion: region, intervalSeconds } = settings;
   const intervalMs = intervalSeconds * 1000;
   const start = rt.now();
+  // Rounds sit on the interval grid of the minute the schedule fired in, not on the (jittered) start:
+  // each period then gets exactly one vote per Region even when an invocation starts a few seconds late.
+  const minute = alignRound(start, 60).getTime();
   const rounds: RoundSummary[] = [];
   // Publishing of round n overlaps round n+1, so rounds stay evenly spaced even while CloudWatch throttles.
   const publishing: Promise<PublishOutcome>[] = [];
 
   for (let round = 0; round < roundsPerInvocation(intervalSeconds); round++) {
-    const due = start + round * intervalMs;
+    const due = minute + round * intervalMs;
+    if (due + intervalMs - ROUND_GUARD_MS <= rt.now()) {
+      // Started too late for this slot: the previous minute's invocation or nobody covers it.
+      rt.log({
+        level: 'warn',
+        msg: 'round-skipped',
+        tier,
+        shard,
+        region,
+        round,
+        roundTime: new Date(due).toISOString(),
+      });
+      continue;
+    }
     const wait = due - rt.now();
     if (wait > 0) await rt.sleep(wait);
-    const ctx = { roundTime: alignRound(due, intervalSeconds), intervalSeconds };
+    const ctx = { roundTime: new Date(due), intervalSeconds };
     const roundTime = ctx.roundTime.toISOString();
 
     const egress: EgressResult | undefined = embed.egress.enabled

@@ -113,7 +113,7 @@ describe('runInvocation', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]!.deps).toEqual(['partner-a', 'partner-b']);
     expect(calls[0]!.options).toMatchObject({ region: 'ap-northeast-1', concurrency: 8 });
-    expect(calls[0]!.options.cycleDeadlineMs).toBe(60_000 - 500);
+    expect(calls[0]!.options.cycleDeadlineMs).toBe(60_000 - 500 - 2_250);
     expect(summary.rounds).toEqual([
       { round: 0, roundTime: '2026-11-26T03:00:00.000Z', voted: true, results: 2, down: 1, degraded: 0 },
     ]);
@@ -159,9 +159,28 @@ describe('runInvocation', () => {
       '2026-11-26T03:00:30.000Z',
       '2026-11-26T03:00:45.000Z',
     ]);
-    expect(sleeps).toEqual([13_800, 13_800, 13_800]);
+    expect(sleeps).toEqual([15_000 - 2_250 - 1_200, 13_800, 13_800]);
     expect(published).toHaveLength(4);
     expect(published.flat().every((d) => d.StorageResolution === 1)).toBe(true);
+  });
+
+  it("keeps rounds on the minute's grid when it starts late, skipping a slot that has already passed", async () => {
+    // Prepare: the schedule fired at :00 but the invocation starts at :12.5
+    const { rt, logs, advance } = runtime();
+    advance(10_250);
+    // Act
+    const summary = await runInvocation(embed, settings(10), rt);
+    // Assess
+    expect(summary.rounds.map((r) => r.roundTime.slice(14, 19))).toEqual([
+      '00:10',
+      '00:20',
+      '00:30',
+      '00:40',
+      '00:50',
+    ]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ msg: 'round-skipped', roundTime: '2026-11-26T03:00:00.000Z' }),
+    );
   });
 
   it('abstains when its own egress fails: no availability datums, heartbeat 0, the reason logged', async () => {
