@@ -65,10 +65,15 @@ export interface ProbeShard {
  * check (at least one).
  */
 export function waveCapacity(config: MonitorConfig, deps: readonly Dependency[]): number {
-  const budgetMs =
-    config.intervalSeconds * 1000 - ROUND_GUARD_MS - (config.egress.enabled ? config.egress.timeoutMs : 0);
   const slowest = Math.max(1, ...deps.map(checkTimeoutMs));
-  return config.concurrency * Math.max(1, Math.floor(budgetMs / slowest));
+  return config.concurrency * Math.max(1, Math.floor(roundBudgetMs(config) / slowest));
+}
+
+/** What a round leaves for probing: the interval, less the guard before the next round and the egress check. */
+export function roundBudgetMs(config: MonitorConfig): number {
+  return (
+    config.intervalSeconds * 1000 - ROUND_GUARD_MS - (config.egress.enabled ? config.egress.timeoutMs : 0)
+  );
 }
 
 /**
@@ -236,6 +241,7 @@ export class ProbeStack extends Stack {
         (fn.node.defaultChild as CfnFunction).vpcConfig = inVpc;
       }
       warnEnvRefs(fn, shard.dependencies);
+      warnSlowChecks(fn, config, shard.dependencies);
 
       const schedule = new Schedule(this, `${name}Schedule`, {
         description: `depmon ${config.name}: ${shard.tier} probes, shard ${shard.shard}, every minute`,
@@ -376,6 +382,20 @@ function grantProbePermissions(
       'Node.js 22 is deliberate: the bundles are tested on a real Node 22 binary before they ship (test/infra); ' +
       'a newer runtime is adopted by changing LAMBDA_RUNTIME together with that test.',
   });
+}
+
+/** A check whose timeout is longer than a round can never finish in time: it would read as CYCLE_DEADLINE. */
+function warnSlowChecks(fn: DepmonFunction, config: MonitorConfig, deps: readonly Dependency[]): void {
+  const budgetMs = roundBudgetMs(config);
+  const slow = deps
+    .filter((d) => checkTimeoutMs(d) > budgetMs)
+    .map((d) => `${d.id} (${checkTimeoutMs(d)} ms)`);
+  if (slow.length === 0) return;
+  Annotations.of(fn).addWarningV2(
+    'depmon:timeout-exceeds-round',
+    `timeouts longer than a round's probing time (${budgetMs} ms at a ${config.intervalSeconds} s interval, after the egress check): ` +
+      `${slow.join(', ')}. Such probes end at the round's deadline as down (CYCLE_DEADLINE).`,
+  );
 }
 
 /** `${env:…}` references resolve from the function's own environment, which depmon does not fill: say so at synth. */

@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { DependencyMonitor } from '#infra/monitor';
 import { ProbeStack, planShards, probeEmbed, probeTimeoutSeconds } from '#infra/probe-stack';
@@ -308,5 +308,31 @@ describe('waveCapacity', () => {
     const shards = planShards(fast, 50).filter((s) => s.tier === 'third-party');
     // Assess
     expect(shards.map((s) => s.dependencies.length)).toEqual([30, 30, 30, 30]);
+  });
+});
+
+describe('synth warnings', () => {
+  it('warns about a check whose timeout cannot fit in a round', () => {
+    // Prepare: 10 s rounds leave 6.5 s; a 9 s timeout cannot finish
+    const { stacks } = probeStacks({
+      intervalSeconds: 10,
+      vpc: undefined,
+      dependencies: [
+        {
+          id: 'core',
+          name: 'Core',
+          tier: 'first-party',
+          critical: true,
+          http: { url: 'https://c.acme.example/', timeoutMs: 9000 },
+        },
+      ],
+    });
+    // Act
+    const warnings = Annotations.fromStack(stacks.get('ap-northeast-1')!).findWarning(
+      '*',
+      Match.stringLikeRegexp('core \\(9000 ms\\)'),
+    );
+    // Assess
+    expect(warnings).toHaveLength(1);
   });
 });
