@@ -15,7 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { marshallRecord } from '#functions/notify';
 import type { PageLogRecord } from '#shared/pages';
-import { run, type TimelineDeps } from '../../cli/commands/timeline.ts';
+import { metricPeriod, run, type TimelineDeps, utcDays } from '../../cli/commands/timeline.ts';
 import { type CliIO, main } from '../../cli/main.ts';
 
 const cwMock = mockClient(CloudWatchClient);
@@ -543,6 +543,37 @@ describe('depmon timeline', () => {
     });
   });
 
+  it('counts failing regions from region-rounds when probes run several rounds per period', async () => {
+    // Prepare: a 10 s interval read at 60 s periods (older than 3 hours): 6 rounds per region per period.
+    const fast = path.join(dir, 'fast.json');
+    await writeFile(fast, JSON.stringify({ ...CONFIG, intervalSeconds: 10 }));
+    const ts = [0, 1, 2, 3].map((m) => new Date(Date.parse('2026-11-25T07:00:00Z') + m * 60_000));
+    cwMock.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: 's1', Timestamps: ts, Values: [0, 3, 12, 18] },
+        { Id: 'n1', Timestamps: ts, Values: [18, 18, 18, 18] },
+      ],
+    });
+    const out = path.join(dir, 'fast.json.out.json');
+
+    // Act
+    const code = await run(['--from', FROM, '--to', TO, '--config', fast, '--out', out], io(), deps());
+
+    // Assess
+    expect(code).toBe(0);
+    expect(
+      cwMock.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries?.[0]?.MetricStat?.Period,
+    ).toBe(60);
+    const { events } = JSON.parse(await readFile(out, 'utf8'));
+    expect(
+      events.map((e: { at: string; failingRegions: number }) => [e.at.slice(11, 16), e.failingRegions]),
+    ).toEqual([
+      ['07:01', 1],
+      ['07:02', 2],
+      ['07:03', 3],
+    ]);
+  });
+
   it.each([
     [['--to', TO], '--from is required'],
     [['--from', '2026-11-25 06:00', '--to', TO], '--from: expected an ISO 8601 time with Z or an offset'],
@@ -563,5 +594,36 @@ describe('depmon timeline', () => {
     expect(code).toBe(2);
     expect(cli.err()).toContain(`depmon: ${message}`);
     expect(cli.err().trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('metricPeriod', () => {
+  const H = 3_600_000;
+  const D = 24 * H;
+  it.each([
+    [10, 1 * H, 10],
+    [15, 1 * H, 30],
+    [20, 2 * H, 20],
+    [60, 1 * H, 60],
+    [10, 4 * H, 60],
+    [60, 14 * D, 60],
+    [60, 16 * D, 300],
+    [60, 64 * D, 3600],
+  ])('reads a %i s interval %i ms back at %i s periods', (interval, age, period) => {
+    expect(metricPeriod(interval, age)).toBe(period);
+  });
+
+  it('has nothing past 455 days', () => {
+    expect(metricPeriod(60, 456 * D)).toBeUndefined();
+  });
+});
+
+describe('utcDays', () => {
+  it('lists every UTC day partition a window touches', () => {
+    expect(utcDays(new Date('2026-11-24T23:30:00Z'), new Date('2026-11-26T00:00:00Z'))).toEqual([
+      '2026-11-24',
+      '2026-11-25',
+      '2026-11-26',
+    ]);
   });
 });
