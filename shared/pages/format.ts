@@ -107,8 +107,9 @@ function regionsShort(p: PageInput): string {
   return `${Math.max(...known)}/${total} regions`;
 }
 
+/** Regions failing: named ones if any, else the count; an empty list with no count means "not known". */
 function failingCount(e: FailingEvidence | undefined): number | undefined {
-  return e?.regions?.length ?? e?.count;
+  return e?.regions && e.regions.length > 0 ? e.regions.length : e?.count;
 }
 
 export function formatSubject(p: PageInput, severity: Severity): string {
