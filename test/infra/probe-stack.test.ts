@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { DependencyMonitor } from '#infra/monitor';
@@ -51,6 +51,30 @@ describe('DependencyMonitor', () => {
       expect(stack.account).toBe('111122223333');
       expect(stack.stackName).toBe(`depmon-acme-probe-${region}`);
     }
+  });
+
+  it("fits inside a user's own Stage, with their stack name prefix", () => {
+    // Prepare
+    const stage = new Stage(app(), 'Prod', { env: { account: '111122223333' } });
+    // Act
+    const monitor = new DependencyMonitor(stage, 'Monitor', {
+      config: configInput(),
+      stackNamePrefix: 'bank-deps',
+    });
+    // Assess
+    expect(monitor.homeStack.stackName).toBe('bank-deps-home');
+    expect(monitor.probeStacks.get('ap-northeast-3')!.stackName).toBe('bank-deps-probe-ap-northeast-3');
+    expect(
+      stage
+        .synth()
+        .stacks.map((s) => s.stackName)
+        .sort(),
+    ).toEqual([
+      'bank-deps-home',
+      'bank-deps-probe-ap-northeast-1',
+      'bank-deps-probe-ap-northeast-2',
+      'bank-deps-probe-ap-northeast-3',
+    ]);
   });
 
   it('runs separate first- and third-party functions on Node 22, arm64, with their settings in the environment', () => {
