@@ -1,6 +1,7 @@
 // `depmon timeline --from ISO --to ISO`: reads what AWS recorded about an incident (CloudWatch alarm
 // history, the depmon page log in DynamoDB, the probe metrics) and writes the minute-by-minute account.
 // The account itself is built and rendered by #shared/timeline; this file only fetches and maps errors.
+import path from 'node:path';
 import {
   CloudWatchClient,
   DescribeAlarmHistoryCommand,
@@ -94,9 +95,6 @@ Writes the account of an incident from what AWS recorded: alarm history, the pag
   --alarm-prefix P  read alarms whose names start with P (default: depmon's names for this config)
 `;
 
-/** A failure we explain in one line (exit 2). */
-class TimelineError extends Error {}
-
 export async function run(args: string[], io: CliIO, deps: TimelineDeps = {}): Promise<number> {
   const { values } = parseCliArgs(args, OPTIONS);
   if (values.help) {
@@ -164,7 +162,7 @@ export async function run(args: string[], io: CliIO, deps: TimelineDeps = {}): P
       generatedAt: now,
     });
     if (values.out) {
-      await writeTimeline(account, values.out);
+      await writeTimeline(account, path.resolve(io.cwd, values.out));
       io.stderr.write(`depmon timeline: wrote ${account.events.length} events to ${values.out}\n`);
     } else io.stdout.write(renderMarkdown(account));
     if (account.events.length === 0) {
@@ -257,7 +255,6 @@ const BAD_CREDENTIALS = new Set([
 /** One line for any failure: what happened, and what to do. */
 function explain(e: unknown, ctx: { region: string; table: string }): string {
   const p = 'depmon timeline:';
-  if (e instanceof TimelineError) return `${p} ${e.message}`;
   const action = e instanceof AwsCallError ? e.action : undefined;
   const err = e instanceof AwsCallError ? e.cause : e;
   const name = err instanceof Error ? err.name : '';

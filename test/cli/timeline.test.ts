@@ -433,18 +433,17 @@ describe('depmon timeline', () => {
 
   it('still writes an empty account, with a note, for an empty window', async () => {
     // Prepare
-    const out = path.join(dir, 'empty.md');
     const cli = io();
 
-    // Act
-    const code = await run(args('--out', out), cli, deps());
+    // Act: a relative --out is relative to the working directory
+    const code = await run(args('--out', 'empty.md'), cli, deps());
 
     // Assess
     expect(code).toBe(0);
     expect(cli.err()).toContain(
       'depmon timeline: nothing recorded between 2026-11-25T06:00:00.000Z and 2026-11-25T10:00:00.000Z',
     );
-    const md = await readFile(out, 'utf8');
+    const md = await readFile(path.join(dir, 'empty.md'), 'utf8');
     expect(md).toContain('Nothing recorded in the window');
     expect(md).toContain('No events in the window.');
     expect(md).toContain('No depmon alarms of "bank" exist in ap-northeast-2');
