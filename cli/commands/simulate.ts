@@ -1,7 +1,268 @@
-// `depmon simulate`: not built yet.
+// `depmon simulate SCENARIO [--json] [--report FILE.html] [--timeline FILE]`: replays an outage scenario through
+// stand-ins, the real probe engine, the home stack's alarms as synthesized, a local CloudWatch evaluator and
+// the real paging core. Exit 0 when it ran, 2 on bad usage, scenario or config.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { buildAlarmPlan } from '#shared/alarms';
+import { ConfigError, loadConfigFile, type MonitorConfig } from '#shared/config';
+import {
+  loadScenarioFile,
+  renderReport,
+  runScenario,
+  type Scenario,
+  type SimulationResult,
+  templateFromPlan,
+} from '#shared/simulate';
 import type { CliIO } from '../main.ts';
+import { parseCliArgs, UsageError } from '../usage.ts';
 
-export async function run(_args: string[], io: CliIO): Promise<number> {
-  io.stderr.write('depmon simulate: not available yet\n');
-  return 2;
+const USAGE = `Usage: depmon simulate SCENARIO [--json] [--report FILE.html] [--timeline FILE]
+
+Replays an outage scenario (YAML or JSON, see README "Scenario format") on a virtual clock: local stand-ins
+behave as the scenario says, the real probe engine probes them from every probe region, and the home stack's
+alarms (as cdk synth renders them) are evaluated with CloudWatch's rules. Prints who would be paged, when,
+and with what text. No AWS account needed.
+  --json             print one JSON object: {"pages":[…],"alarms":[…],"held":[…],…}
+  --report FILE      write a self-contained HTML report with a timeline chart
+  --timeline FILE    write the incident account (.md, .html, .csv or .json), as depmon timeline does
+
+Exit codes: 0 it ran, 2 bad usage, scenario or config.
+`;
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The config a scenario without `config:` runs against. */
+export const EXAMPLE_CONFIG = path.join(PROJECT_ROOT, 'examples/bank/monitor.config.ts');
+
+export interface SimulateOptions {
+  readonly json?: boolean;
+  readonly report?: string;
+  readonly timeline?: string;
+}
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCliArgs(
+    args,
+    {
+      json: { type: 'boolean', default: false },
+      report: { type: 'string' },
+      timeline: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    true,
+  );
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`simulate: expected one SCENARIO file\n\n${USAGE}`);
+  const result = await simulateFile(positionals[0] as string, io);
+  await emit(result, io, {
+    json: values.json === true,
+    ...(values.report ? { report: values.report } : {}),
+    ...(values.timeline ? { timeline: values.timeline } : {}),
+  });
+  return 0;
+}
+
+/** Loads the scenario and its config, synthesizes the home stack and runs it. */
+export async function simulateFile(file: string, io: CliIO): Promise<SimulationResult> {
+  const scenario = await loadScenarioFile(file, io.cwd);
+  const { config, file: configShown } = await loadConfigFile(scenario.configFile ?? EXAMPLE_CONFIG, io.cwd);
+  const { template, note } = await homeTemplate(config, configShown);
+  const result = await runScenario({
+    scenario,
+    config,
+    template,
+    onProgress: progress(io, scenario),
+  });
+  clearProgress(io);
+  return note ? { ...result, notes: [...result.notes, note] } : result;
+}
+
+/**
+ * The home stack's template, synthesized in-process with asset bundling skipped. While the home stack
+ * renders no alarms, the alarm plan is rendered directly instead (and a note says so).
+ */
+export async function homeTemplate(
+  config: MonitorConfig,
+  configFile: string,
+): Promise<{ template: unknown; note?: string }> {
+  let why: string;
+  try {
+    const { HomeStack } = await import('#infra/home-stack');
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new HomeStack(app, 'Home', { config, configFile, env: { region: config.homeRegion } });
+    const template = app.synth().getStackByName(stack.stackName).template as {
+      Resources?: Record<string, { Type?: string }>;
+    };
+    const hasAlarms = Object.values(template.Resources ?? {}).some((r) =>
+      r.Type?.startsWith('AWS::CloudWatch::'),
+    );
+    if (hasAlarms) return { template };
+    why = 'the home stack synthesized no alarms';
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    why = `the home stack could not be synthesized (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
+  }
+  return {
+    template: templateFromPlan(buildAlarmPlan(config, { configFile })),
+    note: `${why}: the alarm plan (shared/alarms) was rendered as CloudFormation directly instead.`,
+  };
+}
+
+function progress(io: CliIO, scenario: Scenario): ((done: number, total: number) => void) | undefined {
+  if (!io.stderr.isTTY) return undefined;
+  let last = -1;
+  return (done, total) => {
+    const pct = Math.floor((done / total) * 100);
+    if (pct === last) return;
+    last = pct;
+    io.stderr.write(
+      `\r  simulating ${scenario.name}: ${Math.round(done / 60)} of ${Math.round(total / 60)} min (${pct}%)`,
+    );
+  };
+}
+
+function clearProgress(io: CliIO): void {
+  if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
+}
+
+/** The --json document: the contract of DESIGN.md plus held pages, probe changes and actions. */
+export function jsonDocument(r: SimulationResult): Record<string, unknown> {
+  return {
+    scenario: r.scenario,
+    pages: r.pages.map((p) => ({
+      atSeconds: p.atSeconds,
+      kind: p.kind,
+      severity: p.severity,
+      dependencies: p.dependencies,
+      subject: p.subject,
+      resolved: p.resolved,
+      alarm: p.alarm,
+      routes: p.routes,
+      regions: p.regions,
+      text: p.text,
+      sms: p.sms,
+    })),
+    held: r.held,
+    alarms: r.alarms.map((a) => ({
+      atSeconds: a.atSeconds,
+      alarm: a.alarm,
+      from: a.from,
+      to: a.to,
+      reason: a.reason,
+    })),
+    actions: r.actions,
+    probes: r.probes,
+    notes: r.notes,
+    stats: r.stats,
+  };
+}
+
+export async function emit(result: SimulationResult, io: CliIO, opts: SimulateOptions): Promise<void> {
+  const written: string[] = [];
+  if (opts.report) {
+    const file = path.resolve(io.cwd, opts.report);
+    await writeFile(file, renderReport(result), 'utf8');
+    written.push(`report: ${opts.report}`);
+  }
+  if (opts.timeline)
+    written.push(await writeRehearsalTimeline(result, path.resolve(io.cwd, opts.timeline), opts.timeline));
+  if (opts.json) {
+    io.stdout.write(`${JSON.stringify(jsonDocument(result))}\n`);
+    for (const w of written) io.stderr.write(`${w}\n`);
+    return;
+  }
+  io.stdout.write(formatTimeline(result));
+  for (const w of written) io.stdout.write(`${w}\n`);
+}
+
+/** `--timeline`: the rehearsal's incident account, through shared/timeline's hook. */
+async function writeRehearsalTimeline(r: SimulationResult, file: string, shown: string): Promise<string> {
+  const timeline = await import('#shared/timeline');
+  const account = timeline.accountFromSimulation({
+    config: {
+      name: r.scenario.monitor,
+      timeZone: r.scenario.timeZone,
+      probeRegions: [...r.scenario.probeRegions],
+    },
+    start: r.scenario.start,
+    durationSeconds: r.scenario.durationSeconds,
+    scenario: r.scenario.name,
+    alarms: r.alarms,
+    pages: [
+      ...r.pages,
+      ...r.held.map((h) => ({
+        atSeconds: h.atSeconds,
+        kind: h.kind,
+        severity: h.severity,
+        dependencies: [...h.dependencies],
+        subject: h.subject,
+        resolved: h.resolved,
+        held: true,
+        heldReason: h.reason,
+        heldDetail: h.detail,
+        alarm: h.alarm,
+      })),
+    ],
+    probes: r.probes.map((p) => ({
+      atSeconds: p.atSeconds,
+      dependency: p.dependency,
+      region: p.region,
+      status: p.status,
+      ...(p.reason ? { reason: p.reason } : {}),
+      ...(p.detail ? { detail: p.detail } : {}),
+    })),
+    notes: r.notes,
+  });
+  await timeline.writeTimeline(account, file);
+  return `timeline: ${shown}`;
+}
+
+export const clock = (s: number): string => {
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return `T+${h > 0 ? `${h}h` : ''}${String(m).padStart(h > 0 ? 2 : 1, '0')}m${sec ? `${String(sec).padStart(2, '0')}s` : ''}`;
+};
+
+/** The human timeline: alarm transitions of alarms that page (and their inputs going to ALARM), pages, held pages. */
+export function formatTimeline(r: SimulationResult): string {
+  const lines: { at: number; order: number; text: string }[] = [];
+  const interesting = (a: SimulationResult['alarms'][number]) =>
+    !(a.from === 'INSUFFICIENT_DATA' && a.to === 'OK') && a.to !== 'INSUFFICIENT_DATA';
+  for (const a of r.alarms)
+    if (interesting(a))
+      lines.push({ at: a.atSeconds, order: 0, text: `alarm  ${a.alarm}: ${a.from} → ${a.to}` });
+  for (const p of r.pages)
+    lines.push({
+      at: p.atSeconds,
+      order: 1,
+      text: `PAGE   ${p.resolved ? 'resolved ' : ''}${p.kind} (${p.severity}) → ${p.routes.join(', ') || 'no route'}\n         "${p.subject}"`,
+    });
+  for (const h of r.held)
+    lines.push({
+      at: h.atSeconds,
+      order: 2,
+      text: `held   ${h.kind} for ${h.dependencies.join(', ')}: ${h.reason} (${h.detail})`,
+    });
+  lines.sort((a, b) => a.at - b.at || a.order - b.order);
+  const sent = r.pages.filter((p) => !p.resolved).length;
+  const resolved = r.pages.length - sent;
+  const head = [
+    `Scenario ${r.scenario.name}: ${r.scenario.durationSeconds / 60} min of ${r.scenario.monitor}, ${r.scenario.probeRegions.length} probe regions, from ${r.scenario.start}`,
+    `${r.stats.rounds} rounds, ${r.stats.probes} probes against local stand-ins, ${r.stats.alarms} alarms evaluated, in ${(r.stats.wallMs / 1000).toFixed(1)} s`,
+    '',
+  ];
+  const body =
+    lines.length > 0 ? lines.map((l) => `${clock(l.at).padEnd(9)} ${l.text}`) : ['(no alarm changed state)'];
+  const tail = [
+    '',
+    `${sent} page${sent === 1 ? '' : 's'}, ${resolved} resolved, ${r.held.length} held back.`,
+    ...r.notes.map((n) => `note: ${n}`),
+    '',
+  ];
+  return [...head, ...body, ...tail].join('\n');
 }

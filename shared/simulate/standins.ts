@@ -1,0 +1,277 @@
+// Real local stand-ins for a config's dependencies: one server on 127.0.0.1 per dependency and probe region,
+// answering as the scenario says at the current virtual moment. The real probe engine reaches them through
+// `hostOverrides`; a `down` dependency is pointed at a loopback port nobody listens on (connection refused).
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Dependency, MonitorConfig } from '#shared/config';
+import type { HostOverride } from '#shared/probe';
+import type { StandInState } from './scenario.ts';
+import { type SelfSigned, selfSignedCertificate } from './x509.ts';
+
+export interface StandInHandle {
+  readonly dependency: string;
+  readonly region: string;
+  readonly port: number;
+}
+
+const hostOf = (d: Dependency): string | undefined =>
+  d.http
+    ? new URL(d.http.url).hostname
+    : d.tcp
+      ? d.tcp.host
+      : d.tls
+        ? d.tls.host
+        : d.dns
+          ? d.dns.name
+          : undefined;
+
+/** The status a healthy stand-in answers with: the first one `expectStatus` accepts. */
+export function healthyStatus(expect: readonly (number | string)[]): number {
+  for (const e of expect) {
+    if (typeof e === 'number') return e;
+    const cls = /^([1-5])xx$/.exec(e);
+    if (cls) return Number(cls[1]) * 100;
+    const range = /^(\d{3})/.exec(e);
+    if (range) return Number(range[1]);
+  }
+  return 200;
+}
+
+/** A literal string a simple regular expression matches, or undefined for one we cannot invert. */
+function literalFor(re: string): string | undefined {
+  const s = re.replace(/^\^/, '').replace(/\$$/, '');
+  return /^[\w\s:./-]*$/.test(s) ? s : undefined;
+}
+
+/** `$.a.b`, `$['a-b']`, `$.list[0].x`, `$.list[*].x` → path segments (numbers for array indices). */
+function segments(jsonPath: string): (string | number)[] | undefined {
+  const out: (string | number)[] = [];
+  const re = /\.([A-Za-z_$][\w$-]*)|\['([^']+)'\]|\["([^"]+)"\]|\[(\d+|\*)\]/gy;
+  re.lastIndex = 1;
+  let m: RegExpExecArray | null;
+  for (;;) {
+    if (re.lastIndex >= jsonPath.length) break;
+    m = re.exec(jsonPath);
+    if (!m) return undefined;
+    const idx = m[4];
+    out.push(m[1] ?? m[2] ?? m[3] ?? (idx === '*' ? 0 : Number(idx)));
+  }
+  return out;
+}
+
+function setPath(root: Record<string, unknown>, segs: (string | number)[], value: unknown): void {
+  let cur: Record<string | number, unknown> = root;
+  segs.forEach((seg, i) => {
+    const last = i === segs.length - 1;
+    if (last) {
+      cur[seg] = value;
+      return;
+    }
+    const nextIsIndex = typeof segs[i + 1] === 'number';
+    if (cur[seg] === undefined || typeof cur[seg] !== 'object') cur[seg] = nextIsIndex ? [] : {};
+    cur = cur[seg] as Record<string | number, unknown>;
+  });
+}
+
+/** A body and headers that pass the dependency's own assertions, as far as they can be inverted. */
+export function healthyResponse(d: Dependency): { body: string; headers: Record<string, string> } {
+  const h = d.http;
+  const headers: Record<string, string> = {};
+  if (!h) return { body: '', headers };
+  for (const a of h.responseHeaders) {
+    if (a.exists === false) continue;
+    headers[a.name.toLowerCase()] =
+      a.equals ?? (a.matches ? (literalFor(a.matches) ?? 'present') : 'present');
+  }
+  const literals = h.bodyMatches.map(literalFor).filter((x): x is string => x !== undefined);
+  if (h.json.length === 0) {
+    return {
+      body: literals.length > 0 ? literals.join('\n') : 'OK',
+      headers: { ...headers, 'content-type': 'text/plain' },
+    };
+  }
+  const doc: Record<string, unknown> = {};
+  for (const a of h.json) {
+    if (a.exists === false) continue;
+    const segs = segments(a.path);
+    if (!segs || segs.length === 0) continue;
+    const value =
+      a.equals !== undefined
+        ? a.equals
+        : a.matches !== undefined
+          ? (literalFor(a.matches) ?? 'present')
+          : 'present';
+    setPath(doc, segs, value);
+  }
+  if (literals.length > 0) doc._text = literals.join(' ');
+  return { body: JSON.stringify(doc), headers: { ...headers, 'content-type': 'application/json' } };
+}
+
+/** Milliseconds a `slow` stand-in waits, scaled into compressed time. */
+const delayOf = (s: StandInState, timeScale: number) =>
+  s.kind === 'slow' ? Math.max(1, Math.round(s.ms * timeScale)) : 0;
+
+interface Entry {
+  readonly dep: Dependency;
+  readonly region: string;
+  readonly host: string;
+  readonly server: net.Server;
+  port: number;
+  state: StandInState;
+}
+
+/**
+ * Stand-in servers for every dependency (except DNS checks, whose answers the runner gives directly) in every
+ * probe region. Set each one's state with `set`, then probe with `overrides(region)` and `extraCa`.
+ */
+export class StandIns {
+  private readonly entries = new Map<string, Entry>();
+  private readonly sockets = new Set<net.Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  private constructor(
+    readonly certificate: SelfSigned,
+    /** A loopback port with nothing listening: where a `down` dependency points. */
+    readonly refusedPort: number,
+    readonly timeScale: number,
+  ) {}
+
+  static async start(config: MonitorConfig, timeScale: number): Promise<StandIns> {
+    const hosts = config.dependencies.map(hostOf).filter((h): h is string => h !== undefined);
+    const s = new StandIns(selfSignedCertificate(hosts), await freePort(), timeScale);
+    try {
+      for (const region of config.probeRegions)
+        for (const dep of config.dependencies) {
+          if (dep.dns) continue;
+          await s.add(dep, region);
+        }
+    } catch (e) {
+      await s.close();
+      throw e;
+    }
+    return s;
+  }
+
+  get extraCa(): string[] {
+    return [this.certificate.cert];
+  }
+
+  private async add(dep: Dependency, region: string): Promise<void> {
+    const entry: Entry = {
+      dep,
+      region,
+      host: hostOf(dep) as string,
+      server: this.makeServer(dep, () => entry),
+      port: 0,
+      state: { kind: 'up' },
+    };
+    entry.server.on('connection', (sock: net.Socket) => {
+      this.sockets.add(sock);
+      sock.on('close', () => this.sockets.delete(sock));
+    });
+    await new Promise<void>((resolve, reject) => {
+      entry.server.once('error', reject);
+      entry.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    entry.port = (entry.server.address() as net.AddressInfo).port;
+    this.entries.set(`${region}\u0000${dep.id}`, entry);
+  }
+
+  private later(ms: number, f: () => void): void {
+    if (ms <= 0) {
+      f();
+      return;
+    }
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      f();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  private makeServer(dep: Dependency, entry: () => Entry): net.Server {
+    if (dep.http) {
+      const healthy = healthyResponse(dep);
+      const ok = healthyStatus(dep.http.expectStatus);
+      const handler: http.RequestListener = (req, res) => {
+        const st = entry().state;
+        req.resume();
+        this.later(delayOf(st, this.timeScale), () => {
+          const code = st.kind === 'status' ? st.code : ok;
+          res.writeHead(code, st.kind === 'status' ? { 'content-type': 'text/plain' } : healthy.headers);
+          res.end(
+            req.method === 'HEAD' ? undefined : st.kind === 'status' ? `simulated ${code}` : healthy.body,
+          );
+        });
+      };
+      return dep.http.url.startsWith('https:')
+        ? https.createServer({ cert: this.certificate.cert, key: this.certificate.key }, handler)
+        : http.createServer(handler);
+    }
+    if (dep.tls) {
+      return tls.createServer({ cert: this.certificate.cert, key: this.certificate.key }, (sock) => {
+        sock.on('error', () => undefined);
+        sock.end();
+      });
+    }
+    // TCP: accepting the connection is the whole answer.
+    return net.createServer((sock) => {
+      sock.on('error', () => undefined);
+      sock.end();
+    });
+  }
+
+  stateOf(dependency: string, region: string): StandInState {
+    return this.entries.get(`${region}\u0000${dependency}`)?.state ?? { kind: 'up' };
+  }
+
+  set(dependency: string, region: string, state: StandInState): void {
+    const e = this.entries.get(`${region}\u0000${dependency}`);
+    if (e) e.state = state;
+  }
+
+  /**
+   * Host → stand-in for one probe region. Down dependencies, and `status:` on checks without HTTP,
+   * point at the refused port.
+   */
+  overrides(region: string): Map<string, HostOverride> {
+    const m = new Map<string, HostOverride>();
+    for (const e of this.entries.values()) {
+      if (e.region !== region) continue;
+      const refused = e.state.kind === 'down' || (e.state.kind === 'status' && !e.dep.http);
+      m.set(e.host, { address: '127.0.0.1', port: refused ? this.refusedPort : e.port });
+    }
+    return m;
+  }
+
+  handles(): StandInHandle[] {
+    return [...this.entries.values()].map((e) => ({ dependency: e.dep.id, region: e.region, port: e.port }));
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const s of this.sockets) s.destroy();
+    await Promise.all(
+      [...this.entries.values()].map(
+        (e) =>
+          new Promise<void>((resolve) => (e.server.listening ? e.server.close(() => resolve()) : resolve())),
+      ),
+    );
+    this.entries.clear();
+  }
+}
+
+/** A loopback port that was free a moment ago (bound and released). */
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}

@@ -1,0 +1,88 @@
+// A throwaway self-signed certificate for the simulator's HTTPS/TLS stand-ins, made with node:crypto alone
+// (no openssl on the path needed): ECDSA P-256, the scenario's host names as subjectAltNames, and trusted by
+// the probe engine through `extraCa` only. It never leaves the process.
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+
+const der = (tag: number, body: Buffer): Buffer => {
+  const len = body.length;
+  const head =
+    len < 0x80
+      ? Buffer.from([tag, len])
+      : len < 0x100
+        ? Buffer.from([tag, 0x81, len])
+        : Buffer.from([tag, 0x82, len >> 8, len & 0xff]);
+  return Buffer.concat([head, body]);
+};
+const seq = (...items: Buffer[]) => der(0x30, Buffer.concat(items));
+const set = (...items: Buffer[]) => der(0x31, Buffer.concat(items));
+const oid = (dotted: string): Buffer => {
+  const parts = dotted.split('.').map(Number);
+  const bytes = [40 * (parts[0] as number) + (parts[1] as number)];
+  for (const p of parts.slice(2)) {
+    const stack = [p & 0x7f];
+    for (let v = p >> 7; v > 0; v >>= 7) stack.unshift((v & 0x7f) | 0x80);
+    bytes.push(...stack);
+  }
+  return der(0x06, Buffer.from(bytes));
+};
+const utf8 = (s: string) => der(0x0c, Buffer.from(s, 'utf8'));
+const integer = (b: Buffer) => der(0x02, (b[0] as number) & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
+const time = (d: Date) => {
+  // UTCTime for years before 2050, GeneralizedTime after (RFC 5280 4.1.2.5).
+  const iso = d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return d.getUTCFullYear() < 2050
+    ? der(0x17, Buffer.from(`${iso.slice(2)}Z`))
+    : der(0x18, Buffer.from(`${iso}Z`));
+};
+const explicit = (n: number, body: Buffer) => der(0xa0 + n, body);
+
+const ECDSA_SHA256 = '1.2.840.10045.4.3.2';
+const COMMON_NAME = '2.5.4.3';
+const SUBJECT_ALT_NAME = '2.5.29.17';
+const BASIC_CONSTRAINTS = '2.5.29.19';
+
+export interface SelfSigned {
+  /** PEM certificate: serve it, and pass it to the probe engine as `extraCa`. */
+  readonly cert: string;
+  readonly key: string;
+}
+
+/** A self-signed certificate valid from a day ago for `validDays`, for these DNS names and 127.0.0.1. */
+export function selfSignedCertificate(hosts: readonly string[], validDays = 365): SelfSigned {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const name = seq(set(seq(oid(COMMON_NAME), utf8('depmon simulator stand-in'))));
+  const now = Date.now();
+  const sans = [
+    ...[...new Set(hosts)].map((h) => der(0x82, Buffer.from(h, 'ascii'))),
+    der(0x87, Buffer.from([127, 0, 0, 1])),
+  ];
+  const extensions = explicit(
+    3,
+    seq(
+      seq(oid(SUBJECT_ALT_NAME), der(0x04, seq(...sans))),
+      // CA:TRUE so a chain of one (itself) verifies when it is the trusted root.
+      seq(
+        oid(BASIC_CONSTRAINTS),
+        der(0x01, Buffer.from([0xff])),
+        der(0x04, seq(der(0x01, Buffer.from([0xff])))),
+      ),
+    ),
+  );
+  const tbs = seq(
+    explicit(0, der(0x02, Buffer.from([2]))),
+    integer(randomBytes(12)),
+    seq(oid(ECDSA_SHA256)),
+    name,
+    seq(time(new Date(now - 86_400_000)), time(new Date(now + validDays * 86_400_000))),
+    name,
+    publicKey.export({ type: 'spki', format: 'der' }),
+    extensions,
+  );
+  const signature = sign('sha256', tbs, privateKey);
+  const cert = seq(tbs, seq(oid(ECDSA_SHA256)), der(0x03, Buffer.concat([Buffer.from([0]), signature])));
+  const b64 = cert.toString('base64').replace(/(.{64})/g, '$1\n');
+  return {
+    cert: `-----BEGIN CERTIFICATE-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END CERTIFICATE-----\n`,
+    key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+  };
+}
