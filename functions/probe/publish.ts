@@ -54,11 +54,9 @@ const RETRYABLE_NAMES = new Set([
   'ServiceUnavailable',
   'InternalFailure',
   'InternalServiceFault',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'TimeoutError',
 ]);
-const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+/** Failures before the request reached CloudWatch: nothing can have been stored. */
+const RETRYABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 interface AwsLikeError {
   name?: string;
@@ -67,7 +65,12 @@ interface AwsLikeError {
   $metadata?: { httpStatusCode?: number };
 }
 
-/** Throttling, 5xx and connection-level failures are worth another try; 4xx validation errors are not. */
+/**
+ * Throttling, 5xx and failures to connect are worth another try; 4xx validation errors are not. Neither
+ * is a timeout or a reset mid-request: CloudWatch may have stored the datums, and PutMetricData is not
+ * idempotent. A duplicate would count one Region's `Down` twice in the quorum's Sum (a false page);
+ * a missing one only under-counts, and the invocation fails visibly.
+ */
 export function isRetryable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const e = err as AwsLikeError;

@@ -9,7 +9,8 @@ export interface RecordedRequest {
   readonly body: { Namespace?: string; MetricData?: Array<Record<string, unknown>> };
 }
 
-export type FakeAnswer = 'ok' | 'throttle' | 'server-error' | 'invalid';
+/** `hang` accepts the request and never answers. */
+export type FakeAnswer = 'ok' | 'throttle' | 'server-error' | 'invalid' | 'hang';
 
 export interface FakeCloudWatch {
   readonly endpoint: string;
@@ -62,6 +63,7 @@ export async function startFakeCloudWatch(
     const n = requests.length;
     requests.push(rec);
     const a = answer(n, rec);
+    if (a === 'hang') return;
     if (a === 'ok') {
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
       res.end('{}');

@@ -103,6 +103,24 @@ describe('publishDatums', () => {
     expect(out.errors).toEqual(['Throttling (HTTP 400) after 6 attempts']);
   });
 
+  it('does not retry a request that timed out, since CloudWatch may have stored it', async () => {
+    // Prepare
+    fake = await startFakeCloudWatch(() => 'hang');
+    const impatient = new CloudWatchClient({
+      region: 'ap-northeast-2',
+      endpoint: fake.endpoint,
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: 200, throwOnRequestTimeout: true },
+      credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
+    });
+    // Act
+    const out = await publishDatums(impatient, 'Depmon', resultDatums(results(1), ctx), noWait);
+    // Assess
+    expect(out).toMatchObject({ failedDatums: 3, attempts: 1 });
+    expect(fake.requests).toHaveLength(1);
+    expect(out.errors[0]).toMatch(/^TimeoutError after 1 attempt$/);
+  });
+
   it('does not retry a validation error', async () => {
     // Prepare
     fake = await startFakeCloudWatch(() => 'invalid');
@@ -157,10 +175,12 @@ describe('publishDatums', () => {
 });
 
 describe('retry helpers', () => {
-  it('classifies throttling, 5xx and resets as retryable, validation errors not', () => {
+  it('retries throttling, 5xx and refused connections; not validation errors, nor timeouts that may have stored datums', () => {
     expect(isRetryable({ name: 'Throttling', $metadata: { httpStatusCode: 400 } })).toBe(true);
     expect(isRetryable({ name: 'X', $metadata: { httpStatusCode: 503 } })).toBe(true);
-    expect(isRetryable({ name: 'Error', code: 'ECONNRESET' })).toBe(true);
+    expect(isRetryable({ name: 'Error', code: 'ECONNREFUSED' })).toBe(true);
+    expect(isRetryable({ name: 'TimeoutError' })).toBe(false);
+    expect(isRetryable({ name: 'Error', code: 'ECONNRESET' })).toBe(false);
     expect(isRetryable({ name: 'InvalidParameterValue', $metadata: { httpStatusCode: 400 } })).toBe(false);
     expect(isRetryable('nope')).toBe(false);
   });
