@@ -52,6 +52,8 @@ const initialState = (alarmName: string): SubjectState => ({
  *   window (`maintenance`), an external page while core-outage is in ALARM (`core-outage`), no route for
  *   the kind (`no-route`), the same event again (`duplicate`), an incident already open (`already-open`,
  *   or `flapping` when it re-alarms while its resolved is settling).
+ * - An external OK while core-outage or blind-third-party is in ALARM is not a recovery: held (`core-outage`,
+ *   `monitor-blind`); the incident is released when core recovers or the probes see again.
  * - OK starts the settle time; the resolved goes out when it has held (see `settleMs`), from this function
  *   or `handlePagingTick`, whichever runs first after it is due.
  * - Flapping: `policy.flapTransitions` ALARM/OK changes within `policy.flapWindowMinutes` mark the incident
@@ -204,7 +206,8 @@ async function handleEvent(
     return out;
   }
 
-  // OK
+  // OK. Core recovering or the probes seeing again may free external incidents whose OK was hidden.
+  if (kind === 'core-outage' || kind === 'monitor-blind') await releaseExternals(ctx);
   if (!prev.open) {
     // Nothing to resolve (first evaluation after deploy, or already resolved).
     await ctx.store.put(base);
@@ -233,6 +236,18 @@ async function handleEvent(
     await ctx.store.put({ ...base, lastState: 'ALARM' });
     return out;
   }
+  const blindName = alarmNames.blindThirdParty(config);
+  if (kind === 'external-outage' && ctx.alarmState(blindName) === 'ALARM') {
+    // The rule went false because the third-party probes went blind: nobody can tell it recovered.
+    out.push(
+      ...build({
+        held: 'monitor-blind',
+        heldDetail: `${blindName} is in ALARM: the third-party probes cannot form a quorum, so this is not a recovery`,
+      }),
+    );
+    await ctx.store.put({ ...base, lastState: 'ALARM' });
+    return out;
+  }
   const next: SubjectState = {
     ...base,
     pendingResolveSince: eventTime,
@@ -246,24 +261,26 @@ async function handleEvent(
   } else {
     await ctx.store.put(next);
   }
-  if (kind === 'core-outage') out.push(...(await releaseExternals(ctx)));
   return out;
 }
 
 /**
- * When core recovers, external incidents paged before it went down may have recovered meanwhile with their
- * OK suppressed: their resolved would never come. Start their settle now if every member is up.
+ * When core recovers (or the probes see again), external incidents paged before may have recovered
+ * meanwhile with their OK suppressed or held: their resolved would never come. Start their settle now if
+ * every member is up and nothing still hides them.
  */
-async function releaseExternals(ctx: PagingContext): Promise<PageLogRecord[]> {
+async function releaseExternals(ctx: PagingContext): Promise<void> {
   for (const s of await ctx.store.list()) {
     if (!s.open || s.pendingResolveSince !== undefined) continue;
     const a = findAlarm(ctx.plan, s.alarmName);
     if (a?.pageKind !== 'external-outage') continue;
-    if (membersDown(a, ctx).length === 0 && ctx.alarmState(a.name) !== 'ALARM') {
+    const hidden =
+      ctx.alarmState(alarmNames.coreOutage(ctx.config)) === 'ALARM' ||
+      ctx.alarmState(alarmNames.blindThirdParty(ctx.config)) === 'ALARM';
+    if (!hidden && membersDown(a, ctx).length === 0 && ctx.alarmState(a.name) !== 'ALARM') {
       await ctx.store.put({ ...s, pendingResolveSince: ctx.now.toISOString() });
     }
   }
-  return [];
 }
 
 async function resolveNow(

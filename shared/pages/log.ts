@@ -13,7 +13,9 @@ export type HeldReason =
   /** An ALARM for an incident already paged and not yet resolved (e.g. after a suppressed OK). */
   | 'already-open'
   /** A resolved for something that was never paged (its page was held). */
-  | 'not-paged';
+  | 'not-paged'
+  /** An external OK while the third-party probes are blind: not a recovery anyone saw. */
+  | 'monitor-blind';
 export type Severity = 'SEV1' | 'SEV2' | 'SEV3' | 'NOTICE';
 
 export interface PageLogRecord {

@@ -206,3 +206,26 @@ describe('delivery', () => {
     ]);
   });
 });
+
+describe('holding a resolved while the probes are blind', () => {
+  it('does not resolve an external page when its rule went false because the third-party probes went blind', async () => {
+    // Prepare
+    const w = world();
+    w.states.set('bank-down-sms-gateway', 'ALARM');
+    await w.send(w.composite('bank-external-outage-sms-vendor', 'ALARM', t(5)));
+    w.states.set('bank-down-sms-gateway', 'OK');
+    w.states.set('bank-blind-third-party', 'ALARM');
+    w.states.set('bank-blind-ap-northeast-1', 'ALARM');
+    // Act
+    const atOk = await w.send(w.composite('bank-external-outage-sms-vendor', 'OK', t(8)));
+    const whileBlind = await w.tick(t(20));
+    w.states.set('bank-blind-third-party', 'OK');
+    w.states.set('bank-blind-ap-northeast-1', 'OK');
+    await w.send(w.composite('bank-blind-ap-northeast-1', 'OK', t(25)));
+    const after = await w.tick(t(29));
+    // Assess
+    expect(brief(atOk)).toEqual(['held:monitor-blind resolved bank-external-outage-sms-vendor']);
+    expect(whileBlind).toEqual([]);
+    expect(brief(after)).toEqual(['sent resolved bank-external-outage-sms-vendor → integrations-oncall']);
+  });
+});
