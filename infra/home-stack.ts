@@ -221,13 +221,15 @@ export class HomeStack extends Stack {
         resources: [fn.logGroup.logGroupArn],
       }),
     );
-    role.addToPolicy(
-      new PolicyStatement({
-        sid: 'PublishPages',
-        actions: ['sns:Publish'],
-        resources: [...routeTopics.values()].map((t) => t.topicArn),
-      }),
-    );
+    if (routeTopics.size > 0) {
+      role.addToPolicy(
+        new PolicyStatement({
+          sid: 'PublishPages',
+          actions: ['sns:Publish'],
+          resources: [...routeTopics.values()].map((t) => t.topicArn),
+        }),
+      );
+    }
     key.grantEncryptDecrypt(role);
     this.pageLog.grant(role, 'dynamodb:PutItem');
     stateTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan');

@@ -45,6 +45,11 @@ describe('HomeStack alarms', () => {
       names('composite'),
     );
     expect(stack.plan.alarms.map((a) => a.name)).toEqual(plan.alarms.map((a) => a.name));
+    // Every composite's rule text, exactly as planned.
+    for (const a of plan.alarms) {
+      if (a.type !== 'composite') continue;
+      expect(resources[logicalIdOf(a.name)!]!.Properties.AlarmRule).toBe(a.rule);
+    }
   });
 
   it('renders the down alarm with its quorum threshold and M of N, without actions', () => {
@@ -223,7 +228,44 @@ describe('HomeStack topics and routes', () => {
   });
 });
 
+describe('HomeStack without channels', () => {
+  it('synthesizes with only the alarm topic: pages are then logged as held (no-route)', () => {
+    const bare = parseConfig({ ...bankInput, channels: [], routes: [], maintenance: [] }, 'bare.json');
+    const { template: t } = synth(bare, 'bare.json');
+    t.resourceCountIs('AWS::SNS::Topic', 1);
+    t.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 9);
+  });
+});
+
 describe('HomeStack refuses what would break', () => {
+  it('fails at synth naming the config when core-outage would be referenced by more than 150 composites', () => {
+    // Prepare: 151 ungrouped third parties page as 151 groups, each referring to core-outage.
+    const many = parseConfig(
+      {
+        ...bankInput,
+        channels: [],
+        routes: [],
+        maintenance: [],
+        dependencies: [
+          ...bankInput.dependencies.filter((d) => d.tier === 'first-party'),
+          ...Array.from({ length: 151 }, (_, i) => ({
+            id: `vendor-${i}`,
+            name: `Vendor ${i}`,
+            tier: 'third-party' as const,
+            http: { url: `https://api.vendor${i}.example/health` },
+          })),
+        ],
+      },
+      'big.config.json',
+    );
+    // Act
+    const act = () => synth(many, 'big.config.json');
+    // Assess
+    expect(act).toThrow(
+      'big.config.json: dependencies: alarm "bank-core-outage" would be referenced by 151 composite alarms; CloudWatch allows 150',
+    );
+  });
+
   it('re-checks channel independence at synth, naming the config file', () => {
     // Prepare: a config object built in code, never through the loader.
     const bad = {
