@@ -34,6 +34,10 @@ import {
 
 /** Dashboards are 24 grid units wide (CloudWatch dashboard body structure). */
 const GRID_WIDTH = 24;
+/** A dashboard holds at most 500 widgets (CloudWatch dashboard body structure). */
+export const DASHBOARD_MAX_WIDGETS = 500;
+/** An alarm status widget lists at most 100 alarms (CloudWatch dashboard body structure, alarm widget). */
+export const ALARM_STATUS_MAX_ALARMS = 100;
 
 /**
  * Log group of a probe function shard, in its probe region. Metrics are shared across regions (one
@@ -88,19 +92,26 @@ export class DepmonDashboard extends Construct {
           `**blind** = depmon's own probes stopped · down = at least ${config.policy.quorum} of ${config.probeRegions.length} regions for ${config.policy.datapointsToAlarm} of ${config.policy.evaluationPeriods} periods of ${plan.period} s`,
       }),
     );
-    this.dashboard.addWidgets(
-      new AlarmStatusWidget({
-        title: 'Paging alarms (red = paging now)',
-        width: GRID_WIDTH,
-        height: Math.min(8, 2 + Math.ceil(paging.length / 4)),
-        alarms: paging.map((a) => alarmRef(a.name, a.type === 'composite')),
-        sortBy: AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
-      }),
-    );
+    for (let i = 0; i < paging.length; i += ALARM_STATUS_MAX_ALARMS) {
+      const chunk = paging.slice(i, i + ALARM_STATUS_MAX_ALARMS);
+      this.dashboard.addWidgets(
+        new AlarmStatusWidget({
+          title: i === 0 ? 'Paging alarms (red = paging now)' : 'Paging alarms (continued)',
+          width: GRID_WIDTH,
+          height: Math.min(8, 2 + Math.ceil(chunk.length / 4)),
+          alarms: chunk.map((a) => alarmRef(a.name, a.type === 'composite')),
+          sortBy: AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
+        }),
+      );
+    }
 
     // ── Row 2: tiers side by side ────────────────────────────────────────────────────────────────
+    // Critical dependencies first, so a cut (for very large configs) never hides core.
+    const perTier = Math.floor((DASHBOARD_MAX_WIDGETS - 20 - 2 * config.probeRegions.length) / 2) - 2;
     const column = (tier: Tier): Column => {
-      const deps = config.dependencies.filter((d) => d.tier === tier);
+      const deps = config.dependencies
+        .filter((d) => d.tier === tier)
+        .sort((a, b) => Number(b.critical) - Number(a.critical));
       const title = tier === 'first-party' ? 'First party (core banking)' : 'Third party (partners)';
       const widgets: IWidget[] = [
         new TextWidget({
@@ -108,8 +119,17 @@ export class DepmonDashboard extends Construct {
           height: 1,
           markdown: `### ${title}: ${deps.length} dependencies`,
         }),
-        ...deps.map((d) => dependencyWidget(config, d, period)),
+        ...deps.slice(0, perTier).map((d) => dependencyWidget(config, d, period)),
       ];
+      if (deps.length > perTier) {
+        widgets.push(
+          new TextWidget({
+            width: GRID_WIDTH / 2,
+            height: 1,
+            markdown: `${deps.length - perTier} more not shown (dashboard widget limit): see the alarm list or metric \`${METRIC_DOWN}\``,
+          }),
+        );
+      }
       return new Column(...widgets);
     };
     this.dashboard.addWidgets(new Row(column('first-party'), column('third-party')));
