@@ -1,5 +1,220 @@
-// The HTML report of a simulation (placeholder, replaced below).
+// The HTML report of a simulation: one self-contained page (inline CSS, SVG and a little JS; no external URL)
+// with the timeline chart (probe state bands per dependency and region, alarm state bands, page markers) and
+// every page's text as on-call would receive it.
 import type { SimulationResult } from './runner.ts';
+
+const esc = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+
+const COLORS: Record<string, string> = {
+  up: '#3fa34d',
+  degraded: '#e0a21b',
+  down: '#d64541',
+  silent: '#8e8e93',
+  OK: '#cfe8d3',
+  ALARM: '#d64541',
+  INSUFFICIENT_DATA: '#c7c7cc',
+};
+
+const mmss = (s: number) => {
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}` : `${m}m`;
+};
+
+interface Band {
+  readonly from: number;
+  readonly to: number;
+  readonly state: string;
+  readonly title: string;
+}
+
+/** Turns change points into bands up to the scenario's end. */
+function bands(
+  changes: readonly { at: number; state: string; title: string }[],
+  end: number,
+  initial: string,
+): Band[] {
+  const out: Band[] = [];
+  let cur = { at: 0, state: initial, title: initial };
+  for (const c of changes) {
+    if (c.at > cur.at) out.push({ from: cur.at, to: c.at, state: cur.state, title: cur.title });
+    cur = c;
+  }
+  if (end > cur.at) out.push({ from: cur.at, to: end, state: cur.state, title: cur.title });
+  return out;
+}
+
 export function renderReport(r: SimulationResult): string {
-  return `<!doctype html><title>${r.scenario.name}</title>`;
+  const end = r.scenario.durationSeconds;
+  const labelW = 300;
+  const chartW = 900;
+  const rowH = 14;
+  const x = (s: number) => labelW + (s / end) * chartW;
+  const rows: string[] = [];
+  let y = 30;
+
+  const section = (title: string) => {
+    y += 8;
+    rows.push(`<text class="section" x="4" y="${y + 10}">${esc(title)}</text>`);
+    y += 16;
+  };
+  const row = (label: string, bs: readonly Band[], cls: string) => {
+    rows.push(
+      `<text class="label" x="${labelW - 6}" y="${y + rowH - 3}" text-anchor="end">${esc(label)}</text>`,
+    );
+    for (const b of bs) {
+      const w = Math.max(0.5, x(b.to) - x(b.from));
+      rows.push(
+        `<rect class="${cls} s-${esc(b.state)}" x="${x(b.from).toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 2}" fill="${COLORS[b.state] ?? '#999'}"><title>${esc(`${label}: ${b.title} (${mmss(b.from)}–${mmss(b.to)})`)}</title></rect>`,
+      );
+    }
+    y += rowH;
+  };
+
+  // Probe bands: one row per dependency and region.
+  section('Probe results (per dependency and probe region)');
+  for (const d of r.scenario.dependencies) {
+    for (const region of r.scenario.probeRegions) {
+      const changes = r.probes
+        .filter((p) => p.dependency === d.id && p.region === region)
+        .map((p) => ({
+          at: p.atSeconds,
+          state: p.status,
+          title: `${p.status}${p.reason ? ` ${p.reason}` : ''}${p.latencyMs !== undefined ? `, ${p.latencyMs} ms` : ''}${p.detail ? `: ${p.detail}` : ''}`,
+        }));
+      row(`${d.id} @ ${region}`, bands(changes, end, 'up'), 'probe');
+    }
+  }
+
+  // Alarm bands: every alarm that left OK, plus the alarms that page.
+  section('Alarms');
+  const names = [...new Set(r.alarms.map((a) => a.alarm))];
+  const paging = new Set([...r.pages.map((p) => p.alarm), ...r.held.map((h) => h.alarm)]);
+  const shown = names.filter((n) => paging.has(n) || r.alarms.some((a) => a.alarm === n && a.to === 'ALARM'));
+  for (const n of shown) {
+    const changes = r.alarms
+      .filter((a) => a.alarm === n)
+      .map((a) => ({ at: a.atSeconds, state: a.to, title: `${a.from} → ${a.to}: ${a.reason}` }));
+    row(n, bands(changes, end, 'OK'), 'alarm');
+  }
+  if (shown.length === 0) {
+    rows.push(`<text class="label" x="${labelW}" y="${y + 10}">no alarm left OK</text>`);
+    y += rowH;
+  }
+
+  // Page markers across the whole chart.
+  const top = 24;
+  const markers: string[] = [];
+  r.pages.forEach((p, i) => {
+    const px = x(p.atSeconds).toFixed(1);
+    markers.push(
+      `<g class="marker page${p.resolved ? ' resolved' : ''}" data-page="${i}"><line x1="${px}" x2="${px}" y1="${top}" y2="${y}"/><circle cx="${px}" cy="${top}" r="5"/><title>${esc(`${mmss(p.atSeconds)} ${p.subject}`)}</title></g>`,
+    );
+  });
+  r.held.forEach((h) => {
+    const px = x(h.atSeconds).toFixed(1);
+    markers.push(
+      `<g class="marker held"><line x1="${px}" x2="${px}" y1="${top}" y2="${y}"/><rect x="${(Number(px) - 4).toFixed(1)}" y="${top - 4}" width="8" height="8"/><title>${esc(`${mmss(h.atSeconds)} held: ${h.kind} (${h.reason}) ${h.detail}`)}</title></g>`,
+    );
+  });
+  const ticks: string[] = [];
+  const step = end <= 3600 ? 600 : end <= 4 * 3600 ? 1800 : 3600;
+  for (let s = 0; s <= end; s += step)
+    ticks.push(
+      `<line class="tick" x1="${x(s)}" x2="${x(s)}" y1="${top + 6}" y2="${y}"/><text class="tick" x="${x(s)}" y="${top - 10}" text-anchor="middle">T+${mmss(s)}</text>`,
+    );
+  const height = y + 10;
+  const svg = `<svg id="chart" viewBox="0 0 ${labelW + chartW + 20} ${height}" width="${labelW + chartW + 20}" height="${height}" role="img" aria-label="Timeline of probe results, alarm states and pages">${ticks.join('')}${rows.join('')}${markers.join('')}</svg>`;
+
+  const pageCards = r.pages
+    .map(
+      (p, i) => `<article class="page${p.resolved ? ' resolved' : ''}" id="page-${i}">
+<h3><span class="when">T+${mmss(p.atSeconds)}</span> <span class="sev">${esc(p.severity)}</span> ${esc(p.subject)}</h3>
+<p class="meta">${esc(p.resolved ? `resolved ${p.kind}` : p.kind)} · routes: ${esc(p.routes.join(', ') || 'none')} · alarm ${esc(p.alarm)}${p.regions.length ? ` · failing regions: ${esc(p.regions.join(', '))}` : ''}</p>
+<details><summary>Email text</summary><pre>${esc(p.text)}</pre></details>
+<details><summary>SMS</summary><pre>${esc(p.sms)}</pre></details>
+</article>`,
+    )
+    .join('\n');
+  const heldRows = r.held
+    .map(
+      (h) =>
+        `<tr><td>T+${mmss(h.atSeconds)}</td><td>${esc(h.kind)}</td><td>${esc(h.dependencies.join(', '))}</td><td>${esc(h.reason)}</td><td>${esc(h.detail)}</td></tr>`,
+    )
+    .join('');
+  const alarmRows = r.alarms
+    .filter((a) => !(a.from === 'INSUFFICIENT_DATA' && a.to === 'OK'))
+    .map(
+      (a) =>
+        `<tr><td>T+${mmss(a.atSeconds)}</td><td>${esc(a.alarm)}</td><td class="st-${esc(a.from)}">${esc(a.from)}</td><td class="st-${esc(a.to)}">${esc(a.to)}</td><td class="reason">${esc(a.reason)}</td></tr>`,
+    )
+    .join('');
+  const sent = r.pages.filter((p) => !p.resolved).length;
+  const legend = ['up', 'degraded', 'down', 'silent', 'OK', 'ALARM']
+    .map(
+      (s) =>
+        `<span class="key"><i style="background:${COLORS[s]}"></i>${s === 'OK' || s === 'ALARM' ? `alarm ${s}` : s}</span>`,
+    )
+    .join('');
+
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>depmon rehearsal: ${esc(r.scenario.name)}</title>
+<style>
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1c1c1e;background:#fff}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}h3{font-size:14px;margin:0 0 4px}
+.sub{color:#555}.summary{display:flex;gap:24px;margin:12px 0}.summary div{background:#f2f2f7;border-radius:8px;padding:8px 14px}
+.summary b{display:block;font-size:20px}.chartwrap{overflow-x:auto;border:1px solid #e5e5ea;border-radius:8px;padding:8px}
+svg text{font:11px system-ui,sans-serif;fill:#333}svg text.section{font-weight:600;fill:#000}
+svg line.tick{stroke:#e5e5ea}svg text.tick{fill:#777}
+.marker line{stroke:#1c5dd6;stroke-width:1.5;stroke-dasharray:3 2}.marker circle{fill:#1c5dd6}
+.marker.resolved line{stroke:#2e8b57}.marker.resolved circle{fill:#2e8b57}
+.marker.held line{stroke:#8e44ad}.marker.held rect{fill:#8e44ad}.marker{cursor:pointer}
+.key{margin-right:14px}.key i{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:4px;vertical-align:-2px}
+article.page{border-left:4px solid #1c5dd6;background:#f7f9ff;padding:8px 12px;margin:8px 0;border-radius:4px}
+article.page.resolved{border-color:#2e8b57;background:#f5fbf7}article.page.flash{outline:2px solid #1c5dd6}
+.when{color:#555;font-weight:400}.sev{background:#1c1c1e;color:#fff;border-radius:4px;padding:0 5px;font-size:12px}
+.meta{color:#555;margin:0 0 4px}pre{white-space:pre-wrap;background:#fff;border:1px solid #e5e5ea;padding:8px;border-radius:4px}
+table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:3px 6px;border-bottom:1px solid #eee;vertical-align:top}
+td.reason{color:#555;font-size:12px}.st-ALARM{color:#d64541;font-weight:600}.st-OK{color:#2e8b57}
+.notes{color:#8a6d00}
+</style>
+</head>
+<body>
+<h1>Rehearsal: ${esc(r.scenario.name)}</h1>
+<p class="sub">${esc(r.scenario.description ?? '')}</p>
+<p class="sub">Monitor <b>${esc(r.scenario.monitor)}</b> · starts ${esc(r.scenario.start)} · ${end / 60} minutes · probe regions ${esc(r.scenario.probeRegions.join(', '))} · every ${r.scenario.intervalSeconds} s</p>
+<div class="summary"><div><b>${sent}</b>pages</div><div><b>${r.pages.length - sent}</b>resolved</div><div><b>${r.held.length}</b>held back</div><div><b>${r.alarms.filter((a) => a.to === 'ALARM').length}</b>alarm transitions to ALARM</div><div><b>${r.stats.probes}</b>real probes</div></div>
+${r.notes.length ? `<p class="notes">${r.notes.map(esc).join('<br>')}</p>` : ''}
+<h2>Timeline</h2>
+<p>${legend}<span class="key">● page</span><span class="key">■ held back</span></p>
+<div class="chartwrap">${svg}</div>
+<h2>Pages, as on-call receives them</h2>
+${pageCards || '<p>No page was sent.</p>'}
+<h2>Held back</h2>
+${heldRows ? `<table><thead><tr><th>when</th><th>kind</th><th>dependencies</th><th>why</th><th>detail</th></tr></thead><tbody>${heldRows}</tbody></table>` : '<p>Nothing was held back.</p>'}
+<h2>Alarm transitions</h2>
+${alarmRows ? `<table><thead><tr><th>when</th><th>alarm</th><th>from</th><th>to</th><th>reason</th></tr></thead><tbody>${alarmRows}</tbody></table>` : '<p>No alarm changed state.</p>'}
+<p class="sub">${r.stats.rounds} probe rounds, ${r.stats.probes} real probes against local stand-ins, ${r.stats.alarms} alarms from the synthesized home stack, evaluated with CloudWatch's documented rules in ${(r.stats.wallMs / 1000).toFixed(1)} s.</p>
+<script>
+document.querySelectorAll('.marker.page').forEach(function (m) {
+  m.addEventListener('click', function () {
+    var card = document.getElementById('page-' + m.getAttribute('data-page'));
+    if (!card) return;
+    card.scrollIntoView({ behavior: 'smooth', block: 'center' });
+    card.classList.add('flash');
+    setTimeout(function () { card.classList.remove('flash'); }, 1500);
+  });
+});
+</script>
+</body>
+</html>
+`;
 }
