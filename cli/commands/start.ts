@@ -1,7 +1,73 @@
-// `depmon start`: not built yet.
+// `depmon start` (what `npm start` runs): the bundled Kakao-fire rehearsal end to end, on this machine, with no
+// AWS account: the timeline, the page exactly as on-call would receive it, and an HTML report.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderReport } from '#shared/simulate';
 import type { CliIO } from '../main.ts';
+import { parseCliArgs } from '../usage.ts';
+import { clock, formatTimeline, simulateFile } from './simulate.ts';
 
-export async function run(_args: string[], io: CliIO): Promise<number> {
-  io.stderr.write('depmon start: not available yet\n');
-  return 2;
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const KAKAO_FIRE = path.join(PROJECT_ROOT, 'examples/scenarios/kakao-fire.yaml');
+/** Where the report goes, relative to the working directory. */
+export const REPORT_FILE = 'depmon-report.html';
+
+const USAGE = `Usage: depmon start [--report FILE.html]
+
+Runs the bundled Kakao-fire rehearsal (examples/scenarios/kakao-fire.yaml): the messaging platform down in
+every region for two hours while core banking stays healthy. Prints the timeline and the page as on-call
+receives it, and writes an HTML report (default ./${REPORT_FILE}). No AWS account needed.
+`;
+
+export async function run(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseCliArgs(args, {
+    report: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  io.stdout.write(
+    [
+      'depmon: rehearsing the Kakao fire (15 October 2022) against the bundled example bank.',
+      'Local stand-ins on 127.0.0.1 play every dependency in three probe regions; the real probe engine',
+      "probes them each minute; the home stack's alarms, as cdk synth renders them, are evaluated with",
+      "CloudWatch's rules on a virtual clock; the real paging code writes the pages. No AWS involved.",
+      '',
+      '',
+    ].join('\n'),
+  );
+  const result = await simulateFile(KAKAO_FIRE, io);
+  io.stdout.write(formatTimeline(result));
+
+  const first = result.pages.find((p) => !p.resolved);
+  if (first) {
+    const rule = '─'.repeat(72);
+    io.stdout.write(
+      [
+        '',
+        `The page on-call received at ${clock(first.atSeconds)} (route ${first.routes.join(', ')}), as email:`,
+        rule,
+        `Subject: ${first.subject}`,
+        '',
+        first.text.trimEnd(),
+        rule,
+        `and as SMS: ${first.sms}`,
+        '',
+        '',
+      ].join('\n'),
+    );
+  }
+  const file = path.resolve(io.cwd, values.report ?? REPORT_FILE);
+  await writeFile(file, renderReport(result), 'utf8');
+  io.stdout.write(
+    [
+      `Report with the timeline chart: ${file}`,
+      'Next: edit examples/scenarios/*.yaml or write your own, then `npx depmon simulate FILE --report out.html`.',
+      '',
+    ].join('\n'),
+  );
+  return 0;
 }

@@ -1,0 +1,255 @@
+// `depmon simulate` end to end through main(): every bundled scenario through the real stand-ins, probe engine,
+// synthesized home stack, evaluator and paging core, asserted through the --json contract; the HTML report in
+// headless Chromium; bad scenarios exit 2 naming the file and field.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliIO, main } from '../../cli/main.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SCENARIOS = path.join(ROOT, 'examples/scenarios');
+/** A whole scenario runs real probes each virtual minute; the longest (150 min) takes tens of seconds when busy. */
+const SCENARIO_TIMEOUT_MS = 180_000;
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void) {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+async function depmon(args: string[], cwd = ROOT) {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const io: CliIO = { stdout, stderr, cwd, env: {} };
+  const code = await main(args, io);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+interface Page {
+  atSeconds: number;
+  kind: string;
+  severity: string;
+  dependencies: string[];
+  subject: string;
+  resolved: boolean;
+}
+interface Doc {
+  pages: Page[];
+  alarms: { atSeconds: number; alarm: string; from: string; to: string }[];
+  held: { atSeconds: number; kind: string; dependencies: string[]; reason: string }[];
+}
+
+async function simulate(name: string, extra: string[] = []): Promise<Doc> {
+  const r = await depmon(['simulate', path.join(SCENARIOS, `${name}.yaml`), '--json', ...extra]);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Doc;
+}
+
+const outagePages = (d: Doc) => d.pages.filter((p) => !p.resolved && p.kind !== 'degraded');
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'depmon-sim-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('kakao-fire', () => {
+  let doc: Doc;
+  const report = () => path.join(dir, 'kakao.html');
+  beforeAll(async () => {
+    doc = await simulate('kakao-fire', ['--report', report()]);
+  }, SCENARIO_TIMEOUT_MS);
+
+  it('pages external-outage once for the Kakao group, listing its APIs, within the policy window', () => {
+    const pages = doc.pages.filter((p) => !p.resolved);
+    expect(pages).toHaveLength(1);
+    const [page] = pages as [Page];
+    expect(page.kind).toBe('external-outage');
+    expect(page.severity).toBe('SEV2');
+    expect(page.dependencies).toEqual(
+      expect.arrayContaining(['kakaotalk-message-api', 'kakaotalk-alimtalk-api', 'kakao-login']),
+    );
+    // Down at 10m; 2 of 3 one-minute periods, evaluated a minute later, plus the suppressor's 60 s wait.
+    expect(page.atSeconds).toBeGreaterThan(10 * 60);
+    expect(page.atSeconds).toBeLessThanOrEqual(14 * 60);
+  });
+
+  it('sends no core page and resolves after recovery', () => {
+    expect(doc.pages.some((p) => p.kind === 'core-outage')).toBe(false);
+    const resolved = doc.pages.filter((p) => p.resolved);
+    expect(resolved.map((p) => p.kind)).toEqual(['external-outage']);
+    expect((resolved[0] as Page).atSeconds).toBeGreaterThan(2 * 3600 + 10 * 60);
+    expect(doc.alarms.some((a) => a.alarm.endsWith('external-outage-kakao') && a.to === 'ALARM')).toBe(true);
+  });
+
+  it('writes a report that renders in headless Chromium without console errors', async () => {
+    const html = await readFile(report(), 'utf8');
+    expect(html).not.toMatch(/(src|href)=["']?https?:/i);
+    expect(html).not.toMatch(/@import|url\(/i);
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('request', (r) => {
+        if (!r.url().startsWith('file:')) requests.push(r.url());
+      });
+      await page.goto(`file://${report()}`);
+      const bands = await page.locator('#chart rect.probe').count();
+      const alarmBands = await page.locator('#chart rect.alarm.s-ALARM').count();
+      const markers = await page.locator('#chart .marker.page').count();
+      const box = await page.locator('#chart').boundingBox();
+      await page.locator('#chart .marker.page').first().click();
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+      expect(bands).toBeGreaterThanOrEqual(30);
+      expect(alarmBands).toBeGreaterThan(0);
+      expect(markers).toBe(2);
+      expect(box?.width ?? 0).toBeGreaterThan(500);
+      expect(await page.locator('article.page').count()).toBe(2);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
+
+describe('single-region-blip', () => {
+  it(
+    'sends no page: one region alone is not an outage',
+    async () => {
+      const doc = await simulate('single-region-blip');
+      expect(doc.pages).toEqual([]);
+      expect(doc.alarms.filter((a) => a.to === 'ALARM')).toEqual([]);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+});
+
+describe('one-minute-blip-everywhere', () => {
+  it(
+    'sends no page: one bad minute is under 2 of 3 periods',
+    async () => {
+      const doc = await simulate('one-minute-blip-everywhere');
+      expect(doc.pages).toEqual([]);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+});
+
+describe('core-outage-with-partners', () => {
+  it(
+    'pages core-outage once and holds the external pages back',
+    async () => {
+      const doc = await simulate('core-outage-with-partners');
+      const out = outagePages(doc);
+      expect(out.map((p) => [p.kind, p.severity])).toEqual([['core-outage', 'SEV1']]);
+      expect(out[0]?.dependencies).toEqual(['core-ledger']);
+      const held = doc.held.filter((h) => h.kind === 'external-outage');
+      expect(held.length).toBeGreaterThan(0);
+      expect(held.every((h) => h.reason === 'core-outage')).toBe(true);
+      expect(held.flatMap((h) => h.dependencies)).toEqual(
+        expect.arrayContaining(['kakaotalk-message-api', 'sms-gateway']),
+      );
+      expect(doc.pages.filter((p) => p.resolved).map((p) => p.kind)).toEqual(['core-outage']);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+});
+
+describe('region-silent', () => {
+  it(
+    'pages monitor-blind for the silent region and no outage',
+    async () => {
+      const doc = await simulate('region-silent');
+      const sent = doc.pages.filter((p) => !p.resolved);
+      expect(sent.map((p) => p.kind)).toEqual(['monitor-blind']);
+      expect(sent[0]?.subject).toContain('ap-northeast-3');
+      expect(doc.alarms.some((a) => a.alarm.includes('-down-') && a.to === 'ALARM')).toBe(false);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+});
+
+describe('latency-creep', () => {
+  it(
+    'sends a degraded notice, not a page',
+    async () => {
+      const doc = await simulate('latency-creep');
+      expect(outagePages(doc)).toEqual([]);
+      const notices = doc.pages.filter((p) => !p.resolved);
+      expect(notices.map((p) => [p.kind, p.severity, p.dependencies])).toEqual([
+        ['degraded', 'NOTICE', ['core-ledger']],
+      ]);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+});
+
+describe('bad input', () => {
+  it('exits 2 naming the file, the field path and what was expected', async () => {
+    const file = path.join(dir, 'bad.yaml');
+    await writeFile(
+      file,
+      'durationMinutes: 10\nevents:\n  - at: 5 minutes\n    dependency: kakao-login\n    state: down\n  - at: 1m\n    dependency: nope\n    state: slow\n',
+    );
+    const r = await depmon(['simulate', file], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'bad.yaml: events[0].at: expected an offset such as "30s", "5m", "1h" or "1h30m"',
+    );
+    expect(r.stderr).toContain(
+      'bad.yaml: events[1].state: expected up, down, slow:2500ms, status:503 or silent',
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('checks dependency ids and regions against the config', async () => {
+    const file = path.join(dir, 'unknown.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        durationMinutes: 5,
+        events: [{ at: '1m', dependency: 'nope', regions: ['eu-west-1'], state: 'down' }],
+      }),
+    );
+    const r = await depmon(['simulate', file], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'unknown.json: events[0].dependency: expected a dependency id of the config or "*", got "nope"',
+    );
+    expect(r.stderr).toContain(
+      "unknown.json: events[0].regions[0]: expected one of the config's probe regions",
+    );
+  });
+
+  it('refuses a missing scenario and a missing argument', async () => {
+    expect((await depmon(['simulate', path.join(dir, 'missing.yaml')], dir)).stderr).toContain(
+      'missing.yaml: scenario file not found',
+    );
+    expect((await depmon(['simulate'], dir)).code).toBe(2);
+    expect(existsSync(path.join(dir, 'missing.yaml'))).toBe(false);
+  });
+});
