@@ -1,0 +1,227 @@
+// Reading alarms out of templates as CDK synthesizes them (intrinsics, composites, suppressors, metric math),
+// evaluating them, and the errors for definitions the simulator cannot model.
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cw from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { describe, expect, it } from 'vitest';
+import type { MetricDatum } from '#shared/metrics';
+import { AlarmEvaluator, alarmsFromTemplate, TemplateError } from '#shared/simulate';
+
+const START = Date.UTC(2026, 10, 26, 0, 0, 0);
+const MIN = 60_000;
+
+function cdkTemplate() {
+  const app = new App();
+  const stack = new Stack(app, 'T', { env: { region: 'ap-northeast-2', account: '111122223333' } });
+  const topic = new sns.Topic(stack, 'Pager');
+  const metric = (name: string) =>
+    new cw.Metric({ namespace: 'Test', metricName: name, statistic: 'Sum', period: Duration.minutes(1) });
+  const a = new cw.Alarm(stack, 'A', {
+    alarmName: 'a-down',
+    metric: metric('A'),
+    threshold: 1,
+    evaluationPeriods: 2,
+    datapointsToAlarm: 2,
+    comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+  });
+  // No explicit name: CloudFormation would generate one; the simulator uses the logical id.
+  const core = new cw.Alarm(stack, 'Core', {
+    metric: metric('Core'),
+    threshold: 1,
+    evaluationPeriods: 1,
+    treatMissingData: cw.TreatMissingData.NOT_BREACHING,
+  });
+  const ratio = new cw.Alarm(stack, 'Ratio', {
+    alarmName: 'ratio',
+    metric: new cw.MathExpression({
+      expression: 'IF(FILL(total, 0) > 0, 100 * FILL(bad, 0) / total, 0)',
+      usingMetrics: { bad: metric('Bad'), total: metric('Total') },
+      period: Duration.minutes(1),
+    }),
+    threshold: 50,
+    evaluationPeriods: 1,
+    comparisonOperator: cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
+  });
+  const composite = new cw.CompositeAlarm(stack, 'Outage', {
+    compositeAlarmName: 'outage',
+    alarmRule: cw.AlarmRule.allOf(
+      cw.AlarmRule.fromAlarm(a, cw.AlarmState.ALARM),
+      cw.AlarmRule.not(cw.AlarmRule.fromAlarm(core, cw.AlarmState.ALARM)),
+    ),
+    actionsSuppressor: core,
+  });
+  composite.addAlarmAction(new SnsAction(topic));
+  composite.addOkAction(new SnsAction(topic));
+  ratio.addAlarmAction(new SnsAction(topic));
+  return Template.fromStack(stack).toJSON();
+}
+
+const datum = (name: string, minute: number, value: number): MetricDatum => ({
+  MetricName: name,
+  Dimensions: [],
+  Timestamp: new Date(START + minute * MIN),
+  Value: value,
+  Unit: 'Count',
+  StorageResolution: 60,
+});
+
+describe('alarmsFromTemplate on a CDK-synthesized template', () => {
+  it('resolves names, ARNs in rules, suppressors and topic references', () => {
+    // Act
+    const set = alarmsFromTemplate(cdkTemplate());
+    // Assess
+    const coreName = set.metricAlarms.find((m) => m.logicalId.startsWith('Core'))?.name;
+    expect(coreName).toMatch(/^Core[0-9A-F]{8}$/);
+    expect(set.metricAlarms.map((m) => m.name).sort()).toEqual(['a-down', coreName, 'ratio'].sort());
+    const outage = set.compositeAlarms[0];
+    expect(outage?.name).toBe('outage');
+    expect(outage?.children).toEqual(['a-down', coreName]);
+    expect(outage?.suppressor).toBe(coreName);
+    expect(outage?.waitPeriodSeconds).toBe(60);
+    expect(outage?.extensionPeriodSeconds).toBe(60);
+    expect(outage?.alarmActions[0]).toMatch(/^arn:aws:sns:ap-northeast-2:123456789012:/);
+  });
+
+  it('evaluates the composite, its suppressor and the metric-math alarm on the virtual clock', () => {
+    // Prepare
+    const ev = new AlarmEvaluator(alarmsFromTemplate(cdkTemplate()), { start: START, namespace: 'Test' });
+    for (let m = 0; m < 12; m++)
+      ev.put(
+        [
+          datum('A', m, m >= 2 && m < 8 ? 1 : 0),
+          datum('Core', m, 0),
+          datum('Total', m, 10),
+          datum('Bad', m, m === 5 ? 6 : 1),
+        ],
+        'Test',
+      );
+    // Act
+    ev.advanceTo(START + 12 * MIN);
+    // Assess: a-down ALARM at 4 (2 of 2), composite ALARM at 4, actions after the 60 s wait at 5.
+    const at = (alarm: string) =>
+      ev.transitions.filter((t) => t.alarm === alarm).map((t) => [(t.at - START) / MIN, t.to]);
+    expect(at('a-down')).toEqual([
+      [1, 'OK'],
+      [4, 'ALARM'],
+      [9, 'OK'],
+    ]);
+    expect(at('outage')).toEqual([
+      [1, 'OK'],
+      [4, 'ALARM'],
+      [9, 'OK'],
+    ]);
+    const actions = ev.actions
+      .filter((x) => x.alarm === 'outage')
+      .map((x) => [(x.at - START) / MIN, x.state, x.deferredBy]);
+    expect(actions).toEqual([
+      [2, 'OK', 'wait-period'],
+      [5, 'ALARM', 'wait-period'],
+      [10, 'OK', 'wait-period'],
+    ]);
+    // 60 % bad in minute 5 only: the math alarm fires at 6 and clears at 7.
+    expect(at('ratio')).toEqual([
+      [1, 'OK'],
+      [6, 'ALARM'],
+      [7, 'OK'],
+    ]);
+  });
+});
+
+describe('alarmsFromTemplate errors', () => {
+  const alarm = (props: Record<string, unknown>) => ({
+    Resources: {
+      X: {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          AlarmName: 'x',
+          Namespace: 'N',
+          MetricName: 'M',
+          Statistic: 'Sum',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanThreshold',
+          ...props,
+        },
+      },
+    },
+  });
+  const cases: [string, unknown, string][] = [
+    [
+      'an anomaly band',
+      alarm({ ComparisonOperator: 'LessThanLowerOrGreaterThanUpperThreshold' }),
+      'Resources.X.Properties.ComparisonOperator: expected one of',
+    ],
+    [
+      'a 45 s period',
+      alarm({ Period: 45 }),
+      'Resources.X.Properties.Period: expected a period of 10, 20, 30 or a multiple of 60 seconds, got 45',
+    ],
+    [
+      'M over N',
+      alarm({ DatapointsToAlarm: 3 }),
+      'Resources.X.Properties.DatapointsToAlarm: expected 1 to EvaluationPeriods (1)',
+    ],
+    [
+      'a statistic',
+      alarm({ Statistic: 'Median' }),
+      'Resources.X.Properties.Statistic: expected SampleCount, Sum, Average',
+    ],
+    [
+      'a missing-data mode',
+      alarm({ TreatMissingData: 'skip' }),
+      'Resources.X.Properties.TreatMissingData: expected one of missing, notBreaching, breaching, ignore',
+    ],
+    [
+      'an unmodelled math function',
+      alarm({ Metrics: [{ Id: 'e', Expression: 'RATE(m)', ReturnData: true }], MetricName: undefined }),
+      'Resources.X.Properties.Metrics[0].Expression: expected a metric math function the simulator models',
+    ],
+    [
+      'a malformed rule',
+      {
+        Resources: {
+          C: {
+            Type: 'AWS::CloudWatch::CompositeAlarm',
+            Properties: { AlarmName: 'c', AlarmRule: 'ALARM(x) AND' },
+          },
+        },
+      },
+      'Resources.C.Properties.AlarmRule: expected ALARM(…), OK(…), INSUFFICIENT_DATA(…), AT_LEAST(…), TRUE, FALSE, NOT or "("',
+    ],
+    [
+      'an unknown child',
+      {
+        Resources: {
+          C: {
+            Type: 'AWS::CloudWatch::CompositeAlarm',
+            Properties: { AlarmName: 'c', AlarmRule: 'ALARM(ghost)' },
+          },
+        },
+      },
+      'Resources.C.Properties.AlarmRule: expected alarms defined in the template, got "ghost"',
+    ],
+    [
+      'a cycle of composites',
+      {
+        Resources: {
+          C: {
+            Type: 'AWS::CloudWatch::CompositeAlarm',
+            Properties: { AlarmName: 'c', AlarmRule: 'ALARM(d)' },
+          },
+          D: { Type: 'AWS::CloudWatch::CompositeAlarm', Properties: { AlarmName: 'd', AlarmRule: 'OK(c)' } },
+        },
+      },
+      'expected composite alarms without a cycle, got c → d → c',
+    ],
+  ];
+  for (const [what, template, message] of cases) {
+    it(`refuses ${what}`, () => {
+      expect(() => alarmsFromTemplate(template)).toThrow(TemplateError);
+      expect(() => alarmsFromTemplate(template)).toThrow(message);
+    });
+  }
+});
