@@ -85,6 +85,14 @@ export async function handlePagingTick(ctx: PagingContext): Promise<PagingResult
       a.alarmName.localeCompare(b.alarmName),
   );
   for (const s of due) {
+    // Members that went down after the page: the resolved names them too.
+    const spec = s.open ? findAlarm(ctx.plan, s.alarmName) : undefined;
+    if (spec && s.pendingResolveSince === undefined) {
+      const joined = membersDown(spec, ctx).filter((id) => !(s.dependencies ?? []).includes(id));
+      if (joined.length > 0)
+        await ctx.store.put({ ...s, dependencies: [...(s.dependencies ?? []), ...joined] });
+      continue;
+    }
     if (!s.open || s.pendingResolveSince === undefined) continue;
     const alarm = findAlarm(ctx.plan, s.alarmName);
     if (!alarm?.pageKind) continue;

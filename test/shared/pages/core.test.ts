@@ -229,3 +229,20 @@ describe('holding a resolved while the probes are blind', () => {
     expect(brief(after)).toEqual(['sent resolved bank-external-outage-sms-vendor → integrations-oncall']);
   });
 });
+
+describe('an incident that grows', () => {
+  it('names in the resolved every member that went down during the incident', async () => {
+    const w = world();
+    w.states.set('bank-down-kakaotalk-message-api', 'ALARM');
+    await w.send(w.composite('bank-external-outage-kakao', 'ALARM', t(5)));
+    w.states.set('bank-down-kakao-login', 'ALARM');
+    await w.tick(t(7));
+    w.states.clear();
+    await w.send(w.composite('bank-external-outage-kakao', 'OK', t(20)));
+    const [resolved] = await w.tick(t(24));
+    expect(resolved!.dependencies).toEqual(['kakaotalk-message-api', 'kakao-login']);
+    expect(resolved!.subject).toBe(
+      '[RESOLVED] bank EXTERNAL OUTAGE: kakao (2 of 3 APIs) recovered after 15 min',
+    );
+  });
+});
