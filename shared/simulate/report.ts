@@ -48,6 +48,21 @@ function bands(
   return out;
 }
 
+function localStart(r: SimulationResult): string {
+  const d = new Date(r.scenario.start);
+  try {
+    const local = new Intl.DateTimeFormat('en-CA', {
+      timeZone: r.scenario.timeZone,
+      dateStyle: 'short',
+      timeStyle: 'short',
+      hourCycle: 'h23',
+    }).format(d);
+    return `${local} ${r.scenario.timeZone} (${d.toISOString().slice(0, 16).replace('T', ' ')} UTC)`;
+  } catch {
+    return d.toISOString();
+  }
+}
+
 export function renderReport(r: SimulationResult): string {
   const end = r.scenario.durationSeconds;
   const labelW = 300;
@@ -55,7 +70,9 @@ export function renderReport(r: SimulationResult): string {
   const rowH = 14;
   const x = (s: number) => labelW + (s / end) * chartW;
   const rows: string[] = [];
-  let y = 30;
+  // Top lane: time ticks, then two lines of page labels, then the bands.
+  const top = 58;
+  let y = top + 4;
 
   const section = (title: string) => {
     y += 8;
@@ -106,13 +123,16 @@ export function renderReport(r: SimulationResult): string {
     y += rowH;
   }
 
-  // Page markers across the whole chart.
-  const top = 24;
+  // Page markers across the whole chart, each with its subject (shortened; the full one on hover).
   const markers: string[] = [];
+  const short = (t: string) => (t.length > 60 ? `${t.slice(0, 57)}…` : t);
   r.pages.forEach((p, i) => {
-    const px = x(p.atSeconds).toFixed(1);
+    const px = x(p.atSeconds);
+    const ly = top - 10 - (i % 2) * 13;
+    const anchor = px > labelW + chartW * 0.6 ? 'end' : 'start';
+    const lx = anchor === 'end' ? px - 7 : px + 7;
     markers.push(
-      `<g class="marker page${p.resolved ? ' resolved' : ''}" data-page="${i}"><line x1="${px}" x2="${px}" y1="${top}" y2="${y}"/><circle cx="${px}" cy="${top}" r="5"/><title>${esc(`${mmss(p.atSeconds)} ${p.subject}`)}</title></g>`,
+      `<g class="marker page${p.resolved ? ' resolved' : ''}" data-page="${i}"><line x1="${px.toFixed(1)}" x2="${px.toFixed(1)}" y1="${top}" y2="${y}"/><circle cx="${px.toFixed(1)}" cy="${top}" r="5"/><text class="plabel" x="${lx.toFixed(1)}" y="${ly}" text-anchor="${anchor}">${esc(short(p.subject))}</text><title>${esc(`${mmss(p.atSeconds)} ${p.subject}`)}</title></g>`,
     );
   });
   r.held.forEach((h) => {
@@ -125,7 +145,7 @@ export function renderReport(r: SimulationResult): string {
   const step = end <= 3600 ? 600 : end <= 4 * 3600 ? 1800 : 3600;
   for (let s = 0; s <= end; s += step)
     ticks.push(
-      `<line class="tick" x1="${x(s)}" x2="${x(s)}" y1="${top + 6}" y2="${y}"/><text class="tick" x="${x(s)}" y="${top - 10}" text-anchor="middle">T+${mmss(s)}</text>`,
+      `<line class="tick" x1="${x(s)}" x2="${x(s)}" y1="${top + 6}" y2="${y}"/><text class="tick" x="${x(s)}" y="12" text-anchor="middle">T+${mmss(s)}</text>`,
     );
   const height = y + 10;
   const svg = `<svg id="chart" viewBox="0 0 ${labelW + chartW + 20} ${height}" width="${labelW + chartW + 20}" height="${height}" role="img" aria-label="Timeline of probe results, alarm states and pages">${ticks.join('')}${rows.join('')}${markers.join('')}</svg>`;
@@ -176,7 +196,7 @@ svg text{font:11px system-ui,sans-serif;fill:#333}svg text.section{font-weight:6
 svg line.tick{stroke:#e5e5ea}svg text.tick{fill:#777}
 .marker line{stroke:#1c5dd6;stroke-width:1.5;stroke-dasharray:3 2}.marker circle{fill:#1c5dd6}
 .marker.resolved line{stroke:#2e8b57}.marker.resolved circle{fill:#2e8b57}
-.marker.held line{stroke:#8e44ad}.marker.held rect{fill:#8e44ad}.marker{cursor:pointer}
+.marker text.plabel{fill:#1c5dd6;font-weight:600}.marker.resolved text.plabel{fill:#2e8b57}.marker.held line{stroke:#8e44ad}.marker.held rect{fill:#8e44ad}.marker{cursor:pointer}
 .key{margin-right:14px}.key i{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:4px;vertical-align:-2px}
 article.page{border-left:4px solid #1c5dd6;background:#f7f9ff;padding:8px 12px;margin:8px 0;border-radius:4px}
 article.page.resolved{border-color:#2e8b57;background:#f5fbf7}article.page.flash{outline:2px solid #1c5dd6}
@@ -190,7 +210,7 @@ td.reason{color:#555;font-size:12px}.st-ALARM{color:#d64541;font-weight:600}.st-
 <body>
 <h1>Rehearsal: ${esc(r.scenario.name)}</h1>
 <p class="sub">${esc(r.scenario.description ?? '')}</p>
-<p class="sub">Monitor <b>${esc(r.scenario.monitor)}</b> · starts ${esc(r.scenario.start)} · ${end / 60} minutes · probe regions ${esc(r.scenario.probeRegions.join(', '))} · every ${r.scenario.intervalSeconds} s</p>
+<p class="sub">Monitor <b>${esc(r.scenario.monitor)}</b> · starts ${esc(localStart(r))} · ${end / 60} minutes · probe regions ${esc(r.scenario.probeRegions.join(', '))} · every ${r.scenario.intervalSeconds} s</p>
 <div class="summary"><div><b>${sent}</b>pages</div><div><b>${r.pages.length - sent}</b>resolved</div><div><b>${r.held.length}</b>held back</div><div><b>${r.alarms.filter((a) => a.to === 'ALARM').length}</b>alarm transitions to ALARM</div><div><b>${r.stats.probes}</b>real probes</div></div>
 ${r.notes.length ? `<p class="notes">${r.notes.map(esc).join('<br>')}</p>` : ''}
 <h2>Timeline</h2>

@@ -11,6 +11,7 @@ import {
   MemoryPageStateStore,
   type PageLogRecord,
   type PagingContext,
+  SEVERITY,
 } from '#shared/pages';
 import { type ProbeResult, probeAll } from '#shared/probe';
 import { type ActionInvocation, AlarmEvaluator, EVALUATION_RANGE_EXTRA } from './evaluator.ts';
@@ -208,7 +209,7 @@ export async function runScenario(opts: RunOptions): Promise<SimulationResult> {
       held.push({
         atSeconds: at(inv.at),
         kind: spec.pageKind,
-        severity: '',
+        severity: SEVERITY[spec.pageKind],
         dependencies: spec.dependencies,
         subject: `${spec.pageKind} for ${spec.group ?? spec.dependencies.join(', ')} held back`,
         resolved: false,
@@ -250,7 +251,7 @@ export async function runScenario(opts: RunOptions): Promise<SimulationResult> {
         held.push({
           atSeconds: at(now),
           kind: spec.pageKind,
-          severity: '',
+          severity: SEVERITY[spec.pageKind],
           dependencies: down.length > 0 ? down : spec.dependencies,
           subject: `${spec.pageKind} for ${spec.group ?? spec.dependencies.join(', ')} held back`,
           resolved: false,
