@@ -8,6 +8,7 @@ import { type AlarmPlan, findAlarm } from '#shared/alarms';
 import type { MonitorConfig } from '#shared/config';
 import {
   type AlarmStateChangeMessage,
+  type FailingEvidence,
   handleAlarmStateChange,
   handlePagingTick,
   type PageLogRecord,
@@ -80,10 +81,14 @@ export async function notify(event: SNSEvent | TickEvent, deps: NotifyDeps): Pro
   const deps0 = new Set<string>();
   for (const m of messages)
     for (const d of findAlarm(deps.plan, m.AlarmName)?.dependencies ?? []) deps0.add(d);
+  // The failing-region count only adds detail to a page: without it the page still goes out.
   const failing =
     deps0.size > 0
-      ? await failingCounts(deps.cloudwatch, deps.config, deps.plan, [...deps0], now)
-      : new Map();
+      ? await failingCounts(deps.cloudwatch, deps.config, deps.plan, [...deps0], now).catch((e: unknown) => {
+          log({ level: 'warn', msg: 'GetMetricData failed; paging without region counts', error: String(e) });
+          return new Map<string, FailingEvidence>();
+        })
+      : new Map<string, FailingEvidence>();
 
   const ctx: PagingContext = {
     config: deps.config,

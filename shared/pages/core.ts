@@ -398,8 +398,9 @@ function buildRecords(a: BuildArgs): PageLogRecord[] {
   const { ctx, alarm, kind } = a;
   const failing = a.failing ?? evidence(a.dependencies, ctx);
   const core = ctx.config.dependencies.filter((d) => d.tier === 'first-party' && d.critical);
+  // Only claim "core banking is healthy" when the core alarm is known to be OK, never on a guess.
   const coreHealthy =
-    ctx.alarmState(alarmNames.coreOutage(ctx.config)) !== 'ALARM' &&
+    ctx.alarmState(alarmNames.coreOutage(ctx.config)) === 'OK' &&
     core.every((d) => ctx.alarmState(alarmNames.down(ctx.config, d.id)) !== 'ALARM');
   const input: PageInput = {
     config: ctx.config,

@@ -141,7 +141,11 @@ describe('notify', () => {
   it('publishes the page to its route topic with a message per protocol and attributes, and logs it', async () => {
     // Prepare
     const db = fakeDynamo();
-    cloudwatch({ 'bank-down-kakaotalk-message-api': 'ALARM', 'bank-down-kakao-login': 'ALARM' });
+    cloudwatch({
+      'bank-core-outage': 'OK',
+      'bank-down-kakaotalk-message-api': 'ALARM',
+      'bank-down-kakao-login': 'ALARM',
+    });
     snsMock.on(PublishCommand).resolves({ MessageId: 'msg-1' });
     // Act
     const summary = await notify(
@@ -263,5 +267,21 @@ describe('notify', () => {
     await expect(notify(event, deps('2026-11-26T05:05:20Z'))).rejects.toThrow(
       'notify: SNS message is not JSON: hello',
     );
+  });
+});
+
+describe('notify when CloudWatch metrics are unavailable', () => {
+  it('still pages, without region counts, when GetMetricData fails', async () => {
+    fakeDynamo();
+    cloudwatch({ 'bank-core-outage': 'OK', 'bank-down-kakao-login': 'ALARM' });
+    cwMock.on(GetMetricDataCommand).rejects(new Error('Throttling: Rate exceeded'));
+    snsMock.on(PublishCommand).resolves({ MessageId: 'msg-3' });
+    const summary = await notify(
+      snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000')),
+      deps('2026-11-26T05:05:20Z'),
+    );
+    expect(summary.records.map((r) => [r.outcome, r.subject])).toEqual([
+      ['sent', '[SEV2] bank EXTERNAL OUTAGE: kakao (1 of 3 APIs) down - core healthy'],
+    ]);
   });
 });

@@ -43,6 +43,7 @@ describe('page text for every kind', () => {
     // Prepare
     const ctx = context(
       {
+        'bank-core-outage': 'OK',
         'bank-down-kakaotalk-message-api': 'ALARM',
         'bank-down-kakaotalk-alimtalk-api': 'ALARM',
         'bank-down-kakao-login': 'ALARM',
@@ -230,7 +231,11 @@ describe('length limits', () => {
 
   it('keeps the subject ASCII, on one line and under 100 characters with long and Korean names', async () => {
     const config = longConfig();
-    const ctx = context({ 'bank-down-kakao-login': 'ALARM' }, '2026-11-26T05:05:20Z', { config });
+    const ctx = context(
+      { 'bank-core-outage': 'OK', 'bank-down-kakao-login': 'ALARM' },
+      '2026-11-26T05:05:20Z',
+      { config },
+    );
     const event = compositeAlarmMessage(
       'bank-external-outage-kakao',
       ruleOf('bank-external-outage-kakao'),
@@ -257,7 +262,11 @@ describe('length limits', () => {
 
   it('drops a Korean fallback that cannot fit one segment rather than send a stub of it', async () => {
     const config = longConfig();
-    const ctx = context({ 'bank-down-kakao-login': 'ALARM' }, '2026-11-26T05:05:20Z', { config });
+    const ctx = context(
+      { 'bank-core-outage': 'OK', 'bank-down-kakao-login': 'ALARM' },
+      '2026-11-26T05:05:20Z',
+      { config },
+    );
     const event = compositeAlarmMessage(
       'bank-external-outage-kakao',
       ruleOf('bank-external-outage-kakao'),
@@ -273,7 +282,10 @@ describe('length limits', () => {
   });
 
   it('keeps a long English SMS within 160 GSM characters', async () => {
-    const ctx = context({ 'bank-down-kakaotalk-message-api': 'ALARM' }, '2026-11-26T05:05:20Z');
+    const ctx = context(
+      { 'bank-core-outage': 'OK', 'bank-down-kakaotalk-message-api': 'ALARM' },
+      '2026-11-26T05:05:20Z',
+    );
     const event = compositeAlarmMessage(
       'bank-external-outage-kakao',
       ruleOf('bank-external-outage-kakao'),
@@ -284,5 +296,21 @@ describe('length limits', () => {
     const sms = sentOnly((await handleAlarmStateChange(event, ctx)).records)[0]!.messages.sms;
     expect(smsLength(sms).length).toBeLessThanOrEqual(160);
     expect(sms.endsWith('...')).toBe(true);
+  });
+});
+
+describe('claims only what is known', () => {
+  it('does not say core banking is healthy when the core alarm state is unknown', async () => {
+    const ctx = context({ 'bank-down-sms-gateway': 'ALARM' }, '2026-11-26T05:05:20Z');
+    const event = compositeAlarmMessage(
+      'bank-external-outage-sms-vendor',
+      ruleOf('bank-external-outage-sms-vendor'),
+      'bank-down-sms-gateway',
+      'ALARM',
+      '2026-11-26T05:05:13.145+0000',
+    );
+    const [page] = (await handleAlarmStateChange(event, ctx)).records;
+    expect(page!.subject).toBe('[SEV2] bank EXTERNAL OUTAGE: sms-gateway down (3/3 regions)');
+    expect(page!.messages.email).not.toContain('Core banking is healthy');
   });
 });
