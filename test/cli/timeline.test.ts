@@ -626,3 +626,88 @@ describe('utcDays', () => {
     ]);
   });
 });
+
+describe('depmon simulate kakao-fire --timeline (the rehearsal account)', () => {
+  const ROOT = path.resolve(import.meta.dirname, '../..');
+  interface Event {
+    at: string;
+    local: string;
+    atSeconds: number;
+    minutesFromOnset: number;
+    kind: string;
+    source: string;
+    region?: string;
+    dependencies?: string[];
+    pageKind?: string;
+    resolved?: boolean;
+    text?: string;
+  }
+  interface Figure {
+    at: string;
+    local: string;
+    atSeconds: number;
+    minutesFromOnset: number;
+  }
+  let account: {
+    events: Event[];
+    figures: Record<'onset' | 'detection' | 'firstPage' | 'resolution', Figure>;
+  };
+  let code: number;
+  let stderr: string;
+
+  beforeAll(async () => {
+    // Prepare
+    const cli = io();
+    const file = path.join(dir, 'rehearsal.json');
+    // Act: the real rehearsal (stand-ins on 127.0.0.1, probe engine, synthesized alarms, paging core).
+    code = await main(
+      ['simulate', path.join(ROOT, 'examples/scenarios/kakao-fire.yaml'), '--json', '--timeline', file],
+      cli,
+    );
+    stderr = cli.err();
+    if (code === 0) account = JSON.parse(await readFile(file, 'utf8'));
+  }, 180_000);
+
+  it('writes every event in time order, each with atSeconds and KST', () => {
+    expect(code, stderr).toBe(0);
+    const seconds = account.events.map((e) => e.atSeconds);
+    expect(seconds).toEqual([...seconds].sort((a, b) => a - b));
+    expect(account.events.every((e) => e.local.endsWith(' KST'))).toBe(true);
+    const kinds = account.events.map((e) => e.kind);
+    expect(kinds[0]).toBe('probe-failing');
+    expect(kinds.indexOf('alarm')).toBeLessThan(kinds.indexOf('page-sent'));
+    expect(kinds.indexOf('resolution')).toBeGreaterThan(kinds.lastIndexOf('probe-recovered'));
+    expect(account.events.at(-1)).toMatchObject({
+      kind: 'page-sent',
+      resolved: true,
+      pageKind: 'external-outage',
+    });
+  });
+
+  it("has one first failing probe per region for the message API, at the scenario's T+10m", () => {
+    expect(code, stderr).toBe(0);
+    const first = account.events.filter(
+      (e) => e.kind === 'probe-failing' && e.dependencies?.includes('kakaotalk-message-api'),
+    );
+    expect(first.map((e) => e.region).sort()).toEqual(['ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3']);
+    expect(first.every((e) => e.atSeconds === 600)).toBe(true);
+  });
+
+  it('gives the figures: onset, detection within the 2-of-3 window, one external page, resolution after recovery', () => {
+    expect(code, stderr).toBe(0);
+    const { onset, detection, firstPage, resolution } = account.figures;
+    expect(onset).toMatchObject({ atSeconds: 600, local: '2022-10-15 15:29:00 KST', minutesFromOnset: 0 });
+    expect(detection.minutesFromOnset).toBeGreaterThanOrEqual(2); // 2 of 3 one-minute periods
+    expect(detection.minutesFromOnset).toBeLessThanOrEqual(3);
+    expect(firstPage.atSeconds).toBeGreaterThanOrEqual(detection.atSeconds);
+    expect(firstPage.minutesFromOnset).toBeLessThanOrEqual(5);
+    const sent = account.events.filter((e) => e.kind === 'page-sent' && !e.resolved);
+    expect(sent.map((e) => e.pageKind)).toEqual(['external-outage']);
+    expect(sent[0]?.text).toMatch(/core banking/i);
+    const lastRecovery = account.events.filter((e) => e.kind === 'probe-recovered').at(-1)!;
+    expect(lastRecovery.atSeconds).toBe(2 * 3600 + 10 * 60); // the message API, the last to come back
+    expect(resolution.atSeconds).toBeGreaterThan(lastRecovery.atSeconds);
+    expect(resolution.atSeconds - lastRecovery.atSeconds).toBeLessThanOrEqual(180);
+    expect(resolution.minutesFromOnset).toBe((resolution.atSeconds - 600) / 60);
+  });
+});
