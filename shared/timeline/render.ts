@@ -209,8 +209,9 @@ export function renderHtml(a: Account): string {
       const texts = [
         e.text ? `<details><summary>Text as sent</summary><pre>${esc(e.text)}</pre></details>` : '',
         e.sms ? `<details><summary>SMS</summary><pre>${esc(e.sms)}</pre></details>` : '',
-        e.reason && e.kind === 'alarm'
-          ? `<details><summary>Reason</summary><pre>${esc(e.reason)}</pre></details>`
+        // The summary holds a short reason whole; only a cut one needs the full text.
+        e.reason && e.kind === 'alarm' && !e.summary.includes(e.reason)
+          ? `<details><summary>Full reason</summary><pre>${esc(e.reason)}</pre></details>`
           : '',
         e.messageId ? `<div class="sub">SNS message ${esc(e.messageId)}</div>` : '',
       ].join('');
@@ -237,7 +238,8 @@ h1{font-size:1.5rem;margin:0 0 .5rem}h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
 .sub{font-size:.8rem;color:#57606a}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa;position:sticky;top:0}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.kind{font-family:ui-monospace,monospace;font-size:.8rem;padding:0 .3rem;border-radius:3px;background:#eaeef2}
+.kind{font-family:ui-monospace,monospace;font-size:.8rem;padding:0 .3rem;border-radius:3px;background:#eaeef2;white-space:nowrap}
+td:nth-child(-n+4){white-space:nowrap}
 tr.alarm .kind{background:#ffd8b5}tr.page .kind{background:#ffcecb}tr.held .kind{background:#e8e8e8}
 tr.probe .kind{background:#fff1b3}tr.ok .kind{background:#c8f0d0}
 pre{white-space:pre-wrap;background:#f6f8fa;padding:.5rem;border-radius:4px;margin:.3rem 0}
