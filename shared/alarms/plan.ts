@@ -35,8 +35,13 @@ export const ALARM_NAME_MAX_CHARS = 255;
 export const METRIC_MATH_MAX_METRICS = 10;
 /** Sub-minute alarm periods CloudWatch accepts (CloudWatch PutMetricAlarm, Period); others are multiples of 60. */
 export const HIGH_RESOLUTION_PERIODS = [10, 20, 30] as const;
-/** How long an external-outage composite waits for core-outage to go into ALARM before it acts (seconds). */
-export const SUPPRESSOR_WAIT_SECONDS = 60;
+/**
+ * How long an external-outage composite waits for core-outage to go into ALARM before it acts: half an
+ * alarm period (at least 10 s). Both composites follow metric alarms evaluated together, so a core failure
+ * in the same evaluation is caught; a wait of a whole period would swallow every page of a partner that is
+ * down one period and up the next (a change during the wait restarts it), and flapping must page once.
+ */
+export const suppressorWaitSeconds = (period: number): number => Math.max(10, Math.floor(period / 2));
 /** How long external-outage stays quiet after core-outage leaves ALARM (seconds): core recovery settles first. */
 export const SUPPRESSOR_EXTENSION_SECONDS = 120;
 
@@ -459,7 +464,7 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
       children: ruleAlarmNames(rule),
       suppressor: {
         alarm: coreName,
-        waitSeconds: SUPPRESSOR_WAIT_SECONDS,
+        waitSeconds: suppressorWaitSeconds(period),
         extensionSeconds: SUPPRESSOR_EXTENSION_SECONDS,
       },
     });

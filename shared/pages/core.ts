@@ -127,7 +127,7 @@ async function handleEvent(
       flapping: prev.flapping,
       since: prev.since ?? eventTime,
       // While an incident is open its page names what it named when it opened (plus any member down now).
-      dependencies: prev.open ? openDependencies(prev, alarm, ctx) : affected(alarm, ctx),
+      dependencies: prev.open ? openDependencies(prev, alarm, ctx) : affected(alarm, ctx, event),
       ...extra,
     });
 
@@ -175,7 +175,7 @@ async function handleEvent(
       return out;
     }
     // A new incident.
-    const deps = affected(alarm, ctx);
+    const deps = affected(alarm, ctx, event);
     const failing = evidence(deps, ctx);
     const incident: SubjectState = {
       ...base,
@@ -347,16 +347,30 @@ function membersDown(alarm: AlarmSpec, ctx: PagingContext): string[] {
   return alarm.dependencies.filter((id) => ctx.alarmState(alarmNames.down(ctx.config, id)) === 'ALARM');
 }
 
-/** The dependencies a page names: for outages, the members down now (all members when none is known). */
-function affected(alarm: AlarmSpec, ctx: PagingContext): Dependency[] {
+/**
+ * The dependencies a page names: for outages, the members down now (DescribeAlarms / the simulator), plus
+ * those CloudWatch names as the triggering children of the event; all members when neither says.
+ */
+function affected(alarm: AlarmSpec, ctx: PagingContext, event?: AlarmStateChangeMessage): Dependency[] {
   let ids = alarm.dependencies;
   if (alarm.role === 'core-outage' || alarm.role === 'external-outage') {
-    const down = membersDown(alarm, ctx);
-    if (down.length > 0) ids = down;
+    const down = new Set([...membersDown(alarm, ctx), ...triggeringMembers(alarm, ctx, event)]);
+    if (down.size > 0) ids = alarm.dependencies.filter((id) => down.has(id));
   }
   return ids
     .map((id) => ctx.config.dependencies.find((d) => d.id === id))
     .filter((d): d is Dependency => d !== undefined);
+}
+
+/** Members whose down alarm the event names as a triggering child (TriggeringChildren, or the reason's ARN). */
+function triggeringMembers(alarm: AlarmSpec, ctx: PagingContext, event?: AlarmStateChangeMessage): string[] {
+  if (!event || event.NewStateValue !== 'ALARM') return [];
+  const arns = [
+    ...(event.TriggeringChildren ?? []).filter((c) => c.State.Value === 'ALARM').map((c) => c.Arn),
+    ...(event.NewStateReason?.match(/arn:[^\s]+:alarm:[^\s]+(?= transitioned to ALARM)/g) ?? []),
+  ];
+  const names = new Set(arns.map((a) => a.slice(a.lastIndexOf(':alarm:') + ':alarm:'.length)));
+  return alarm.dependencies.filter((id) => names.has(alarmNames.down(ctx.config, id)));
 }
 
 function evidence(deps: readonly Dependency[], ctx: PagingContext): Record<string, FailingEvidence> {

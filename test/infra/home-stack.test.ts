@@ -92,7 +92,7 @@ describe('HomeStack alarms', () => {
       template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
         AlarmName: `bank-external-outage-${group}`,
         ActionsSuppressor: 'bank-core-outage',
-        ActionsSuppressorWaitPeriod: 60,
+        ActionsSuppressorWaitPeriod: 30,
         ActionsSuppressorExtensionPeriod: 120,
       });
     }

@@ -246,3 +246,20 @@ describe('an incident that grows', () => {
     );
   });
 });
+
+describe('which members a group page names', () => {
+  it('uses the triggering child CloudWatch names when the member states are not known yet', async () => {
+    const w = world();
+    w.states.set('bank-core-outage', 'OK');
+    const event = compositeAlarmMessage(
+      'bank-external-outage-kakao',
+      'rule',
+      'bank-down-kakao-login',
+      'ALARM',
+      '2026-11-26T05:05:13.000+0000',
+    );
+    const [page] = await w.send(event);
+    expect(page!.dependencies).toEqual(['kakao-login']);
+    expect(page!.subject).toBe('[SEV2] bank EXTERNAL OUTAGE: kakao (1 of 3 APIs) down - core healthy');
+  });
+});
