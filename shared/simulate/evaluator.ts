@@ -199,7 +199,10 @@ export class AlarmEvaluator {
     const t0 = this.all.length;
     const a0 = this.allActions.length;
     for (;;) {
-      const nextTick = this.nowMs + HIGH_RESOLUTION_EVALUATION_MS;
+      // Ticks stay on the 10 s grid even after a suppressor timer fired between two of them.
+      const nextTick =
+        Math.floor(this.nowMs / HIGH_RESOLUTION_EVALUATION_MS) * HIGH_RESOLUTION_EVALUATION_MS +
+        HIGH_RESOLUTION_EVALUATION_MS;
       const nextTimer = this.nextTimer();
       const next = nextTimer !== undefined && nextTimer < nextTick ? nextTimer : nextTick;
       if (next > t) break;

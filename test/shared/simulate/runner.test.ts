@@ -1,0 +1,69 @@
+// The runner on a small config of its own: a 30 s interval (high-resolution alarms evaluated every 10 s), HTTP,
+// TCP and DNS checks, an HTTP status outage, and the alarm plan rendered as a template.
+import { describe, expect, it } from 'vitest';
+import { buildAlarmPlan } from '#shared/alarms';
+import { parseConfig } from '#shared/config';
+import { parseScenario, runScenario, templateFromPlan } from '#shared/simulate';
+
+const config = parseConfig({
+  name: 'mini',
+  homeRegion: 'ap-northeast-2',
+  probeRegions: ['ap-northeast-2', 'ap-northeast-1', 'ap-northeast-3'],
+  intervalSeconds: 30,
+  dependencies: [
+    {
+      id: 'core',
+      name: 'Core',
+      tier: 'first-party',
+      critical: true,
+      http: { url: 'http://core.mini.example/health', json: [{ path: '$.checks[0].state', equals: 'ok' }] },
+    },
+    { id: 'db', name: 'DB', tier: 'first-party', tcp: { host: 'db.mini.example', port: 5432 } },
+    {
+      id: 'partner',
+      name: 'Partner',
+      tier: 'third-party',
+      features: ['payments'],
+      http: { url: 'https://api.partner.example/ping', expectStatus: 204 },
+    },
+    { id: 'partner-dns', name: 'Partner DNS', tier: 'third-party', dns: { name: 'partner.example' } },
+  ],
+  channels: [{ id: 'ops', type: 'email', address: 'ops@mini.example' }],
+});
+
+describe('runScenario', () => {
+  it('pages external-outage on a 30 s interval and resolves it, with every check type up before', async () => {
+    // Prepare
+    const scenario = parseScenario(
+      {
+        durationMinutes: 12,
+        events: [
+          { at: '2m', dependency: 'partner', state: 'status:500' },
+          { at: '6m', dependency: 'partner', state: 'up' },
+        ],
+      },
+      'mini.yaml',
+      '/tmp',
+    );
+    // Act
+    const r = await runScenario({ scenario, config, template: templateFromPlan(buildAlarmPlan(config)) });
+    // Assess
+    expect(r.stats.rounds).toBe(24);
+    const first = r.probes.filter((p) => p.atSeconds === 0);
+    expect(first.map((p) => p.status)).toEqual(Array(12).fill('up'));
+    expect(r.probes.find((p) => p.dependency === 'partner' && p.atSeconds === 120)).toMatchObject({
+      status: 'down',
+      reason: 'HTTP_STATUS',
+    });
+    const sent = r.pages.filter((p) => !p.resolved);
+    expect(sent.map((p) => [p.kind, p.dependencies])).toEqual([['external-outage', ['partner']]]);
+    // 30 s periods, 2 of 3, evaluated every 10 s: the alarm is in ALARM about a minute after the onset.
+    const down = r.alarms.find((a) => a.alarm === 'mini-down-partner' && a.to === 'ALARM');
+    expect(down?.atSeconds).toBeGreaterThanOrEqual(150);
+    expect(down?.atSeconds).toBeLessThanOrEqual(190);
+    expect(r.pages.filter((p) => p.resolved).map((p) => p.kind)).toEqual(['external-outage']);
+    expect(r.notes).toContain(
+      'DNS checks have no stand-in server: their results follow the scenario directly.',
+    );
+  }, 120_000);
+});
