@@ -1,7 +1,9 @@
 // The monitor config schema: the single source of truth for depmon's config types, defaults and
 // validation. Everything downstream receives the parsed, fully defaulted, readonly output.
 import { z } from 'zod';
+import { checkHost, safeHost } from './host.ts';
 import { AWS_REGIONS } from './regions.ts';
+import { SECRET_REF_RE } from './secrets.ts';
 
 /** Probe intervals depmon supports. Sub-minute ones run several rounds per one-minute invocation. */
 export const INTERVALS_SECONDS = [10, 15, 20, 30, 60] as const;
@@ -58,11 +60,6 @@ const ms = (what: string, def: number, max = 60_000) =>
     .max(max, { error: `expected ${what} of at most ${max} ms` })
     .default(def);
 
-/**
- * A header value: a literal, or a reference resolved at probe time and never logged:
- * `${env:NAME}`, `${secretsmanager:NAME_OR_ARN}` (optionally `#jsonKey`), `${ssm:/parameter/name}`.
- */
-export const SECRET_REF_RE = /\$\{(env|secretsmanager|ssm):([^}#]+)(?:#([^}]+))?\}/g;
 /** Header names whose values are credentials: they must be references, never literals. */
 const SENSITIVE_HEADER_RE =
   /^(authorization|proxy-authorization|cookie|x-api-key|api-key|.*token.*|.*secret.*|.*password.*)$/i;
@@ -516,25 +513,6 @@ function crossFieldChecks(c: Raw, ctx: z.RefinementCtx): void {
       }
     }
   }
-}
-
-function safeHost(url: string): string | undefined {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The host a dependency's check talks to. */
-export function checkHost(d: {
-  http?: { url: string } | undefined;
-  tcp?: { host: string } | undefined;
-  dns?: { name: string } | undefined;
-  tls?: { host: string } | undefined;
-}): string | undefined {
-  if (d.http) return safeHost(d.http.url);
-  return d.tcp?.host ?? d.dns?.name ?? d.tls?.host;
 }
 
 /** A channel host shares infrastructure with a dependency when it is the same host or a sub-/parent domain of it. */

@@ -1,6 +1,10 @@
 // Secret references in header values: `${env:NAME}`, `${secretsmanager:NAME_OR_ARN#jsonKey}`, `${ssm:/NAME}`.
 // The probe engine resolves them through a SecretResolver at probe time; values never reach results or logs.
-import { SECRET_REF_RE } from './schema.ts';
+/**
+ * A header value: a literal, or a reference resolved at probe time and never logged:
+ * `${env:NAME}`, `${secretsmanager:NAME_OR_ARN}` (optionally `#jsonKey`), `${ssm:/parameter/name}`.
+ */
+export const SECRET_REF_RE = /\$\{(env|secretsmanager|ssm):([^}#]+)(?:#([^}]+))?\}/g;
 
 export type SecretSource = 'env' | 'secretsmanager' | 'ssm';
 

@@ -1,0 +1,20 @@
+// Host names of checks and channels, without zod, so the Lambda bundles stay small.
+
+export function safeHost(url: string): string | undefined {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The host a dependency's check talks to. */
+export function checkHost(d: {
+  http?: { url: string } | undefined;
+  tcp?: { host: string } | undefined;
+  dns?: { name: string } | undefined;
+  tls?: { host: string } | undefined;
+}): string | undefined {
+  if (d.http) return safeHost(d.http.url);
+  return d.tcp?.host ?? d.dns?.name ?? d.tls?.host;
+}
