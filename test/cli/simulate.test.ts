@@ -122,12 +122,15 @@ describe('kakao-fire', () => {
       const alarmBands = await page.locator('#chart rect.alarm.s-ALARM').count();
       const markers = await page.locator('#chart .marker.page').count();
       const box = await page.locator('#chart').boundingBox();
-      await page.locator('#chart .marker.page').first().click();
+      // A page marker leads to its page's full text.
+      await page.locator('#chart .marker.page').first().dispatchEvent('click');
+      const flashed = await page.locator('article.page.flash').count();
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
       expect(bands).toBeGreaterThanOrEqual(30);
       expect(alarmBands).toBeGreaterThan(0);
       expect(markers).toBe(2);
+      expect(flashed).toBe(1);
       expect(box?.width ?? 0).toBeGreaterThan(500);
       expect(await page.locator('article.page').count()).toBe(2);
     } finally {
