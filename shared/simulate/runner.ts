@@ -247,6 +247,8 @@ export async function runScenario(opts: RunOptions): Promise<SimulationResult> {
         evaluateRule(c.rule, (n) => (n === holder ? 'OK' : evaluator.state(n)));
       if (would && !ruleHeld.has(c.name)) {
         ruleHeld.add(c.name);
+        // Already reported this minute as a suppressed action: one held page per episode.
+        if (held.some((h) => h.alarm === c.name && h.atSeconds === at(now))) continue;
         const down = spec.dependencies.filter((d) => evaluator.state(alarmNames.down(config, d)) === 'ALARM');
         held.push({
           atSeconds: at(now),

@@ -211,6 +211,26 @@ describe('latency-creep', () => {
   );
 });
 
+describe('terminal output', () => {
+  it(
+    'shows progress on a terminal, on stderr only, and a readable timeline on stdout',
+    async () => {
+      const stdout = new Capture();
+      const stderr = Object.assign(new Capture(), { isTTY: true });
+      const io: CliIO = { stdout, stderr, cwd: ROOT, env: {} };
+      const code = await main(['simulate', path.join(SCENARIOS, 'region-silent.yaml')], io);
+      expect(code).toBe(0);
+      expect(stderr.text).toContain('simulating region-silent: 35 of 35 min (100%)');
+      expect(stdout.text).not.toContain('simulating');
+      expect(stdout.text).toMatch(
+        /T\+9m +PAGE +monitor-blind \(SEV3\) → monitor-owners\n +"\[SEV3\] bank MONITOR BLIND: probes in ap-northeast-3 stopped reporting"/,
+      );
+      expect(stdout.text).toContain('1 page, 1 resolved, 0 held back.');
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+});
+
 describe('bad input', () => {
   it('exits 2 naming the file, the field path and what was expected', async () => {
     const file = path.join(dir, 'bad.yaml');
