@@ -10,7 +10,8 @@
 //   - `<name>-blind-third-party` composite: for some third-party shard, AT_LEAST(regions − quorum + 1) heartbeats in ALARM (no actions)
 //   - `<name>-core-outage`       composite: any critical first-party down alarm in ALARM (page kind `core-outage`)
 //   - `<name>-external-outage-<group>` composite: (any member down) AND NOT core-outage AND NOT blind-third-party,
-//                                ActionsSuppressor = core-outage (page kind `external-outage`)
+//                                ActionsSuppressor = core-outage, wait half a period, extension 120 s
+//                                (page kind `external-outage`)
 //   - `…-part-<n>`               composites an over-limit OR was split into (no actions)
 // Rules use only ALARM("name"), AND, OR, NOT, parentheses and AT_LEAST(n, ALARM, ("a", …)); evaluateRule()
 // evaluates exactly that subset.
