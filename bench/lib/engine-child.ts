@@ -41,6 +41,7 @@ const cycles: { wallMs: number; cpuMs: number; statuses: Record<string, number>;
   [];
 const samples: ReturnType<typeof sample>[] = [];
 const sampleEvery = job.samples ? Math.max(1, Math.floor(job.cycles / (job.samples - 1))) : 0;
+const totals: Record<string, number> = {};
 const started = performance.now();
 for (let i = 1; i <= job.cycles; i++) {
   const cpu0 = process.cpuUsage();
@@ -48,12 +49,13 @@ for (let i = 1; i <= job.cycles; i++) {
   const results = await probeAll(deps, { concurrency: job.concurrency });
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const statuses: Record<string, number> = {};
+  for (const r of results) {
+    const k = r.reason ? `${r.status}:${r.reason}` : r.status;
+    statuses[k] = (statuses[k] ?? 0) + 1;
+    totals[k] = (totals[k] ?? 0) + 1;
+  }
   if (!job.samples) {
-    const statuses: Record<string, number> = {};
-    for (const r of results) {
-      const k = r.reason ? `${r.status}:${r.reason}` : r.status;
-      statuses[k] = (statuses[k] ?? 0) + 1;
-    }
     cycles.push({
       wallMs,
       cpuMs: (cpu.user + cpu.system) / 1000,
@@ -70,6 +72,7 @@ process.stdout.write(
     node: process.version,
     cycles,
     samples,
+    totals,
     elapsedMs,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     totalCpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,

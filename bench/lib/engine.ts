@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { NODE22, OUT_DIR, ROOT } from './machine.ts';
+import { NODE22, OUT_DIR } from './machine.ts';
+import { engineChildEntry, measuredTree } from './snapshot.ts';
 
 const BANNER =
   "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);";
@@ -13,8 +14,9 @@ let built: Promise<string> | undefined;
 export function engineBundle(): Promise<string> {
   built ??= (async () => {
     const outfile = path.join(OUT_DIR, 'engine-child.mjs');
+    const tree = measuredTree();
     await build({
-      entryPoints: [path.join(ROOT, 'bench/lib/engine-child.ts')],
+      entryPoints: [engineChildEntry(tree)],
       outfile,
       bundle: true,
       format: 'esm',
@@ -22,7 +24,7 @@ export function engineBundle(): Promise<string> {
       target: 'node20',
       minify: true,
       banner: { js: BANNER },
-      tsconfig: path.join(ROOT, 'tsconfig.json'),
+      tsconfig: path.join(tree.root, 'tsconfig.json'),
       logLevel: 'error',
     });
     return outfile;
@@ -44,6 +46,8 @@ export interface EngineRun {
     heapUsedBytes: number;
     handles: Record<string, number>;
   }[];
+  /** Results by status:reason over every cycle. */
+  readonly totals: Record<string, number>;
   readonly elapsedMs: number;
   readonly maxRssBytes: number;
   readonly totalCpuMs: number;

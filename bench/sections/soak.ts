@@ -2,6 +2,7 @@
 // active handles sampled from start to end should stay flat. BENCH_SOAK_CYCLES sets the cycle count.
 import { httpDep, runEngine } from '../lib/engine.ts';
 import { fmt, mb, mdTable, type SectionResult } from '../lib/machine.ts';
+import { measuredTree } from '../lib/snapshot.ts';
 import { startTargets, type TargetSpec } from '../lib/targets.ts';
 
 const CYCLES = Number(process.env.BENCH_SOAK_CYCLES ?? 10_000);
@@ -39,7 +40,7 @@ export async function run(log: (s: string) => void): Promise<SectionResult> {
         .join(', ') || 'none';
     const total = (h: Record<string, number>) => Object.values(h).reduce((a, b) => a + b, 0);
     const markdown = [
-      `${CYCLES.toLocaleString('en-US')} cycles of ${deps.length} targets on 127.0.0.1 in one Node 22 process (${r.node}), concurrency 100: ${MIX.map(([b, n]) => `${n} ${b}`).join(', ')}, the rest answer at once. Hung targets time out at ${HUNG_TIMEOUT_MS} ms. Memory sampled after a forced GC; handles from process.getActiveResourcesInfo() between cycles.`,
+      `Measured: ${measuredTree().label}. ${CYCLES.toLocaleString('en-US')} cycles of ${deps.length} targets on 127.0.0.1 in one Node 22 process (${r.node}), concurrency 100: ${MIX.map(([b, n]) => `${n} ${b}`).join(', ')}, the rest answer at once. Hung targets time out at ${HUNG_TIMEOUT_MS} ms. Memory sampled after a forced GC; handles from process.getActiveResourcesInfo() between cycles.`,
       '',
       mdTable(
         ['cycle', 'RSS (MB)', 'heap used (MB)', 'active handles'],
@@ -50,6 +51,10 @@ export async function run(log: (s: string) => void): Promise<SectionResult> {
           `${total(s.handles)} (${handles(s.handles)})`,
         ]),
       ),
+      '',
+      `Results over all cycles: ${Object.entries(r.totals)
+        .map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`)
+        .join(', ')}.`,
       '',
       `Start → end: RSS ${mb(first.rssBytes)} → ${mb(last.rssBytes)} MB, heap ${mb(first.heapUsedBytes)} → ${mb(last.heapUsedBytes)} MB, handles ${total(first.handles)} → ${total(last.handles)}. Elapsed ${fmt(r.elapsedMs / 1000, 1)} s (${fmt(r.elapsedMs / CYCLES, 1)} ms per cycle), CPU ${fmt(r.totalCpuMs / 1000, 1)} s, peak RSS ${mb(r.maxRssBytes)} MB.`,
     ].join('\n');
