@@ -75,8 +75,12 @@ export async function notify(event: SNSEvent | TickEvent, deps: NotifyDeps): Pro
   const now = deps.now?.() ?? new Date();
   const log = deps.log ?? (() => {});
   const store = new DynamoPageStateStore(deps.ddb, deps.stateTable);
-  const states = await describeAlarmStates(deps.cloudwatch, deps.config);
   const messages = isTick(event) ? [] : event.Records.map((r) => parseAlarmMessage(r.Sns.Message));
+  // Most ticks find no open incident: then there is nothing to resolve and no reason to ask CloudWatch.
+  if (messages.length === 0 && !(await store.list()).some((s) => s.open)) {
+    return { sent: 0, held: 0, skipped: 0, records: [] };
+  }
+  const states = await describeAlarmStates(deps.cloudwatch, deps.config);
 
   const deps0 = new Set<string>();
   for (const m of messages)

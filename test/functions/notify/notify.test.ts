@@ -259,6 +259,14 @@ describe('notify', () => {
     ]);
   });
 
+  it('answers a tick with no open incident without calling CloudWatch', async () => {
+    fakeDynamo();
+    cloudwatch({});
+    const tick = await notify({ source: 'depmon.tick' }, deps('2026-11-26T05:34:00Z'));
+    expect(tick).toEqual({ sent: 0, held: 0, skipped: 0, records: [] });
+    expect(cwMock.calls()).toHaveLength(0);
+  });
+
   it('refuses a message that is not a CloudWatch alarm state change', async () => {
     fakeDynamo();
     cloudwatch({});

@@ -230,3 +230,37 @@ describe('buildAlarmPlan within CloudWatch limits', () => {
     );
   });
 });
+
+describe('buildAlarmPlan splits a large partner group', () => {
+  it('ORs a group of 150 APIs through parts, keeping the core and blind clauses on the group composite', () => {
+    // Prepare
+    const input = bankInput as MonitorConfigInput;
+    const config = bank({
+      channels: [],
+      routes: [],
+      maintenance: [],
+      dependencies: [
+        ...input.dependencies.filter((d) => d.tier === 'first-party'),
+        ...Array.from({ length: 150 }, (_, i) => ({
+          id: `mega-api-${i}`,
+          name: `Mega API ${i}`,
+          tier: 'third-party' as const,
+          group: 'mega',
+          http: { url: `https://api${i}.mega.example/health` },
+        })),
+      ],
+    });
+    // Act
+    const plan = buildAlarmPlan(config, { configFile: BANK });
+    // Assess
+    const parts = byRole(plan.alarms, 'external-outage-part') as CompositeAlarmSpec[];
+    expect(parts.map((p) => p.name)).toEqual([
+      'bank-external-outage-mega-part-1',
+      'bank-external-outage-mega-part-2',
+    ]);
+    expect(parts.flatMap((p) => p.children)).toHaveLength(150);
+    expect((named(plan.alarms, 'bank-external-outage-mega') as CompositeAlarmSpec).rule).toBe(
+      '((ALARM("bank-external-outage-mega-part-1") OR ALARM("bank-external-outage-mega-part-2")) AND NOT ALARM("bank-core-outage") AND NOT ALARM("bank-blind-third-party"))',
+    );
+  });
+});
