@@ -13,6 +13,7 @@ import {
   runScenario,
   type Scenario,
   type SimulationResult,
+  TemplateError,
   templateFromPlan,
 } from '#shared/simulate';
 import type { CliIO } from '../main.ts';
@@ -71,13 +72,19 @@ export async function simulateFile(file: string, io: CliIO): Promise<SimulationR
   const scenario = await loadScenarioFile(file, io.cwd);
   const { config, file: configShown } = await loadConfigFile(scenario.configFile ?? EXAMPLE_CONFIG, io.cwd);
   const { template, note } = await homeTemplate(config, configShown);
-  const result = await runScenario({
-    scenario,
-    config,
-    template,
-    onProgress: progress(io, scenario),
-  });
-  clearProgress(io);
+  let result: SimulationResult;
+  try {
+    result = await runScenario({ scenario, config, template, onProgress: progress(io, scenario) });
+  } catch (e) {
+    // An alarm the evaluator cannot model is bad input too: name the resource and property, no stack trace.
+    if (e instanceof TemplateError)
+      throw new ConfigError(`home stack template (from ${configShown})`, [
+        { path: e.path, message: e.expectation },
+      ]);
+    throw e;
+  } finally {
+    clearProgress(io);
+  }
   return note ? { ...result, notes: [...result.notes, note] } : result;
 }
 
