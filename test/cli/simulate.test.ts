@@ -211,6 +211,47 @@ describe('latency-creep', () => {
   );
 });
 
+describe('a scenario with its own config', () => {
+  it(
+    'reads `config` relative to the scenario file and runs against it',
+    async () => {
+      // Prepare: DESIGN.md's minimal JSON config, one region, in its own folder beside the scenario.
+      await writeFile(
+        path.join(dir, 'mini.json'),
+        JSON.stringify({
+          name: 'mini',
+          homeRegion: 'ap-northeast-2',
+          probeRegions: ['ap-northeast-2'],
+          dependencies: [
+            {
+              id: 'ledger',
+              name: 'Ledger API',
+              tier: 'first-party',
+              critical: true,
+              http: { url: 'http://127.0.0.1:8080/health' },
+            },
+          ],
+        }),
+      );
+      await writeFile(
+        path.join(dir, 'mini-outage.yaml'),
+        'config: ./mini.json\ndurationMinutes: 8\nevents:\n  - at: 1m\n    dependency: ledger\n    state: down\n',
+      );
+      // Act
+      const r = await depmon(['simulate', 'mini-outage.yaml', '--json'], dir);
+      // Assess: no channels, so the page has no route and the paging core holds it (no-route).
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout) as Doc & { scenario: { monitor: string } };
+      expect(doc.scenario.monitor).toBe('mini');
+      expect(doc.alarms.some((a) => a.alarm === 'mini-core-outage' && a.to === 'ALARM')).toBe(true);
+      expect([...doc.pages.map((p) => p.kind), ...doc.held.map((h) => `${h.kind}:${h.reason}`)]).toContain(
+        'core-outage:no-route',
+      );
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
+});
+
 describe('terminal output', () => {
   it(
     'shows progress on a terminal, on stderr only, and a readable timeline on stdout',
