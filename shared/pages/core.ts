@@ -364,7 +364,7 @@ function affected(alarm: AlarmSpec, ctx: PagingContext, event?: AlarmStateChange
 
 /** Members whose down alarm the event names as a triggering child (TriggeringChildren, or the reason's ARN). */
 function triggeringMembers(alarm: AlarmSpec, ctx: PagingContext, event?: AlarmStateChangeMessage): string[] {
-  if (!event || event.NewStateValue !== 'ALARM') return [];
+  if (event?.NewStateValue !== 'ALARM') return [];
   const arns = [
     ...(event.TriggeringChildren ?? []).filter((c) => c.State.Value === 'ALARM').map((c) => c.Arn),
     ...(event.NewStateReason?.match(/arn:[^\s]+:alarm:[^\s]+(?= transitioned to ALARM)/g) ?? []),
