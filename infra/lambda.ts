@@ -34,13 +34,16 @@ export interface DepmonFunctionProps
   readonly logRetention?: RetentionDays;
   /** Minify and tree-shake. @default true */
   readonly minify?: boolean;
+  /** Explicit log group name (the dashboard's Logs Insights widgets read probe logs by name). @default generated */
+  readonly logGroupName?: string;
 }
 
 /** A NodejsFunction with depmon's defaults. */
 export class DepmonFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: DepmonFunctionProps) {
-    const { embed, logRetention, minify = true, entry, ...rest } = props;
+    const { embed, logRetention, minify = true, entry, logGroupName, ...rest } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, {
+      ...(logGroupName ? { logGroupName } : {}),
       retention: logRetention ?? RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -32,6 +32,7 @@ import {
   type Tier,
 } from '#shared/config';
 import { checkTimeoutMs } from '#shared/probe';
+import { probeLogGroupName } from './dashboard.ts';
 import { DepmonFunction } from './lambda.ts';
 
 /** Handler source of every probe function (one code, many functions). */
@@ -219,6 +220,7 @@ export class ProbeStack extends Stack {
         entry: PROBE_ENTRY,
         description: `depmon ${config.name}: probes ${shard.dependencies.length} ${shard.tier} dependencies (shard ${shard.shard})`,
         embed: probeEmbed(config, shard),
+        logGroupName: probeLogGroupName(config, shard.tier, shard.shard),
         role,
         timeout,
         memorySize: props.memorySize ?? 256,

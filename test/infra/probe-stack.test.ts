@@ -1,6 +1,7 @@
 import { App, Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { probeLogGroupName } from '#infra/dashboard';
 import { DependencyMonitor } from '#infra/monitor';
 import { ProbeStack, planShards, probeEmbed, probeTimeoutSeconds } from '#infra/probe-stack';
 import { ConfigError } from '#shared/config';
@@ -167,6 +168,16 @@ describe('DependencyMonitor', () => {
   it('keeps log groups for three months', () => {
     const t = probeStacks().probe('ap-northeast-1');
     t.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  it("names each shard's log group the way the dashboard's per-region Logs Insights widgets read it", () => {
+    // Act
+    const t = probeStacks().probe('ap-northeast-1');
+    // Assess
+    const names = Object.values(t.findResources('AWS::Logs::LogGroup')).map((r) => r.Properties.LogGroupName);
+    const c = config();
+    const expected = planShards(c, c.targetsPerFunction).map((s) => probeLogGroupName(c, s.tier, s.shard));
+    expect(names.sort()).toEqual(expected.sort());
   });
 
   it('lets the functions put metrics only into the configured namespace, and read exactly their secrets', () => {
