@@ -240,6 +240,40 @@ export function formatTimeline(r: SimulationResult): string {
   const lines: { at: number; order: number; text: string }[] = [];
   const interesting = (a: SimulationResult['alarms'][number]) =>
     !(a.from === 'INSUFFICIENT_DATA' && a.to === 'OK') && a.to !== 'INSUFFICIENT_DATA';
+  // What the probes saw change, one line per dependency and moment (regions folded together).
+  const changes = new Map<
+    string,
+    { at: number; dep: string; status: string; regions: string[]; reason?: string }
+  >();
+  for (const p of r.probes) {
+    if (p.atSeconds === 0 && p.status === 'up') continue;
+    const key = `${p.atSeconds}|${p.dependency}|${p.status}`;
+    const c = changes.get(key);
+    if (c) c.regions.push(p.region);
+    else
+      changes.set(key, {
+        at: p.atSeconds,
+        dep: p.dependency,
+        status: p.status,
+        regions: [p.region],
+        ...(p.reason ? { reason: p.reason } : {}),
+      });
+  }
+  const regionCount = r.scenario.probeRegions.length;
+  // Dependencies that changed the same way at the same moment share a line.
+  const folded = new Map<string, { at: number; deps: string[]; text: string }>();
+  for (const c of changes.values()) {
+    const where = c.regions.length === regionCount ? `all ${regionCount} regions` : c.regions.join(', ');
+    const text = `${c.status} from ${where}${c.reason ? ` (${c.reason})` : ''}`;
+    const key = `${c.at}|${text}`;
+    const f = folded.get(key);
+    if (f) f.deps.push(c.dep);
+    else folded.set(key, { at: c.at, deps: [c.dep], text });
+  }
+  for (const f of folded.values()) {
+    const who = f.deps.length === r.scenario.dependencies.length ? 'every dependency' : f.deps.join(', ');
+    lines.push({ at: f.at, order: -1, text: `probe  ${who}: ${f.text}` });
+  }
   for (const a of r.alarms)
     if (interesting(a))
       lines.push({ at: a.atSeconds, order: 0, text: `alarm  ${a.alarm}: ${a.from} → ${a.to}` });
