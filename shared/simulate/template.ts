@@ -17,8 +17,6 @@ export type TreatMissingData = (typeof TREAT_MISSING_DATA)[number];
 
 /** Periods under a minute must be 10, 20 or 30 s (CloudWatch PutMetricAlarm, Period). */
 export const HIGH_RESOLUTION_PERIODS = [10, 20, 30] as const;
-/** Composite action suppressor wait/extension default when the property is absent: CloudWatch's is 0; CDK sets 60. */
-export const DEFAULT_SUPPRESSOR_PERIOD_SECONDS = 0;
 
 export interface MetricQuery {
   readonly id: string;
@@ -464,8 +462,15 @@ function readCompositeAlarm(logicalId: string, res: Resource, r: Resolver): Comp
   }
   const suppressor =
     p.ActionsSuppressor === undefined ? undefined : alarmNameFromRef(String(p.ActionsSuppressor));
-  const period = (k: string) =>
-    p[k] === undefined ? DEFAULT_SUPPRESSOR_PERIOD_SECONDS : num(p[k], `${base}.${k}`);
+  const period = (k: string) => {
+    if (p[k] !== undefined) return num(p[k], `${base}.${k}`);
+    if (suppressor !== undefined)
+      throw new TemplateError(
+        `${base}.${k}`,
+        'expected seconds: CloudWatch requires it with ActionsSuppressor',
+      );
+    return 0;
+  };
   return {
     kind: 'composite',
     ...common(logicalId, p, r, base),

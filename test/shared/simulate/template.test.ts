@@ -205,6 +205,24 @@ describe('alarmsFromTemplate errors', () => {
       'Resources.C.Properties.AlarmRule: expected alarms defined in the template, got "ghost"',
     ],
     [
+      'a suppressor without its wait period',
+      {
+        Resources: {
+          A: { Type: 'AWS::CloudWatch::CompositeAlarm', Properties: { AlarmName: 'a', AlarmRule: 'FALSE' } },
+          C: {
+            Type: 'AWS::CloudWatch::CompositeAlarm',
+            Properties: {
+              AlarmName: 'c',
+              AlarmRule: 'TRUE',
+              ActionsSuppressor: 'a',
+              ActionsSuppressorExtensionPeriod: 60,
+            },
+          },
+        },
+      },
+      'Resources.C.Properties.ActionsSuppressorWaitPeriod: expected seconds: CloudWatch requires it with ActionsSuppressor',
+    ],
+    [
       'a cycle of composites',
       {
         Resources: {
