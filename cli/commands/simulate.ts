@@ -187,7 +187,11 @@ export async function emit(result: SimulationResult, io: CliIO, opts: SimulateOp
 }
 
 /** `--timeline`: the rehearsal's incident account, through shared/timeline's hook. */
-async function writeRehearsalTimeline(r: SimulationResult, file: string, shown: string): Promise<string> {
+export async function writeRehearsalTimeline(
+  r: SimulationResult,
+  file: string,
+  shown: string,
+): Promise<string> {
   const timeline = await import('#shared/timeline');
   const account = timeline.accountFromSimulation({
     config: {
@@ -199,6 +203,7 @@ async function writeRehearsalTimeline(r: SimulationResult, file: string, shown: 
     durationSeconds: r.scenario.durationSeconds,
     scenario: r.scenario.name,
     alarms: r.alarms,
+    alarmPlan: r.alarmCatalog,
     pages: [
       ...r.pages,
       ...r.held.map((h) => ({

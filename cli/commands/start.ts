@@ -6,18 +6,21 @@ import { fileURLToPath } from 'node:url';
 import { renderReport } from '#shared/simulate';
 import type { CliIO } from '../main.ts';
 import { parseCliArgs } from '../usage.ts';
-import { clock, formatTimeline, simulateFile } from './simulate.ts';
+import { clock, formatTimeline, simulateFile, writeRehearsalTimeline } from './simulate.ts';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const KAKAO_FIRE = path.join(PROJECT_ROOT, 'examples/scenarios/kakao-fire.yaml');
 /** Where the report goes, relative to the working directory. */
 export const REPORT_FILE = 'depmon-report.html';
+/** The rehearsal's incident account (as `depmon timeline` writes for a real incident), beside the report. */
+export const TIMELINE_FILE = 'depmon-timeline.md';
 
 const USAGE = `Usage: depmon start [--report FILE.html]
 
 Runs the bundled Kakao-fire rehearsal (examples/scenarios/kakao-fire.yaml): the messaging platform down in
 every region for two hours while core banking stays healthy. Prints the timeline and the page as on-call
-receives it, and writes an HTML report (default ./${REPORT_FILE}). No AWS account needed.
+receives it, and writes an HTML report (default ./${REPORT_FILE}) and, beside it, the rehearsal's
+minute-by-minute account (${TIMELINE_FILE}). No AWS account needed.
 `;
 
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -62,9 +65,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const file = path.resolve(io.cwd, values.report ?? REPORT_FILE);
   await writeFile(file, renderReport(result), 'utf8');
+  const timelineFile = path.join(path.dirname(file), TIMELINE_FILE);
+  await writeRehearsalTimeline(result, timelineFile, TIMELINE_FILE);
   io.stdout.write(
     [
       `Report with the timeline chart: ${file}`,
+      `Minute-by-minute account of the rehearsal (what a regulator asks for): ${timelineFile}`,
       'Next: edit examples/scenarios/*.yaml or write your own, then `npx depmon simulate FILE --report out.html`.',
       '',
     ].join('\n'),

@@ -119,6 +119,16 @@ export interface SimulationResult {
     readonly deferredBy?: string;
   }[];
   readonly pageLog: readonly PageLogRecord[];
+  /** Each alarm's page kind and dependencies, from the alarm plan: the rehearsal account names them. */
+  readonly alarmCatalog: {
+    readonly alarms: readonly {
+      readonly name: string;
+      readonly description: string;
+      readonly pageKind?: string;
+      readonly dependencies: readonly string[];
+      readonly region?: string;
+    }[];
+  };
   readonly notes: readonly string[];
   readonly stats: {
     readonly rounds: number;
@@ -460,6 +470,15 @@ export async function runScenario(opts: RunOptions): Promise<SimulationResult> {
         ...(a.deferredBy ? { deferredBy: a.deferredBy } : {}),
       })),
     pageLog,
+    alarmCatalog: {
+      alarms: plan.alarms.map((a) => ({
+        name: a.name,
+        description: a.description,
+        ...(a.pageKind ? { pageKind: a.pageKind } : {}),
+        dependencies: a.dependencies,
+        ...(a.region ? { region: a.region } : {}),
+      })),
+    },
     notes,
     stats: {
       rounds,

@@ -56,4 +56,16 @@ describe('depmon start', () => {
     expect(stdout.text).toContain(`Report with the timeline chart: ${file}`);
     expect(await readFile(file, 'utf8')).toContain('<svg id="chart"');
   });
+
+  it('writes the rehearsal account beside the report, in time order with its figures', async () => {
+    const file = path.join(dir, 'depmon-timeline.md');
+    expect(stdout.text).toContain(
+      `Minute-by-minute account of the rehearsal (what a regulator asks for): ${file}`,
+    );
+    const md = await readFile(file, 'utf8');
+    expect(md).toMatch(/Onset/);
+    expect(md).toMatch(/First page/);
+    expect(md).toContain('kakao');
+    expect(md.indexOf('external-outage')).toBeGreaterThan(-1);
+  });
 });
