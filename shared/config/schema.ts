@@ -516,12 +516,39 @@ function crossFieldChecks(c: Raw, ctx: z.RefinementCtx): void {
 }
 
 /** A channel host shares infrastructure with a dependency when it is the same host or a sub-/parent domain of it. */
+/** Second-level labels under which country-code TLDs register names (kakao.co.kr, bank.com.au). */
+const CCTLD_SECOND_LEVELS = new Set([
+  'co',
+  'com',
+  'net',
+  'org',
+  'or',
+  'ne',
+  'go',
+  'ac',
+  're',
+  'gov',
+  'edu',
+  'ltd',
+  'plc',
+]);
+
+/** The name a vendor registers (`kakao.com`, `kakao.co.kr`): a heuristic, without a public-suffix list. */
+export function registrableDomain(host: string): string | undefined {
+  if (/^[\d.]+$/.test(host) || host.includes(':')) return undefined; // IP addresses
+  const labels = host.split('.');
+  if (labels.length < 2) return undefined;
+  const tld = labels.at(-1)!;
+  const sld = labels.at(-2)!;
+  const take = tld.length === 2 && CCTLD_SECOND_LEVELS.has(sld) ? 3 : 2;
+  return labels.length < take ? undefined : labels.slice(-take).join('.');
+}
+
 function sharedHost(host: string, depHosts: Map<string, string>): string | undefined {
   for (const [dh, id] of depHosts) {
     if (host === dh || host.endsWith(`.${dh}`) || dh.endsWith(`.${host}`)) return id;
-    const reg = (h: string) => h.split('.').slice(-2).join('.');
-    if (dh.includes('.') && host.includes('.') && reg(dh) === reg(host) && !/^\d+\.\d+$/.test(reg(dh)))
-      return id;
+    const a = registrableDomain(dh);
+    if (a !== undefined && a === registrableDomain(host)) return id;
   }
   return undefined;
 }
