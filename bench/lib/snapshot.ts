@@ -18,6 +18,15 @@ let tree: Tree | undefined;
 
 const git = (...args: string[]) => execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' }).trim();
 
+/** What `depmon simulate` runs: the repository itself, described by its commit and any uncommitted changes. */
+export function workingTreeLabel(): string {
+  const commit = git('rev-parse', '--short', 'HEAD');
+  const dirty = git('status', '--porcelain', '--', 'shared', 'functions', 'infra', 'cli')
+    .split('\n')
+    .filter(Boolean);
+  return `the working tree at ${commit}${dirty.length > 0 ? ` (${dirty.length} uncommitted changes in shared/, functions/, infra/, cli/)` : ''}`;
+}
+
 export function measuredTree(): Tree {
   if (tree) return tree;
   const commit = git('rev-parse', '--short', 'HEAD');

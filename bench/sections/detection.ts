@@ -9,6 +9,7 @@ import { parseConfig } from '#shared/config';
 import bank from '../../examples/bank/monitor.config.ts';
 import { pool } from '../lib/blackbox.ts';
 import { fmt, mdTable, OUT_DIR, percentile, ROOT, type SectionResult } from '../lib/machine.ts';
+import { workingTreeLabel } from '../lib/snapshot.ts';
 
 /** BENCH_DETECTION_INTERVALS="60" runs one interval only (quick checks). */
 const INTERVALS = (process.env.BENCH_DETECTION_INTERVALS ?? '60,20').split(',').map(Number);
@@ -282,6 +283,7 @@ export async function run(log: (s: string) => void): Promise<SectionResult> {
   if (!simulatorThere)
     return { title: 'Detection time', markdown: 'Not run: simulator missing.', data: null };
 
+  const tree = workingTreeLabel();
   mkdirSync(DIR, { recursive: true });
   const bundled: ScenarioDoc[] = readdirSync(SCENARIO_DIR)
     .filter((f) => /\.(ya?ml|json)$/.test(f))
@@ -391,7 +393,7 @@ export async function run(log: (s: string) => void): Promise<SectionResult> {
     p.falsePages ? p.falsePages.join('; ') || '0' : '',
   ]);
   const markdown = [
-    `Scenarios: the bundled ${bundled.map((s) => s.name).join(', ')} plus ${RANDOM_SCENARIOS} random ones (seed ${SEED}, ${RANDOM_MINUTES} min each: one outage of a critical first-party or third-party dependency, down or 503, starting at a random second in all regions or a random quorum of them for 4–8 min; a 3–15 s blip of another dependency in all regions; a 2–5 min failure of another in one region only). Each runs on the bank example at 60 s and at 20 s through \`depmon simulate --json\`. A page is owed for a quorum outage of at least 3 minutes and at least datapointsToAlarm + 1 intervals (shorter ones may page or not; a third party failing while core is down is owed nothing: its page is held back by design); members of one third-party group count as one outage (they page together), from the first member failing; detection time = first outage page naming the dependency (or a member of its group) − outage start. A false page is a core-outage, external-outage or monitor-blind page with no outage (or silent region) to explain it; blips and one-region failures must not page.`,
+    `Measured: ${tree} (the CLI runs from the repository). Scenarios: the bundled ${bundled.map((s) => s.name).join(', ')} plus ${RANDOM_SCENARIOS} random ones (seed ${SEED}, ${RANDOM_MINUTES} min each: one outage of a critical first-party or third-party dependency, down or 503, starting at a random second in all regions or a random quorum of them for 4–8 min; a 3–15 s blip of another dependency in all regions; a 2–5 min failure of another in one region only). Each runs on the bank example at 60 s and at 20 s through \`depmon simulate --json\`. A page is owed for a quorum outage of at least 3 minutes and at least datapointsToAlarm + 1 intervals (shorter ones may page or not; a third party failing while core is down is owed nothing: its page is held back by design); members of one third-party group count as one outage (they page together), from the first member failing; detection time = first outage page naming the dependency (or a member of its group) − outage start. A false page is a core-outage, external-outage or monitor-blind page with no outage (or silent region) to explain it; blips and one-region failures must not page.`,
     '',
     mdTable(
       ['interval', 'runs', 'outages owed a page', 'p50 (s)', 'p95 (s)', 'target', 'false pages', 'missed'],
