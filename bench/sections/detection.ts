@@ -14,7 +14,7 @@ import { workingTreeLabel } from '../lib/snapshot.ts';
 /** BENCH_DETECTION_INTERVALS="60" runs one interval only (quick checks). */
 const INTERVALS = (process.env.BENCH_DETECTION_INTERVALS ?? '60,20').split(',').map(Number);
 const TARGET_P95_S: Record<number, number> = { 60: 180, 20: 90 };
-const RANDOM_SCENARIOS = Number(process.env.BENCH_DETECTION_RANDOM ?? 6);
+const RANDOM_SCENARIOS = Number(process.env.BENCH_DETECTION_RANDOM ?? 12);
 const RANDOM_MINUTES = 15;
 const SEED = 6;
 /** A quorum outage this long (or longer) is owed a page. */
