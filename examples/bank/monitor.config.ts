@@ -38,7 +38,7 @@ export default defineMonitor({
       owner: 'payments',
       http: {
         url: 'https://transfers.core.bank.example/health',
-        headers: { Authorization: '${env:DEPMON_TRANSFERS_TOKEN}' },
+        headers: { Authorization: '${ssm:/depmon/bank/transfers-token}' },
         json: [{ path: '$.status', equals: 'UP' }],
       },
     },
@@ -76,7 +76,7 @@ export default defineMonitor({
       owner: 'partner-integrations',
       http: {
         url: 'https://api.messaging.kakao.example/v2/health',
-        headers: { Authorization: '${env:DEPMON_KAKAO_TOKEN}' },
+        headers: { Authorization: '${secretsmanager:depmon/kakao#apiKey}' },
         allAddresses: true,
       },
     },
@@ -116,7 +116,7 @@ export default defineMonitor({
       owner: 'partner-integrations',
       http: {
         url: 'https://api.sms-gateway.example/v1/status',
-        headers: { 'X-Api-Key': '${env:DEPMON_SMS_KEY}' },
+        headers: { 'X-Api-Key': '${secretsmanager:depmon/sms-gateway#apiKey}' },
       },
     },
     {
