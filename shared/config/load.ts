@@ -1,6 +1,6 @@
 // Finding, reading and validating a monitor config file (.ts, .json, .yaml).
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
@@ -23,6 +23,17 @@ export interface LoadedConfig {
 
 /** Validates an already-read value. `file` only names the source in errors. */
 export function parseConfig(raw: unknown, file = 'config'): MonitorConfig {
+  // zod's own message for these ("expected object, received null") names no field and no fix.
+  if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
+    const got =
+      raw === null || raw === undefined ? 'an empty file' : Array.isArray(raw) ? 'a list' : typeof raw;
+    throw new ConfigError(file, [
+      {
+        path: '',
+        message: `expected a monitor config object with name, homeRegion, probeRegions and dependencies (got ${got})`,
+      },
+    ]);
+  }
   const result = MonitorConfigSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(file, problemsFromZod(result.error));
   return result.data;
@@ -51,8 +62,17 @@ export async function loadConfigFile(file: string, cwd = process.cwd()): Promise
 async function readRaw(abs: string, shown: string): Promise<unknown> {
   const ext = path.extname(abs).toLowerCase();
   if (!existsSync(abs)) throw new ConfigError(shown, [{ path: '', message: 'file not found' }]);
+  if ((await stat(abs)).isDirectory()) {
+    throw new ConfigError(shown, [{ path: '', message: 'expected a config file, got a directory' }]);
+  }
   if (ext === '.json' || ext === '.yaml' || ext === '.yml') {
-    const text = await readFile(abs, 'utf8');
+    let text: string;
+    try {
+      text = await readFile(abs, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+      throw new ConfigError(shown, [{ path: '', message: `could not read the file (${code})` }]);
+    }
     try {
       return ext === '.json' ? JSON.parse(text) : parseYaml(text);
     } catch (e) {

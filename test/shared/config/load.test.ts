@@ -1,7 +1,7 @@
 // Config validation through the loaders: one fixture folder per invalid case, each with the exact message expected
 // (Checkly style), and the valid minimal config as .json, .yaml and .ts, plus the bundled bank example.
 import { readdirSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -108,6 +108,40 @@ describe('valid configs load with every default applied', () => {
       );
       const err = await loadError(dir);
       expect(err.message).toMatch(/^monitor\.config\.yaml: expected valid YAML at line 3: /);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a config path that is a directory is a ConfigError, not an EISDIR stack trace', async () => {
+    // Prepare
+    const dir = await mkdtemp(path.join(tmpdir(), 'depmon-dir-'));
+    try {
+      await mkdir(path.join(dir, 'monitor.config.json'));
+      // Act
+      const err = await loadError(dir);
+      // Assess
+      expect(err.message).toBe('monitor.config.json: expected a config file, got a directory');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['', 'an empty file'],
+    ['- ledger\n', 'a list'],
+    ['ledger\n', 'string'],
+  ])('a YAML file holding %j (not a mapping) says what it got', async (text, got) => {
+    // Prepare
+    const dir = await mkdtemp(path.join(tmpdir(), 'depmon-empty-'));
+    try {
+      await writeFile(path.join(dir, 'monitor.config.yaml'), text);
+      // Act
+      const err = await loadError(dir);
+      // Assess
+      expect(err.message).toBe(
+        `monitor.config.yaml: expected a monitor config object with name, homeRegion, probeRegions and dependencies (got ${got})`,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
