@@ -1,13 +1,25 @@
 // One probe Region's stack: per tier, one or more probe functions (shards) on their own one-minute
 // schedules, each with exactly the permissions it needs, a failure queue and the alarms on both.
-import { Annotations, ArnFormat, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  Annotations,
+  ArnFormat,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription, SmsSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
@@ -167,7 +179,11 @@ export interface ProbeFunction {
   readonly errorsAlarm: Alarm;
 }
 
-/** Probe functions of one Region. Its alarms have no actions here: the home stack may route them. */
+/**
+ * Probe functions of one Region, and the alarms on their failures. Those alarms act on a topic in this Region
+ * (an alarm's SNS action publishes to a topic of its own Region), subscribed by the channels that receive
+ * monitor-blind pages: the people who own the monitor hear when their probes fail.
+ */
 export class ProbeStack extends Stack {
   readonly probeRegion: string;
   readonly functions: readonly ProbeFunction[];
@@ -176,6 +192,8 @@ export class ProbeStack extends Stack {
   readonly failureQueueAlarm: Alarm;
   /** Every operational alarm of this stack: the failure queue's depth and each function's Errors. */
   readonly alarms: readonly Alarm[];
+  /** Where those alarms go: `<name>-probe-alerts` in this Region, subscribed by the monitor-blind route's channels. */
+  readonly alertTopic: Topic;
 
   constructor(scope: Construct, id: string, props: ProbeStackProps) {
     super(scope, id, props);
@@ -282,7 +300,77 @@ export class ProbeStack extends Stack {
     }
     this.functions = functions;
     this.alarms = [this.failureQueueAlarm, ...functions.map((f) => f.errorsAlarm)];
+    this.alertTopic = alertTopic(this, config, probeRegion);
+    for (const alarm of this.alarms) {
+      alarm.addAlarmAction(new SnsAction(this.alertTopic));
+      alarm.addOkAction(new SnsAction(this.alertTopic));
+    }
   }
+}
+
+/**
+ * The Region's alert topic, encrypted with a key CloudWatch may use (alarm actions fail against the
+ * AWS-managed SNS key), SSL-only, subscribed by every channel of a route that takes monitor-blind pages.
+ */
+function alertTopic(stack: Stack, config: MonitorConfig, region: string): Topic {
+  const key = new Key(stack, 'AlertKey', {
+    description: `depmon ${config.name}: encrypts the probe alert topic in ${region}`,
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublish',
+      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
+  );
+  const topic = new Topic(stack, 'AlertTopic', {
+    topicName: `${config.name}-probe-alerts`,
+    displayName: `depmon ${config.name} probe alerts ${region}`,
+    masterKey: key,
+    enforceSSL: true,
+  });
+  topic.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'AllowCloudWatchAlarms',
+      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
+  );
+  const channelIds = new Set(
+    config.routes.filter((r) => r.kinds.includes('monitor-blind')).flatMap((r) => r.channels),
+  );
+  const channels = config.channels.filter((c) => channelIds.has(c.id));
+  let dlq: Queue | undefined;
+  for (const ch of channels) {
+    if (ch.type === 'email') topic.addSubscription(new EmailSubscription(ch.address));
+    else if (ch.type === 'sms') topic.addSubscription(new SmsSubscription(ch.address));
+    else {
+      dlq ??= new Queue(stack, 'AlertDeliveryDlq', {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(dlq).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is itself the dead-letter queue of the HTTPS alert subscriptions.',
+      });
+      topic.addSubscription(new UrlSubscription(ch.address, { deadLetterQueue: dlq }));
+    }
+  }
+  if (channels.length === 0) {
+    Annotations.of(topic).addWarningV2(
+      'depmon:no-probe-alert-channel',
+      `probe failures in ${region} alarm into ${config.name}-probe-alerts, which no channel receives: ` +
+        'add a route with kind "monitor-blind" so someone hears when the probes themselves fail.',
+    );
+  }
+  return topic;
 }
 
 function vpcPlacement(

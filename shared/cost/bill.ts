@@ -343,12 +343,12 @@ export function billOf(config: MonitorConfig, options: BillOptions = {}): Bill {
   });
   line({
     service: 'KMS',
-    item: 'customer-managed key for the alarm topics',
+    item: "customer-managed keys: the alarm topics (home) and each probe region's alert topic",
     region: home,
-    quantity: 1,
+    quantity: 1 + config.probeRegions.length,
     unit: 'keys',
     unitUsd: P.kmsKey,
-    monthlyUsd: P.kmsKey + t * KMS_REQUESTS_PER_TRANSITION * P.kmsRequest,
+    monthlyUsd: (1 + config.probeRegions.length) * P.kmsKey + t * KMS_REQUESTS_PER_TRANSITION * P.kmsRequest,
   });
 
   const totalUsd = round6(lines.reduce((a, l) => a + l.monthlyUsd, 0));

@@ -149,6 +149,37 @@ describe('DependencyMonitor', () => {
     );
   });
 
+  it('tells the monitor owners when probes fail: every alarm acts on an encrypted alert topic in its own region', () => {
+    // Act
+    const t = probeStacks().probe('ap-northeast-1');
+    // Assess
+    const topics = t.findResources('AWS::SNS::Topic');
+    expect(Object.values(topics).map((r) => r.Properties.TopicName)).toEqual(['acme-probe-alerts']);
+    const [topicId] = Object.keys(topics);
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@acme.example' });
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThanOrEqual(3);
+    for (const a of alarms) {
+      expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(a.Properties.OKActions).toEqual([{ Ref: topicId }]);
+    }
+  });
+
+  it('warns at synth when no route takes monitor-blind pages, so probe alerts would reach nobody', () => {
+    // Prepare
+    const { stacks } = probeStacks({
+      routes: [{ id: 'core', kinds: ['core-outage'], channels: ['oncall'] }],
+    });
+    // Act
+    const warnings = Annotations.fromStack(stacks.get('ap-northeast-1')!).findWarning(
+      '*',
+      Match.stringLikeRegexp('no channel receives'),
+    );
+    // Assess
+    expect(warnings).toHaveLength(1);
+  });
+
   it('places only the first-party function in the configured VPC, and only in its region', () => {
     // Act
     const { probe } = probeStacks();

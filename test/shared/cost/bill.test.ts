@@ -57,8 +57,8 @@ describe('billOf, one dependency, one region, 60 s', () => {
     expect(line(bill.lines, 'high-resolution alarms').monthlyUsd).toBe(0);
     expect(line(bill.lines, 'composite alarms').monthlyUsd).toBeCloseTo(1.0, 6);
     expect(line(bill.lines, 'dashboard').monthlyUsd).toBe(3);
-    expect(line(bill.lines, 'customer-managed key').monthlyUsd).toBeCloseTo(1.0012, 6);
-    expect(bill.totalUsd).toBeCloseTo(7.0504, 3);
+    expect(line(bill.lines, 'customer-managed key').monthlyUsd).toBeCloseTo(2.0012, 6); // the home key and the probe region's alert-topic key;
+    expect(bill.totalUsd).toBeCloseTo(8.0504, 3);
     expect(bill.perDependencyUsd).toBe(bill.totalUsd);
     expect(bill.alarms.source).toBe('alarm plan');
   });
