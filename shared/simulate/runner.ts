@@ -316,22 +316,26 @@ export async function runScenario(opts: RunOptions): Promise<SimulationResult> {
       live.map(async (region) => {
         const deps = assignments.get(region) ?? [];
         if (deps.length === 0) return [];
-        const options = {
-          region,
-          hostOverrides: standIns.overrides(region),
-          extraCa: standIns.extraCa,
-          secrets: SIMULATED_SECRETS,
-          now: () => now,
-        };
+        // Each dependency is probed with its own stand-in's override only: dependencies that share a host
+        // (one vendor's APIs, or 127.0.0.1 in a local config) must still reach their own stand-ins.
+        const probeOne = (d: Dependency) =>
+          probeAll([d], {
+            region,
+            hostOverrides: standIns.overrides(region, d.id),
+            extraCa: standIns.extraCa,
+            secrets: SIMULATED_SECRETS,
+            now: () => now,
+          });
         // Healthy stand-ins are probed one at a time, so each latency is that probe's own and not the CPU
         // time of thirty TLS handshakes sharing one machine; slow ones wait on timers, so they go together.
         const isSlow = (d: Dependency) => standIns.stateOf(d.id, region).kind === 'slow';
         const [fast, slow] = await Promise.all([
-          probeAll(
-            deps.filter((d) => !isSlow(d)),
-            { ...options, concurrency: 1 },
-          ),
-          probeAll(deps.filter(isSlow), { ...options, concurrency: config.concurrency }),
+          (async () => {
+            const out: ProbeResult[] = [];
+            for (const d of deps.filter((d) => !isSlow(d))) out.push(...(await probeOne(d)));
+            return out;
+          })(),
+          Promise.all(deps.filter(isSlow).map(probeOne)).then((r) => r.flat()),
         ]);
         return [...fast, ...slow].map((r) => ({ ...r, latencyMs: Math.round(r.latencyMs / timeScale) }));
       }),

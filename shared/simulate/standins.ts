@@ -234,12 +234,13 @@ export class StandIns {
 
   /**
    * Host → stand-in for one probe region. Down dependencies, and `status:` on checks without HTTP,
-   * point at the refused port.
+   * point at the refused port. With `dependency`, only that one's host: several dependencies may share a
+   * host (one vendor's APIs, or 127.0.0.1), and a map keyed by host alone would send them all to one stand-in.
    */
-  overrides(region: string): Map<string, HostOverride> {
+  overrides(region: string, dependency?: string): Map<string, HostOverride> {
     const m = new Map<string, HostOverride>();
     for (const e of this.entries.values()) {
-      if (e.region !== region) continue;
+      if (e.region !== region || (dependency !== undefined && e.dep.id !== dependency)) continue;
       const refused = e.state.kind === 'down' || (e.state.kind === 'status' && !e.dep.http);
       m.set(e.host, { address: '127.0.0.1', port: refused ? this.refusedPort : e.port });
     }

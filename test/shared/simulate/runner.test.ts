@@ -67,3 +67,47 @@ describe('runScenario', () => {
     );
   }, 120_000);
 });
+
+describe('runScenario with dependencies sharing one host', () => {
+  it('probes each one against its own stand-in (HTTP, HTTPS, TLS and TCP all on 127.0.0.1)', async () => {
+    // Prepare: a local config as an SRE writes it first, every check against 127.0.0.1 on its own port.
+    const local = parseConfig({
+      name: 'local',
+      homeRegion: 'ap-northeast-2',
+      probeRegions: ['ap-northeast-2'],
+      dependencies: [
+        {
+          id: 'ledger',
+          name: 'Ledger',
+          tier: 'first-party',
+          critical: true,
+          http: { url: 'http://127.0.0.1:18081/' },
+        },
+        { id: 'vendor', name: 'Vendor', tier: 'third-party', http: { url: 'https://127.0.0.1:18443/ping' } },
+        { id: 'cert', name: 'Cert', tier: 'third-party', tls: { host: '127.0.0.1', port: 18443 } },
+        { id: 'mq', name: 'MQ', tier: 'first-party', tcp: { host: '127.0.0.1', port: 5672 } },
+      ],
+    });
+    const scenario = parseScenario(
+      { durationMinutes: 3, events: [{ at: '1m', dependency: 'mq', state: 'down' }] },
+      'local.yaml',
+      '/tmp',
+    );
+    // Act
+    const r = await runScenario({
+      scenario,
+      config: local,
+      template: templateFromPlan(buildAlarmPlan(local)),
+    });
+    // Assess: all up at T+0, and only mq goes down at T+1m (not every dependency on its host).
+    expect(r.probes.filter((p) => p.atSeconds === 0).map((p) => [p.dependency, p.status])).toEqual([
+      ['ledger', 'up'],
+      ['vendor', 'up'],
+      ['cert', 'up'],
+      ['mq', 'up'],
+    ]);
+    expect(r.probes.filter((p) => p.atSeconds > 0).map((p) => [p.atSeconds, p.dependency, p.status])).toEqual(
+      [[60, 'mq', 'down']],
+    );
+  }, 30_000);
+});
