@@ -1,7 +1,8 @@
 // `depmon simulate SCENARIO [--json] [--report FILE.html] [--timeline FILE]`: replays an outage scenario through
 // stand-ins, the real probe engine, the home stack's alarms as synthesized, a local CloudWatch evaluator and
 // the real paging core. Exit 0 when it ran, 2 on bad usage, scenario or config.
-import { writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
@@ -58,6 +59,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`simulate: expected one SCENARIO file\n\n${USAGE}`);
+  // Before the run, which may take minutes: a bad output path found afterwards would waste it.
+  if (values.report) checkOutputFile('--report', values.report, io.cwd);
+  if (values.timeline)
+    checkOutputFile('--timeline', values.timeline, io.cwd, ['.md', '.html', '.csv', '.json']);
   const result = await simulateFile(positionals[0] as string, io);
   await emit(result, io, {
     json: values.json === true,
@@ -70,6 +75,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 /** Loads the scenario and its config, synthesizes the home stack and runs it. */
 export async function simulateFile(file: string, io: CliIO): Promise<SimulationResult> {
   const scenario = await loadScenarioFile(file, io.cwd);
+  // A `config:` that names nothing is the scenario's mistake: name the scenario's field, not only the path.
+  if (scenario.configFile !== undefined && !existsSync(scenario.configFile))
+    throw new ConfigError(scenario.file, [
+      {
+        path: 'config',
+        message: `expected a config file, but ${scenario.configFile} does not exist`,
+        hint: 'the path is relative to the scenario file',
+      },
+    ]);
   const { config, file: configShown } = await loadConfigFile(scenario.configFile ?? EXAMPLE_CONFIG, io.cwd);
   const { template, note } = await homeTemplate(config, configShown);
   let result: SimulationResult;
@@ -168,15 +182,58 @@ export function jsonDocument(r: SimulationResult): Record<string, unknown> {
   };
 }
 
+/**
+ * Refuses an output path depmon cannot write, as a UsageError (exit 2, one line): a wrong extension, an existing
+ * directory, or a parent that exists but is not a directory. A missing parent folder is created when writing.
+ */
+export function checkOutputFile(
+  flag: string,
+  file: string,
+  cwd: string,
+  extensions?: readonly string[],
+): void {
+  const abs = path.resolve(cwd, file);
+  const ext = path.extname(abs).toLowerCase();
+  if (extensions && !extensions.includes(ext))
+    throw new UsageError(`${flag} ${file}: expected a file ending in ${extensions.join(', ')}`);
+  if (existsSync(abs) && statSync(abs).isDirectory())
+    throw new UsageError(`${flag} ${file}: is a directory; expected a file name`);
+  for (let dir = path.dirname(abs); ; dir = path.dirname(dir)) {
+    if (existsSync(dir)) {
+      if (!statSync(dir).isDirectory()) throw new UsageError(`${flag} ${file}: ${dir} is not a directory`);
+      break;
+    }
+    if (dir === path.dirname(dir)) break;
+  }
+}
+
+/** Writes an output file (creating its folder); a failure is one line naming the flag, not a stack trace. */
+export async function writeOutput(flag: string, shown: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (e) {
+    const code =
+      (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message.split('\n')[0] : String(e));
+    throw new UsageError(`${flag} ${shown}: could not write the file (${code})`);
+  }
+}
+
 export async function emit(result: SimulationResult, io: CliIO, opts: SimulateOptions): Promise<void> {
   const written: string[] = [];
   if (opts.report) {
     const file = path.resolve(io.cwd, opts.report);
-    await writeFile(file, renderReport(result), 'utf8');
+    await writeOutput('--report', opts.report, async () => {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, renderReport(result), 'utf8');
+    });
     written.push(`report: ${opts.report}`);
   }
-  if (opts.timeline)
-    written.push(await writeRehearsalTimeline(result, path.resolve(io.cwd, opts.timeline), opts.timeline));
+  if (opts.timeline) {
+    const shown = opts.timeline;
+    await writeOutput('--timeline', shown, async () => {
+      written.push(await writeRehearsalTimeline(result, path.resolve(io.cwd, shown), shown));
+    });
+  }
   if (opts.json) {
     io.stdout.write(`${JSON.stringify(jsonDocument(result))}\n`);
     for (const w of written) io.stderr.write(`${w}\n`);

@@ -1,12 +1,19 @@
 // `depmon start` (what `npm start` runs): the bundled Kakao-fire rehearsal end to end, on this machine, with no
 // AWS account: the timeline, the page exactly as on-call would receive it, and an HTML report.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderReport } from '#shared/simulate';
 import type { CliIO } from '../main.ts';
 import { parseCliArgs } from '../usage.ts';
-import { clock, formatTimeline, simulateFile, writeRehearsalTimeline } from './simulate.ts';
+import {
+  checkOutputFile,
+  clock,
+  formatTimeline,
+  simulateFile,
+  writeOutput,
+  writeRehearsalTimeline,
+} from './simulate.ts';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const KAKAO_FIRE = path.join(PROJECT_ROOT, 'examples/scenarios/kakao-fire.yaml');
@@ -32,6 +39,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stdout.write(USAGE);
     return 0;
   }
+  if (values.report) checkOutputFile('--report', values.report, io.cwd);
   io.stdout.write(
     [
       'depmon: rehearsing the Kakao fire (15 October 2022) against the bundled example bank.',
@@ -64,9 +72,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
   }
   const file = path.resolve(io.cwd, values.report ?? REPORT_FILE);
-  await writeFile(file, renderReport(result), 'utf8');
+  await writeOutput('--report', values.report ?? REPORT_FILE, async () => {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, renderReport(result), 'utf8');
+  });
   const timelineFile = path.join(path.dirname(file), TIMELINE_FILE);
-  await writeRehearsalTimeline(result, timelineFile, TIMELINE_FILE);
+  await writeOutput('--report', values.report ?? REPORT_FILE, async () => {
+    await writeRehearsalTimeline(result, timelineFile, TIMELINE_FILE);
+  });
   io.stdout.write(
     [
       `Report with the timeline chart: ${file}`,

@@ -104,8 +104,15 @@ export async function loadScenarioFile(file: string, cwd = process.cwd()): Promi
   let text: string;
   try {
     text = await readFile(abs, 'utf8');
-  } catch {
-    throw new ConfigError(shown, [{ path: '', message: 'scenario file not found' }]);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const message =
+      code === 'ENOENT'
+        ? 'scenario file not found'
+        : code === 'EISDIR'
+          ? 'expected a scenario file, got a directory'
+          : `could not read the scenario file (${code ?? String(e)})`;
+    throw new ConfigError(shown, [{ path: '', message }]);
   }
   let raw: unknown;
   try {
@@ -121,6 +128,14 @@ export async function loadScenarioFile(file: string, cwd = process.cwd()): Promi
 
 /** Validates an already-read scenario; `dir` resolves its `config`. */
 export function parseScenario(raw: unknown, file: string, dir: string): Scenario {
+  // zod's own message for these ("expected object, received null") names no field and no fix.
+  if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
+    const got =
+      raw === null || raw === undefined ? 'an empty file' : Array.isArray(raw) ? 'a list' : typeof raw;
+    throw new ConfigError(file, [
+      { path: '', message: `expected a scenario with durationMinutes and events (got ${got})` },
+    ]);
+  }
   const r = ScenarioSchema.safeParse(raw);
   if (!r.success) throw new ConfigError(file, problemsFromZod(r.error));
   const s = r.data;

@@ -2,7 +2,7 @@
 // synthesized home stack, evaluator and paging core, asserted through the --json contract; the HTML report in
 // headless Chromium; bad scenarios exit 2 naming the file and field.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -307,6 +307,76 @@ describe('bad input', () => {
     expect(r.stderr).toContain(
       "unknown.json: events[0].regions[0]: expected one of the config's probe regions",
     );
+  });
+
+  it('refuses an empty scenario, a directory, and a `config` that names nothing, each in one line', async () => {
+    // Prepare
+    await writeFile(path.join(dir, 'empty.yaml'), '');
+    await mkdir(path.join(dir, 'folder.yaml'), { recursive: true });
+    await writeFile(path.join(dir, 'noconf.yaml'), 'config: ./nope.json\ndurationMinutes: 5\nevents: []\n');
+    // Act
+    const empty = await depmon(['simulate', 'empty.yaml'], dir);
+    const folder = await depmon(['simulate', 'folder.yaml'], dir);
+    const noconf = await depmon(['simulate', 'noconf.yaml'], dir);
+    // Assess
+    expect([empty.code, folder.code, noconf.code]).toEqual([2, 2, 2]);
+    expect(empty.stderr).toBe(
+      'empty.yaml: expected a scenario with durationMinutes and events (got an empty file)\n',
+    );
+    expect(folder.stderr).toBe('folder.yaml: expected a scenario file, got a directory\n');
+    expect(noconf.stderr).toBe(
+      `noconf.yaml: config: expected a config file, but ${path.join(dir, 'nope.json')} does not exist\n  Hint: the path is relative to the scenario file\n`,
+    );
+  });
+
+  it('refuses an output path it cannot write before running, in one line', async () => {
+    // Prepare
+    const scenario = path.join(SCENARIOS, 'single-region-blip.yaml');
+    await writeFile(path.join(dir, 'plain-file'), 'x');
+    // Act
+    const intoDir = await depmon(['simulate', scenario, '--report', dir], dir);
+    const underFile = await depmon(['simulate', scenario, '--report', 'plain-file/r.html'], dir);
+    const pdf = await depmon(['simulate', scenario, '--timeline', 'account.pdf'], dir);
+    // Assess
+    expect([intoDir.code, underFile.code, pdf.code]).toEqual([2, 2, 2]);
+    expect(intoDir.stderr).toBe(`depmon: --report ${dir}: is a directory; expected a file name\n`);
+    expect(underFile.stderr).toBe(
+      `depmon: --report plain-file/r.html: ${path.join(dir, 'plain-file')} is not a directory\n`,
+    );
+    expect(pdf.stderr).toBe(
+      'depmon: --timeline account.pdf: expected a file ending in .md, .html, .csv, .json\n',
+    );
+  });
+
+  it('creates the folders of --report and --timeline when they do not exist yet', async () => {
+    // Prepare: a two-minute rehearsal of a one-dependency config.
+    await writeFile(
+      path.join(dir, 'tiny.json'),
+      JSON.stringify({
+        name: 'tiny',
+        homeRegion: 'ap-northeast-2',
+        probeRegions: ['ap-northeast-2'],
+        dependencies: [
+          {
+            id: 'ledger',
+            name: 'Ledger',
+            tier: 'first-party',
+            critical: true,
+            tcp: { host: '127.0.0.1', port: 5432 },
+          },
+        ],
+      }),
+    );
+    await writeFile(path.join(dir, 'tiny.yaml'), 'config: ./tiny.json\ndurationMinutes: 2\nevents: []\n');
+    // Act
+    const r = await depmon(
+      ['simulate', 'tiny.yaml', '--json', '--report', 'out/a/r.html', '--timeline', 'out/b/t.json'],
+      dir,
+    );
+    // Assess
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(path.join(dir, 'out/a/r.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+    expect(JSON.parse(await readFile(path.join(dir, 'out/b/t.json'), 'utf8'))).toHaveProperty('events');
   });
 
   it('refuses a missing scenario and a missing argument', async () => {
