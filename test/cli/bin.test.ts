@@ -63,4 +63,49 @@ export default {
       });
     },
   );
+
+  it.each(nodeBinaries())(
+    'says "no AWS credentials found" for timeline in exactly one line, exit 2 (%s)',
+    async (node) => {
+      // Prepare: an environment with no AWS credentials anywhere (no instance metadata: loopback only).
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH,
+        HOME: dir,
+        AWS_CONFIG_FILE: path.join(dir, 'none-config'),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'none-credentials'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+      };
+      await writeFile(
+        path.join(dir, 'monitor.config.json'),
+        JSON.stringify({
+          name: 'mini',
+          homeRegion: 'ap-northeast-2',
+          probeRegions: ['ap-northeast-2'],
+          dependencies: [
+            {
+              id: 'ledger',
+              name: 'Ledger',
+              tier: 'first-party',
+              critical: true,
+              tcp: { host: '127.0.0.1', port: 1 },
+            },
+          ],
+        }),
+      );
+
+      // Act
+      const failed = await execFileAsync(
+        node,
+        [BIN, 'timeline', '--from', '2026-11-01T00:00:00Z', '--to', '2026-11-01T01:00:00Z'],
+        { cwd: dir, env },
+      ).then(
+        () => undefined,
+        (e: { code: number; stderr: string }) => e,
+      );
+
+      // Assess
+      expect(failed?.code).toBe(2);
+      expect(failed?.stderr).toMatch(/^depmon timeline: no AWS credentials found: [^\n]*\n$/);
+    },
+  );
 });
