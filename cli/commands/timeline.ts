@@ -79,7 +79,7 @@ export interface TimelineDeps {
 const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
-  config: { type: 'string' },
+  config: { type: 'string', short: 'c' },
   out: { type: 'string' },
   table: { type: 'string' },
   'alarm-prefix': { type: 'string' },

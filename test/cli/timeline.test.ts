@@ -594,6 +594,18 @@ describe('depmon timeline', () => {
     expect(cli.err()).toContain(`depmon: ${message}`);
     expect(cli.err().trim().split('\n')).toHaveLength(1);
   });
+
+  it('takes -c for --config, as check and cost do', async () => {
+    // Prepare
+    const cli = io();
+
+    // Act
+    const code = await main(['timeline', '--from', FROM, '--to', TO, '-c', 'no-such.config.json'], cli);
+
+    // Assess: the config is read (and found missing), not refused as an unknown option.
+    expect(code).toBe(2);
+    expect(cli.err()).toBe('no-such.config.json: file not found\n');
+  });
 });
 
 describe('metricPeriod', () => {
