@@ -53,6 +53,9 @@ export function findConfigFile(cwd: string): string | undefined {
  * (TypeScript needs a TS-aware loader such as the depmon CLI's).
  */
 export async function loadConfigFile(file: string, cwd = process.cwd()): Promise<LoadedConfig> {
+  // An empty name (`--config ""`, `cdk synth -c config=`) would resolve to the working directory itself.
+  if (file.trim() === '')
+    throw new ConfigError('config', [{ path: '', message: 'expected a config file name, got an empty one' }]);
   const abs = path.resolve(cwd, file);
   const shown = path.relative(cwd, abs).startsWith('..') ? abs : path.relative(cwd, abs) || file;
   const raw = await readRaw(abs, shown);

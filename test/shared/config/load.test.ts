@@ -147,6 +147,12 @@ describe('valid configs load with every default applied', () => {
     }
   });
 
+  it('an empty config name is refused as such, not read as the working directory', async () => {
+    await expect(loadConfigFile('', FIXTURES)).rejects.toThrow(
+      /^config: expected a config file name, got an empty one$/,
+    );
+  });
+
   it('a file that does not exist is a ConfigError naming it', async () => {
     await expect(loadConfigFile('nope.json', FIXTURES)).rejects.toThrow(/^nope\.json: file not found$/);
   });
