@@ -1,0 +1,68 @@
+// The runner hands each alarm action to the paging core at the action's own time: a group page whose
+// suppressor wait ends mid-interval names the member that was down then, not every member of the group.
+import { describe, expect, it } from 'vitest';
+import { buildAlarmPlan } from '#shared/alarms';
+import { parseConfig } from '#shared/config';
+import { parseScenario, runScenario, templateFromPlan } from '#shared/simulate';
+
+const config = parseConfig({
+  name: 'grp',
+  homeRegion: 'ap-northeast-2',
+  probeRegions: ['ap-northeast-2', 'ap-northeast-1', 'ap-northeast-3'],
+  dependencies: [
+    {
+      id: 'core',
+      name: 'Core',
+      tier: 'first-party',
+      critical: true,
+      tcp: { host: 'core.grp.example', port: 5432 },
+    },
+    {
+      id: 'vendor-a',
+      name: 'Vendor A',
+      tier: 'third-party',
+      group: 'vendor',
+      tcp: { host: 'a.vendor.example', port: 443 },
+    },
+    {
+      id: 'vendor-b',
+      name: 'Vendor B',
+      tier: 'third-party',
+      group: 'vendor',
+      tcp: { host: 'b.vendor.example', port: 443 },
+    },
+  ],
+  channels: [{ id: 'ops', type: 'email', address: 'ops@grp.example' }],
+});
+
+describe('runScenario alarm actions', () => {
+  it('pages a group with the members down when the suppressor wait ends, not all members', async () => {
+    // Prepare: vendor-a down at 10m and 12m only. Its down alarm is in ALARM from 13:00 to 14:00; the group
+    // composite's actions run when its 30 s suppressor wait ends, at 13:30.
+    const scenario = parseScenario(
+      {
+        durationMinutes: 16,
+        events: [
+          { at: '10m', dependency: 'vendor-a', state: 'down' },
+          { at: '11m', dependency: 'vendor-a', state: 'up' },
+          { at: '12m', dependency: 'vendor-a', state: 'down' },
+          { at: '13m', dependency: 'vendor-a', state: 'up' },
+        ],
+      },
+      'grp.yaml',
+      '/tmp',
+    );
+
+    // Act
+    const r = await runScenario({ scenario, config, template: templateFromPlan(buildAlarmPlan(config)) });
+
+    // Assess
+    expect(r.alarms.filter((a) => a.alarm === 'grp-down-vendor-a').map((a) => [a.atSeconds, a.to])).toEqual([
+      [780, 'ALARM'],
+      [840, 'OK'],
+    ]);
+    const first = r.pages.find((p) => !p.resolved);
+    expect(first).toMatchObject({ atSeconds: 810, kind: 'external-outage', dependencies: ['vendor-a'] });
+    expect(first?.subject).toContain('1 of 2 APIs');
+  });
+});
