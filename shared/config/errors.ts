@@ -66,14 +66,43 @@ export function problemsFromZod(error: z.ZodError): ConfigProblem[] {
       );
       if (best.length > 0 && issue.message.startsWith('Invalid input')) {
         for (const sub of best)
-          out.push({ path: formatPath([...issue.path, ...sub.path]), message: sub.message });
+          out.push({
+            path: formatPath([...issue.path, ...sub.path]),
+            message: plainTypeMessage(sub.message),
+          });
         continue;
       }
     }
     const path = formatPath(issue.path);
     const top = typeof issue.path[0] === 'string' ? issue.path[0] : '';
     const hint = issue.path.length === 1 ? HINTS[top] : undefined;
-    out.push(hint ? { path, message: issue.message, hint } : { path, message: issue.message });
+    const message = plainTypeMessage(issue.message);
+    out.push(hint ? { path, message, hint } : { path, message });
   }
   return out;
+}
+
+/** How a config author names zod's type words ("array" is a list in YAML and JSON alike). */
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object (key: value pairs)',
+  null: 'null',
+  undefined: 'nothing',
+};
+
+/**
+ * zod's default type message ("Invalid input: expected number, received string") in the house form
+ * ("expected a number, got a string"), so a quoted `"60"` or `critical: "yes"` reads as a fix, not a trace.
+ */
+export function plainTypeMessage(message: string): string {
+  const m = /^Invalid input: expected (\w+), received (\w+)$/.exec(message);
+  if (!m) return message;
+  const [, expected = '', received = ''] = m;
+  if (received === 'undefined') return `required: expected ${TYPE_WORDS[expected] ?? expected}`;
+  const got = received === 'object' ? 'an object' : (TYPE_WORDS[received] ?? received);
+  return `expected ${TYPE_WORDS[expected] ?? expected}, got ${got}`;
 }

@@ -91,8 +91,7 @@ async function readRaw(abs: string, shown: string): Promise<unknown> {
     try {
       mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
     } catch (e) {
-      const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-      throw new ConfigError(shown, [{ path: '', message: `could not load the module: ${msg}` }]);
+      throw new ConfigError(shown, [{ path: '', message: `could not load the module: ${importFailure(e)}` }]);
     }
     if (mod.default === undefined) {
       throw new ConfigError(shown, [
@@ -104,4 +103,16 @@ async function readRaw(abs: string, shown: string): Promise<unknown> {
   throw new ConfigError(shown, [
     { path: '', message: `expected a .ts, .json or .yaml file (got "${ext || 'no extension'}")` },
   ]);
+}
+
+/**
+ * One line for a module that failed to load. A TypeScript syntax error's first line is only esbuild's
+ * "Transform failed with 1 error:"; the line that says where and what comes after it.
+ */
+function importFailure(e: unknown): string {
+  const text = (e instanceof Error ? e.message : String(e)).replace(/\u001b\[[0-9;]*m/g, '');
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const first = lines[0] ?? 'unknown error';
+  if (/^Transform failed with \d+ errors?:?$/.test(first) && lines[1]) return lines[1].trim();
+  return first;
 }

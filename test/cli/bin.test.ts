@@ -108,4 +108,21 @@ export default {
       expect(failed?.stderr).toMatch(/^depmon timeline: no AWS credentials found: [^\n]*\n$/);
     },
   );
+
+  it('names the line and the error of a monitor.config.ts with a syntax error, in one line, exit 2', async () => {
+    // Prepare
+    await writeFile(path.join(dir, 'monitor.config.ts'), 'export default { name: \n');
+
+    // Act
+    const failed = await execFileAsync(process.execPath, [BIN, 'check'], { cwd: dir }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+
+    // Assess: tsx's first line alone is "Transform failed with 1 error:", which says neither where nor what.
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr).toMatch(
+      /^monitor\.config\.ts: could not load the module: \S*monitor\.config\.ts:2:0: ERROR: Unexpected end of file\n$/,
+    );
+  });
 });

@@ -147,6 +147,35 @@ describe('valid configs load with every default applied', () => {
     }
   });
 
+  it('a value of the wrong type says what was expected and what it got, in plain words', () => {
+    // Prepare: what a first JSON config by hand looks like (quoted numbers, "yes", a map for a list).
+    const raw = {
+      name: 'mini',
+      homeRegion: 'ap-northeast-2',
+      probeRegions: ['ap-northeast-2'],
+      intervalSeconds: '60',
+      policy: 5,
+      channels: {},
+      dependencies: [
+        { id: 'a', name: 'A', tier: 'first-party', critical: 'yes', tcp: { host: 'h', port: 1 } },
+      ],
+    };
+    // Act
+    let err: ConfigError | undefined;
+    try {
+      parseConfig(raw, 'mini.json');
+    } catch (e) {
+      err = e as ConfigError;
+    }
+    // Assess
+    expect(err?.message.split('\n').sort()).toEqual([
+      'mini.json: channels: expected a list, got an object',
+      'mini.json: dependencies[0].critical: expected true or false, got a string',
+      'mini.json: intervalSeconds: expected a number, got a string',
+      'mini.json: policy: expected an object (key: value pairs), got a number',
+    ]);
+  });
+
   it('an empty config name is refused as such, not read as the working directory', async () => {
     await expect(loadConfigFile('', FIXTURES)).rejects.toThrow(
       /^config: expected a config file name, got an empty one$/,
