@@ -44,7 +44,10 @@ const HINTS: Record<string, string> = {
 };
 
 /** zod issues → problems, with unknown keys named one by one. */
-export function problemsFromZod(error: z.ZodError): ConfigProblem[] {
+export function problemsFromZod(
+  error: z.ZodError,
+  unknownKeyHint = 'check the spelling against the config reference in README.md',
+): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -52,7 +55,7 @@ export function problemsFromZod(error: z.ZodError): ConfigProblem[] {
         out.push({
           path: formatPath([...issue.path, key]),
           message: `unknown key "${key}"`,
-          hint: 'check the spelling against the config reference in README.md',
+          hint: unknownKeyHint,
         });
       }
       continue;

@@ -60,6 +60,9 @@ export function parseState(text: string): StandInState | undefined {
   return { kind: 'status', code: Number(m[4]) };
 }
 
+/** An unknown key in a scenario points at the scenario's reference, not the config's. */
+const SCENARIO_KEY_HINT = 'check the spelling against "Scenario format" in README.md';
+
 const EventSchema = z.strictObject({
   at: z
     .string({ error: 'expected an offset such as "30s", "5m" or "1h"' })
@@ -68,9 +71,15 @@ const EventSchema = z.strictObject({
     }),
   dependency: z.string({ error: 'expected a dependency id, or "*" for every dependency' }),
   regions: z
-    .union([z.literal('all'), z.array(z.string()).min(1)], {
-      error: 'expected "all" or a list of probe regions',
-    })
+    .union(
+      [
+        z.literal('all'),
+        z.array(z.string()).min(1, { error: 'expected at least one probe region, or "all"' }),
+      ],
+      {
+        error: 'expected "all" or a list of probe regions',
+      },
+    )
     .default('all'),
   state: z
     .string({ error: 'expected up, down, slow:2500ms, status:503 or silent' })
@@ -137,7 +146,7 @@ export function parseScenario(raw: unknown, file: string, dir: string): Scenario
     ]);
   }
   const r = ScenarioSchema.safeParse(raw);
-  if (!r.success) throw new ConfigError(file, problemsFromZod(r.error));
+  if (!r.success) throw new ConfigError(file, problemsFromZod(r.error, SCENARIO_KEY_HINT));
   const s = r.data;
   const durationSeconds = s.durationMinutes * 60;
   const problems: ConfigProblem[] = [];

@@ -79,3 +79,40 @@ describe('stateAt and regionSilentAt', () => {
     );
   });
 });
+
+describe('parseScenario shape errors', () => {
+  it('says an empty regions list needs a region, and points unknown keys at the scenario format', () => {
+    // Prepare
+    const raw = {
+      durationMinutes: 10,
+      events: [
+        { at: '1m', dependency: 'a', regions: [], state: 'down' },
+        { at: '2m', dependency: 'a', state: 'down', region: 'ap-northeast-1' },
+      ],
+    };
+    // Act
+    let err: unknown;
+    try {
+      parseScenario(raw, 'x.yaml', '/tmp');
+    } catch (e) {
+      err = e;
+    }
+    // Assess
+    expect((err as Error).message).toBe(
+      [
+        'x.yaml: events[0].regions: expected at least one probe region, or "all"',
+        'x.yaml: events[1].region: unknown key "region"',
+        '  Hint: check the spelling against "Scenario format" in README.md',
+      ].join('\n'),
+    );
+  });
+
+  it.each([
+    [null, 'an empty file'],
+    [['down'], 'a list'],
+  ])('refuses %j as a scenario, saying what it got', (raw, got) => {
+    expect(() => parseScenario(raw, 'x.yaml', '/tmp')).toThrow(
+      `x.yaml: expected a scenario with durationMinutes and events (got ${got})`,
+    );
+  });
+});
