@@ -98,10 +98,19 @@ const TYPE_WORDS: Record<string, string> = {
 };
 
 /**
- * zod's default type message ("Invalid input: expected number, received string") in the house form
+ * zod's default type and bound messages ("Invalid input: expected number, received string") in the house form
  * ("expected a number, got a string"), so a quoted `"60"` or `critical: "yes"` reads as a fix, not a trace.
  */
 export function plainTypeMessage(message: string): string {
+  // "Too small: expected number to be >=1", "Too big: expected array to have <=5 items"
+  const bound =
+    /^Too (?:small|big): expected (\w+) to (?:be|have) ([<>])(=?)(\S+)( items| characters)?$/.exec(message);
+  if (bound) {
+    const [, what = '', dir = '', eq = '', limit = '', unit = ''] = bound;
+    const word = dir === '>' ? (eq ? 'at least' : 'more than') : eq ? 'at most' : 'less than';
+    const noun = unit ? unit.trim() : what === 'number' ? '' : ` ${what}`;
+    return `expected ${word} ${limit}${noun ? ` ${noun.trim()}` : ''}`;
+  }
   const m = /^Invalid input: expected (\w+), received (\w+)$/.exec(message);
   if (!m) return message;
   const [, expected = '', received = ''] = m;

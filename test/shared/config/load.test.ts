@@ -176,6 +176,37 @@ describe('valid configs load with every default applied', () => {
     ]);
   });
 
+  it('a number out of range says the bound in plain words, not zod\'s "Too small: expected number to be >=1"', () => {
+    // Prepare
+    const raw = {
+      name: 'mini',
+      homeRegion: 'ap-northeast-2',
+      probeRegions: ['ap-northeast-2'],
+      concurrency: 0,
+      dependencies: [
+        {
+          id: 'a',
+          name: 'A',
+          tier: 'first-party',
+          critical: true,
+          http: { url: 'http://h/', expectStatus: 999 },
+        },
+      ],
+    };
+    // Act
+    let err: ConfigError | undefined;
+    try {
+      parseConfig(raw, 'mini.json');
+    } catch (e) {
+      err = e as ConfigError;
+    }
+    // Assess
+    expect(err?.message.split('\n').sort()).toEqual([
+      'mini.json: concurrency: expected at least 1',
+      'mini.json: dependencies[0].http.expectStatus: expected at most 599',
+    ]);
+  });
+
   it('an empty config name is refused as such, not read as the working directory', async () => {
     await expect(loadConfigFile('', FIXTURES)).rejects.toThrow(
       /^config: expected a config file name, got an empty one$/,
