@@ -91,7 +91,12 @@ async function readRaw(abs: string, shown: string): Promise<unknown> {
     try {
       mod = (await import(pathToFileURL(abs).href)) as { default?: unknown };
     } catch (e) {
-      throw new ConfigError(shown, [{ path: '', message: `could not load the module: ${importFailure(e)}` }]);
+      const message = `could not load the module: ${importFailure(e)}`;
+      // `#shared/config` resolves only inside this repository; defineMonitor only adds types anyway.
+      const hint = /Cannot find module '(#shared\/config|depmon)'/.test(message)
+        ? 'outside the depmon repository, default-export the plain object: export default { name: ..., dependencies: [...] }'
+        : undefined;
+      throw new ConfigError(shown, [hint ? { path: '', message, hint } : { path: '', message }]);
     }
     if (mod.default === undefined) {
       throw new ConfigError(shown, [

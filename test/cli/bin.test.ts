@@ -125,4 +125,25 @@ export default {
       /^monitor\.config\.ts: could not load the module: \S*monitor\.config\.ts:2:0: ERROR: Unexpected end of file\n$/,
     );
   });
+
+  it('hints at a plain default export when a config outside the repository imports defineMonitor', async () => {
+    // Prepare: the bundled example's import line, copied into a folder of the user's own.
+    await writeFile(
+      path.join(dir, 'monitor.config.ts'),
+      "import { defineMonitor } from '#shared/config';\nexport default defineMonitor({ name: 'x' });\n",
+    );
+
+    // Act
+    const failed = await execFileAsync(process.execPath, [BIN, 'check'], { cwd: dir }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+
+    // Assess
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr).toBe(
+      "monitor.config.ts: could not load the module: Cannot find module '#shared/config'\n" +
+        '  Hint: outside the depmon repository, default-export the plain object: export default { name: ..., dependencies: [...] }\n',
+    );
+  });
 });
