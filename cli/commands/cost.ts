@@ -1,9 +1,9 @@
 // `depmon cost [--config FILE] [--json]`: the config's monthly AWS bill, itemised, beside what the same
 // coverage costs with CloudWatch Synthetics and with Route 53 health checks.
-import { ConfigError, findConfigFile, loadConfigFile } from '#shared/config';
+import { findConfigFile, loadConfigFile } from '#shared/config';
 import { costReport, formatCostReport } from '#shared/cost';
 import type { CliIO } from '../main.ts';
-import { parseCliArgs } from '../usage.ts';
+import { parseCliArgs, UsageError } from '../usage.ts';
 
 export async function run(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCliArgs(args, {
@@ -12,13 +12,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   });
   const file = values.config ?? findConfigFile(io.cwd);
   if (file === undefined) {
-    throw new ConfigError('monitor.config.ts', [
-      {
-        path: '',
-        message: `no config file found in ${io.cwd}`,
-        hint: 'name one with --config FILE, or create monitor.config.ts, .json or .yaml',
-      },
-    ]);
+    // Worded as check's: the same missing file, the same message (naming no file that does not exist).
+    throw new UsageError(
+      `cost: no monitor.config.ts, monitor.config.json or monitor.config.yaml in ${io.cwd}; name one with --config FILE`,
+    );
   }
   const { config, file: shown } = await loadConfigFile(file, io.cwd);
   const report = costReport(config, { configFile: shown });

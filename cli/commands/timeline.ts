@@ -19,7 +19,7 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
 import { type AlarmPlan, buildAlarmPlan } from '#shared/alarms';
-import { ConfigError, findConfigFile, loadConfigFile, type MonitorConfig } from '#shared/config';
+import { findConfigFile, loadConfigFile, type MonitorConfig } from '#shared/config';
 import { DIM_DEPENDENCY, METRIC_DOWN } from '#shared/metrics';
 import type { PageLogRecord } from '#shared/pages';
 import {
@@ -113,9 +113,10 @@ export async function run(args: string[], io: CliIO, deps: TimelineDeps = {}): P
 
   const configFile = values.config ?? findConfigFile(io.cwd);
   if (!configFile) {
-    throw new ConfigError('monitor.config.ts', [
-      { path: '', message: `no monitor config in ${io.cwd}`, hint: 'name one with --config FILE' },
-    ]);
+    // Worded as check's: the same missing file, the same message (naming no file that does not exist).
+    throw new UsageError(
+      `timeline: no monitor.config.ts, monitor.config.json or monitor.config.yaml in ${io.cwd}; name one with --config FILE`,
+    );
   }
   const { config } = await loadConfigFile(configFile, io.cwd);
   const region = config.homeRegion;

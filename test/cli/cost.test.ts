@@ -90,13 +90,16 @@ describe('depmon cost', () => {
 
   it('exits 2 when there is no config to find', async () => {
     // Prepare
-    const c = capture(mkdtempSync(path.join(tmpdir(), 'depmon-cost-empty-')));
+    const dir = mkdtempSync(path.join(tmpdir(), 'depmon-cost-empty-'));
+    const c = capture(dir);
 
     // Act
     const code = await main(['cost'], c.io);
 
-    // Assess
+    // Assess: the same words as check, naming no file that does not exist.
     expect(code).toBe(2);
-    expect(c.err()).toContain('no config file found');
+    expect(c.err()).toBe(
+      `depmon: cost: no monitor.config.ts, monitor.config.json or monitor.config.yaml in ${dir}; name one with --config FILE\n`,
+    );
   });
 });

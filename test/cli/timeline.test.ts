@@ -595,6 +595,22 @@ describe('depmon timeline', () => {
     expect(cli.err().trim().split('\n')).toHaveLength(1);
   });
 
+  it('says which config files it looked for when there is none, as check does', async () => {
+    // Prepare: an empty folder as the working directory.
+    const empty = await mkdtemp(path.join(tmpdir(), 'depmon-timeline-empty-'));
+    const cli = { ...io(), cwd: empty };
+
+    // Act
+    const code = await main(['timeline', '--from', FROM, '--to', TO], cli);
+
+    // Assess
+    await rm(empty, { recursive: true, force: true });
+    expect(code).toBe(2);
+    expect(cli.err()).toBe(
+      `depmon: timeline: no monitor.config.ts, monitor.config.json or monitor.config.yaml in ${empty}; name one with --config FILE\n`,
+    );
+  });
+
   it('takes -c for --config, as check and cost do', async () => {
     // Prepare
     const cli = io();
