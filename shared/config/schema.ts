@@ -227,9 +227,14 @@ export const ChannelSchema = z.discriminatedUnion(
   { error: 'expected a channel with type "email", "sms" or "https"' },
 );
 
+/** Route ids whose topic `<name>-<id>` would collide with a topic depmon creates itself (alarm topic, probe alerts). */
+const RESERVED_ROUTE_IDS: readonly string[] = ['alarms', 'probe-alerts'];
+
 export const RouteSchema = z.strictObject({
   /** Names the SNS topic for this route. */
-  id: id('a route id'),
+  id: id('a route id').refine((v) => !RESERVED_ROUTE_IDS.includes(v), {
+    error: `expected a route id other than ${RESERVED_ROUTE_IDS.map((r) => `"${r}"`).join(' and ')}: depmon names its own topics <name>-alarms and <name>-probe-alerts`,
+  }),
   /** Page kinds sent to this route (their `resolved` forms too). */
   kinds: z.array(z.enum(PAGE_KINDS, { error: `expected page kinds among ${PAGE_KINDS.join(', ')}` })).min(1),
   /** Channel ids subscribed to this route's topic. */
