@@ -47,15 +47,31 @@ const HINTS: Record<string, string> = {
 export function problemsFromZod(
   error: z.ZodError,
   unknownKeyHint = 'check the spelling against the config reference in README.md',
+  /** The value as read, when known: a field absent from it is reported as required, not as a wrong value. */
+  raw?: unknown,
 ): ConfigProblem[] {
   const out: ConfigProblem[] = [];
+  const isMissing = (issue: z.core.$ZodIssue) =>
+    raw !== undefined &&
+    issue.code === 'invalid_type' &&
+    issue.path.length > 0 &&
+    valueAt(raw, issue.path) === undefined;
+  // Required keys missing per object, so an unknown key beside one can be named as its likely typo.
+  const missingIn = new Map<string, string[]>();
+  for (const issue of error.issues) {
+    const key = issue.path[issue.path.length - 1];
+    if (!isMissing(issue) || typeof key !== 'string') continue;
+    const parent = formatPath(issue.path.slice(0, -1));
+    missingIn.set(parent, [...(missingIn.get(parent) ?? []), key]);
+  }
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
+        const near = (missingIn.get(formatPath(issue.path)) ?? []).find((m) => editDistance(m, key) <= 2);
         out.push({
           path: formatPath([...issue.path, key]),
           message: `unknown key "${key}"`,
-          hint: unknownKeyHint,
+          hint: near ? `did you mean "${near}"? ${unknownKeyHint}` : unknownKeyHint,
         });
       }
       continue;
@@ -79,7 +95,8 @@ export function problemsFromZod(
     const path = formatPath(issue.path);
     const top = typeof issue.path[0] === 'string' ? issue.path[0] : '';
     const hint = issue.path.length === 1 ? HINTS[top] : undefined;
-    const message = plainTypeMessage(issue.message);
+    const plain = plainTypeMessage(issue.message);
+    const message = isMissing(issue) && !plain.startsWith('required') ? `required: ${plain}` : plain;
     out.push(hint ? { path, message, hint } : { path, message });
   }
   return out;
@@ -117,4 +134,30 @@ export function plainTypeMessage(message: string): string {
   if (received === 'undefined') return `required: expected ${TYPE_WORDS[expected] ?? expected}`;
   const got = received === 'object' ? 'an object' : (TYPE_WORDS[received] ?? received);
   return `expected ${TYPE_WORDS[expected] ?? expected}, got ${got}`;
+}
+
+/** The value at a zod path inside a plain value, or undefined. */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = raw;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg];
+  }
+  return v;
+}
+
+/** Levenshtein distance, for "did you mean" on short key names. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
 }

@@ -35,7 +35,7 @@ export function parseConfig(raw: unknown, file = 'config'): MonitorConfig {
     ]);
   }
   const result = MonitorConfigSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(file, problemsFromZod(result.error));
+  if (!result.success) throw new ConfigError(file, problemsFromZod(result.error, undefined, raw));
   return result.data;
 }
 

@@ -146,7 +146,7 @@ export function parseScenario(raw: unknown, file: string, dir: string): Scenario
     ]);
   }
   const r = ScenarioSchema.safeParse(raw);
-  if (!r.success) throw new ConfigError(file, problemsFromZod(r.error, SCENARIO_KEY_HINT));
+  if (!r.success) throw new ConfigError(file, problemsFromZod(r.error, SCENARIO_KEY_HINT, raw));
   const s = r.data;
   const durationSeconds = s.durationMinutes * 60;
   const problems: ConfigProblem[] = [];

@@ -207,6 +207,33 @@ describe('valid configs load with every default applied', () => {
     ]);
   });
 
+  it('a misspelt required key is reported as required, and the unknown key beside it as its likely typo', () => {
+    // Prepare: "urll" for "url".
+    const raw = {
+      name: 'mini',
+      homeRegion: 'ap-northeast-2',
+      probeRegions: ['ap-northeast-2'],
+      dependencies: [
+        { id: 'a', name: 'A', tier: 'first-party', critical: true, http: { urll: 'http://127.0.0.1/' } },
+      ],
+    };
+    // Act
+    let err: ConfigError | undefined;
+    try {
+      parseConfig(raw, 'mini.json');
+    } catch (e) {
+      err = e as ConfigError;
+    }
+    // Assess
+    expect(err?.message).toBe(
+      [
+        'mini.json: dependencies[0].http.url: required: expected an https:// or http:// URL',
+        'mini.json: dependencies[0].http.urll: unknown key "urll"',
+        '  Hint: did you mean "url"? check the spelling against the config reference in README.md',
+      ].join('\n'),
+    );
+  });
+
   it('an empty config name is refused as such, not read as the working directory', async () => {
     await expect(loadConfigFile('', FIXTURES)).rejects.toThrow(
       /^config: expected a config file name, got an empty one$/,
