@@ -39,7 +39,7 @@ export async function describeAlarmStates(
 }
 
 /**
- * Failing-region counts from the shared `Down` series: the latest period's Sum over rounds per period.
+ * Failing-region counts from the shared `Down` series: the latest ended period's Sum over rounds per period.
  * Which regions they are is in the probe functions' logs (the dashboard's Logs Insights widgets); the
  * page gives the count.
  */
@@ -77,7 +77,12 @@ export async function failingCounts(
   for (const r of res.MetricDataResults ?? []) {
     const i = Number(r.Id?.slice(1));
     const dep = ids[i];
-    const latest = r.Values?.[0];
+    // The newest period may still be filling (a page often goes out mid-period, after the suppressor's
+    // wait): it would under-count, even as 0 of N. Take the newest period that has ended.
+    const latest = r.Values?.find((_, k) => {
+      const start = r.Timestamps?.[k];
+      return start === undefined || start.getTime() + plan.period * 1000 <= now.getTime();
+    });
     if (dep !== undefined && latest !== undefined) {
       out.set(dep, {
         count: Math.min(config.probeRegions.length, Math.round(latest / plan.roundsPerPeriod)),

@@ -57,7 +57,8 @@ export async function startFakeAws(alarmStates: Record<string, string>): Promise
             Id: q.Id,
             Label: q.Id,
             StatusCode: 'Complete',
-            Timestamps: [Math.floor(Date.now() / 1000)],
+            // CloudWatch stamps each period with its start: the last minute that has ended.
+            Timestamps: [Math.floor(Date.now() / 60_000) * 60 - 60],
             Values: [2],
           })),
         });

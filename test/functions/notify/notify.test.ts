@@ -279,6 +279,29 @@ describe('notify', () => {
 });
 
 describe('notify when CloudWatch metrics are unavailable', () => {
+  it('counts failing regions from the latest period that has ended, not the one still filling', async () => {
+    // Prepare: at 05:05:20 the 05:05 period holds one round in which the member was up; 05:04 saw it in 3 regions.
+    fakeDynamo();
+    cloudwatch({ 'bank-core-outage': 'OK', 'bank-down-kakao-login': 'ALARM' });
+    const periods = {
+      Timestamps: [new Date('2026-11-26T05:05:00Z'), new Date('2026-11-26T05:04:00Z')],
+      Values: [0, 3],
+    };
+    cwMock.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [0, 1, 2].map((i) => ({ Id: `d${i}`, ...periods })),
+    });
+    snsMock.on(PublishCommand).resolves({ MessageId: 'msg-4' });
+    // Act
+    const summary = await notify(
+      snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000')),
+      deps('2026-11-26T05:05:20Z'),
+    );
+    // Assess
+    expect(summary.records.map((r) => [r.outcome, r.subject])).toEqual([
+      ['sent', '[SEV2] bank EXTERNAL OUTAGE: kakao (1 of 3 APIs) down (3/3 regions) - core healthy'],
+    ]);
+  });
+
   it('still pages, without region counts, when GetMetricData fails', async () => {
     fakeDynamo();
     cloudwatch({ 'bank-core-outage': 'OK', 'bank-down-kakao-login': 'ALARM' });
