@@ -86,52 +86,81 @@ const headerAssertion = z.strictObject({
   exists: z.boolean().optional(),
 });
 
-export const HttpCheckSchema = z.strictObject({
-  url: httpUrl,
-  method: z.enum(HTTP_METHODS, { error: `expected one of ${HTTP_METHODS.join(', ')}` }).default('GET'),
-  /** Request headers. Credentials must be `${env:…}`, `${secretsmanager:…}` or `${ssm:…}` references. */
-  headers: z.record(z.string(), z.string()).default({}),
-  body: z.string().optional(),
-  /** Accepted statuses: codes, classes ("2xx") or ranges ("200-204"). @default ["2xx"] */
-  expectStatus: z
-    .union([statusSpec, z.array(statusSpec).min(1)])
-    .default(['2xx'])
-    .transform((v) => (Array.isArray(v) ? v : [v])),
-  /** @default 5000 */
-  timeoutMs: ms('timeoutMs', 5000),
-  /** Slower than this (total time) is `degraded`. @default 2000 */
-  degradedAfterMs: ms('degradedAfterMs', 2000),
-  /** Slower than this (total time) is `down` even if it answered. @default the timeout */
-  downAfterMs: z
-    .number({ error: 'expected downAfterMs in milliseconds' })
-    .int()
-    .min(1)
-    .max(60_000)
-    .optional(),
-  /** Probe every address the host resolves to; some failing (not all) is `degraded`. @default false */
-  allAddresses: z.boolean().default(false),
-  /** Follow redirects, up to `maxRedirects`. @default true */
-  followRedirects: z.boolean().default(true),
-  /** @default 5 */
-  maxRedirects: z.number().int().min(0).max(20).default(5),
-  /** Bodies larger than this are `down` with BODY_TOO_LARGE. @default 1 MiB */
-  maxBodyBytes: z
-    .number()
-    .int()
-    .min(0)
-    .max(64 * 1024 * 1024)
-    .default(1024 * 1024),
-  /** Body must match each regular expression. @default [] */
-  bodyMatches: z.array(z.string()).default([]),
-  /** Body must not match any of these. @default [] */
-  bodyNotMatches: z.array(z.string()).default([]),
-  /** Assertions on a JSON body. @default [] */
-  json: z.array(jsonAssertion).default([]),
-  /** Assertions on response headers. @default [] */
-  responseHeaders: z.array(headerAssertion).default([]),
-  /** Extra CA certificates (PEM) to trust, for internal PKI. */
-  ca: z.string().optional(),
-});
+export const HttpCheckSchema = z
+  .strictObject({
+    url: httpUrl,
+    method: z.enum(HTTP_METHODS, { error: `expected one of ${HTTP_METHODS.join(', ')}` }).default('GET'),
+    /** Request headers. Credentials must be `${env:…}`, `${secretsmanager:…}` or `${ssm:…}` references. */
+    headers: z.record(z.string(), z.string()).default({}),
+    body: z.string().optional(),
+    /** Accepted statuses: codes, classes ("2xx") or ranges ("200-204"). @default ["2xx"] */
+    expectStatus: z
+      .union([statusSpec, z.array(statusSpec).min(1)])
+      .default(['2xx'])
+      .transform((v) => (Array.isArray(v) ? v : [v])),
+    /** @default 5000 */
+    timeoutMs: ms('timeoutMs', 5000),
+    /** Slower than this (total time) is `degraded`. Must be under the timeout. @default 2000, or half the timeout if that is less */
+    degradedAfterMs: z
+      .number({ error: 'expected degradedAfterMs in milliseconds' })
+      .int({ error: 'expected degradedAfterMs as whole milliseconds' })
+      .min(1, { error: 'expected degradedAfterMs of at least 1 ms' })
+      .max(60_000, { error: 'expected degradedAfterMs of at most 60000 ms' })
+      .optional(),
+    /** Slower than this (total time) is `down` even if it answered. @default the timeout */
+    downAfterMs: z
+      .number({ error: 'expected downAfterMs in milliseconds' })
+      .int()
+      .min(1)
+      .max(60_000)
+      .optional(),
+    /** Probe every address the host resolves to; some failing (not all) is `degraded`. @default false */
+    allAddresses: z.boolean().default(false),
+    /** Follow redirects, up to `maxRedirects`. @default true */
+    followRedirects: z.boolean().default(true),
+    /** @default 5 */
+    maxRedirects: z.number().int().min(0).max(20).default(5),
+    /** Bodies larger than this are `down` with BODY_TOO_LARGE. @default 1 MiB */
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
+    /** Body must match each regular expression. @default [] */
+    bodyMatches: z.array(z.string()).default([]),
+    /** Body must not match any of these. @default [] */
+    bodyNotMatches: z.array(z.string()).default([]),
+    /** Assertions on a JSON body. @default [] */
+    json: z.array(jsonAssertion).default([]),
+    /** Assertions on response headers. @default [] */
+    responseHeaders: z.array(headerAssertion).default([]),
+    /** Extra CA certificates (PEM) to trust, for internal PKI. */
+    ca: z.string().optional(),
+  })
+  .superRefine((h, ctx) => {
+    // A threshold at or past the timeout can never fire: the probe times out as down first.
+    if (h.degradedAfterMs !== undefined && h.degradedAfterMs >= h.timeoutMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['degradedAfterMs'],
+        message: `expected less than timeoutMs (${h.timeoutMs}); a slower answer times out as down before it can be degraded`,
+      });
+    }
+    if (h.downAfterMs !== undefined && h.downAfterMs > h.timeoutMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['downAfterMs'],
+        message: `expected at most timeoutMs (${h.timeoutMs}); past the timeout the probe is already down (TIMEOUT)`,
+      });
+    }
+  })
+  .transform((h) => ({ ...h, degradedAfterMs: h.degradedAfterMs ?? defaultDegradedAfterMs(h.timeoutMs) }));
+
+/** 2 s, or half the timeout when the timeout is short, so a short-timeout check can still be degraded. */
+export function defaultDegradedAfterMs(timeoutMs: number): number {
+  return Math.min(2000, Math.max(1, Math.floor(timeoutMs / 2)));
+}
 
 export const TcpCheckSchema = z.strictObject({
   host: hostName,
