@@ -251,6 +251,14 @@ export function billOf(config: MonitorConfig, options: BillOptions = {}): Bill {
   });
   line({
     service: 'CloudWatch',
+    item: 'probe-region alarms (failure queue depth, and Errors per probe function)',
+    region: 'each probe region',
+    quantity: config.probeRegions.length * (1 + shards.length),
+    unit: 'alarm metrics',
+    unitUsd: P.alarmStandardMetric,
+  });
+  line({
+    service: 'CloudWatch',
     item: `high-resolution alarms (${alarms.source})`,
     region: home,
     quantity: alarms.highResolutionAlarmMetrics,

@@ -58,7 +58,9 @@ describe('billOf, one dependency, one region, 60 s', () => {
     expect(line(bill.lines, 'composite alarms').monthlyUsd).toBeCloseTo(1.0, 6);
     expect(line(bill.lines, 'dashboard').monthlyUsd).toBe(3);
     expect(line(bill.lines, 'customer-managed key').monthlyUsd).toBeCloseTo(2.0012, 6); // the home key and the probe region's alert-topic key;
-    expect(bill.totalUsd).toBeCloseTo(8.0504, 3);
+    expect(line(bill.lines, 'probe-region alarms').quantity).toBe(2); // failure queue + one function's Errors
+    expect(line(bill.lines, 'probe-region alarms').monthlyUsd).toBeCloseTo(0.2, 6);
+    expect(bill.totalUsd).toBeCloseTo(8.2504, 3);
     expect(bill.perDependencyUsd).toBe(bill.totalUsd);
     expect(bill.alarms.source).toBe('alarm plan');
   });
