@@ -5,12 +5,11 @@ import { Duration, RemovalPolicy, Stack, type StackProps, Token, Validations } f
 import { CfnAlarm, CfnCompositeAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import {
   EmailSubscription,
   LambdaSubscription,
@@ -30,6 +29,7 @@ import { ConfigError, type MonitorConfig, parseConfig } from '#shared/config';
 import { DepmonDashboard } from './dashboard.ts';
 import { DepmonFunction } from './lambda.ts';
 import { planShards } from './probe-stack.ts';
+import { alarmTopicKey, encryptedTopic } from './topics.ts';
 
 /** Handler source of the notify function. */
 export const NOTIFY_ENTRY = 'functions/notify/handler.ts';
@@ -80,37 +80,15 @@ export class HomeStack extends Stack {
 
     // ── Encryption key for every topic: CloudWatch must be able to use it (alarm actions fail against
     //    the AWS-managed alias/aws/sns key). ────────────────────────────────────────────────────────
-    const key = new Key(this, 'TopicKey', {
-      description: `depmon ${config.name}: encrypts the alarm and page topics`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublish',
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-    );
+    const key = alarmTopicKey(this, 'TopicKey', `depmon ${config.name}: encrypts the alarm and page topics`);
 
     // ── Topics ────────────────────────────────────────────────────────────────────────────────────
-    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+    this.alarmTopic = encryptedTopic(this, 'AlarmTopic', {
       topicName: plan.alarmTopicName,
       displayName: `depmon ${config.name} alarms`,
-      masterKey: key,
-      enforceSSL: true,
+      key,
+      fromAlarms: true,
     });
-    this.alarmTopic.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'AllowCloudWatchAlarms',
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.alarmTopic.topicArn],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-    );
 
     const subscriptionDlq = new Queue(this, 'SubscriptionDlq', {
       queueName: `${config.name}-page-delivery-dlq`,
@@ -126,11 +104,10 @@ export class HomeStack extends Stack {
     const channels = new Map(config.channels.map((c) => [c.id, c]));
     const routeTopics = new Map<string, Topic>();
     for (const route of plan.routes) {
-      const topic = new Topic(this, `Route-${route.id}`, {
+      const topic = encryptedTopic(this, `Route-${route.id}`, {
         topicName: route.topicName,
         displayName: `depmon ${config.name} ${route.id}`,
-        masterKey: key,
-        enforceSSL: true,
+        key,
       });
       for (const channelId of route.channels) {
         const ch = channels.get(channelId);

@@ -1,24 +1,15 @@
 // One probe Region's stack: per tier, one or more probe functions (shards) on their own one-minute
 // schedules, each with exactly the permissions it needs, a failure queue and the alarms on both.
-import {
-  Annotations,
-  ArnFormat,
-  Duration,
-  RemovalPolicy,
-  Stack,
-  type StackProps,
-  Validations,
-} from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -46,6 +37,7 @@ import {
 import { checkTimeoutMs } from '#shared/probe';
 import { probeLogGroupName } from './dashboard.ts';
 import { DepmonFunction } from './lambda.ts';
+import { alarmTopicKey, encryptedTopic } from './topics.ts';
 
 /** Handler source of every probe function (one code, many functions). */
 export const PROBE_ENTRY = 'functions/probe/handler.ts';
@@ -313,35 +305,17 @@ export class ProbeStack extends Stack {
  * AWS-managed SNS key), SSL-only, subscribed by every channel of a route that takes monitor-blind pages.
  */
 function alertTopic(stack: Stack, config: MonitorConfig, region: string): Topic {
-  const key = new Key(stack, 'AlertKey', {
-    description: `depmon ${config.name}: encrypts the probe alert topic in ${region}`,
-    enableKeyRotation: true,
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
-  key.addToResourcePolicy(
-    new PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToPublish',
-      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-    }),
+  const key = alarmTopicKey(
+    stack,
+    'AlertKey',
+    `depmon ${config.name}: encrypts the probe alert topic in ${region}`,
   );
-  const topic = new Topic(stack, 'AlertTopic', {
+  const topic = encryptedTopic(stack, 'AlertTopic', {
     topicName: `${config.name}-probe-alerts`,
     displayName: `depmon ${config.name} probe alerts ${region}`,
-    masterKey: key,
-    enforceSSL: true,
+    key,
+    fromAlarms: true,
   });
-  topic.addToResourcePolicy(
-    new PolicyStatement({
-      sid: 'AllowCloudWatchAlarms',
-      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-    }),
-  );
   const channelIds = new Set(
     config.routes.filter((r) => r.kinds.includes('monitor-blind')).flatMap((r) => r.channels),
   );

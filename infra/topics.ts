@@ -1,0 +1,50 @@
+// SNS topics that CloudWatch alarms publish to: encrypted with a customer-managed key CloudWatch may use
+// (alarm actions fail against the AWS-managed alias/aws/sns key), SSL-only, publishable by this account's alarms.
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic, type TopicProps } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+
+const CLOUDWATCH = 'cloudwatch.amazonaws.com';
+
+/** A rotating, retained key whose policy lets this account's CloudWatch alarms encrypt messages with it. */
+export function alarmTopicKey(scope: Construct, id: string, description: string): Key {
+  const key = new Key(scope, id, {
+    description,
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublish',
+      principals: [new ServicePrincipal(CLOUDWATCH)],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
+    }),
+  );
+  return key;
+}
+
+/** An SSL-only topic encrypted with `key`; with `fromAlarms`, this account's CloudWatch alarms may publish to it. */
+export function encryptedTopic(
+  scope: Construct,
+  id: string,
+  props: Omit<TopicProps, 'masterKey' | 'enforceSSL'> & { key: Key; fromAlarms?: boolean },
+): Topic {
+  const { key, fromAlarms = false, ...rest } = props;
+  const topic = new Topic(scope, id, { ...rest, masterKey: key, enforceSSL: true });
+  if (fromAlarms) {
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarms',
+        principals: [new ServicePrincipal(CLOUDWATCH)],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
+      }),
+    );
+  }
+  return topic;
+}
