@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
-import { buildAlarmPlan } from '#shared/alarms';
+import { type AlarmPlan, buildAlarmPlan } from '#shared/alarms';
 import { ConfigError, loadConfigFile, type MonitorConfig } from '#shared/config';
 import {
   loadScenarioFile,
@@ -85,10 +85,10 @@ export async function simulateFile(file: string, io: CliIO): Promise<SimulationR
       },
     ]);
   const { config, file: configShown } = await loadConfigFile(scenario.configFile ?? EXAMPLE_CONFIG, io.cwd);
-  const { template, note } = await homeTemplate(config, configShown);
+  const { template, plan, note } = await homeTemplate(config, configShown);
   let result: SimulationResult;
   try {
-    result = await runScenario({ scenario, config, template, onProgress: progress(io, scenario) });
+    result = await runScenario({ scenario, config, template, plan, onProgress: progress(io, scenario) });
   } catch (e) {
     // An alarm the evaluator cannot model is bad input too: name the resource and property, no stack trace.
     if (e instanceof TemplateError)
@@ -103,13 +103,14 @@ export async function simulateFile(file: string, io: CliIO): Promise<SimulationR
 }
 
 /**
- * The home stack's template, synthesized in-process with asset bundling skipped. While the home stack
- * renders no alarms, the alarm plan is rendered directly instead (and a note says so).
+ * The home stack's template, synthesized in-process with asset bundling skipped, and the alarm plan it was
+ * rendered from (its probe shards are the deployed ones). While the home stack renders no alarms, the alarm
+ * plan is rendered directly instead (and a note says so).
  */
 export async function homeTemplate(
   config: MonitorConfig,
   configFile: string,
-): Promise<{ template: unknown; note?: string }> {
+): Promise<{ template: unknown; plan: AlarmPlan; note?: string }> {
   let why: string;
   try {
     const { HomeStack } = await import('#infra/home-stack');
@@ -121,14 +122,16 @@ export async function homeTemplate(
     const hasAlarms = Object.values(template.Resources ?? {}).some((r) =>
       r.Type?.startsWith('AWS::CloudWatch::'),
     );
-    if (hasAlarms) return { template };
+    if (hasAlarms) return { template, plan: stack.plan };
     why = 'the home stack synthesized no alarms';
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     why = `the home stack could not be synthesized (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
   }
+  const plan = buildAlarmPlan(config, { configFile });
   return {
-    template: templateFromPlan(buildAlarmPlan(config, { configFile })),
+    template: templateFromPlan(plan),
+    plan,
     note: `${why}: the alarm plan (shared/alarms) was rendered as CloudFormation directly instead.`,
   };
 }

@@ -1,7 +1,7 @@
 // The scenario runner: stand-ins on 127.0.0.1 behave as the scenario says, the real probe engine probes them
 // from every probe region each interval, results become datums (shared/metrics), the evaluator runs the
 // template's alarms on a virtual clock, and alarm actions go through the real paging core (shared/pages).
-import { alarmNames, buildAlarmPlan } from '#shared/alarms';
+import { type AlarmPlan, alarmNames, buildAlarmPlan } from '#shared/alarms';
 import { type Dependency, type MonitorConfig, type SecretResolver, TIERS } from '#shared/config';
 import { alignRound, heartbeatDatum, type MetricDatum, resultDatums } from '#shared/metrics';
 import {
@@ -14,6 +14,7 @@ import {
   SEVERITY,
 } from '#shared/pages';
 import { type ProbeResult, probeAll } from '#shared/probe';
+import type { AlarmCatalog } from '#shared/timeline';
 import { type ActionInvocation, AlarmEvaluator, EVALUATION_RANGE_EXTRA } from './evaluator.ts';
 import { evaluateRule } from './rule.ts';
 import { checkScenario, regionSilentAt, type Scenario, type StandInState, stateAt } from './scenario.ts';
@@ -37,6 +38,8 @@ export interface RunOptions {
   readonly config: MonitorConfig;
   /** The home stack's synthesized CloudFormation template. */
   readonly template: unknown;
+  /** The alarm plan the template was rendered from; its shards say which heartbeats to send. @default buildAlarmPlan(config) */
+  readonly plan?: AlarmPlan;
   /** @default DEFAULT_TIME_SCALE */
   readonly timeScale?: number;
   /** Called after each probe round with the virtual seconds done. */
@@ -52,7 +55,8 @@ export interface SimAlarm {
   readonly reason: string;
 }
 
-export interface SimPageOut {
+/** What every page, sent or held, says about itself. */
+interface SimPageBase {
   readonly atSeconds: number;
   readonly kind: string;
   readonly severity: string;
@@ -60,6 +64,9 @@ export interface SimPageOut {
   readonly subject: string;
   readonly resolved: boolean;
   readonly alarm: string;
+}
+
+export interface SimPageOut extends SimPageBase {
   readonly routes: readonly string[];
   readonly regions: readonly string[];
   /** The email text, as on-call receives it. */
@@ -67,14 +74,7 @@ export interface SimPageOut {
   readonly sms: string;
 }
 
-export interface SimHeld {
-  readonly atSeconds: number;
-  readonly kind: string;
-  readonly severity: string;
-  readonly dependencies: readonly string[];
-  readonly subject: string;
-  readonly resolved: boolean;
-  readonly alarm: string;
+export interface SimHeld extends SimPageBase {
   /** core-outage, maintenance, duplicate, flapping, no-route… */
   readonly reason: string;
   readonly detail: string;
@@ -125,15 +125,7 @@ export interface SimulationResult {
   }[];
   readonly pageLog: readonly PageLogRecord[];
   /** Each alarm's page kind and dependencies, from the alarm plan: the rehearsal account names them. */
-  readonly alarmCatalog: {
-    readonly alarms: readonly {
-      readonly name: string;
-      readonly description: string;
-      readonly pageKind?: string;
-      readonly dependencies: readonly string[];
-      readonly region?: string;
-    }[];
-  };
+  readonly alarmCatalog: AlarmCatalog;
   readonly notes: readonly string[];
   readonly stats: {
     readonly rounds: number;
@@ -182,7 +174,7 @@ export async function runScenario(opts: RunOptions): Promise<SimulationResult> {
   const { scenario, config } = opts;
   const timeScale = opts.timeScale ?? DEFAULT_TIME_SCALE;
   checkScenario(scenario, config);
-  const plan = buildAlarmPlan(config);
+  const plan = opts.plan ?? buildAlarmPlan(config);
   const alarmSet = alarmsFromTemplate(opts.template, { region: config.homeRegion });
   const start = scenario.start.getTime();
   // The monitor is taken to have run healthy before T+0, as a deployed one would have: alarms start from a
@@ -284,12 +276,8 @@ export async function runScenario(opts: RunOptions): Promise<SimulationResult> {
   const interval = config.intervalSeconds;
   const probed = config.dependencies.filter((d) => !d.dns).map((d) => scaled(d, timeScale));
   const dnsDeps = config.dependencies.filter((d) => d.dns);
-  const shards = new Map(
-    TIERS.map((t) => [
-      t,
-      Math.ceil(config.dependencies.filter((d) => d.tier === t).length / config.targetsPerFunction),
-    ]),
-  );
+  // Heartbeats per tier: one per probe shard the template's heartbeat alarms watch.
+  const shards = new Map(TIERS.map((t) => [t, plan.shards.filter((s) => s.tier === t).length]));
   let rounds = 0;
   let probeCount = 0;
   const byId = new Map(probed.map((d) => [d.id, d]));
@@ -404,7 +392,7 @@ export async function runScenario(opts: RunOptions): Promise<SimulationResult> {
         }
         datums.push(...resultDatums(results, roundCtx));
         for (const tier of TIERS)
-          for (let shard = 0; shard < (shards.get(tier) ?? 0); shard++)
+          for (let shard = 0; shard < shardsOf(tier); shard++)
             datums.push(heartbeatDatum(region, tier, shard, true, roundCtx));
         for (const r of results) {
           if (r.status === 'down')
