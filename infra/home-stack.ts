@@ -10,12 +10,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
-import {
-  EmailSubscription,
-  LambdaSubscription,
-  SmsSubscription,
-  UrlSubscription,
-} from 'aws-cdk-lib/aws-sns-subscriptions';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV_PAGE_LOG_TABLE, ENV_ROUTE_TOPICS, ENV_STATE_TABLE, type NotifyEmbed } from '#functions/notify';
@@ -29,7 +24,7 @@ import { ConfigError, type MonitorConfig, parseConfig } from '#shared/config';
 import { DepmonDashboard } from './dashboard.ts';
 import { DepmonFunction } from './lambda.ts';
 import { planShards } from './probe-stack.ts';
-import { alarmTopicKey, encryptedTopic } from './topics.ts';
+import { alarmTopicKey, encryptedTopic, subscribeChannels } from './topics.ts';
 
 /** Handler source of the notify function. */
 export const NOTIFY_ENTRY = 'functions/notify/handler.ts';
@@ -109,23 +104,12 @@ export class HomeStack extends Stack {
         displayName: `depmon ${config.name} ${route.id}`,
         key,
       });
-      for (const channelId of route.channels) {
-        const ch = channels.get(channelId);
-        if (!ch) {
-          throw new ConfigError(configFile, [
-            {
-              path: `routes`,
-              message: `route "${route.id}" names channel "${channelId}", which is not in channels`,
-            },
-          ]);
-        }
-        if (ch.type === 'email') topic.addSubscription(new EmailSubscription(ch.address));
-        else if (ch.type === 'sms') topic.addSubscription(new SmsSubscription(ch.address));
-        else
-          topic.addSubscription(
-            new UrlSubscription(ch.address, { rawMessageDelivery: false, deadLetterQueue: subscriptionDlq }),
-          );
-      }
+      // parseConfig (above) has checked that every route's channel ids exist.
+      subscribeChannels(
+        topic,
+        route.channels.map((id) => channels.get(id)!),
+        () => subscriptionDlq,
+      );
       routeTopics.set(route.id, topic);
     }
     this.routeTopics = routeTopics;

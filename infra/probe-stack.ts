@@ -10,7 +10,6 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription, SmsSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
@@ -37,7 +36,7 @@ import {
 import { checkTimeoutMs } from '#shared/probe';
 import { probeLogGroupName } from './dashboard.ts';
 import { DepmonFunction } from './lambda.ts';
-import { alarmTopicKey, encryptedTopic } from './topics.ts';
+import { alarmTopicKey, encryptedTopic, subscribeChannels } from './topics.ts';
 
 /** Handler source of every probe function (one code, many functions). */
 export const PROBE_ENTRY = 'functions/probe/handler.ts';
@@ -321,11 +320,9 @@ function alertTopic(stack: Stack, config: MonitorConfig, region: string): Topic 
   );
   const channels = config.channels.filter((c) => channelIds.has(c.id));
   let dlq: Queue | undefined;
-  for (const ch of channels) {
-    if (ch.type === 'email') topic.addSubscription(new EmailSubscription(ch.address));
-    else if (ch.type === 'sms') topic.addSubscription(new SmsSubscription(ch.address));
-    else {
-      dlq ??= new Queue(stack, 'AlertDeliveryDlq', {
+  subscribeChannels(topic, channels, () => {
+    if (!dlq) {
+      dlq = new Queue(stack, 'AlertDeliveryDlq', {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
@@ -334,9 +331,9 @@ function alertTopic(stack: Stack, config: MonitorConfig, region: string): Topic 
         id: 'AwsSolutions-SQS3',
         reason: 'This queue is itself the dead-letter queue of the HTTPS alert subscriptions.',
       });
-      topic.addSubscription(new UrlSubscription(ch.address, { deadLetterQueue: dlq }));
     }
-  }
+    return dlq;
+  });
   if (channels.length === 0) {
     Annotations.of(topic).addWarningV2(
       'depmon:no-probe-alert-channel',

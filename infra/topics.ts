@@ -4,7 +4,10 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic, type TopicProps } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription, SmsSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { Channel } from '#shared/config';
 
 const CLOUDWATCH = 'cloudwatch.amazonaws.com';
 
@@ -47,4 +50,16 @@ export function encryptedTopic(
     );
   }
   return topic;
+}
+
+/**
+ * Subscribes each channel to `topic`: email, SMS, or HTTPS with a dead-letter queue (SNS drops an HTTPS
+ * delivery after its retries otherwise). `httpsDlq` is called only when there is an HTTPS channel.
+ */
+export function subscribeChannels(topic: Topic, channels: readonly Channel[], httpsDlq: () => IQueue): void {
+  for (const ch of channels) {
+    if (ch.type === 'email') topic.addSubscription(new EmailSubscription(ch.address));
+    else if (ch.type === 'sms') topic.addSubscription(new SmsSubscription(ch.address));
+    else topic.addSubscription(new UrlSubscription(ch.address, { deadLetterQueue: httpsDlq() }));
+  }
 }

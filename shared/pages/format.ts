@@ -340,9 +340,7 @@ function clock(iso: string, timeZone: string): string {
     minute: '2-digit',
     hourCycle: 'h23',
     timeZoneName: 'short',
-  })
-    .format(new Date(iso))
-    .replace(/^(\d\d:\d\d) /, '$1 ');
+  }).format(new Date(iso));
 }
 
 /** "2026-11-26 14:05 GMT+9 (05:05 UTC)". */

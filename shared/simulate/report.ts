@@ -1,13 +1,9 @@
 // The HTML report of a simulation: one self-contained page (inline CSS, SVG and a little JS; no external URL)
 // with the timeline chart (probe state bands per dependency and region, alarm state bands, page markers) and
 // every page's text as on-call would receive it.
-import type { SimulationResult } from './runner.ts';
 
-const esc = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
+import { escapeHtml as esc } from '#shared/timeline';
+import type { SimulationResult } from './runner.ts';
 
 const COLORS: Record<string, string> = {
   up: '#3fa34d',

@@ -52,6 +52,7 @@ export {
   type SimProbeResult,
 } from './rehearsal.ts';
 export {
+  escapeHtml,
   formatForFile,
   renderCsv,
   renderHtml,

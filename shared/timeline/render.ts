@@ -174,7 +174,8 @@ function csvRow(e: TimelineEvent): string {
 }
 
 // ── HTML ────────────────────────────────────────────────────────────────────────
-const esc = (s: string) =>
+/** Escapes text for HTML content and attribute values. */
+export const escapeHtml = (s: string) =>
   s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -193,29 +194,29 @@ const KIND_CLASS: Readonly<Record<TimelineEvent['kind'], string>> = {
 
 /** One file with inline styles and no script, font, image or link that leaves the file. */
 export function renderHtml(a: Account): string {
-  const tz = esc(a.timeZoneLabel);
+  const tz = escapeHtml(a.timeZoneLabel);
   const figures = FIGURE_ORDER.map((name) => {
     const f = a.figures[name];
     return f
-      ? `<div class="fig"><div class="lbl">${esc(FIGURE_LABELS[name])}</div><div class="val">${esc(f.local)}</div><div class="sub">${esc(utcTime(new Date(f.at)))}${f.minutesFromOnset === null ? '' : ` · ${esc(minutes(f.minutesFromOnset))} min from onset`}</div><div class="sub">${esc(f.detail)}</div></div>`
-      : `<div class="fig none"><div class="lbl">${esc(FIGURE_LABELS[name])}</div><div class="val">none in the window</div></div>`;
+      ? `<div class="fig"><div class="lbl">${escapeHtml(FIGURE_LABELS[name])}</div><div class="val">${escapeHtml(f.local)}</div><div class="sub">${escapeHtml(utcTime(new Date(f.at)))}${f.minutesFromOnset === null ? '' : ` · ${escapeHtml(minutes(f.minutesFromOnset))} min from onset`}</div><div class="sub">${escapeHtml(f.detail)}</div></div>`
+      : `<div class="fig none"><div class="lbl">${escapeHtml(FIGURE_LABELS[name])}</div><div class="val">none in the window</div></div>`;
   }).join('\n');
   const notes =
     a.notes.length > 0
-      ? `<section><h2>Notes</h2><ul>${a.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>`
+      ? `<section><h2>Notes</h2><ul>${a.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></section>`
       : '';
   const rows = a.events
     .map((e, i) => {
       const texts = [
-        e.text ? `<details><summary>Text as sent</summary><pre>${esc(e.text)}</pre></details>` : '',
-        e.sms ? `<details><summary>SMS</summary><pre>${esc(e.sms)}</pre></details>` : '',
+        e.text ? `<details><summary>Text as sent</summary><pre>${escapeHtml(e.text)}</pre></details>` : '',
+        e.sms ? `<details><summary>SMS</summary><pre>${escapeHtml(e.sms)}</pre></details>` : '',
         // The summary holds a short reason whole; only a cut one needs the full text.
         e.reason && e.kind === 'alarm' && !e.summary.includes(e.reason)
-          ? `<details><summary>Full reason</summary><pre>${esc(e.reason)}</pre></details>`
+          ? `<details><summary>Full reason</summary><pre>${escapeHtml(e.reason)}</pre></details>`
           : '',
-        e.messageId ? `<div class="sub">SNS message ${esc(e.messageId)}</div>` : '',
+        e.messageId ? `<div class="sub">SNS message ${escapeHtml(e.messageId)}</div>` : '',
       ].join('');
-      return `<tr class="${KIND_CLASS[e.kind]}"><td>${i + 1}</td><td>${esc(utcTime(new Date(e.at)))}</td><td>${esc(e.local)}</td><td class="num">${esc(minutes(e.minutesFromOnset))}</td><td><span class="kind">${esc(e.kind)}</span></td><td>${esc(e.source)}</td><td>${esc(e.summary)}${texts}</td></tr>`;
+      return `<tr class="${KIND_CLASS[e.kind]}"><td>${i + 1}</td><td>${escapeHtml(utcTime(new Date(e.at)))}</td><td>${escapeHtml(e.local)}</td><td class="num">${escapeHtml(minutes(e.minutesFromOnset))}</td><td><span class="kind">${escapeHtml(e.kind)}</span></td><td>${escapeHtml(e.source)}</td><td>${escapeHtml(e.summary)}${texts}</td></tr>`;
     })
     .join('\n');
   const evidence =
@@ -227,7 +228,7 @@ export function renderHtml(a: Account): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(a.title)}</title>
+<title>${escapeHtml(a.title)}</title>
 <style>
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans KR",sans-serif;margin:2rem;color:#1b1f24;max-width:1200px}
 h1{font-size:1.5rem;margin:0 0 .5rem}h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
@@ -247,8 +248,8 @@ pre{white-space:pre-wrap;background:#f6f8fa;padding:.5rem;border-radius:4px;marg
 </style>
 </head>
 <body>
-<h1>${esc(a.title)}</h1>
-<p class="meta">${esc(a.window.from.local)} to ${esc(a.window.to.local)} (${esc(utcTime(new Date(a.window.from.at)))} to ${esc(utcTime(new Date(a.window.to.at)))}) · monitor <code>${esc(a.monitor)}</code> · times in UTC and ${esc(a.timeZone)} (${tz}) · evidence: ${esc(evidence)}${a.generatedAt ? ` · generated ${esc(a.generatedAt)}` : ''}</p>
+<h1>${escapeHtml(a.title)}</h1>
+<p class="meta">${escapeHtml(a.window.from.local)} to ${escapeHtml(a.window.to.local)} (${escapeHtml(utcTime(new Date(a.window.from.at)))} to ${escapeHtml(utcTime(new Date(a.window.to.at)))}) · monitor <code>${escapeHtml(a.monitor)}</code> · times in UTC and ${escapeHtml(a.timeZone)} (${tz}) · evidence: ${escapeHtml(evidence)}${a.generatedAt ? ` · generated ${escapeHtml(a.generatedAt)}` : ''}</p>
 <section><h2>Figures</h2><div class="figs">
 ${figures}
 </div></section>
