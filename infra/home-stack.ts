@@ -19,11 +19,11 @@ import {
   buildAlarmPlan,
   type CompositeAlarmSpec,
   type MetricAlarmSpec,
+  planShards,
 } from '#shared/alarms';
 import { ConfigError, type MonitorConfig, parseConfig } from '#shared/config';
 import { DepmonDashboard } from './dashboard.ts';
 import { DepmonFunction } from './lambda.ts';
-import { planShards } from './probe-stack.ts';
 import { alarmTopicKey, encryptedTopic, subscribeChannels } from './topics.ts';
 
 /** Handler source of the notify function. */

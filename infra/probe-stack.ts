@@ -21,22 +21,24 @@ import {
   type ProbeEmbed,
   PUBLISH_BUDGET_MS,
   PUBLISH_REQUEST_TIMEOUT_MS,
-  ROUND_GUARD_MS,
   roundsPerInvocation,
 } from '#functions/probe';
+import { type ProbeShard, planShards, roundBudgetMs, waveCapacity } from '#shared/alarms';
 import {
   allSecretRefs,
   ConfigError,
   type Dependency,
   type MonitorConfig,
   type SecretRef,
-  TIERS,
   type Tier,
 } from '#shared/config';
 import { checkTimeoutMs } from '#shared/probe';
 import { probeLogGroupName } from './dashboard.ts';
 import { DepmonFunction } from './lambda.ts';
 import { alarmTopicKey, encryptedTopic, subscribeChannels } from './topics.ts';
+
+// The shard split lives with the alarm plan (its heartbeat alarms watch exactly these shards); re-exported here.
+export { type ProbeShard, planShards, roundBudgetMs, waveCapacity };
 
 /** Handler source of every probe function (one code, many functions). */
 export const PROBE_ENTRY = 'functions/probe/handler.ts';
@@ -55,54 +57,6 @@ export const TIMEOUT_SLACK_SECONDS = 10;
 
 /** Lambda's longest timeout (Lambda quotas). */
 const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
-
-export interface ProbeShard {
-  readonly tier: Tier;
-  /** 0-based, per tier and Region; the Heartbeat's `Shard` dimension. */
-  readonly shard: number;
-  readonly dependencies: readonly Dependency[];
-}
-
-/**
- * Most targets one function can probe without a cycle outgrowing its round even if every one of them
- * hangs to its timeout: `concurrency` probes per wave, as many waves as fit in the round after the egress
- * check (at least one).
- */
-export function waveCapacity(config: MonitorConfig, deps: readonly Dependency[]): number {
-  const slowest = Math.max(1, ...deps.map(checkTimeoutMs));
-  return config.concurrency * Math.max(1, Math.floor(roundBudgetMs(config) / slowest));
-}
-
-/** What a round leaves for probing: the interval, less the guard before the next round and the egress check. */
-export function roundBudgetMs(config: MonitorConfig): number {
-  return (
-    config.intervalSeconds * 1000 - ROUND_GUARD_MS - (config.egress.enabled ? config.egress.timeoutMs : 0)
-  );
-}
-
-/**
- * Splits each tier's dependencies into shards of at most min(`targetsPerFunction`, waveCapacity), as
- * evenly as possible (101 targets at 50 → 34 + 34 + 33, not 50 + 50 + 1), in config order so shard
- * membership is stable.
- */
-export function planShards(config: MonitorConfig, targetsPerFunction: number): ProbeShard[] {
-  const out: ProbeShard[] = [];
-  for (const tier of TIERS) {
-    const deps = config.dependencies.filter((d) => d.tier === tier);
-    if (deps.length === 0) continue;
-    const perFunction = Math.min(targetsPerFunction, waveCapacity(config, deps));
-    const shards = Math.ceil(deps.length / perFunction);
-    const base = Math.floor(deps.length / shards);
-    const extra = deps.length % shards;
-    let at = 0;
-    for (let shard = 0; shard < shards; shard++) {
-      const n = base + (shard < extra ? 1 : 0);
-      out.push({ tier, shard, dependencies: deps.slice(at, at + n) });
-      at += n;
-    }
-  }
-  return out;
-}
 
 /**
  * The function timeout: every round of the minute (the last one may probe until the minute ends),

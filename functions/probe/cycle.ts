@@ -1,6 +1,7 @@
 // One probe invocation: 60/interval evenly spaced rounds, each = egress self-check, probe (or abstain),
 // one JSON log line per result, and the round's datums published to the home Region. The probing
 // function, the publisher, the clock and the logger are passed in, so every path is testable on its own.
+import { ROUND_GUARD_MS } from '#shared/alarms';
 import type { Dependency, SecretResolver } from '#shared/config';
 import { alignRound, heartbeatDatum, type MetricDatum, resultDatums } from '#shared/metrics';
 import type { ProbeOptions, ProbeResult } from '#shared/probe';
@@ -22,7 +23,7 @@ export interface CycleRuntime {
 }
 
 /** A round stops probing this long before the next round is due, leaving time to build and hand over datums. */
-export const ROUND_GUARD_MS = 500;
+export { ROUND_GUARD_MS };
 
 export interface RoundSummary {
   readonly round: number;

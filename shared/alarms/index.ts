@@ -18,3 +18,4 @@
 export * from './cost.ts';
 export * from './plan.ts';
 export * from './rule.ts';
+export * from './shards.ts';

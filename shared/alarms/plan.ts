@@ -7,7 +7,6 @@ import {
   type Dependency,
   type MonitorConfig,
   type PageKind,
-  TIERS,
   type Tier,
 } from '#shared/config';
 import {
@@ -20,6 +19,7 @@ import {
 } from '#shared/metrics';
 import { alarmCost, type CostLine } from './cost.ts';
 import { alarmIs, allOf, anyOf, atLeast, not, ruleAlarmNames, ruleElementCount } from './rule.ts';
+import { planShards } from './shards.ts';
 
 /** A composite alarm rule may reference at most 100 alarms (CloudWatch PutCompositeAlarm, AlarmRule). */
 export const COMPOSITE_MAX_CHILDREN = 100;
@@ -174,10 +174,9 @@ export function alarmPeriod(intervalSeconds: number): { period: number; roundsPe
   return { period, roundsPerPeriod: period / intervalSeconds };
 }
 
-/** Probe function shards per tier: ceil(dependencies of the tier / targetsPerFunction). Shards count from 0. */
+/** Probe function shards of a tier, as the probe stacks deploy them (see planShards). Shards count from 0. */
 export function shardCount(config: MonitorConfig, tier: Tier): number {
-  const n = config.dependencies.filter((d) => d.tier === tier).length;
-  return Math.ceil(n / config.targetsPerFunction);
+  return planShards(config).filter((s) => s.tier === tier).length;
 }
 
 /** The page group of a third-party dependency: its `group`, or its own id when it has none. */
@@ -543,29 +542,22 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
   };
 }
 
-/** Shards by `targetsPerFunction` alone (the probe stacks may split finer; pass their layout then). */
+/** The shards the probe stacks deploy with the config's own `targetsPerFunction` (see planShards). */
 export function defaultShards(config: MonitorConfig): ShardLayout[] {
-  return TIERS.flatMap((tier) =>
-    Array.from({ length: shardCount(config, tier) }, (_, shard) => ({
-      tier,
-      shard,
-      dependencies: depsOfShard(config, tier, shard),
-    })),
-  );
+  return planShards(config).map(({ tier, shard, dependencies }) => ({
+    tier,
+    shard,
+    dependencies: dependencies.map((d) => d.id),
+  }));
 }
 
-/**
- * The dependencies one probe shard covers: the tier split as evenly as possible, in config order
- * (the same split as the probe stacks: 101 targets at 50 → 34 + 34 + 33).
- */
+/** The dependency ids one probe shard covers. */
 export function depsOfShard(config: MonitorConfig, tier: Tier, shard: number): string[] {
-  const deps = config.dependencies.filter((d) => d.tier === tier).map((d) => d.id);
-  const shards = Math.ceil(deps.length / config.targetsPerFunction);
-  if (shard >= shards) return [];
-  const base = Math.floor(deps.length / shards);
-  const extra = deps.length % shards;
-  const start = shard * base + Math.min(shard, extra);
-  return deps.slice(start, start + base + (shard < extra ? 1 : 0));
+  return (
+    defaultShards(config)
+      .find((s) => s.tier === tier && s.shard === shard)
+      ?.dependencies.slice() ?? []
+  );
 }
 
 /** The plan's alarm by name. */

@@ -18,3 +18,13 @@ export function checkHost(d: {
   if (d.http) return safeHost(d.http.url);
   return d.tcp?.host ?? d.dns?.name ?? d.tls?.host;
 }
+
+/** A check's own timeout (every check type has one; 5 s if absent). */
+export function checkTimeoutMs(d: {
+  http?: { timeoutMs: number } | undefined;
+  tcp?: { timeoutMs: number } | undefined;
+  dns?: { timeoutMs: number } | undefined;
+  tls?: { timeoutMs: number } | undefined;
+}): number {
+  return (d.http ?? d.tcp ?? d.dns ?? d.tls)?.timeoutMs ?? 5000;
+}

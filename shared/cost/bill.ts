@@ -1,7 +1,7 @@
 // The monthly AWS bill of a monitor config, itemised line by line, with every usage assumption named.
 // Pure: it reads the config (and, when given, the alarm counts of its alarm plan) and the price table.
-import { type AlarmPlan, buildAlarmPlan } from '#shared/alarms';
-import { type MonitorConfig, TIERS, type Tier } from '#shared/config';
+import { type AlarmPlan, buildAlarmPlan, planShards } from '#shared/alarms';
+import { checkTimeoutMs, type MonitorConfig, type Tier } from '#shared/config';
 import { PUT_METRIC_DATA_MAX_DATUMS } from '#shared/metrics';
 import {
   customMetricsUsd,
@@ -103,23 +103,9 @@ export interface BillOptions {
   readonly metricsPerDependency?: number;
 }
 
-/** How many functions probe a tier in each region: ceil(dependencies of the tier / targetsPerFunction). */
+/** The functions that probe each tier in each region: the probe stacks' own split (planShards). */
 export function shardsOf(config: MonitorConfig): { tier: Tier; shard: number; targets: number }[] {
-  const out: { tier: Tier; shard: number; targets: number }[] = [];
-  for (const tier of TIERS) {
-    const n = config.dependencies.filter((d) => d.tier === tier).length;
-    const shards = Math.ceil(n / config.targetsPerFunction);
-    for (let s = 0; s < shards; s++) {
-      // Even split, first shards one larger.
-      const targets = Math.floor(n / shards) + (s < n % shards ? 1 : 0);
-      out.push({ tier, shard: s, targets });
-    }
-  }
-  return out;
-}
-
-function timeoutOf(d: MonitorConfig['dependencies'][number]): number {
-  return d.http?.timeoutMs ?? d.tcp?.timeoutMs ?? d.dns?.timeoutMs ?? d.tls?.timeoutMs ?? 5000;
+  return planShards(config).map((s) => ({ tier: s.tier, shard: s.shard, targets: s.dependencies.length }));
 }
 
 /**
@@ -162,7 +148,7 @@ export function billOf(config: MonitorConfig, options: BillOptions = {}): Bill {
 
   const shards = shardsOf(config);
   const maxTimeout = (tier: Tier) =>
-    Math.max(0, ...config.dependencies.filter((d) => d.tier === tier).map(timeoutOf));
+    Math.max(0, ...config.dependencies.filter((d) => d.tier === tier).map(checkTimeoutMs));
   const functions: FunctionShard[] = [];
   for (const region of config.probeRegions) {
     for (const s of shards) {

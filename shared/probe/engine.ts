@@ -1,6 +1,6 @@
 // The probe engine: runs each dependency's check under its own deadline and the cycle's, with a concurrency
 // limit, and turns every outcome (or failure) into a ProbeResult. Nothing here throws for a dependency's behaviour.
-import { checkHost, type Dependency, redact, type SecretResolver } from '#shared/config';
+import { checkHost, checkTimeoutMs, type Dependency, redact, type SecretResolver } from '#shared/config';
 import { probeDns, probeTcp, probeTls } from './checks.ts';
 import { classify, ProbeFailure, shorten } from './failure.ts';
 import { type Outcome, probeHttp } from './http.ts';
@@ -23,10 +23,8 @@ export function dependencyHost(dep: Dependency): string | undefined {
   return checkHost(dep)?.toLowerCase();
 }
 
-/** The check's own timeout in ms. */
-export function checkTimeoutMs(dep: Dependency): number {
-  return (dep.http ?? dep.tcp ?? dep.dns ?? dep.tls)?.timeoutMs ?? 5000;
-}
+/** A check's own timeout: defined with the config, re-exported here for the engine's users. */
+export { checkTimeoutMs };
 
 /** Probes one dependency. Never throws. */
 export function probeOne(dep: Dependency, options: ProbeOptions = {}): Promise<ProbeResult> {
