@@ -25,6 +25,8 @@ const MARKER = 'record#';
 export class DynamoPageStateStore implements PageStateStore {
   private readonly versions = new Map<string, number>();
   private readonly pending = new Map<string, SubjectState>();
+  /** Subjects read by the first `list()` of this invocation (one store per invocation); later lists reuse them. */
+  private scanned?: Map<string, SubjectState>;
 
   constructor(
     private readonly ddb: DynamoDBClient,
@@ -49,6 +51,14 @@ export class DynamoPageStateStore implements PageStateStore {
   }
 
   async list(): Promise<SubjectState[]> {
+    this.scanned ??= await this.scanSubjects();
+    const found = new Map(this.scanned);
+    for (const [name, s] of this.pending) found.set(name, s);
+    return [...found.values()];
+  }
+
+  /** Every subject item: a strongly consistent Scan, paginated (the filter applies after the read). */
+  private async scanSubjects(): Promise<Map<string, SubjectState>> {
     const found = new Map<string, SubjectState>();
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {
@@ -68,8 +78,7 @@ export class DynamoPageStateStore implements PageStateStore {
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    for (const [name, s] of this.pending) found.set(name, s);
-    return [...found.values()];
+    return found;
   }
 
   /** Writes every buffered state, each conditional on the version it was read at. */
