@@ -133,14 +133,14 @@ export class StandIns {
 
   private constructor(
     readonly certificate: SelfSigned,
-    /** A loopback port with nothing listening: where a `down` dependency points. */
-    readonly refusedPort: number,
+    /** A loopback port that refuses connections: where a `down` dependency points. */
+    private readonly refused: { readonly port: number; release(): Promise<void> },
     readonly timeScale: number,
   ) {}
 
   static async start(config: MonitorConfig, timeScale: number): Promise<StandIns> {
     const hosts = config.dependencies.map(hostOf).filter((h): h is string => h !== undefined);
-    const s = new StandIns(selfSignedCertificate(hosts), await freePort(), timeScale);
+    const s = new StandIns(selfSignedCertificate(hosts), await reserveRefusedPort(), timeScale);
     try {
       for (const region of config.probeRegions)
         for (const dep of config.dependencies) {
@@ -152,6 +152,11 @@ export class StandIns {
       throw e;
     }
     return s;
+  }
+
+  /** Where a `down` dependency points: refused until `close`. */
+  get refusedPort(): number {
+    return this.refused.port;
   }
 
   get extraCa(): string[] {
@@ -255,6 +260,7 @@ export class StandIns {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     for (const s of this.sockets) s.destroy();
+    await this.refused.release();
     await Promise.all(
       [...this.entries.values()].map(
         (e) =>
@@ -265,14 +271,37 @@ export class StandIns {
   }
 }
 
-/** A loopback port that was free a moment ago (bound and released). */
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
+/**
+ * A loopback port that refuses connections for as long as the reservation lasts. A port merely bound and
+ * released is free for the next `listen(0)`, one of this run's own stand-ins included, and a `down`
+ * dependency would then reach a healthy server. Here the port is held by the client end of a loopback
+ * connection: nothing listens on it, so a SYN to it is refused, and the kernel gives it to no other socket.
+ */
+async function reserveRefusedPort(): Promise<{ port: number; release(): Promise<void> }> {
+  const listener = net.createServer();
+  const accepted = new Promise<net.Socket>((resolve) => listener.once('connection', resolve));
   await new Promise<void>((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => resolve());
+    listener.once('error', reject);
+    listener.listen(0, '127.0.0.1', () => resolve());
   });
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
+  const client = net.connect((listener.address() as net.AddressInfo).port, '127.0.0.1');
+  client.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', resolve);
+    client.once('error', reject);
+  });
+  const server = await accepted;
+  server.on('error', () => undefined);
+  // Stop listening; the accepted connection stays, and with it the client's port.
+  listener.close();
+  return {
+    port: client.localPort as number,
+    // The server end closes first, so the reserved port does not linger in TIME_WAIT.
+    release: () =>
+      new Promise<void>((resolve) => {
+        if (client.destroyed) return resolve();
+        client.once('close', () => resolve());
+        server.destroy();
+      }),
+  };
 }

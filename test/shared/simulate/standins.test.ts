@@ -1,8 +1,10 @@
-// What a healthy stand-in answers, derived from the dependency's own check, and its certificate.
+// What a healthy stand-in answers, derived from the dependency's own check, its certificate, and the port a
+// down dependency is sent to.
 import { X509Certificate } from 'node:crypto';
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { DependencySchema } from '#shared/config';
-import { healthyResponse, healthyStatus, selfSignedCertificate } from '#shared/simulate';
+import { DependencySchema, parseConfig } from '#shared/config';
+import { healthyResponse, healthyStatus, StandIns, selfSignedCertificate } from '#shared/simulate';
 
 const dep = (http: Record<string, unknown>) =>
   DependencySchema.parse({
@@ -60,3 +62,64 @@ describe('selfSignedCertificate', () => {
     expect(Date.parse(x.validTo) - Date.now()).toBeGreaterThan(300 * 86_400_000);
   });
 });
+
+describe('the refused port a down dependency points at', () => {
+  it('stays refused for the whole run: no stand-in and no other listener can take it until close', async () => {
+    // Prepare: a run with many stand-ins, so listen(0) hands out many ports after the reservation.
+    const config = parseConfig({
+      name: 'ports',
+      homeRegion: 'ap-northeast-2',
+      probeRegions: ['ap-northeast-2', 'ap-northeast-1'],
+      dependencies: [
+        {
+          id: 'core',
+          name: 'Core',
+          tier: 'first-party',
+          critical: true,
+          tcp: { host: 'core.bank.example', port: 443 },
+        },
+        ...Array.from({ length: 30 }, (_, i) => ({
+          id: `d${i}`,
+          name: `D${i}`,
+          tier: 'third-party' as const,
+          tcp: { host: `d${i}.vendor.example`, port: 443 },
+        })),
+      ],
+      channels: [{ id: 'ops', type: 'email', address: 'ops@bank.example' }],
+    });
+    const standIns = await StandIns.start(config, 1);
+    const port = standIns.refusedPort;
+    try {
+      // Act
+      const bind = await listenOn(port);
+      const connect = await connectTo(port);
+      // Assess
+      expect(standIns.handles().map((h) => h.port)).not.toContain(port);
+      expect(bind).toBe('EADDRINUSE');
+      expect(connect).toBe('ECONNREFUSED');
+    } finally {
+      await standIns.close();
+    }
+    // Released with the stand-ins.
+    expect(await listenOn(port)).toBe('listening');
+  });
+});
+
+function listenOn(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve('listening')));
+  });
+}
+
+function connectTo(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const c = net.connect(port, '127.0.0.1');
+    c.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    c.once('connect', () => {
+      c.destroy();
+      resolve('connected');
+    });
+  });
+}
