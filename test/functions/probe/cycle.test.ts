@@ -13,6 +13,7 @@ import type { EgressResult } from '../../../functions/probe/egress.ts';
 import type { ProbeEmbed, ProbeSettings } from '../../../functions/probe/embed.ts';
 import { createRuntime } from '../../../functions/probe/handler.ts';
 import type { PublishOutcome } from '../../../functions/probe/publish.ts';
+import { clockFromMinuteStart } from '../../helpers/clock.ts';
 import { type FakeCloudWatch, startFakeCloudWatch } from './fake-cloudwatch.ts';
 
 const cfg: MonitorConfig = parseConfig({
@@ -260,6 +261,7 @@ describe('the probe function with the real CloudWatch client', () => {
     return {
       rt: {
         ...rt,
+        now: clockFromMinuteStart(),
         checkEgress: async () => ({ ok: true as const, url: 'x', httpStatus: 200, latencyMs: 1 }),
       },
       logs,

@@ -3,12 +3,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseConfig } from '#shared/config';
 import { probeAll } from '#shared/probe';
 import { runInvocation } from '../../../functions/probe/cycle.ts';
 import type { ProbeEmbed, ProbeSettings } from '../../../functions/probe/embed.ts';
 import { createRuntime } from '../../../functions/probe/handler.ts';
+import { clockFromMinuteStart } from '../../helpers/clock.ts';
+import { refusedPort } from '../../helpers/servers.ts';
 import { type FakeCloudWatch, startFakeCloudWatch } from './fake-cloudwatch.ts';
 
 let target: Server;
@@ -75,11 +77,7 @@ function setup(egressUrl: string) {
     env: { E2E_TOKEN: 'tok-very-secret-42' },
     log: (r) => logs.push(r),
   });
-  // The schedule fires at the top of the minute. On the wall clock a test may start in the minute's last
-  // half second, where the round is rightly skipped as too late; this clock runs from one second past a minute.
-  const t0 = Date.now();
-  const from = Math.floor(t0 / 60_000) * 60_000 + 1000;
-  const rt = { ...real, now: () => from + (Date.now() - t0) };
+  const rt = { ...real, now: clockFromMinuteStart() };
   return { embed, settings, rt, logs };
 }
 
@@ -113,11 +111,10 @@ describe('probe handler with the real engine', () => {
   });
 
   it('abstains when the egress reference does not answer: heartbeat 0 and no availability datums', async () => {
-    // Prepare: a loopback port nothing listens on
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((r) => closed.close(r));
+    // Prepare: a loopback port that refuses connections
+    const closed = await refusedPort();
+    onTestFinished(() => closed.close());
+    const port = closed.port;
     const before = cloudwatch.requests.length;
     const { embed, settings, rt, logs } = setup(`http://127.0.0.1:${port}/{region}`);
     // Act
