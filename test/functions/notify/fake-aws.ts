@@ -51,14 +51,15 @@ export async function startFakeAws(alarmStates: Record<string, string>): Promise
         });
       }
       if (op === 'GetMetricData') {
-        const input = JSON.parse(text) as { MetricDataQueries: { Id: string }[] };
+        const input = JSON.parse(text) as { MetricDataQueries: { Id: string }[]; EndTime: number };
         return json(200, {
           MetricDataResults: input.MetricDataQueries.map((q) => ({
             Id: q.Id,
             Label: q.Id,
             StatusCode: 'Complete',
-            // CloudWatch stamps each period with its start: the last minute that has ended.
-            Timestamps: [Math.floor(Date.now() / 60_000) * 60 - 60],
+            // CloudWatch stamps each period with its start: the last minute that ended by the query's end
+            // (the caller's clock, not this server's: a minute may turn between the two).
+            Timestamps: [Math.floor(input.EndTime / 60) * 60 - 60],
             Values: [2],
           })),
         });
