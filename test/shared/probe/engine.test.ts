@@ -42,14 +42,28 @@ describe('probeAll', () => {
   it('never has more probes in flight than the concurrency limit', async () => {
     let inFlight = 0;
     let most = 0;
+    // Answers are held until three requests are in flight (or 500 ms pass, for the last two), so the limit is
+    // reached however the machine schedules the probes.
+    const held: (() => void)[] = [];
     const s = await serve(
       startHttp((_req, res) => {
         inFlight++;
         most = Math.max(most, inFlight);
-        setTimeout(() => {
+        const answer = () => {
+          clearTimeout(fallback);
           inFlight--;
           res.writeHead(200).end('ok');
-        }, 30);
+        };
+        const fallback = setTimeout(() => {
+          held.splice(held.indexOf(answer), 1);
+          answer();
+        }, 500);
+        held.push(answer);
+        // Released 100 ms after the third arrives: time for a fourth, if the engine would send one, to show.
+        if (inFlight === 3)
+          setTimeout(() => {
+            for (const a of held.splice(0)) a();
+          }, 100);
       }),
     );
     const deps = Array.from({ length: 8 }, (_, i) => dep(`d${i}`, s.port, 2000));
