@@ -121,6 +121,8 @@ describe('kakao-fire', () => {
       page.on('request', (r) => {
         if (!r.url().startsWith('file:')) requests.push(r.url());
       });
+      // The page's clock stands still: the flash a click adds lasts 1.5 s, and a slow browser must not miss it.
+      await page.clock.install();
       await page.goto(`file://${report()}`);
       const bands = await page.locator('#chart rect.probe').count();
       const alarmBands = await page.locator('#chart rect.alarm.s-ALARM').count();

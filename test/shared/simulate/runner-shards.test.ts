@@ -45,5 +45,5 @@ describe('runScenario shards', () => {
     expect(plan.shards.filter((s) => s.tier === 'third-party')).toHaveLength(2);
     expect(r.pages.filter((p) => !p.resolved).map((p) => p.kind)).toEqual(['external-outage']);
     expect(r.alarms.filter((a) => a.alarm.includes('blind'))).toEqual([]);
-  });
+  }, 120_000);
 });
