@@ -277,7 +277,7 @@ export class StandIns {
  * dependency would then reach a healthy server. Here the port is held by the client end of a loopback
  * connection: nothing listens on it, so a SYN to it is refused, and the kernel gives it to no other socket.
  */
-async function reserveRefusedPort(): Promise<{ port: number; release(): Promise<void> }> {
+export async function reserveRefusedPort(): Promise<{ port: number; release(): Promise<void> }> {
   const listener = net.createServer();
   const accepted = new Promise<net.Socket>((resolve) => listener.once('connection', resolve));
   await new Promise<void>((resolve, reject) => {

@@ -107,7 +107,7 @@ describe('depmon check', () => {
 
   it('exit 1 when any dependency is down; the table names it with its reason', async () => {
     const fast = await serve(startHttp(ok));
-    const closed = await refusedPort();
+    const { port: closed } = await serve(refusedPort());
     await writeConfig(
       config([
         httpDep('ledger', `http://127.0.0.1:${fast.port}/health`),

@@ -10,6 +10,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { reserveRefusedPort } from '#shared/simulate';
 
 const run = promisify(execFile);
 
@@ -85,13 +86,22 @@ export function startTcp(onSocket: (s: net.Socket) => void, opts: ListenOptions 
   return track(withPort(server, opts), opts.host ?? '127.0.0.1');
 }
 
-/** A loopback port with nothing listening on it (bound, then released). */
-export async function refusedPort(host = '127.0.0.1'): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, host, () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+/**
+ * A loopback port that refuses connections until `close` (shared/simulate's reservation: a port merely bound
+ * and released could be handed to another test file's listener before the probe). Its two sockets are not
+ * counted by `openSockets`.
+ */
+export async function refusedPort(): Promise<TestServer> {
+  const before = new Set(live.keys());
+  const r = await reserveRefusedPort();
+  for (const id of live.keys()) if (!before.has(id)) reserved.add(id);
+  return {
+    host: '127.0.0.1',
+    port: r.port,
+    accepted: () => 0,
+    open: () => 0,
+    close: () => r.release(),
+  };
 }
 
 // ── DNS ─────────────────────────────────────────────────────────────────────────
@@ -282,6 +292,8 @@ export async function makeCerts(hosts: readonly string[]): Promise<TestCerts> {
 /** Async resource types that mean "a connection or lookup is still open" (listening servers are TCPSERVERWRAP/UDPWRAP). */
 const SOCKET_TYPES = new Set(['TCPWRAP', 'TCPCONNECTWRAP', 'QUERYWRAP', 'GETADDRINFOREQWRAP']);
 const live = new Map<number, string>();
+/** Sockets that hold a refused port (refusedPort): the test's own, not the probe's. */
+const reserved = new Set<number>();
 // An async hook sees every socket, including those undici unrefs while idle, which
 // process.getActiveResourcesInfo() does not list. TLS rides on its TCPWRAP; a TLSWRAP itself is only
 // "destroyed" when garbage-collected, so it says nothing about an open connection.
@@ -291,12 +303,13 @@ createHook({
   },
   destroy(id) {
     live.delete(id);
+    reserved.delete(id);
   },
 }).enable();
 
 /** Sockets and lookups open in this process right now, client and server side. */
 export function openSockets(): string[] {
-  return [...live.values()];
+  return [...live].filter(([id]) => !reserved.has(id)).map(([, type]) => type);
 }
 
 /**

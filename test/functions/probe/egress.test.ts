@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { checkEgress, egressUrl } from '../../../functions/probe/egress.ts';
+import { refusedPort } from '../../helpers/servers.ts';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -40,10 +41,10 @@ describe('checkEgress', () => {
   });
 
   it('fails on a refused connection', async () => {
-    // Prepare: a port that was just free
-    const port = await listen(() => {});
-    server!.close();
-    server = undefined;
+    // Prepare: a loopback port that refuses connections
+    const closed = await refusedPort();
+    onTestFinished(() => closed.close());
+    const port = closed.port;
     // Act
     const r = await checkEgress(`http://127.0.0.1:${port}/`, 'eu-west-1', 2000);
     // Assess

@@ -60,7 +60,7 @@ const slowBody = (res: http.ServerResponse, bytes: number, everyMs: number) => {
 describe('HTTP against misbehaving servers', () => {
   it('connection refused → down CONNECTION_REFUSED', async () => {
     // Prepare
-    const port = await refusedPort();
+    const { port } = await serve(refusedPort());
     // Act
     const r = await probe(dep({ http: { url: `http://127.0.0.1:${port}/health`, timeoutMs: 1000 } }));
     // Assess
@@ -461,7 +461,7 @@ describe('DNS, TCP and every address', () => {
 
   it('a tcp check is up on a listening port and CONNECTION_REFUSED on a closed one', async () => {
     const s = await serve(startTcp((sock) => sock.end()));
-    const closed = await refusedPort();
+    const { port: closed } = await serve(refusedPort());
     const up = await probe(dep({ tcp: { host: 'ok.dns.example', port: s.port, timeoutMs: 1000 } }), {
       resolvers: [dns.server],
     });
