@@ -2,7 +2,8 @@
 // stand-ins, the real probe engine, the home stack's alarms as synthesized, a local CloudWatch evaluator and
 // the real paging core. Exit 0 when it ran, 2 on bad usage, scenario or config.
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
@@ -112,9 +113,11 @@ export async function homeTemplate(
   configFile: string,
 ): Promise<{ template: unknown; plan: AlarmPlan; note?: string }> {
   let why: string;
+  // The cloud assembly is only read here: it goes in a temporary folder, removed once the template is read.
+  const outdir = await mkdtemp(path.join(tmpdir(), 'depmon-simulate-'));
   try {
     const { HomeStack } = await import('#infra/home-stack');
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new HomeStack(app, 'Home', { config, configFile, env: { region: config.homeRegion } });
     const template = app.synth().getStackByName(stack.stackName).template as {
       Resources?: Record<string, { Type?: string }>;
@@ -127,6 +130,8 @@ export async function homeTemplate(
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     why = `the home stack could not be synthesized (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
+  } finally {
+    await rm(outdir, { recursive: true, force: true });
   }
   const plan = buildAlarmPlan(config, { configFile });
   return {

@@ -1,9 +1,9 @@
 // `depmon cost` end to end through the CLI dispatcher: human table, --json, bad config.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { main } from '../../cli/main.ts';
 
 function capture(cwd: string) {
@@ -17,6 +17,7 @@ function capture(cwd: string) {
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'depmon-cost-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 writeFileSync(
   path.join(dir, 'monitor.config.json'),
   JSON.stringify({
@@ -91,6 +92,7 @@ describe('depmon cost', () => {
   it('exits 2 when there is no config to find', async () => {
     // Prepare
     const dir = mkdtempSync(path.join(tmpdir(), 'depmon-cost-empty-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const c = capture(dir);
 
     // Act

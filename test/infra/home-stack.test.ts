@@ -1,15 +1,15 @@
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HomeStack } from '#infra/home-stack';
 import { type AlarmSpec, buildAlarmPlan } from '#shared/alarms';
 import { type MonitorConfig, parseConfig } from '#shared/config';
 import bankInput from '../../examples/bank/monitor.config.ts';
+import { testApp } from '../helpers/cdk.ts';
 
 const BANK = 'examples/bank/monitor.config.ts';
 
 function synth(config: MonitorConfig, configFile = BANK): { template: Template; stack: HomeStack } {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new HomeStack(app, 'Home', {
     config,
     configFile,

@@ -1,16 +1,17 @@
-import { App, Stage } from 'aws-cdk-lib';
+import { Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { probeLogGroupName } from '#infra/dashboard';
 import { DependencyMonitor } from '#infra/monitor';
 import { ProbeStack, planShards, probeEmbed, probeTimeoutSeconds } from '#infra/probe-stack';
 import { ConfigError } from '#shared/config';
+import { testApp } from '../helpers/cdk.ts';
 import { config, configInput, manyDependencies, SG, SUBNET_A, SUBNET_B } from './fixtures.ts';
 
 // Unit tests skip asset bundling (the real NodejsFunction, without esbuild runs; bundle.test.ts builds them)
 // and CDK's built-in template linting (seconds per synth; nag.test.ts runs the whole app with it on).
 const app = () =>
-  new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+  testApp({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
 
 function synth(overrides = {}, props = {}) {
   const monitor = new DependencyMonitor(app(), 'Depmon', {

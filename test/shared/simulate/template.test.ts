@@ -1,6 +1,6 @@
 // Reading alarms out of templates as CDK synthesizes them (intrinsics, composites, suppressors, metric math),
 // evaluating them, and the errors for definitions the simulator cannot model.
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -8,12 +8,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import type { MetricDatum } from '#shared/metrics';
 import { AlarmEvaluator, alarmsFromTemplate, TemplateError } from '#shared/simulate';
+import { testApp } from '../../helpers/cdk.ts';
 
 const START = Date.UTC(2026, 10, 26, 0, 0, 0);
 const MIN = 60_000;
 
 function cdkTemplate() {
-  const app = new App();
+  const app = testApp();
   const stack = new Stack(app, 'T', { env: { region: 'ap-northeast-2', account: '111122223333' } });
   const topic = new sns.Topic(stack, 'Pager');
   const metric = (name: string) =>
