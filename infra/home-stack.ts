@@ -21,7 +21,7 @@ import {
   type MetricAlarmSpec,
   planShards,
 } from '#shared/alarms';
-import { ConfigError, type MonitorConfig, parseConfig } from '#shared/config';
+import { ConfigError, configInput, type MonitorConfig, parseConfig } from '#shared/config';
 import { DepmonDashboard } from './dashboard.ts';
 import { DepmonFunction } from './lambda.ts';
 import { alarmTopicKey, encryptedTopic, subscribeChannels } from './topics.ts';
@@ -55,7 +55,7 @@ export class HomeStack extends Stack {
     const { config, configFile } = props;
     // The same validation as `depmon` runs (channel independence included), again at synth: a config
     // object built in code reaches here without the loader.
-    parseConfig(config, configFile);
+    parseConfig(configInput(config), configFile);
     if (!Token.isUnresolved(this.region) && this.region !== config.homeRegion) {
       throw new ConfigError(configFile, [
         {

@@ -2,7 +2,7 @@
 // Region), for `infra/app.ts` and for users who embed depmon in their own CDK app.
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type MonitorConfig, type MonitorConfigInput, parseConfig } from '#shared/config';
+import { configInput, type MonitorConfig, type MonitorConfigInput, parseConfig } from '#shared/config';
 import { HomeStack } from './home-stack.ts';
 import { ProbeStack } from './probe-stack.ts';
 
@@ -54,7 +54,7 @@ export class DependencyMonitor extends Construct {
   constructor(scope: Construct, id: string, props: DependencyMonitorProps) {
     super(scope, id);
     const configFile = props.configFile ?? 'monitor config';
-    const config = parseConfig(props.config, configFile);
+    const config = parseConfig(configInput(props.config), configFile);
     this.config = config;
     const prefix = props.stackNamePrefix ?? `depmon-${config.name}`;
     const env = (region: string) => (props.account ? { account: props.account, region } : { region });

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parseConfig } from '#shared/config';
+import { checkTimeoutMs, parseConfig } from '#shared/config';
 import bank from '../../examples/bank/monitor.config.ts';
 import { pool } from '../lib/blackbox.ts';
 import { fmt, mdTable, OUT_DIR, percentile, ROOT, type SectionResult } from '../lib/machine.ts';
@@ -137,7 +137,7 @@ export function groundTruth(
     const sl = /^slow:(\d+)(ms|s)$/.exec(state);
     if (sl) {
       const ms = Number(sl[1]) * (sl[2] === 's' ? 1000 : 1);
-      return ms >= ((dep.http ?? dep.tcp ?? dep.dns ?? dep.tls)?.timeoutMs ?? 5000);
+      return ms >= checkTimeoutMs(dep);
     }
     return false;
   };

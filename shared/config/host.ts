@@ -1,4 +1,5 @@
-// Host names of checks and channels, without zod, so the Lambda bundles stay small.
+// Host names and timeouts of checks and channels, without zod, so the Lambda bundles stay small.
+import type { Check } from './schema.ts';
 
 export function safeHost(url: string): string | undefined {
   try {
@@ -9,22 +10,26 @@ export function safeHost(url: string): string | undefined {
 }
 
 /** The host a dependency's check talks to. */
-export function checkHost(d: {
-  http?: { url: string } | undefined;
-  tcp?: { host: string } | undefined;
-  dns?: { name: string } | undefined;
-  tls?: { host: string } | undefined;
-}): string | undefined {
-  if (d.http) return safeHost(d.http.url);
-  return d.tcp?.host ?? d.dns?.name ?? d.tls?.host;
+export function checkHost({ check }: { readonly check: Check }): string | undefined {
+  switch (check.kind) {
+    case 'http':
+      return safeHost(check.url);
+    case 'tcp':
+    case 'tls':
+      return check.host;
+    case 'dns':
+      return check.name;
+    default:
+      return unknownCheck(check);
+  }
 }
 
-/** A check's own timeout (every check type has one; 5 s if absent). */
-export function checkTimeoutMs(d: {
-  http?: { timeoutMs: number } | undefined;
-  tcp?: { timeoutMs: number } | undefined;
-  dns?: { timeoutMs: number } | undefined;
-  tls?: { timeoutMs: number } | undefined;
-}): number {
-  return (d.http ?? d.tcp ?? d.dns ?? d.tls)?.timeoutMs ?? 5000;
+/** A check's own timeout: every kind has one, defaulted by the schema. */
+export function checkTimeoutMs({ check }: { readonly check: Check }): number {
+  return check.timeoutMs;
+}
+
+/** The `default:` of a switch over `check.kind`: a compile error when a kind is left out. */
+export function unknownCheck(check: never): never {
+  throw new Error(`unknown check kind ${JSON.stringify((check as { kind?: unknown }).kind)}`);
 }

@@ -15,6 +15,10 @@ export type PageKind = (typeof PAGE_KINDS)[number];
 export const TIERS = ['first-party', 'third-party'] as const;
 export type Tier = (typeof TIERS)[number];
 
+/** The check keys a dependency may have, exactly one of them; also the `kind` of its parsed `check`. */
+export const CHECK_KINDS = ['http', 'tcp', 'dns', 'tls'] as const;
+export type CheckKind = (typeof CHECK_KINDS)[number];
+
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 const ID_RE = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
@@ -211,7 +215,8 @@ const dependencyBase = {
   owner: z.string().default(''),
 };
 
-export const DependencySchema = z
+/** A dependency as users write it: the check under its own key (`http`, `tcp`, `dns` or `tls`). */
+const DependencyInputObject = z
   .strictObject({
     ...dependencyBase,
     http: HttpCheckSchema.optional(),
@@ -220,7 +225,7 @@ export const DependencySchema = z
     tls: TlsCheckSchema.optional(),
   })
   .superRefine((d, ctx) => {
-    const keys = (['http', 'tcp', 'dns', 'tls'] as const).filter((k) => d[k] !== undefined);
+    const keys = CHECK_KINDS.filter((k) => d[k] !== undefined);
     if (keys.length !== 1) {
       ctx.addIssue({
         code: 'custom',
@@ -231,6 +236,31 @@ export const DependencySchema = z
       });
     }
   });
+
+type DependencyInputOutput = z.output<typeof DependencyInputObject>;
+
+/**
+ * The check of a dependency as written, as a tagged union. The schema has already made sure there is exactly one;
+ * should several be present (only while other errors are being collected), the first in `CHECK_KINDS` order wins.
+ */
+function checkOf(d: Pick<DependencyInputOutput, CheckKind>): Check | undefined {
+  if (d.http) return { kind: 'http', ...d.http };
+  if (d.tcp) return { kind: 'tcp', ...d.tcp };
+  if (d.dns) return { kind: 'dns', ...d.dns };
+  if (d.tls) return { kind: 'tls', ...d.tls };
+  return undefined;
+}
+
+/** Moves the check from its input key into `check`, so code downstream switches on `check.kind`. */
+function normaliseDependency({ http, tcp, dns, tls, ...rest }: DependencyInputOutput) {
+  const check = checkOf({ http, tcp, dns, tls });
+  // Unreachable: a dependency without exactly one check fails validation before any transform runs.
+  if (!check) throw new Error(`dependency "${rest.id}" has no check`);
+  return { ...rest, check };
+}
+
+/** One dependency: validated and defaulted as written, its check normalised into `check`. */
+export const DependencySchema = DependencyInputObject.transform(normaliseDependency);
 
 export const ChannelSchema = z.discriminatedUnion(
   'type',
@@ -387,7 +417,8 @@ const MonitorConfigObject = z.strictObject({
   concurrency: z.number().int().min(1).max(512).default(32),
   /** Most dependencies one probe function probes; more are split across functions. @default 50 */
   targetsPerFunction: z.number().int().min(1).max(500).default(50),
-  dependencies: z.array(DependencySchema).min(1, { error: 'expected at least one dependency' }),
+  // Normalised by MonitorConfigSchema's transform, after the cross-field checks that name input paths.
+  dependencies: z.array(DependencyInputObject).min(1, { error: 'expected at least one dependency' }),
   channels: z.array(ChannelSchema).default([]),
   routes: z.array(RouteSchema).default([]),
   maintenance: z.array(MaintenanceSchema).default([]),
@@ -395,6 +426,7 @@ const MonitorConfigObject = z.strictObject({
 
 export const MonitorConfigSchema = MonitorConfigObject.superRefine(crossFieldChecks).transform((c) => ({
   ...c,
+  dependencies: c.dependencies.map(normaliseDependency),
   policy: { ...c.policy, quorum: c.policy.quorum ?? majorityOf(c.probeRegions.length) },
   // No routes given: every kind goes to every channel, on one topic.
   routes:
@@ -402,6 +434,26 @@ export const MonitorConfigSchema = MonitorConfigObject.superRefine(crossFieldChe
       ? c.routes
       : [{ id: 'oncall', kinds: [...PAGE_KINDS], channels: c.channels.map((ch) => ch.id) }],
 }));
+
+/**
+ * The input form of a config that may have been parsed already (the CDK construct validates again whatever it is
+ * handed): each parsed `check` goes back under its input key. Everything else in a parsed config is valid input.
+ */
+export function configInput(config: MonitorConfig | MonitorConfigInput): MonitorConfigInput {
+  type Input = MonitorConfigInput['dependencies'][number];
+  const deps: readonly (Dependency | Input)[] = config.dependencies;
+  return {
+    ...config,
+    dependencies: deps.map((d): Input => {
+      if (!('check' in d)) return d;
+      const {
+        check: { kind, ...fields },
+        ...rest
+      } = d;
+      return { ...rest, [kind]: fields } as Input;
+    }),
+  };
+}
 
 /** The default quorum: a majority of the probe regions. */
 export function majorityOf(regions: number): number {
@@ -450,8 +502,9 @@ function crossFieldChecks(c: Raw, ctx: z.RefinementCtx): void {
         'expected critical only on first-party dependencies (third parties page as external-outage)',
       );
     }
-    if (d.http) {
-      for (const [name, value] of Object.entries(d.http.headers)) {
+    const check = checkOf(d);
+    if (check?.kind === 'http') {
+      for (const [name, value] of Object.entries(check.headers)) {
         const hasRef = new RegExp(SECRET_REF_RE.source).test(value);
         if (SENSITIVE_HEADER_RE.test(name) && !hasRef) {
           issue(
@@ -461,8 +514,8 @@ function crossFieldChecks(c: Raw, ctx: z.RefinementCtx): void {
         }
       }
       for (const [k, list] of [
-        ['bodyMatches', d.http.bodyMatches],
-        ['bodyNotMatches', d.http.bodyNotMatches],
+        ['bodyMatches', check.bodyMatches],
+        ['bodyNotMatches', check.bodyNotMatches],
       ] as const) {
         list.forEach((re, j) => {
           try {
@@ -488,7 +541,8 @@ function crossFieldChecks(c: Raw, ctx: z.RefinementCtx): void {
   const thirdPartyHosts = new Map<string, string>();
   for (const d of c.dependencies) {
     if (d.tier !== 'third-party') continue;
-    const h = checkHost(d);
+    const check = checkOf(d);
+    const h = check && checkHost({ check });
     if (h) thirdPartyHosts.set(h.toLowerCase(), d.id);
   }
   const channelIds = new Map<string, number>();
@@ -592,12 +646,17 @@ export type MonitorConfigInput = z.input<typeof MonitorConfigSchema>;
 /** What depmon works with: every default applied. Treat as readonly. */
 export type MonitorConfig = Readonly<z.output<typeof MonitorConfigSchema>>;
 export type Dependency = MonitorConfig['dependencies'][number];
-export type HttpCheck = NonNullable<Dependency['http']>;
-export type TcpCheck = NonNullable<Dependency['tcp']>;
-export type DnsCheck = NonNullable<Dependency['dns']>;
-export type TlsCheck = NonNullable<Dependency['tls']>;
+export type HttpCheck = z.output<typeof HttpCheckSchema>;
+export type TcpCheck = z.output<typeof TcpCheckSchema>;
+export type DnsCheck = z.output<typeof DnsCheckSchema>;
+export type TlsCheck = z.output<typeof TlsCheckSchema>;
+/** A dependency's check after parsing: one of the four, tagged by `kind` (the input key it was written under). */
+export type Check =
+  | ({ readonly kind: 'http' } & HttpCheck)
+  | ({ readonly kind: 'tcp' } & TcpCheck)
+  | ({ readonly kind: 'dns' } & DnsCheck)
+  | ({ readonly kind: 'tls' } & TlsCheck);
 export type Channel = MonitorConfig['channels'][number];
 export type Route = MonitorConfig['routes'][number];
 export type MaintenanceWindow = MonitorConfig['maintenance'][number];
 export type Policy = MonitorConfig['policy'];
-export type CheckType = 'http' | 'tcp' | 'dns' | 'tls';

@@ -1,5 +1,7 @@
 // Secret references in header values: `${env:NAME}`, `${secretsmanager:NAME_OR_ARN#jsonKey}`, `${ssm:/NAME}`.
 // The probe engine resolves them through a SecretResolver at probe time; values never reach results or logs.
+import type { Check } from './schema.ts';
+
 /**
  * A header value: a literal, or a reference resolved at probe time and never logged:
  * `${env:NAME}`, `${secretsmanager:NAME_OR_ARN}` (optionally `#jsonKey`), `${ssm:/parameter/name}`.
@@ -33,12 +35,12 @@ export function secretRefs(value: string): SecretRef[] {
 }
 
 /** Every secret reference in a config's dependencies, de-duplicated (for IAM grants). */
-export function allSecretRefs(
-  deps: readonly { http?: { headers: Record<string, string> } | undefined }[],
-): SecretRef[] {
+export function allSecretRefs(deps: readonly { readonly check: Check }[]): SecretRef[] {
   const seen = new Map<string, SecretRef>();
-  for (const d of deps) {
-    for (const v of Object.values(d.http?.headers ?? {})) for (const r of secretRefs(v)) seen.set(r.raw, r);
+  for (const { check } of deps) {
+    // Only HTTP checks send headers.
+    if (check.kind !== 'http') continue;
+    for (const v of Object.values(check.headers)) for (const r of secretRefs(v)) seen.set(r.raw, r);
   }
   return [...seen.values()];
 }

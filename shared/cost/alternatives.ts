@@ -1,6 +1,6 @@
 // What the same coverage would cost with AWS's own probers: CloudWatch Synthetics canaries and Route 53
 // health checks. Same price table as the depmon bill; what each cannot cover is said, not priced.
-import type { Dependency, MonitorConfig } from '#shared/config';
+import { type Dependency, type MonitorConfig, unknownCheck } from '#shared/config';
 import {
   MINUTES_PER_MONTH,
   PRICES,
@@ -66,16 +66,24 @@ function route53Check(
   intervalSeconds: number,
 ): { features: string[] } | { uncovered: string } {
   const fast = intervalSeconds < ROUTE53_STANDARD_INTERVAL_SECONDS ? ['fast interval'] : [];
-  if (d.http) {
-    const features = [...fast];
-    if (d.http.url.startsWith('https://')) features.push('HTTPS');
-    const matchesBody = d.http.bodyMatches.length > 0 || d.http.json.length > 0;
-    if (matchesBody) features.push('string matching');
-    return { features };
+  const { check } = d;
+  switch (check.kind) {
+    case 'http': {
+      const features = [...fast];
+      if (check.url.startsWith('https://')) features.push('HTTPS');
+      const matchesBody = check.bodyMatches.length > 0 || check.json.length > 0;
+      if (matchesBody) features.push('string matching');
+      return { features };
+    }
+    case 'tcp':
+      return { features: fast };
+    case 'dns':
+      return { uncovered: 'Route 53 health checks do not test DNS resolution' };
+    case 'tls':
+      return { uncovered: 'Route 53 health checks do not report certificate expiry' };
+    default:
+      return unknownCheck(check);
   }
-  if (d.tcp) return { features: fast };
-  if (d.dns) return { uncovered: 'Route 53 health checks do not test DNS resolution' };
-  return { uncovered: 'Route 53 health checks do not report certificate expiry' };
 }
 
 /**

@@ -1,6 +1,6 @@
 // The probe engine: runs each dependency's check under its own deadline and the cycle's, with a concurrency
 // limit, and turns every outcome (or failure) into a ProbeResult. Nothing here throws for a dependency's behaviour.
-import { checkHost, checkTimeoutMs, type Dependency, redact, type SecretResolver } from '#shared/config';
+import { checkTimeoutMs, type Dependency, redact, type SecretResolver, unknownCheck } from '#shared/config';
 import { probeDns, probeTcp, probeTls } from './checks.ts';
 import { classify, ProbeFailure, shorten } from './failure.ts';
 import { type Outcome, probeHttp } from './http.ts';
@@ -17,11 +17,6 @@ const NO_SECRETS: SecretResolver = {
     throw new Error(`secret ${ref.raw}: no secret resolver configured`);
   },
 };
-
-/** The host name a dependency's check needs (for overrides, stand-ins and channel independence). */
-export function dependencyHost(dep: Dependency): string | undefined {
-  return checkHost(dep)?.toLowerCase();
-}
 
 /** A check's own timeout: defined with the config, re-exported here for the engine's users. */
 export { checkTimeoutMs };
@@ -159,12 +154,19 @@ async function runProbe(
   };
 }
 
-function runCheck(dep: Dependency, ctx: ProbeContext): Promise<Outcome> {
-  if (dep.http) return probeHttp(dep.http, ctx);
-  if (dep.tcp) return probeTcp(dep.tcp, ctx);
-  if (dep.dns) return probeDns(dep.dns, ctx);
-  if (dep.tls) return probeTls(dep.tls, ctx);
-  return Promise.reject(new ProbeFailure('INTERNAL_ERROR', 'dependency has no check'));
+function runCheck({ check }: Dependency, ctx: ProbeContext): Promise<Outcome> {
+  switch (check.kind) {
+    case 'http':
+      return probeHttp(check, ctx);
+    case 'tcp':
+      return probeTcp(check, ctx);
+    case 'dns':
+      return probeDns(check, ctx);
+    case 'tls':
+      return probeTls(check, ctx);
+    default:
+      return unknownCheck(check);
+  }
 }
 
 function aborted(signal: AbortSignal): Promise<never> {

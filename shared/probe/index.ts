@@ -7,5 +7,5 @@ export {
   selectJsonPath,
   statusMatches,
 } from './assert.ts';
-export { checkTimeoutMs, DEFAULT_CONCURRENCY, dependencyHost, probeAll, probeOne } from './engine.ts';
+export { checkTimeoutMs, DEFAULT_CONCURRENCY, probeAll, probeOne } from './engine.ts';
 export * from './types.ts';

@@ -143,20 +143,21 @@ const scaleMs = (ms: number | undefined, s: number) =>
 
 /** The dependency as the probe engine sees it in compressed time. */
 function scaled(d: Dependency, s: number): Dependency {
-  if (d.http) {
-    const downAfterMs = scaleMs(d.http.downAfterMs, s);
+  const { check } = d;
+  if (check.kind === 'http') {
+    const downAfterMs = scaleMs(check.downAfterMs, s);
     return {
       ...d,
-      http: {
-        ...d.http,
-        timeoutMs: scaleMs(d.http.timeoutMs, s) as number,
-        degradedAfterMs: scaleMs(d.http.degradedAfterMs, s) as number,
+      check: {
+        ...check,
+        timeoutMs: scaleMs(check.timeoutMs, s) as number,
+        degradedAfterMs: scaleMs(check.degradedAfterMs, s) as number,
         ...(downAfterMs !== undefined ? { downAfterMs } : {}),
       },
     };
   }
-  if (d.tcp) return { ...d, tcp: { ...d.tcp, timeoutMs: scaleMs(d.tcp.timeoutMs, s) as number } };
-  if (d.tls) return { ...d, tls: { ...d.tls, timeoutMs: scaleMs(d.tls.timeoutMs, s) as number } };
+  if (check.kind === 'tcp' || check.kind === 'tls')
+    return { ...d, check: { ...check, timeoutMs: scaleMs(check.timeoutMs, s) as number } };
   return d;
 }
 
@@ -188,7 +189,7 @@ export async function runScenario(opts: RunOptions): Promise<SimulationResult> {
     namespace: config.namespace,
   });
   const notes: string[] = [];
-  if (config.dependencies.some((d) => d.dns))
+  if (config.dependencies.some((d) => d.check.kind === 'dns'))
     notes.push('DNS checks have no stand-in server: their results follow the scenario directly.');
 
   const store = new MemoryPageStateStore();
@@ -274,8 +275,8 @@ export async function runScenario(opts: RunOptions): Promise<SimulationResult> {
 
   const standIns = await StandIns.start(config, timeScale);
   const interval = config.intervalSeconds;
-  const probed = config.dependencies.filter((d) => !d.dns).map((d) => scaled(d, timeScale));
-  const dnsDeps = config.dependencies.filter((d) => d.dns);
+  const probed = config.dependencies.filter((d) => d.check.kind !== 'dns').map((d) => scaled(d, timeScale));
+  const dnsDeps = config.dependencies.filter((d) => d.check.kind === 'dns');
   // Heartbeats per tier: one per probe shard the template's heartbeat alarms watch.
   const shards = new Map(TIERS.map((t) => [t, plan.shards.filter((s) => s.tier === t).length]));
   let rounds = 0;

@@ -5,7 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import type { Dependency, MonitorConfig } from '#shared/config';
+import { checkHost, type Dependency, type MonitorConfig } from '#shared/config';
 import type { HostOverride } from '#shared/probe';
 import type { StandInState } from './scenario.ts';
 import { type SelfSigned, selfSignedCertificate } from './x509.ts';
@@ -15,17 +15,6 @@ export interface StandInHandle {
   readonly region: string;
   readonly port: number;
 }
-
-const hostOf = (d: Dependency): string | undefined =>
-  d.http
-    ? new URL(d.http.url).hostname
-    : d.tcp
-      ? d.tcp.host
-      : d.tls
-        ? d.tls.host
-        : d.dns
-          ? d.dns.name
-          : undefined;
 
 /** The status a healthy stand-in answers with: the first one `expectStatus` accepts. */
 export function healthyStatus(expect: readonly (number | string)[]): number {
@@ -77,9 +66,9 @@ function setPath(root: Record<string, unknown>, segs: (string | number)[], value
 
 /** A body and headers that pass the dependency's own assertions, as far as they can be inverted. */
 export function healthyResponse(d: Dependency): { body: string; headers: Record<string, string> } {
-  const h = d.http;
+  const h = d.check;
   const headers: Record<string, string> = {};
-  if (!h) return { body: '', headers };
+  if (h.kind !== 'http') return { body: '', headers };
   for (const a of h.responseHeaders) {
     if (a.exists === false) continue;
     headers[a.name.toLowerCase()] =
@@ -139,12 +128,12 @@ export class StandIns {
   ) {}
 
   static async start(config: MonitorConfig, timeScale: number): Promise<StandIns> {
-    const hosts = config.dependencies.map(hostOf).filter((h): h is string => h !== undefined);
+    const hosts = config.dependencies.map(checkHost).filter((h): h is string => h !== undefined);
     const s = new StandIns(selfSignedCertificate(hosts), await reserveRefusedPort(), timeScale);
     try {
       for (const region of config.probeRegions)
         for (const dep of config.dependencies) {
-          if (dep.dns) continue;
+          if (dep.check.kind === 'dns') continue;
           await s.add(dep, region);
         }
     } catch (e) {
@@ -167,7 +156,7 @@ export class StandIns {
     const entry: Entry = {
       dep,
       region,
-      host: hostOf(dep) as string,
+      host: checkHost(dep) as string,
       server: this.makeServer(dep, () => entry),
       port: 0,
       state: { kind: 'up' },
@@ -197,9 +186,9 @@ export class StandIns {
   }
 
   private makeServer(dep: Dependency, entry: () => Entry): net.Server {
-    if (dep.http) {
+    if (dep.check.kind === 'http') {
       const healthy = healthyResponse(dep);
-      const ok = healthyStatus(dep.http.expectStatus);
+      const ok = healthyStatus(dep.check.expectStatus);
       const handler: http.RequestListener = (req, res) => {
         const st = entry().state;
         req.resume();
@@ -211,11 +200,11 @@ export class StandIns {
           );
         });
       };
-      return dep.http.url.startsWith('https:')
+      return dep.check.url.startsWith('https:')
         ? https.createServer({ cert: this.certificate.cert, key: this.certificate.key }, handler)
         : http.createServer(handler);
     }
-    if (dep.tls) {
+    if (dep.check.kind === 'tls') {
       return tls.createServer({ cert: this.certificate.cert, key: this.certificate.key }, (sock) => {
         sock.on('error', () => undefined);
         sock.end();
@@ -246,7 +235,7 @@ export class StandIns {
     const m = new Map<string, HostOverride>();
     for (const e of this.entries.values()) {
       if (e.region !== region || (dependency !== undefined && e.dep.id !== dependency)) continue;
-      const refused = e.state.kind === 'down' || (e.state.kind === 'status' && !e.dep.http);
+      const refused = e.state.kind === 'down' || (e.state.kind === 'status' && e.dep.check.kind !== 'http');
       m.set(e.host, { address: '127.0.0.1', port: refused ? this.refusedPort : e.port });
     }
     return m;

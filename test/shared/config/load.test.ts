@@ -68,7 +68,8 @@ describe('valid configs load with every default applied', () => {
       id: 'ledger',
       tier: 'first-party',
       critical: true,
-      http: {
+      check: {
+        kind: 'http',
         url: 'http://127.0.0.1:8080/health',
         method: 'GET',
         expectStatus: ['2xx'],

@@ -19,8 +19,14 @@ const withHttp = (http: Record<string, unknown>) => ({
 
 describe('http latency thresholds', () => {
   it('default degradedAfterMs is 2 s, or half a shorter timeout', () => {
-    expect(parseConfig(withHttp({})).dependencies[0]!.http!.degradedAfterMs).toBe(2000);
-    expect(parseConfig(withHttp({ timeoutMs: 1000 })).dependencies[0]!.http!.degradedAfterMs).toBe(500);
+    expect(parseConfig(withHttp({})).dependencies[0]!.check).toMatchObject({
+      kind: 'http',
+      degradedAfterMs: 2000,
+    });
+    expect(parseConfig(withHttp({ timeoutMs: 1000 })).dependencies[0]!.check).toMatchObject({
+      kind: 'http',
+      degradedAfterMs: 500,
+    });
   });
 
   it('refuses a degradedAfterMs that the timeout would always beat, naming the field', () => {

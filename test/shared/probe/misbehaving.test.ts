@@ -3,7 +3,7 @@
 import dgram from 'node:dgram';
 import type http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Dependency, DependencySchema, envSecretResolver } from '#shared/config';
+import { checkTimeoutMs, type Dependency, DependencySchema, envSecretResolver } from '#shared/config';
 import { type ProbeOptions, type ProbeResult, probeOne } from '#shared/probe';
 import {
   makeCerts,
@@ -38,7 +38,7 @@ function dep(check: Record<string, unknown>, id = 'dep'): Dependency {
 
 /** Runs one probe and checks the two things every case must hold: the time bound and no leftover socket. */
 async function probe(d: Dependency, options: ProbeOptions = {}): Promise<ProbeResult> {
-  const timeoutMs = (d.http ?? d.tcp ?? d.dns ?? d.tls)!.timeoutMs;
+  const timeoutMs = checkTimeoutMs(d);
   const t0 = performance.now();
   const result = await probeOne(d, options);
   const took = performance.now() - t0;
