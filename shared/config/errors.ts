@@ -19,14 +19,14 @@ export class ConfigError extends Error {
   }
 }
 
-export function formatProblems(file: string, problems: readonly ConfigProblem[]): string {
+function formatProblems(file: string, problems: readonly ConfigProblem[]): string {
   return problems
     .map((p) => `${file}: ${p.path ? `${p.path}: ` : ''}${p.message}${p.hint ? `\n  Hint: ${p.hint}` : ''}`)
     .join('\n');
 }
 
 /** `['dependencies', 3, 'http', 'url']` → `dependencies[3].http.url`. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
@@ -118,7 +118,7 @@ const TYPE_WORDS: Record<string, string> = {
  * zod's default type and bound messages ("Invalid input: expected number, received string") in the house form
  * ("expected a number, got a string"), so a quoted `"60"` or `critical: "yes"` reads as a fix, not a trace.
  */
-export function plainTypeMessage(message: string): string {
+function plainTypeMessage(message: string): string {
   // "Too small: expected number to be >=1", "Too big: expected array to have <=5 items"
   const bound =
     /^Too (?:small|big): expected (\w+) to (?:be|have) ([<>])(=?)(\S+)( items| characters)?$/.exec(message);

@@ -8,7 +8,7 @@ import { ConfigError, problemsFromZod } from './errors.ts';
 import { type MonitorConfig, MonitorConfigSchema } from './schema.ts';
 
 /** The names depmon looks for, in order, when no file is named. */
-export const CONFIG_FILE_NAMES = [
+const CONFIG_FILE_NAMES = [
   'monitor.config.ts',
   'monitor.config.json',
   'monitor.config.yaml',

@@ -40,4 +40,3 @@ export const AWS_REGIONS = [
   'cn-north-1',
   'cn-northwest-1',
 ] as const;
-export type AwsRegion = (typeof AWS_REGIONS)[number];

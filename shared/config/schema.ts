@@ -6,7 +6,7 @@ import { AWS_REGIONS } from './regions.ts';
 import { SECRET_REF_RE } from './secrets.ts';
 
 /** Probe intervals depmon supports. Sub-minute ones run several rounds per one-minute invocation. */
-export const INTERVALS_SECONDS = [10, 15, 20, 30, 60] as const;
+const INTERVALS_SECONDS = [10, 15, 20, 30, 60] as const;
 
 /** What a page is about. `resolved` is not a kind of its own: every kind has a resolved form. */
 export const PAGE_KINDS = ['core-outage', 'external-outage', 'degraded', 'monitor-blind'] as const;
@@ -16,10 +16,10 @@ export const TIERS = ['first-party', 'third-party'] as const;
 export type Tier = (typeof TIERS)[number];
 
 /** The check keys a dependency may have, exactly one of them; also the `kind` of its parsed `check`. */
-export const CHECK_KINDS = ['http', 'tcp', 'dns', 'tls'] as const;
-export type CheckKind = (typeof CHECK_KINDS)[number];
+const CHECK_KINDS = ['http', 'tcp', 'dns', 'tls'] as const;
+type CheckKind = (typeof CHECK_KINDS)[number];
 
-export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 const ID_RE = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 const id = (what: string) =>
@@ -90,7 +90,7 @@ const headerAssertion = z.strictObject({
   exists: z.boolean().optional(),
 });
 
-export const HttpCheckSchema = z
+const HttpCheckSchema = z
   .strictObject({
     url: httpUrl,
     method: z.enum(HTTP_METHODS, { error: `expected one of ${HTTP_METHODS.join(', ')}` }).default('GET'),
@@ -162,18 +162,18 @@ export const HttpCheckSchema = z
   .transform((h) => ({ ...h, degradedAfterMs: h.degradedAfterMs ?? defaultDegradedAfterMs(h.timeoutMs) }));
 
 /** 2 s, or half the timeout when the timeout is short, so a short-timeout check can still be degraded. */
-export function defaultDegradedAfterMs(timeoutMs: number): number {
+function defaultDegradedAfterMs(timeoutMs: number): number {
   return Math.min(2000, Math.max(1, Math.floor(timeoutMs / 2)));
 }
 
-export const TcpCheckSchema = z.strictObject({
+const TcpCheckSchema = z.strictObject({
   host: hostName,
   port,
   /** @default 3000 */
   timeoutMs: ms('timeoutMs', 3000),
 });
 
-export const DnsCheckSchema = z.strictObject({
+const DnsCheckSchema = z.strictObject({
   name: hostName,
   /** @default "A" */
   recordType: z.enum(['A', 'AAAA', 'CNAME', 'TXT', 'MX']).default('A'),
@@ -183,7 +183,7 @@ export const DnsCheckSchema = z.strictObject({
   timeoutMs: ms('timeoutMs', 2000),
 });
 
-export const TlsCheckSchema = z.strictObject({
+const TlsCheckSchema = z.strictObject({
   host: hostName,
   /** @default 443 */
   port: port.default(443),
@@ -262,7 +262,7 @@ function normaliseDependency({ http, tcp, dns, tls, ...rest }: DependencyInputOu
 /** One dependency: validated and defaulted as written, its check normalised into `check`. */
 export const DependencySchema = DependencyInputObject.transform(normaliseDependency);
 
-export const ChannelSchema = z.discriminatedUnion(
+const ChannelSchema = z.discriminatedUnion(
   'type',
   [
     z.strictObject({
@@ -289,7 +289,7 @@ export const ChannelSchema = z.discriminatedUnion(
 /** Route ids whose topic `<name>-<id>` would collide with a topic depmon creates itself (alarm topic, probe alerts). */
 const RESERVED_ROUTE_IDS: readonly string[] = ['alarms', 'probe-alerts'];
 
-export const RouteSchema = z.strictObject({
+const RouteSchema = z.strictObject({
   /** Names the SNS topic for this route. */
   id: id('a route id').refine((v) => !RESERVED_ROUTE_IDS.includes(v), {
     error: `expected a route id other than ${RESERVED_ROUTE_IDS.map((r) => `"${r}"`).join(' and ')}: depmon names its own topics <name>-alarms and <name>-probe-alerts`,
@@ -305,9 +305,9 @@ const isoInstant = z.iso.datetime({
   error: 'expected an ISO 8601 time with offset, e.g. "2026-12-01T02:00:00+09:00"',
 });
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a time of day "HH:MM"' });
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-export const MaintenanceSchema = z.strictObject({
+const MaintenanceSchema = z.strictObject({
   id: id('a maintenance window id'),
   /** Dependency ids (or "*") whose pages are muted. Probing and recording go on. */
   dependencies: z.union([z.literal('*'), z.array(id('a dependency id')).min(1)]),
@@ -331,7 +331,7 @@ export const MaintenanceSchema = z.strictObject({
   timeZone: z.string().optional(),
 });
 
-export const PolicySchema = z.strictObject({
+const PolicySchema = z.strictObject({
   /** Regions that must see a failure for it to count. @default a majority of probeRegions */
   quorum: z.number().int().min(1).optional(),
   /** M of "M of N": failing periods needed. @default 2 */
@@ -349,7 +349,7 @@ export const PolicySchema = z.strictObject({
   stableMinutes: z.number().int().min(1).default(10),
 });
 
-export const EgressSchema = z.strictObject({
+const EgressSchema = z.strictObject({
   /** URL each probe region checks before it votes; `{region}` is replaced by the probe region.
    *  Any HTTP answer counts as working egress. @default "https://sts.{region}.amazonaws.com/" */
   url: z.string().default('https://sts.{region}.amazonaws.com/'),
@@ -359,7 +359,7 @@ export const EgressSchema = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
-export const VpcSchema = z.strictObject({
+const VpcSchema = z.strictObject({
   /** Subnets (per probe region) for the first-party probe function. */
   subnetIds: z.record(
     z.string(),
@@ -456,7 +456,7 @@ export function configInput(config: MonitorConfig | MonitorConfigInput): Monitor
 }
 
 /** The default quorum: a majority of the probe regions. */
-export function majorityOf(regions: number): number {
+function majorityOf(regions: number): number {
   return Math.floor(regions / 2) + 1;
 }
 
@@ -659,4 +659,3 @@ export type Check =
 export type Channel = MonitorConfig['channels'][number];
 export type Route = MonitorConfig['routes'][number];
 export type MaintenanceWindow = MonitorConfig['maintenance'][number];
-export type Policy = MonitorConfig['policy'];

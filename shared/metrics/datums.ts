@@ -75,7 +75,7 @@ export function alignRound(epochMs: number, intervalSeconds: number): Date {
 }
 
 /** Conservative JSON size of a datum on the wire (the SDK's JSON protocol is close to this). */
-export function datumBytes(d: MetricDatum): number {
+function datumBytes(d: MetricDatum): number {
   return Buffer.byteLength(JSON.stringify({ ...d, Timestamp: d.Timestamp.getTime() / 1000 })) + 1;
 }
 

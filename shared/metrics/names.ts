@@ -20,9 +20,9 @@ export const METRIC_LATENCY = 'Latency';
 export const METRIC_HEARTBEAT = 'Heartbeat';
 
 export const DIM_DEPENDENCY = 'Dependency';
-export const DIM_PROBE_REGION = 'ProbeRegion';
-export const DIM_TIER = 'Tier';
-export const DIM_SHARD = 'Shard';
+const DIM_PROBE_REGION = 'ProbeRegion';
+const DIM_TIER = 'Tier';
+const DIM_SHARD = 'Shard';
 
 export const UNIT_COUNT = 'Count';
 export const UNIT_MS = 'Milliseconds';

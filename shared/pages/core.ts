@@ -18,7 +18,7 @@ import type {
 const RECENT_EVENTS_KEPT = 20;
 
 /** "2026-11-26T02:06:13.145+0000" (CloudWatch's form) → "2026-11-26T02:06:13.145Z". */
-export function normalizeTime(t: string): string {
+function normalizeTime(t: string): string {
   const ms = Date.parse(t.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
   return Number.isNaN(ms) ? t : new Date(ms).toISOString();
 }
@@ -28,7 +28,7 @@ export function normalizeTime(t: string): string {
  * (N periods), or `policy.stableMinutes` once the incident is flapping. The short wait is what lets a
  * partner that drops for a minute and comes back for a minute page once instead of on every flip.
  */
-export function settleMs(config: MonitorConfig, alarm: AlarmSpec | undefined, flapping: boolean): number {
+function settleMs(config: MonitorConfig, alarm: AlarmSpec | undefined, flapping: boolean): number {
   if (flapping) return config.policy.stableMinutes * 60_000;
   const period = alarm?.type === 'metric' ? alarm.period : 60;
   return Math.max(60, config.policy.evaluationPeriods * period) * 1000;

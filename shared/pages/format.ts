@@ -9,9 +9,9 @@ import type { FailingEvidence } from './types.ts';
 /** SNS subjects must be ASCII, without line breaks, and under 100 characters (SNS Publish API, Subject). */
 export const SNS_SUBJECT_MAX_CHARS = 99;
 /** One SMS segment holds 160 GSM 03.38 characters (3GPP TS 23.038; SNS "SMS messages" limits). */
-export const SMS_GSM7_MAX_CHARS = 160;
+const SMS_GSM7_MAX_CHARS = 160;
 /** ...or 70 UTF-16 code units when any character is outside GSM 03.38, e.g. Korean (UCS-2 encoding). */
-export const SMS_UCS2_MAX_UNITS = 70;
+const SMS_UCS2_MAX_UNITS = 70;
 
 export const SEVERITY: Readonly<Record<PageKind, Severity>> = {
   'core-outage': 'SEV1',
@@ -112,7 +112,7 @@ function failingCount(e: FailingEvidence | undefined): number | undefined {
   return e?.regions && e.regions.length > 0 ? e.regions.length : e?.count;
 }
 
-export function formatSubject(p: PageInput, severity: Severity): string {
+function formatSubject(p: PageInput, severity: Severity): string {
   const title = p.alarm.role === 'down' && p.kind === 'degraded' ? 'DOWN (non-critical)' : KIND_TITLE[p.kind];
   const who = subjectWho(p);
   let text: string;
@@ -133,7 +133,7 @@ export function formatSubject(p: PageInput, severity: Severity): string {
 }
 
 /** ASCII printable only, one line, at most SNS_SUBJECT_MAX_CHARS. */
-export function subjectSafe(text: string): string {
+function subjectSafe(text: string): string {
   const ascii = text
     .replace(/[\r\n\t]+/g, ' ')
     .replace(/[^\x20-\x7e]/g, '')

@@ -6,7 +6,7 @@ const DAY_INDEX: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu:
 const WEEKDAY_SHORT: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
 /** Wall-clock weekday (0 = Sunday) and minute of day of an instant in a time zone. */
-export function localClock(at: Date, timeZone: string): { weekday: number; minuteOfDay: number } {
+function localClock(at: Date, timeZone: string): { weekday: number; minuteOfDay: number } {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     weekday: 'short',

@@ -116,7 +116,7 @@ function firstLine(m: unknown): string {
 }
 
 /** Details stay short: one line, at most this many characters. */
-export const MAX_DETAIL_CHARS = 240;
+const MAX_DETAIL_CHARS = 240;
 
 export function shorten(s: string): string {
   const one = s.replace(/\s+/g, ' ').trim();

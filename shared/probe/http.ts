@@ -97,7 +97,7 @@ function withBudget<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /** All up → up; all down → down; some down → degraded (redundancy lost) with PARTIAL_ADDRESSES. */
-export function combineAddresses(per: readonly { address: string; o: Outcome }[], totalMs: number): Outcome {
+function combineAddresses(per: readonly { address: string; o: Outcome }[], totalMs: number): Outcome {
   const addresses: AddressResult[] = per.map(({ address, o }) => ({
     address,
     status: o.status,

@@ -1,11 +1,4 @@
 // The probe engine: HTTP(S), TCP, DNS and TLS checks that never throw.
-export {
-  checkBody,
-  checkHeaders,
-  checkJson,
-  parseJsonPath,
-  selectJsonPath,
-  statusMatches,
-} from './assert.ts';
+export { checkJson, parseJsonPath, selectJsonPath, statusMatches } from './assert.ts';
 export { checkTimeoutMs, DEFAULT_CONCURRENCY, probeAll, probeOne } from './engine.ts';
 export * from './types.ts';

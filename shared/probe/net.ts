@@ -33,7 +33,7 @@ export function elapsed(ctx: ProbeContext): number {
   return performance.now() - ctx.started;
 }
 
-export function remainingMs(ctx: ProbeContext): number {
+function remainingMs(ctx: ProbeContext): number {
   return Math.max(1, Math.ceil(ctx.timeoutMs - elapsed(ctx)));
 }
 
@@ -102,7 +102,7 @@ export function newResolver(ctx: ProbeContext): dns.promises.Resolver {
 }
 
 /** Destroys a socket and waits (briefly) for its handle to close, so no socket outlives the probe. */
-export function destroySocket(s: net.Socket): Promise<void> {
+function destroySocket(s: net.Socket): Promise<void> {
   if (s.closed) return Promise.resolve();
   return new Promise((resolve) => {
     s.once('close', () => resolve());
@@ -136,7 +136,7 @@ export async function tcpConnect(
   return { socket, connectMs };
 }
 
-export interface TlsOutcome {
+interface TlsOutcome {
   readonly socket: tls.TLSSocket;
   readonly tlsMs: number;
   readonly cert: tls.PeerCertificate;

@@ -4,7 +4,7 @@ import type { Dependency, SecretResolver, Tier } from '#shared/config';
 export type ProbeStatus = 'up' | 'degraded' | 'down';
 
 /** Why a result is not `up`. */
-export const REASONS = [
+const REASONS = [
   'TIMEOUT',
   'CONNECTION_REFUSED',
   'CONNECTION_RESET',
