@@ -1,14 +1,7 @@
 // depmon's CDK constructs, for users' own CDK apps: `new DependencyMonitor(app, 'Depmon', { config })`.
 
+export { type ProbeShard, planShards, probeTimeoutSeconds } from '#shared/runtime';
 export { HomeStack, type HomeStackProps } from './home-stack.ts';
 export { DepmonFunction, type DepmonFunctionProps } from './lambda.ts';
 export { DependencyMonitor, type DependencyMonitorProps } from './monitor.ts';
-export {
-  DEFAULT_TARGETS_PER_FUNCTION,
-  type ProbeFunction,
-  type ProbeShard,
-  ProbeStack,
-  type ProbeStackProps,
-  planShards,
-  probeTimeoutSeconds,
-} from './probe-stack.ts';
+export { type ProbeFunction, ProbeStack, type ProbeStackProps } from './probe-stack.ts';

@@ -13,18 +13,6 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
-  ENV_HOME_REGION,
-  ENV_INTERVAL_SECONDS,
-  ENV_NAMESPACE,
-  ENV_SHARD,
-  ENV_TIER,
-  type ProbeEmbed,
-  PUBLISH_BUDGET_MS,
-  PUBLISH_REQUEST_TIMEOUT_MS,
-  roundsPerInvocation,
-} from '#functions/probe';
-import { type ProbeShard, planShards, roundBudgetMs, waveCapacity } from '#shared/alarms';
-import {
   allSecretRefs,
   ConfigError,
   type Dependency,
@@ -33,51 +21,20 @@ import {
   type Tier,
 } from '#shared/config';
 import { checkTimeoutMs } from '#shared/probe';
+import {
+  PROBE_ENTRY,
+  PROBE_MEMORY_MB,
+  PROBE_SCHEDULE_MINUTES,
+  type ProbeShard,
+  planShards,
+  probeEmbed,
+  probeEnvironment,
+  probeTimeoutSeconds,
+  roundBudgetMs,
+} from '#shared/runtime';
 import { probeLogGroupName } from './dashboard.ts';
 import { DepmonFunction } from './lambda.ts';
 import { alarmTopicKey, encryptedTopic, subscribeChannels } from './topics.ts';
-
-// The shard split lives with the alarm plan (its heartbeat alarms watch exactly these shards); re-exported here.
-export { type ProbeShard, planShards, roundBudgetMs, waveCapacity };
-
-/** Handler source of every probe function (one code, many functions). */
-export const PROBE_ENTRY = 'functions/probe/handler.ts';
-
-/**
- * Targets one probe function probes, per tier, unless the config says otherwise. Measured
- * (bench/targets-per-function.ts, README "Targets per function"): at concurrency 32 a cycle of N targets
- * that all hang until the 5 s timeout takes ceil(N / 32) waves of 5 s: 50 → 10.0 s, 100 → 20.0 s,
- * 200 → 35.0 s. 50 keeps the worst case to two waves, inside a 15 s round, and the healthy case's CPU
- * (~50 ms here, ~0.35 s at 256 MB's share of a vCPU) far below any round.
- */
-export const DEFAULT_TARGETS_PER_FUNCTION = 50;
-
-/** Slack on top of the computed cycle for cold start, the egress check's tail and clock skew. */
-export const TIMEOUT_SLACK_SECONDS = 10;
-
-/** Lambda's longest timeout (Lambda quotas). */
-const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
-
-/**
- * The function timeout: every round of the minute (the last one may probe until the minute ends),
- * then a throttled final publish with its retries and one request timeout, then slack.
- */
-export function probeTimeoutSeconds(config: MonitorConfig): number {
-  const rounds = roundsPerInvocation(config.intervalSeconds);
-  const cycle = rounds * config.intervalSeconds;
-  const publish = Math.ceil((PUBLISH_BUDGET_MS + PUBLISH_REQUEST_TIMEOUT_MS) / 1000);
-  return Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, cycle + publish + TIMEOUT_SLACK_SECONDS);
-}
-
-/** What a shard's function gets compiled in: its dependencies (secret references, never values) and probe settings. */
-export function probeEmbed(config: MonitorConfig, shard: ProbeShard): ProbeEmbed {
-  return {
-    dependencies: shard.dependencies,
-    egress: config.egress,
-    concurrency: config.concurrency,
-    resolvers: config.resolvers,
-  };
-}
 
 /** The IAM resource a secret reference may be read from, in `stack`'s Region and account unless it is an ARN. */
 export function secretResourceArn(stack: Stack, ref: SecretRef): string {
@@ -108,7 +65,7 @@ export interface ProbeStackProps extends StackProps {
   readonly probeRegion: string;
   /** @default config.targetsPerFunction */
   readonly targetsPerFunction?: number;
-  /** @default 256 */
+  /** @default PROBE_MEMORY_MB (256) */
   readonly memorySize?: number;
   /** @default RetentionDays.THREE_MONTHS (DepmonFunction's default) */
   readonly logRetention?: RetentionDays;
@@ -142,20 +99,9 @@ export class ProbeStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ProbeStackProps) {
     super(scope, id, props);
-    const { config, configFile, probeRegion } = props;
+    const { config, probeRegion } = props;
     this.probeRegion = probeRegion;
-    const targets = props.targetsPerFunction ?? config.targetsPerFunction;
-    const vpc = vpcPlacement(config, configFile, probeRegion);
-
-    this.failureQueue = new Queue(this, 'FailureQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.failureQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the probe functions and their schedules.',
-    });
+    this.failureQueue = failureQueue(this);
     this.failureQueueAlarm = new Alarm(this, 'FailureQueueAlarm', {
       alarmDescription: `depmon ${config.name}: probe invocations in ${probeRegion} failed or could not be delivered`,
       metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
@@ -164,93 +110,112 @@ export class ProbeStack extends Stack {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-
-    // One role for every schedule of this Region: it may invoke the probe functions and feed the failure queue.
-    const scheduleRole = new Role(this, 'ScheduleRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
-      description: `depmon ${config.name}: EventBridge Scheduler invoking the probe functions in ${probeRegion}`,
-    });
-    const timeout = Duration.seconds(probeTimeoutSeconds(config));
-    const functions: ProbeFunction[] = [];
-    for (const shard of planShards(config, targets)) {
-      const name = `${shard.tier === 'first-party' ? 'FirstParty' : 'ThirdParty'}${shard.shard}`;
-      const inVpc = shard.tier === 'first-party' ? vpc : undefined;
-      const role = new Role(this, `${name}Role`, {
-        assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-        description: `depmon ${config.name} probe ${shard.tier} shard ${shard.shard} in ${probeRegion}`,
-      });
-      const fn = new DepmonFunction(this, name, {
-        entry: PROBE_ENTRY,
-        description: `depmon ${config.name}: probes ${shard.dependencies.length} ${shard.tier} dependencies (shard ${shard.shard})`,
-        embed: probeEmbed(config, shard),
-        logGroupName: probeLogGroupName(config, shard.tier, shard.shard),
-        role,
-        timeout,
-        memorySize: props.memorySize ?? 256,
-        ...(props.logRetention ? { logRetention: props.logRetention } : {}),
-        environment: {
-          [ENV_TIER]: shard.tier,
-          [ENV_SHARD]: String(shard.shard),
-          [ENV_HOME_REGION]: config.homeRegion,
-          [ENV_NAMESPACE]: config.namespace,
-          [ENV_INTERVAL_SECONDS]: String(config.intervalSeconds),
-        },
-        // A failed minute is not worth replaying a minute later: the next scheduled run probes afresh.
-        retryAttempts: 0,
-        maxEventAge: Duration.seconds(60),
-        onFailure: new SqsDestination(this.failureQueue),
-      });
-      grantProbePermissions(this, role, fn, config.namespace, shard.dependencies, Boolean(inVpc));
-      if (inVpc) {
-        // Subnet and security-group ids straight from the config: no VPC look-up, so synth needs no credentials.
-        (fn.node.defaultChild as CfnFunction).vpcConfig = inVpc;
-      }
-      warnEnvRefs(fn, shard.dependencies);
-      warnSlowChecks(fn, config, shard.dependencies);
-
-      const schedule = new Schedule(this, `${name}Schedule`, {
-        description: `depmon ${config.name}: ${shard.tier} probes, shard ${shard.shard}, every minute`,
-        schedule: ScheduleExpression.rate(Duration.minutes(1)),
-        timeWindow: TimeWindow.off(),
-        target: new LambdaInvoke(fn, {
-          role: scheduleRole,
-          deadLetterQueue: this.failureQueue,
-          retryAttempts: 0,
-          maxEventAge: Duration.seconds(60),
-        }),
-      });
-      const errorsAlarm = new Alarm(this, `${name}ErrorsAlarm`, {
-        alarmDescription: `depmon ${config.name}: ${shard.tier} probe shard ${shard.shard} in ${probeRegion} is failing`,
-        metric: fn.metricErrors({ period: Duration.minutes(1) }),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: config.policy.evaluationPeriods,
-        datapointsToAlarm: config.policy.datapointsToAlarm,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      Validations.of(scheduleRole).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
-        reason:
-          'CDK\'s LambdaInvoke target grants lambda:InvokeFunction on the function and its versions/aliases ("ARN:*"), ' +
-          'all of them this one function.',
-      });
-      functions.push({
-        tier: shard.tier,
-        shard: shard.shard,
-        dependencies: shard.dependencies.map((d) => d.id),
-        fn,
-        schedule,
-        errorsAlarm,
-      });
-    }
-    this.functions = functions;
-    this.alarms = [this.failureQueueAlarm, ...functions.map((f) => f.errorsAlarm)];
+    this.functions = this.probeFunctions(props);
+    this.alarms = [this.failureQueueAlarm, ...this.functions.map((f) => f.errorsAlarm)];
     this.alertTopic = alertTopic(this, config, probeRegion);
     for (const alarm of this.alarms) {
       alarm.addAlarmAction(new SnsAction(this.alertTopic));
       alarm.addOkAction(new SnsAction(this.alertTopic));
     }
   }
+
+  /** One function per shard, each on its own schedule; one schedule role for the Region. */
+  private probeFunctions(props: ProbeStackProps): ProbeFunction[] {
+    const { config, probeRegion } = props;
+    // One role for every schedule of this Region: it may invoke the probe functions and feed the failure queue.
+    const scheduleRole = new Role(this, 'ScheduleRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+      description: `depmon ${config.name}: EventBridge Scheduler invoking the probe functions in ${probeRegion}`,
+    });
+    const vpc = vpcPlacement(config, props.configFile, probeRegion);
+    return planShards(config, props.targetsPerFunction ?? config.targetsPerFunction).map((shard) => {
+      const name = `${shard.tier === 'first-party' ? 'FirstParty' : 'ThirdParty'}${shard.shard}`;
+      const fn = this.probeFunction(name, shard, props, shard.tier === 'first-party' ? vpc : undefined);
+      return {
+        tier: shard.tier,
+        shard: shard.shard,
+        dependencies: shard.dependencies.map((d) => d.id),
+        fn,
+        schedule: this.schedule(name, shard, config, fn, scheduleRole),
+        errorsAlarm: new Alarm(this, `${name}ErrorsAlarm`, {
+          alarmDescription: `depmon ${config.name}: ${shard.tier} probe shard ${shard.shard} in ${probeRegion} is failing`,
+          metric: fn.metricErrors({ period: Duration.minutes(1) }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: config.policy.evaluationPeriods,
+          datapointsToAlarm: config.policy.datapointsToAlarm,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      };
+    });
+  }
+
+  /** A shard's function: its own role, its embedded dependencies and settings, failures to the queue. */
+  private probeFunction(name: string, shard: ProbeShard, props: ProbeStackProps, vpc?: VpcPlacement) {
+    const { config, probeRegion } = props;
+    const role = new Role(this, `${name}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `depmon ${config.name} probe ${shard.tier} shard ${shard.shard} in ${probeRegion}`,
+    });
+    const fn = new DepmonFunction(this, name, {
+      entry: PROBE_ENTRY,
+      description: `depmon ${config.name}: probes ${shard.dependencies.length} ${shard.tier} dependencies (shard ${shard.shard})`,
+      embed: probeEmbed(config, shard),
+      logGroupName: probeLogGroupName(config, shard.tier, shard.shard),
+      role,
+      timeout: Duration.seconds(probeTimeoutSeconds(config)),
+      memorySize: props.memorySize ?? PROBE_MEMORY_MB,
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      environment: probeEnvironment(config, shard),
+      // A failed minute is not worth replaying a minute later: the next scheduled run probes afresh.
+      retryAttempts: 0,
+      maxEventAge: Duration.seconds(60),
+      onFailure: new SqsDestination(this.failureQueue),
+    });
+    grantProbePermissions(this, role, fn, config.namespace, shard.dependencies, Boolean(vpc));
+    if (vpc) {
+      // Subnet and security-group ids straight from the config: no VPC look-up, so synth needs no credentials.
+      (fn.node.defaultChild as CfnFunction).vpcConfig = vpc;
+    }
+    warnEnvRefs(fn, shard.dependencies);
+    warnSlowChecks(fn, config, shard.dependencies);
+    return fn;
+  }
+
+  /** The shard's schedule: every PROBE_SCHEDULE_MINUTES, no flexible window, undeliverable runs to the queue. */
+  private schedule(name: string, shard: ProbeShard, config: MonitorConfig, fn: DepmonFunction, role: Role) {
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
+      reason:
+        'CDK\'s LambdaInvoke target grants lambda:InvokeFunction on the function and its versions/aliases ("ARN:*"), ' +
+        'all of them this one function.',
+    });
+    return new Schedule(this, `${name}Schedule`, {
+      description: `depmon ${config.name}: ${shard.tier} probes, shard ${shard.shard}, every minute`,
+      schedule: ScheduleExpression.rate(Duration.minutes(PROBE_SCHEDULE_MINUTES)),
+      timeWindow: TimeWindow.off(),
+      target: new LambdaInvoke(fn, {
+        role,
+        deadLetterQueue: this.failureQueue,
+        retryAttempts: 0,
+        maxEventAge: Duration.seconds(60),
+      }),
+    });
+  }
+}
+
+/** Failed invocations (Lambda on-failure destination) and undeliverable schedules (Scheduler DLQ). */
+function failureQueue(stack: Stack): Queue {
+  const queue = new Queue(stack, 'FailureQueue', {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  Validations.of(queue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: 'This queue is itself the dead-letter queue of the probe functions and their schedules.',
+  });
+  return queue;
 }
 
 /**
@@ -298,11 +263,13 @@ function alertTopic(stack: Stack, config: MonitorConfig, region: string): Topic 
   return topic;
 }
 
-function vpcPlacement(
-  config: MonitorConfig,
-  configFile: string,
-  region: string,
-): { subnetIds: string[]; securityGroupIds: string[] } | undefined {
+/** Where a Region's first-party function runs, if the config places it in a VPC. */
+interface VpcPlacement {
+  subnetIds: string[];
+  securityGroupIds: string[];
+}
+
+function vpcPlacement(config: MonitorConfig, configFile: string, region: string): VpcPlacement | undefined {
   const subnetIds = config.vpc?.subnetIds[region];
   const securityGroupIds = config.vpc?.securityGroupIds[region];
   if (!subnetIds && !securityGroupIds) return undefined;
@@ -346,45 +313,8 @@ function grantProbePermissions(
       conditions: { StringEquals: { 'cloudwatch:namespace': namespace } },
     }),
   );
-  const refs = allSecretRefs(deps).filter((r) => r.source !== 'env');
-  const sm = refs.filter((r) => r.source === 'secretsmanager');
-  const ssm = refs.filter((r) => r.source === 'ssm');
-  if (sm.length > 0) {
-    role.addToPolicy(
-      new PolicyStatement({
-        sid: 'ReadReferencedSecrets',
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [...new Set(sm.map((r) => secretResourceArn(stack, r)))],
-      }),
-    );
-  }
-  if (ssm.length > 0) {
-    role.addToPolicy(
-      new PolicyStatement({
-        sid: 'ReadReferencedParameters',
-        actions: ['ssm:GetParameter'],
-        resources: [...new Set(ssm.map((r) => secretResourceArn(stack, r)))],
-      }),
-    );
-  }
-  if (inVpc) {
-    role.addToPolicy(
-      new PolicyStatement({
-        sid: 'ManageVpcNetworkInterfaces',
-        effect: Effect.ALLOW,
-        // The actions of AWSLambdaVPCAccessExecutionRole; Lambda needs them on "*" (Lambda developer guide).
-        actions: [
-          'ec2:CreateNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSubnets',
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
-        resources: ['*'],
-      }),
-    );
-  }
+  for (const statement of secretStatements(stack, deps)) role.addToPolicy(statement);
+  if (inVpc) role.addToPolicy(vpcNetworkInterfaces());
   Validations.of(role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
@@ -396,6 +326,53 @@ function grantProbePermissions(
     reason:
       'Node.js 22 is deliberate: the bundles are tested on a real Node 22 binary before they ship (test/infra); ' +
       'a newer runtime is adopted by changing LAMBDA_RUNTIME together with that test.',
+  });
+}
+
+/** Read access to exactly the secrets and parameters the dependencies reference (never `${env:…}` ones). */
+function secretStatements(stack: Stack, deps: readonly Dependency[]): PolicyStatement[] {
+  const refs = allSecretRefs(deps).filter((r) => r.source !== 'env');
+  const arns = (source: SecretRef['source']) => [
+    ...new Set(refs.filter((r) => r.source === source).map((r) => secretResourceArn(stack, r))),
+  ];
+  const sm = arns('secretsmanager');
+  const ssm = arns('ssm');
+  return [
+    ...(sm.length > 0
+      ? [
+          new PolicyStatement({
+            sid: 'ReadReferencedSecrets',
+            actions: ['secretsmanager:GetSecretValue'],
+            resources: sm,
+          }),
+        ]
+      : []),
+    ...(ssm.length > 0
+      ? [
+          new PolicyStatement({
+            sid: 'ReadReferencedParameters',
+            actions: ['ssm:GetParameter'],
+            resources: ssm,
+          }),
+        ]
+      : []),
+  ];
+}
+
+/** The actions of AWSLambdaVPCAccessExecutionRole; Lambda needs them on "*" (Lambda developer guide). */
+function vpcNetworkInterfaces(): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'ManageVpcNetworkInterfaces',
+    effect: Effect.ALLOW,
+    actions: [
+      'ec2:CreateNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets',
+      'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+    ],
+    resources: ['*'],
   });
 }
 

@@ -5,8 +5,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
 import type { MonitorConfig } from '#shared/config';
+import { type NotifyEmbed, readNotifySettings } from '#shared/runtime';
 import { type NotifyDeps, type NotifySummary, notify, type TickEvent } from './notify.ts';
-import { type NotifyEmbed, readNotifySettings } from './settings.ts';
 
 // Compiled in by DepmonFunction's `embed` (esbuild `define`); null when the module runs unbundled.
 declare const __DEPMON_EMBED__: NotifyEmbed | null;

@@ -1,12 +1,11 @@
 // One probe invocation: 60/interval evenly spaced rounds, each = egress self-check, probe (or abstain),
 // one JSON log line per result, and the round's datums published to the home Region. The probing
 // function, the publisher, the clock and the logger are passed in, so every path is testable on its own.
-import { ROUND_GUARD_MS } from '#shared/alarms';
 import type { Dependency, SecretResolver } from '#shared/config';
 import { alignRound, heartbeatDatum, type MetricDatum, resultDatums } from '#shared/metrics';
 import type { ProbeOptions, ProbeResult } from '#shared/probe';
+import { type ProbeEmbed, type ProbeSettings, ROUND_GUARD_MS, roundsPerInvocation } from '#shared/runtime';
 import type { EgressResult } from './egress.ts';
-import type { ProbeEmbed, ProbeSettings } from './embed.ts';
 import type { PublishOutcome } from './publish.ts';
 
 export type ProbeFn = (deps: readonly Dependency[], options: ProbeOptions) => Promise<ProbeResult[]>;
@@ -21,9 +20,6 @@ export interface CycleRuntime {
   /** One structured record per call; the handler writes it as one JSON line. */
   readonly log: (record: Record<string, unknown>) => void;
 }
-
-/** A round stops probing this long before the next round is due, leaving time to build and hand over datums. */
-export { ROUND_GUARD_MS };
 
 export interface RoundSummary {
   readonly round: number;
@@ -58,10 +54,6 @@ export class PublishFailedError extends Error {
     this.name = 'PublishFailedError';
   }
 }
-
-/** Rounds per one-minute invocation: 60 s / interval (one round for a 60 s interval). */
-export const roundsPerInvocation = (intervalSeconds: number): number =>
-  Math.max(1, Math.floor(60 / intervalSeconds));
 
 export async function runInvocation(
   embed: ProbeEmbed,

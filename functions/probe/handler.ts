@@ -3,9 +3,14 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { MetricDatum } from '#shared/metrics';
 import { probeAll } from '#shared/probe';
+import {
+  type ProbeEmbed,
+  type ProbeSettings,
+  PUBLISH_REQUEST_TIMEOUT_MS,
+  readProbeSettings,
+} from '#shared/runtime';
 import { type CycleRuntime, type InvocationSummary, type ProbeFn, runInvocation } from './cycle.ts';
 import { checkEgress } from './egress.ts';
-import { type ProbeEmbed, type ProbeSettings, PUBLISH_REQUEST_TIMEOUT_MS, readSettings } from './embed.ts';
 import { type PublishOptions, publishDatums } from './publish.ts';
 import { createAwsSecretResolver } from './secrets.ts';
 
@@ -47,7 +52,7 @@ function init() {
   if (cached) return cached;
   const embed = typeof __DEPMON_EMBED__ === 'undefined' ? null : __DEPMON_EMBED__;
   if (!embed) throw new Error('probe function: no embedded dependencies (was it built by DepmonFunction?)');
-  const settings = readSettings(process.env);
+  const settings = readProbeSettings(process.env);
   const cloudwatch = new CloudWatchClient({
     region: settings.homeRegion,
     // Retries are ours (publish.ts): bounded in time, with full jitter, and counted.

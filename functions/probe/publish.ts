@@ -2,7 +2,7 @@
 // limits, throttling and 5xx retried with exponential backoff and full jitter, and nothing dropped silently.
 import { type CloudWatchClient, PutMetricDataCommand, type StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { batchDatums, type MetricDatum } from '#shared/metrics';
-import { PUBLISH_BUDGET_MS } from './embed.ts';
+import { PUBLISH_BUDGET_MS } from '#shared/runtime';
 
 export interface RetryPolicy {
   /** Attempts per request, the first one included. */

@@ -18,4 +18,3 @@
 export * from './cost.ts';
 export * from './plan.ts';
 export * from './rule.ts';
-export * from './shards.ts';

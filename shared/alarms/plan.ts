@@ -17,9 +17,9 @@ import {
   METRIC_DOWN,
   METRIC_HEARTBEAT,
 } from '#shared/metrics';
+import { planShards } from '#shared/runtime';
 import { alarmCost, type CostLine } from './cost.ts';
 import { alarmIs, allOf, anyOf, atLeast, not, ruleAlarmNames, ruleElementCount } from './rule.ts';
-import { planShards } from './shards.ts';
 
 /** A composite alarm rule may reference at most 100 alarms (CloudWatch PutCompositeAlarm, AlarmRule). */
 export const COMPOSITE_MAX_CHILDREN = 100;

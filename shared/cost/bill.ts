@@ -1,8 +1,9 @@
 // The monthly AWS bill of a monitor config, itemised line by line, with every usage assumption named.
 // Pure: it reads the config (and, when given, the alarm counts of its alarm plan) and the price table.
-import { type AlarmPlan, buildAlarmPlan, planShards } from '#shared/alarms';
+import { type AlarmPlan, buildAlarmPlan } from '#shared/alarms';
 import { checkTimeoutMs, type MonitorConfig, type Tier } from '#shared/config';
 import { PUT_METRIC_DATA_MAX_DATUMS } from '#shared/metrics';
+import { planShards } from '#shared/runtime';
 import {
   customMetricsUsd,
   MINUTES_PER_MONTH,

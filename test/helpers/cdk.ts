@@ -16,3 +16,11 @@ export function testApp(props: AppProps = {}): App {
   outdirs.push(outdir);
   return new App({ ...props, outdir });
 }
+
+/**
+ * A test app that keeps the real NodejsFunction but skips asset bundling (bundle tests build the assets):
+ * a synth then takes tens of milliseconds instead of seconds.
+ */
+export function unbundledApp(props: AppProps = {}): App {
+  return testApp({ ...props, context: { ...props.context, 'aws:cdk:bundling-stacks': [] } });
+}

@@ -4,12 +4,12 @@ import { HomeStack } from '#infra/home-stack';
 import { type AlarmSpec, buildAlarmPlan } from '#shared/alarms';
 import { type MonitorConfig, parseConfig } from '#shared/config';
 import bankInput from '../../examples/bank/monitor.config.ts';
-import { testApp } from '../helpers/cdk.ts';
+import { unbundledApp } from '../helpers/cdk.ts';
 
 const BANK = 'examples/bank/monitor.config.ts';
 
 function synth(config: MonitorConfig, configFile = BANK): { template: Template; stack: HomeStack } {
-  const app = testApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = unbundledApp();
   const stack = new HomeStack(app, 'Home', {
     config,
     configFile,

@@ -1,17 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DependencyMonitor } from '#infra/monitor';
 import { loadConfigFile, type MonitorConfig } from '#shared/config';
-import { config } from './fixtures.ts';
-
-const outdirs: string[] = [];
-afterAll(() => {
-  for (const d of outdirs) rmSync(d, { recursive: true, force: true });
-});
+import { unbundledApp } from '../helpers/cdk.ts';
+import { config } from '../helpers/configs.ts';
 
 interface Report {
   pluginReports: Array<{
@@ -21,13 +16,7 @@ interface Report {
 }
 
 function nag(c: MonitorConfig): { report: Report | undefined; error: unknown } {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'depmon-nag-'));
-  outdirs.push(outdir);
-  const app = new App({
-    outdir,
-    context: { 'aws:cdk:bundling-stacks': [] },
-    builtinCloudFormationValidation: false,
-  });
+  const app = unbundledApp({ builtinCloudFormationValidation: false });
   new DependencyMonitor(app, 'Depmon', { config: c, configFile: 'test' });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   let error: unknown;
@@ -38,7 +27,7 @@ function nag(c: MonitorConfig): { report: Report | undefined; error: unknown } {
   }
   let report: Report | undefined;
   try {
-    report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as Report;
+    report = JSON.parse(readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8')) as Report;
   } catch {
     report = undefined;
   }

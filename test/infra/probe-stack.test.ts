@@ -3,15 +3,15 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { probeLogGroupName } from '#infra/dashboard';
 import { DependencyMonitor } from '#infra/monitor';
-import { ProbeStack, planShards, probeEmbed, probeTimeoutSeconds } from '#infra/probe-stack';
+import { ProbeStack } from '#infra/probe-stack';
 import { ConfigError } from '#shared/config';
-import { testApp } from '../helpers/cdk.ts';
-import { config, configInput, manyDependencies, SG, SUBNET_A, SUBNET_B } from './fixtures.ts';
+import { planShards, probeTimeoutSeconds } from '#shared/runtime';
+import { unbundledApp } from '../helpers/cdk.ts';
+import { config, configInput, manyDependencies, SG, SUBNET_A, SUBNET_B } from '../helpers/configs.ts';
 
 // Unit tests skip asset bundling (the real NodejsFunction, without esbuild runs; bundle.test.ts builds them)
 // and CDK's built-in template linting (seconds per synth; nag.test.ts runs the whole app with it on).
-const app = () =>
-  testApp({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+const app = () => unbundledApp({ builtinCloudFormationValidation: false });
 
 function synth(overrides = {}, props = {}) {
   const monitor = new DependencyMonitor(app(), 'Depmon', {
@@ -330,54 +330,6 @@ describe('DependencyMonitor', () => {
         configFile: 'my.ts',
       });
     expect(act).toThrow('my.ts: probeRegions[0]: expected an AWS region name');
-  });
-});
-
-describe('planShards', () => {
-  it('keeps shards even and in config order', () => {
-    // Act
-    const shards = planShards(config({ dependencies: manyDependencies(101), vpc: undefined }), 50);
-    // Assess
-    expect(shards.map((s) => [s.tier, s.shard, s.dependencies.length])).toEqual([
-      ['first-party', 0, 1],
-      ['third-party', 0, 34],
-      ['third-party', 1, 34],
-      ['third-party', 2, 33],
-    ]);
-    expect(shards[2]!.dependencies[0]!.id).toBe('partner-34');
-  });
-});
-
-describe('probeTimeoutSeconds', () => {
-  it('covers the whole minute of rounds plus a throttled final publish', () => {
-    expect(probeTimeoutSeconds(config())).toBe(60 + 11 + 10);
-    expect(probeTimeoutSeconds(config({ intervalSeconds: 10 }))).toBe(81);
-  });
-});
-
-describe('probeEmbed', () => {
-  it("embeds secret references, never values, and only the shard's dependencies", () => {
-    // Act
-    const c = config();
-    const embed = probeEmbed(c, planShards(c, 50)[1]!);
-    // Assess
-    expect(embed.dependencies.map((d) => d.id)).toEqual(['partner']);
-    expect(embed.dependencies[0]!.check).toMatchObject({
-      kind: 'http',
-      headers: { 'X-Api-Key': '${ssm:/depmon/partner-key}' },
-    });
-    expect(embed).toMatchObject({ concurrency: 32, egress: { url: 'https://sts.{region}.amazonaws.com/' } });
-  });
-});
-
-describe('waveCapacity', () => {
-  it('shrinks shards so that a cycle of targets that all hang still fits in its round', () => {
-    // Prepare: a 10 s round leaves 6.5 s after the egress check: one 5 s wave of 32 probes
-    const fast = config({ dependencies: manyDependencies(120), vpc: undefined, intervalSeconds: 10 });
-    // Act
-    const shards = planShards(fast, 50).filter((s) => s.tier === 'third-party');
-    // Assess
-    expect(shards.map((s) => s.dependencies.length)).toEqual([30, 30, 30, 30]);
   });
 });
 

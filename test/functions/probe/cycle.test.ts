@@ -10,10 +10,10 @@ import {
   runInvocation,
 } from '../../../functions/probe/cycle.ts';
 import type { EgressResult } from '../../../functions/probe/egress.ts';
-import type { ProbeEmbed, ProbeSettings } from '../../../functions/probe/embed.ts';
 import { createRuntime } from '../../../functions/probe/handler.ts';
 import type { PublishOutcome } from '../../../functions/probe/publish.ts';
 import { clockFromMinuteStart } from '../../helpers/clock.ts';
+import { probeSettings, thirdPartyEmbed } from '../../helpers/probe-function.ts';
 import { type FakeCloudWatch, startFakeCloudWatch } from './fake-cloudwatch.ts';
 
 const cfg: MonitorConfig = parseConfig({
@@ -32,20 +32,8 @@ const cfg: MonitorConfig = parseConfig({
     { id: 'partner-b', name: 'B', tier: 'third-party', http: { url: 'https://b.t.example/' } },
   ],
 });
-const embed: ProbeEmbed = {
-  dependencies: cfg.dependencies.filter((d) => d.tier === 'third-party'),
-  egress: cfg.egress,
-  concurrency: 8,
-  resolvers: [],
-};
-const settings = (intervalSeconds = 60): ProbeSettings => ({
-  tier: 'third-party',
-  shard: 0,
-  probeRegion: 'ap-northeast-1',
-  homeRegion: 'ap-northeast-2',
-  namespace: 'Depmon',
-  intervalSeconds,
-});
+const embed = thirdPartyEmbed(cfg, 8);
+const settings = (intervalSeconds = 60) => probeSettings({ intervalSeconds });
 
 /** Probes that answer as `status` says, recording what they were asked. */
 function fakeProbe(status: (dep: string) => 'up' | 'down' = () => 'up') {
@@ -283,7 +271,7 @@ describe('the probe function with the real CloudWatch client', () => {
   it('fails the invocation when throttled forever, after attempting every request, and says how many datums were lost', async () => {
     // Prepare: 400 targets → 1,201 datums → two requests, both throttled forever
     fake = await startFakeCloudWatch(() => 'throttle');
-    const many: ProbeEmbed = {
+    const many: typeof embed = {
       ...embed,
       dependencies: Array.from({ length: 400 }, (_, i) => ({ ...embed.dependencies[0]!, id: `p-${i}` })),
     };

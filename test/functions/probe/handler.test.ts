@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { parseConfig } from '#shared/config';
 import { probeAll } from '#shared/probe';
 import { runInvocation } from '../../../functions/probe/cycle.ts';
-import type { ProbeEmbed, ProbeSettings } from '../../../functions/probe/embed.ts';
 import { createRuntime } from '../../../functions/probe/handler.ts';
 import { clockFromMinuteStart } from '../../helpers/clock.ts';
+import { probeSettings, thirdPartyEmbed } from '../../helpers/probe-function.ts';
 import { refusedPort } from '../../helpers/servers.ts';
 import { type FakeCloudWatch, startFakeCloudWatch } from './fake-cloudwatch.ts';
 
@@ -51,20 +51,8 @@ function setup(egressUrl: string) {
       { id: 'broken', name: 'Broken', tier: 'third-party', http: { url: `${base}/broken` } },
     ],
   });
-  const embed: ProbeEmbed = {
-    dependencies: c.dependencies.filter((d) => d.tier === 'third-party'),
-    egress: c.egress,
-    concurrency: 4,
-    resolvers: [],
-  };
-  const settings: ProbeSettings = {
-    tier: 'third-party',
-    shard: 0,
-    probeRegion: 'ap-northeast-1',
-    homeRegion: 'ap-northeast-2',
-    namespace: 'Depmon',
-    intervalSeconds: 60,
-  };
+  const embed = thirdPartyEmbed(c, 4);
+  const settings = probeSettings();
   const logs: Record<string, unknown>[] = [];
   const real = createRuntime(settings, {
     probe: probeAll,

@@ -1,6 +1,11 @@
-// What the CDK app hands the probe function: the dependency subset compiled into its bundle, and the
-// environment variable names it sets. One definition here, used by infra/probe-stack.ts and the handler.
+// What the probe stack hands each probe function and what the function reads back: its entry file, the
+// dependency subset compiled into its bundle, and its environment variables (names, values, parser).
 import type { Dependency, MonitorConfig, Tier } from '#shared/config';
+import { type EnvRecord, requiredEnv } from './env.ts';
+import type { ProbeShard } from './shards.ts';
+
+/** Handler source of every probe function (one code, many functions), relative to the repository root. */
+export const PROBE_ENTRY = 'functions/probe/handler.ts';
 
 /**
  * Compiled into the bundle as `__DEPMON_EMBED__`. Header values keep their `${…}` references:
@@ -13,6 +18,16 @@ export interface ProbeEmbed {
   readonly resolvers: readonly string[];
 }
 
+/** What a shard's function gets compiled in: its dependencies (secret references, never values) and probe settings. */
+export function probeEmbed(config: MonitorConfig, shard: ProbeShard): ProbeEmbed {
+  return {
+    dependencies: shard.dependencies,
+    egress: config.egress,
+    concurrency: config.concurrency,
+    resolvers: config.resolvers,
+  };
+}
+
 /** Environment variables the probe stack sets on each probe function. */
 export const ENV_TIER = 'DEPMON_TIER';
 export const ENV_SHARD = 'DEPMON_SHARD';
@@ -22,14 +37,16 @@ export const ENV_INTERVAL_SECONDS = 'DEPMON_INTERVAL_SECONDS';
 /** Set by Lambda itself: the Region the function runs in, i.e. the probe Region. */
 export const ENV_AWS_REGION = 'AWS_REGION';
 
-/**
- * Time a round's PutMetricData may take, retries included. The function timeout adds it after the last
- * round, so a throttled final publish still finishes (or fails visibly) before Lambda kills the run.
- */
-export const PUBLISH_BUDGET_MS = 8_000;
-
-/** One PutMetricData request may take this long before it counts as failed (and, if time is left, retried). */
-export const PUBLISH_REQUEST_TIMEOUT_MS = 3_000;
+/** The variables the probe stack sets on a shard's function (Lambda adds AWS_REGION). */
+export function probeEnvironment(config: MonitorConfig, shard: Pick<ProbeShard, 'tier' | 'shard'>) {
+  return {
+    [ENV_TIER]: shard.tier,
+    [ENV_SHARD]: String(shard.shard),
+    [ENV_HOME_REGION]: config.homeRegion,
+    [ENV_NAMESPACE]: config.namespace,
+    [ENV_INTERVAL_SECONDS]: String(config.intervalSeconds),
+  };
+}
 
 export interface ProbeSettings {
   readonly tier: Tier;
@@ -41,13 +58,8 @@ export interface ProbeSettings {
 }
 
 /** Reads the function's settings; a missing or malformed variable is a deployment bug, named in the error. */
-export function readSettings(env: Readonly<Record<string, string | undefined>>): ProbeSettings {
-  const get = (name: string): string => {
-    const v = env[name];
-    if (v === undefined || v === '')
-      throw new Error(`probe function: environment variable ${name} is not set`);
-    return v;
-  };
+export function readProbeSettings(env: EnvRecord): ProbeSettings {
+  const get = requiredEnv(env, 'probe');
   const tier = get(ENV_TIER);
   if (tier !== 'first-party' && tier !== 'third-party')
     throw new Error(`probe function: ${ENV_TIER} must be "first-party" or "third-party" (got "${tier}")`);

@@ -1,22 +1,13 @@
 // How a config's dependencies are split across probe functions ("shards"): one split, used by the probe
 // stacks (which functions exist), the alarm plan (one heartbeat alarm per shard), the simulator and the bill.
 import { checkTimeoutMs, type Dependency, type MonitorConfig, TIERS, type Tier } from '#shared/config';
-
-/** A round ends this long before the next one is due, so a late cycle never overlaps the next round. */
-export const ROUND_GUARD_MS = 500;
+import { roundBudgetMs } from './timing.ts';
 
 export interface ProbeShard {
   readonly tier: Tier;
   /** 0-based, per tier and Region; the Heartbeat's `Shard` dimension. */
   readonly shard: number;
   readonly dependencies: readonly Dependency[];
-}
-
-/** What a round leaves for probing: the interval, less the guard before the next round and the egress check. */
-export function roundBudgetMs(config: MonitorConfig): number {
-  return (
-    config.intervalSeconds * 1000 - ROUND_GUARD_MS - (config.egress.enabled ? config.egress.timeoutMs : 0)
-  );
 }
 
 /**

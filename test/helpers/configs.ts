@@ -1,4 +1,4 @@
-// Configs for the infra tests: a small multi-region one with VPC placement and secret references,
+// Configs for the infra and runtime tests: a small multi-region one with VPC placement and secret references,
 // and a large one that must be sharded.
 import { type MonitorConfig, type MonitorConfigInput, parseConfig } from '#shared/config';
 

@@ -1,0 +1,63 @@
+// What the home stack hands the notify function and what the function reads back: its entry file, the
+// config and alarm plan compiled into its bundle, and its environment variables (names, values, parser).
+import type { AlarmPlan } from '#shared/alarms';
+import type { MonitorConfig } from '#shared/config';
+import { type EnvRecord, requiredEnv } from './env.ts';
+
+/** Handler source of the notify function, relative to the repository root. */
+export const NOTIFY_ENTRY = 'functions/notify/handler.ts';
+
+/**
+ * Embedded at build time (DepmonFunction `embed`): the validated config (secret references unresolved,
+ * never values) and the alarm plan exactly as the stack rendered it.
+ */
+export interface NotifyEmbed {
+  readonly config: MonitorConfig;
+  readonly configFile: string;
+  readonly plan: AlarmPlan;
+}
+
+/** JSON object route id → SNS topic ARN. */
+export const ENV_ROUTE_TOPICS = 'DEPMON_ROUTE_TOPICS';
+export const ENV_STATE_TABLE = 'DEPMON_STATE_TABLE';
+export const ENV_PAGE_LOG_TABLE = 'DEPMON_PAGE_LOG_TABLE';
+
+export interface NotifySettings {
+  readonly topics: Readonly<Record<string, string>>;
+  readonly stateTable: string;
+  readonly pageLogTable: string;
+}
+
+/**
+ * The variables the home stack sets on the notify function. `routeTopicsJson` is the JSON of route id →
+ * topic ARN, already serialised (in CDK by `Stack.toJsonString`, which keeps the ARNs' tokens intact).
+ */
+export function notifyEnvironment(values: {
+  readonly routeTopicsJson: string;
+  readonly stateTable: string;
+  readonly pageLogTable: string;
+}) {
+  return {
+    [ENV_ROUTE_TOPICS]: values.routeTopicsJson,
+    [ENV_STATE_TABLE]: values.stateTable,
+    [ENV_PAGE_LOG_TABLE]: values.pageLogTable,
+  };
+}
+
+/** Reads the function's settings; a missing or malformed variable is a deployment bug, named in the error. */
+export function readNotifySettings(env: EnvRecord): NotifySettings {
+  const get = requiredEnv(env, 'notify');
+  const malformed = `notify function: ${ENV_ROUTE_TOPICS} must be a JSON object of route id → topic ARN`;
+  let topics: unknown;
+  try {
+    topics = JSON.parse(get(ENV_ROUTE_TOPICS));
+  } catch {
+    throw new Error(malformed);
+  }
+  if (typeof topics !== 'object' || topics === null || Array.isArray(topics)) throw new Error(malformed);
+  return {
+    topics: topics as Record<string, string>,
+    stateTable: get(ENV_STATE_TABLE),
+    pageLogTable: get(ENV_PAGE_LOG_TABLE),
+  };
+}

@@ -1,0 +1,56 @@
+// The probe function's clock, as infra deploys it and the function runs it: the schedule, the rounds of one
+// invocation, the guard and budgets around them, and the function timeout and memory that follow. The probe
+// stack, the probe function, the simulator and the bill all read these; none computes its own.
+import type { MonitorConfig } from '#shared/config';
+
+/** EventBridge Scheduler fires each probe function every this many minutes (its shortest rate is one minute). */
+export const PROBE_SCHEDULE_MINUTES = 1;
+
+/** A round stops probing this long before the next round is due, leaving time to build and hand over datums. */
+export const ROUND_GUARD_MS = 500;
+
+/**
+ * Time a round's PutMetricData may take, retries included. The function timeout adds it after the last
+ * round, so a throttled final publish still finishes (or fails visibly) before Lambda kills the run.
+ */
+export const PUBLISH_BUDGET_MS = 8_000;
+
+/** One PutMetricData request may take this long before it counts as failed (and, if time is left, retried). */
+export const PUBLISH_REQUEST_TIMEOUT_MS = 3_000;
+
+/** Slack on top of the computed cycle for cold start, the egress check's tail and clock skew. */
+export const TIMEOUT_SLACK_SECONDS = 10;
+
+/** Lambda's longest timeout (Lambda quotas). */
+export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+
+/** Memory of each probe function unless the deployment overrides it (Lambda gives CPU in proportion). */
+export const PROBE_MEMORY_MB = 256;
+
+/** The notify function's timeout: one alarm change, a few DynamoDB and SNS calls, with room for their retries. */
+export const NOTIFY_TIMEOUT_SECONDS = 60;
+
+/** Memory of the notify function. */
+export const NOTIFY_MEMORY_MB = 256;
+
+/** Rounds per invocation: 60 s / interval (one round for a 60 s interval). */
+export function roundsPerInvocation(intervalSeconds: number): number {
+  return Math.max(1, Math.floor((PROBE_SCHEDULE_MINUTES * 60) / intervalSeconds));
+}
+
+/** What a round leaves for probing: the interval, less the guard before the next round and the egress check. */
+export function roundBudgetMs(config: MonitorConfig): number {
+  return (
+    config.intervalSeconds * 1000 - ROUND_GUARD_MS - (config.egress.enabled ? config.egress.timeoutMs : 0)
+  );
+}
+
+/**
+ * The probe function timeout: every round of the minute (the last one may probe until the minute ends),
+ * then a throttled final publish with its retries and one request timeout, then slack.
+ */
+export function probeTimeoutSeconds(config: MonitorConfig): number {
+  const cycle = roundsPerInvocation(config.intervalSeconds) * config.intervalSeconds;
+  const publish = Math.ceil((PUBLISH_BUDGET_MS + PUBLISH_REQUEST_TIMEOUT_MS) / 1000);
+  return Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, cycle + publish + TIMEOUT_SLACK_SECONDS);
+}
