@@ -15,6 +15,5 @@
 //   - `…-part-<n>`               composites an over-limit OR was split into (no actions)
 // Rules use only ALARM("name"), AND, OR, NOT, parentheses and AT_LEAST(n, ALARM, ("a", …)); evaluateRule()
 // evaluates exactly that subset.
-export * from './cost.ts';
 export * from './plan.ts';
 export * from './rule.ts';

@@ -18,7 +18,6 @@ import {
   METRIC_HEARTBEAT,
 } from '#shared/metrics';
 import { planShards } from '#shared/runtime';
-import { alarmCost, type CostLine } from './cost.ts';
 import { alarmIs, allOf, anyOf, atLeast, not, ruleAlarmNames, ruleElementCount } from './rule.ts';
 
 /** A composite alarm rule may reference at most 100 alarms (CloudWatch PutCompositeAlarm, AlarmRule). */
@@ -129,8 +128,6 @@ export interface AlarmPlan {
   readonly roundsPerPeriod: number;
   /** The probe shards the heartbeat alarms watch. */
   readonly shards: readonly ShardLayout[];
-  /** Monthly cost of the alarm topology, itemised. */
-  readonly cost: readonly CostLine[];
 }
 
 export interface BuildAlarmPlanOptions {
@@ -172,11 +169,6 @@ export function alarmPeriod(intervalSeconds: number): { period: number; roundsPe
   }
   const period = HIGH_RESOLUTION_PERIODS.find((p) => p % intervalSeconds === 0) ?? 60;
   return { period, roundsPerPeriod: period / intervalSeconds };
-}
-
-/** Probe function shards of a tier, as the probe stacks deploy them (see planShards). Shards count from 0. */
-export function shardCount(config: MonitorConfig, tier: Tier): number {
-  return planShards(config).filter((s) => s.tier === tier).length;
 }
 
 /** The page group of a third-party dependency: its `group`, or its own id when it has none. */
@@ -538,7 +530,6 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
     period,
     roundsPerPeriod,
     shards,
-    cost: alarmCost(alarms),
   };
 }
 
@@ -549,15 +540,6 @@ export function defaultShards(config: MonitorConfig): ShardLayout[] {
     shard,
     dependencies: dependencies.map((d) => d.id),
   }));
-}
-
-/** The dependency ids one probe shard covers. */
-export function depsOfShard(config: MonitorConfig, tier: Tier, shard: number): string[] {
-  return (
-    defaultShards(config)
-      .find((s) => s.tier === tier && s.shard === shard)
-      ?.dependencies.slice() ?? []
-  );
 }
 
 /** The plan's alarm by name. */

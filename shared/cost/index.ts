@@ -1,4 +1,5 @@
 // The monthly AWS bill of a monitor config, and what the same coverage costs with Synthetics and Route 53.
+export * from './alarms.ts';
 export * from './alternatives.ts';
 export * from './bill.ts';
 export * from './prices.ts';
