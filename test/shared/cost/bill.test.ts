@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { buildAlarmPlan } from '#shared/alarms';
-import { parseConfig } from '#shared/config';
+import { type MonitorConfigInput, parseConfig } from '#shared/config';
 import {
   alarmCountsFromPlan,
   billOf,
@@ -11,6 +11,7 @@ import {
   formatCostReport,
   shardsOf,
 } from '#shared/cost';
+import { PROBE_MEMORY_MB, probeTimeoutSeconds } from '#shared/runtime';
 import bank from '../../../examples/bank/monitor.config.ts';
 
 const line = (
@@ -128,6 +129,37 @@ describe('billOf, sharded third parties at 20 s in two regions', () => {
     expect(r.synthetics.totalUsd).toBeCloseTo(242 * 131_400 * 0.0012, 4);
     // 121 checks × $0.75; 120 × (fast + HTTPS + matching) + 1 × fast; one alarm each.
     expect(r.route53.totalUsd).toBeCloseTo(121 * 0.75 + (120 * 3 + 1) * 2 + 121 * 0.1, 6);
+  });
+});
+
+describe('billOf, priced as the probe stack deploys the functions', () => {
+  it('caps a worst-case invocation at the deployed function timeout, not at one minute', () => {
+    // Prepare: 10 s rounds and 9 s check timeouts: five rounds waited, then egress 3 s + one 9 s wave + 100 ms.
+    const input = bank as MonitorConfigInput;
+    const slow = parseConfig({
+      ...input,
+      intervalSeconds: 10,
+      dependencies: input.dependencies.map((d) =>
+        d.http ? { ...d, http: { ...d.http, timeoutMs: 9000 } } : d,
+      ),
+    });
+    // Act
+    const bill = billOf(slow);
+    // Assess
+    const worst = Math.max(...bill.functions.map((f) => f.worstCaseInvocationMs));
+    expect(worst).toBe(62_100);
+    expect(worst).toBeLessThanOrEqual(probeTimeoutSeconds(slow) * 1000);
+  });
+
+  it('prices the memory the stack deploys, or the override given', () => {
+    // Act
+    const standard = billOf(mini);
+    const doubled = billOf(mini, { probeMemoryMb: 2 * PROBE_MEMORY_MB });
+    // Assess
+    expect(line(standard.lines, 'probe compute').item).toBe('probe compute (arm64, 256 MB)');
+    expect(line(doubled.lines, 'probe compute').quantity).toBe(
+      2 * line(standard.lines, 'probe compute').quantity,
+    );
   });
 });
 
