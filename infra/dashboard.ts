@@ -57,135 +57,149 @@ export class DepmonDashboard extends Construct {
   constructor(scope: Construct, id: string, props: DepmonDashboardProps) {
     super(scope, id);
     const { config, plan } = props;
-    const period = Duration.seconds(plan.period);
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `depmon-${config.name}`,
       defaultInterval: Duration.hours(3),
     });
-
-    // ── Row 1: what is paging, worst first ───────────────────────────────────────────────────────
-    const stack = Stack.of(this);
-    const alarmRef = (name: string, composite: boolean): IAlarm => {
-      const arn = Arn.format(
-        {
-          service: 'cloudwatch',
-          resource: 'alarm',
-          resourceName: name,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        },
-        stack,
+    // Row 1: what is paging, worst first.
+    this.dashboard.addWidgets(headline(config, plan));
+    for (const widget of this.pagingAlarms(plan)) this.dashboard.addWidgets(widget);
+    // Row 2: the tiers side by side.
+    const period = Duration.seconds(plan.period);
+    this.dashboard.addWidgets(
+      new Row(tierColumn(config, 'first-party', period), tierColumn(config, 'third-party', period)),
+    );
+    // Row 3: the probes' pulse, per region.
+    const width = Math.max(6, Math.floor(GRID_WIDTH / config.probeRegions.length));
+    this.dashboard.addWidgets(
+      ...config.probeRegions.map((region) => heartbeatWidget(config, plan, region, width)),
+    );
+    // Row 4: per-region failures, from the probe logs (metrics are shared across regions).
+    const logGroups = plan.shards.map(({ tier, shard }) => probeLogGroupName(config, tier, shard));
+    if (logGroups.length > 0) {
+      this.dashboard.addWidgets(
+        ...config.probeRegions.map((region) => failingWidget(region, logGroups, width)),
       );
-      return composite
-        ? CompositeAlarm.fromCompositeAlarmArn(this, `Ref-${name}`, arn)
-        : Alarm.fromAlarmArn(this, `Ref-${name}`, arn);
-    };
+    }
+  }
+
+  /** The alarms that page, worst kind first, in widgets of at most ALARM_STATUS_MAX_ALARMS. */
+  private pagingAlarms(plan: AlarmPlan): AlarmStatusWidget[] {
     const paging = plan.alarms.filter((a) => a.pageKind !== undefined);
     const order = ['core-outage', 'external-outage', 'monitor-blind', 'degraded'];
     paging.sort((a, b) => order.indexOf(a.pageKind!) - order.indexOf(b.pageKind!));
-    this.dashboard.addWidgets(
-      new TextWidget({
-        width: GRID_WIDTH,
-        height: 2,
-        markdown:
-          `## depmon ${config.name}: whose outage is it?\n` +
-          `**core-outage** = our core banking (SEV1) · **external-outage** = a partner, core healthy (SEV2) · ` +
-          `**blind** = depmon's own probes stopped · down = at least ${config.policy.quorum} of ${config.probeRegions.length} regions for ${config.policy.datapointsToAlarm} of ${config.policy.evaluationPeriods} periods of ${plan.period} s`,
-      }),
-    );
+    const widgets: AlarmStatusWidget[] = [];
     for (let i = 0; i < paging.length; i += ALARM_STATUS_MAX_ALARMS) {
       const chunk = paging.slice(i, i + ALARM_STATUS_MAX_ALARMS);
-      this.dashboard.addWidgets(
+      widgets.push(
         new AlarmStatusWidget({
           title: i === 0 ? 'Paging alarms (red = paging now)' : 'Paging alarms (continued)',
           width: GRID_WIDTH,
           height: Math.min(8, 2 + Math.ceil(chunk.length / 4)),
-          alarms: chunk.map((a) => alarmRef(a.name, a.type === 'composite')),
+          alarms: chunk.map((a) => this.alarmRef(a.name, a.type === 'composite')),
           sortBy: AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
         }),
       );
     }
-
-    // ── Row 2: tiers side by side ────────────────────────────────────────────────────────────────
-    // Critical dependencies first, so a cut (for very large configs) never hides core.
-    const perTier = Math.floor((DASHBOARD_MAX_WIDGETS - 20 - 2 * config.probeRegions.length) / 2) - 2;
-    const column = (tier: Tier): Column => {
-      const deps = config.dependencies
-        .filter((d) => d.tier === tier)
-        .sort((a, b) => Number(b.critical) - Number(a.critical));
-      const title = tier === 'first-party' ? 'First party (core banking)' : 'Third party (partners)';
-      const widgets: IWidget[] = [
-        new TextWidget({
-          width: GRID_WIDTH / 2,
-          height: 1,
-          markdown: `### ${title}: ${deps.length} dependencies`,
-        }),
-        ...deps.slice(0, perTier).map((d) => dependencyWidget(config, d, period)),
-      ];
-      if (deps.length > perTier) {
-        widgets.push(
-          new TextWidget({
-            width: GRID_WIDTH / 2,
-            height: 1,
-            markdown: `${deps.length - perTier} more not shown (dashboard widget limit): see the alarm list or metric \`${METRIC_DOWN}\``,
-          }),
-        );
-      }
-      return new Column(...widgets);
-    };
-    this.dashboard.addWidgets(new Row(column('first-party'), column('third-party')));
-
-    // ── Row 3: the probes' pulse, per region ─────────────────────────────────────────────────────
-    const hbWidth = Math.max(6, Math.floor(GRID_WIDTH / config.probeRegions.length));
-    this.dashboard.addWidgets(
-      ...config.probeRegions.map(
-        (region) =>
-          new GraphWidget({
-            title: `Heartbeat ${region} (1 = voting, 0 = abstained, gap = blind)`,
-            width: hbWidth,
-            height: 5,
-            leftYAxis: { min: 0, max: 1.2, showUnits: false },
-            legendPosition: LegendPosition.BOTTOM,
-            left: plan.shards.map(
-              ({ tier, shard }) =>
-                new Metric({
-                  namespace: config.namespace,
-                  metricName: METRIC_HEARTBEAT,
-                  dimensionsMap: Object.fromEntries(
-                    heartbeatDimensions(region, tier, shard).map((x) => [x.Name, x.Value]),
-                  ),
-                  statistic: 'Maximum',
-                  period: Duration.minutes(1),
-                  label: `${tier} #${shard}`,
-                }),
-            ),
-          }),
-      ),
-    );
-
-    // ── Row 4: per-region failures, from the probe logs (metrics are shared across regions) ──────
-    const logGroups = plan.shards.map(({ tier, shard }) => probeLogGroupName(config, tier, shard));
-    if (logGroups.length > 0) {
-      this.dashboard.addWidgets(
-        ...config.probeRegions.map(
-          (region) =>
-            new LogQueryWidget({
-              title: `Failing from ${region} (probe logs)`,
-              region,
-              width: hbWidth,
-              height: 6,
-              logGroupNames: logGroups,
-              view: LogQueryVisualizationType.TABLE,
-              queryLines: [
-                'fields @timestamp, dependency, status, reason, latencyMs',
-                'filter msg = "probe-result" and status != "up"',
-                'stats count(*) as failures, latest(status) as last, latest(reason) as why, max(@timestamp) as lastSeen by dependency',
-                'sort failures desc',
-              ],
-            }),
-        ),
-      );
-    }
+    return widgets;
   }
+
+  /** An alarm of the plan by name (the home stack renders it; the dashboard only points at it). */
+  private alarmRef(name: string, composite: boolean): IAlarm {
+    const arn = Arn.format(
+      {
+        service: 'cloudwatch',
+        resource: 'alarm',
+        resourceName: name,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      },
+      Stack.of(this),
+    );
+    return composite
+      ? CompositeAlarm.fromCompositeAlarmArn(this, `Ref-${name}`, arn)
+      : Alarm.fromAlarmArn(this, `Ref-${name}`, arn);
+  }
+}
+
+/** The legend: which page kind means whose outage, and what "down" means for this config. */
+function headline(config: MonitorConfig, plan: AlarmPlan): TextWidget {
+  return new TextWidget({
+    width: GRID_WIDTH,
+    height: 2,
+    markdown:
+      `## depmon ${config.name}: whose outage is it?\n` +
+      `**core-outage** = our core banking (SEV1) · **external-outage** = a partner, core healthy (SEV2) · ` +
+      `**blind** = depmon's own probes stopped · down = at least ${config.policy.quorum} of ${config.probeRegions.length} regions for ${config.policy.datapointsToAlarm} of ${config.policy.evaluationPeriods} periods of ${plan.period} s`,
+  });
+}
+
+/** One tier's dependencies, critical ones first, so a cut (for very large configs) never hides core. */
+function tierColumn(config: MonitorConfig, tier: Tier, period: Duration): Column {
+  const perTier = Math.floor((DASHBOARD_MAX_WIDGETS - 20 - 2 * config.probeRegions.length) / 2) - 2;
+  const deps = config.dependencies
+    .filter((d) => d.tier === tier)
+    .sort((a, b) => Number(b.critical) - Number(a.critical));
+  const title = tier === 'first-party' ? 'First party (core banking)' : 'Third party (partners)';
+  const widgets: IWidget[] = [
+    new TextWidget({
+      width: GRID_WIDTH / 2,
+      height: 1,
+      markdown: `### ${title}: ${deps.length} dependencies`,
+    }),
+    ...deps.slice(0, perTier).map((d) => dependencyWidget(config, d, period)),
+  ];
+  if (deps.length > perTier) {
+    widgets.push(
+      new TextWidget({
+        width: GRID_WIDTH / 2,
+        height: 1,
+        markdown: `${deps.length - perTier} more not shown (dashboard widget limit): see the alarm list or metric \`${METRIC_DOWN}\``,
+      }),
+    );
+  }
+  return new Column(...widgets);
+}
+
+/** A region's heartbeats, one line per shard. */
+function heartbeatWidget(config: MonitorConfig, plan: AlarmPlan, region: string, width: number): GraphWidget {
+  return new GraphWidget({
+    title: `Heartbeat ${region} (1 = voting, 0 = abstained, gap = blind)`,
+    width,
+    height: 5,
+    leftYAxis: { min: 0, max: 1.2, showUnits: false },
+    legendPosition: LegendPosition.BOTTOM,
+    left: plan.shards.map(
+      ({ tier, shard }) =>
+        new Metric({
+          namespace: config.namespace,
+          metricName: METRIC_HEARTBEAT,
+          dimensionsMap: Object.fromEntries(
+            heartbeatDimensions(region, tier, shard).map((x) => [x.Name, x.Value]),
+          ),
+          statistic: 'Maximum',
+          period: Duration.minutes(1),
+          label: `${tier} #${shard}`,
+        }),
+    ),
+  });
+}
+
+/** What fails from one region, from its probe logs. */
+function failingWidget(region: string, logGroupNames: string[], width: number): LogQueryWidget {
+  return new LogQueryWidget({
+    title: `Failing from ${region} (probe logs)`,
+    region,
+    width,
+    height: 6,
+    logGroupNames,
+    view: LogQueryVisualizationType.TABLE,
+    queryLines: [
+      'fields @timestamp, dependency, status, reason, latencyMs',
+      'filter msg = "probe-result" and status != "up"',
+      'stats count(*) as failures, latest(status) as last, latest(reason) as why, max(@timestamp) as lastSeen by dependency',
+      'sort failures desc',
+    ],
+  });
 }
 
 /** One dependency: availability (% of voting regions that saw it up) and latency p50/p99. */

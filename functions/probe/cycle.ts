@@ -55,6 +55,18 @@ export class PublishFailedError extends Error {
   }
 }
 
+/** Where one round sits: its index in the invocation and when it is due. */
+interface RoundSlot {
+  readonly round: number;
+  readonly due: number;
+}
+
+/** A round's outcome: its summary now, its datums' publish still in flight. */
+interface RoundRun {
+  readonly summary: RoundSummary;
+  readonly publishing: Promise<PublishOutcome>;
+}
+
 export async function runInvocation(
   embed: ProbeEmbed,
   settings: ProbeSettings,
@@ -74,81 +86,120 @@ export async function runInvocation(
     const due = minute + round * intervalMs;
     if (due + intervalMs - ROUND_GUARD_MS <= rt.now()) {
       // Started too late for this slot: the previous minute's invocation or nobody covers it.
-      rt.log({
-        level: 'warn',
-        msg: 'round-skipped',
-        tier,
-        shard,
-        region,
-        round,
-        roundTime: new Date(due).toISOString(),
-      });
+      const roundTime = new Date(due).toISOString();
+      rt.log({ level: 'warn', msg: 'round-skipped', tier, shard, region, round, roundTime });
       continue;
     }
     const wait = due - rt.now();
     if (wait > 0) await rt.sleep(wait);
-    const ctx = { roundTime: new Date(due), intervalSeconds };
-    const roundTime = ctx.roundTime.toISOString();
+    const run = await runRound(embed, settings, rt, { round, due });
+    publishing.push(run.publishing);
+    rounds.push(run.summary);
+  }
+  return settle(settings, rounds, await Promise.all(publishing), rt.now() - start, rt);
+}
 
-    const egress: EgressResult | undefined = embed.egress.enabled
-      ? await rt.checkEgress(embed.egress.url, region, embed.egress.timeoutMs)
-      : undefined;
-    if (egress && !egress.ok) {
-      rt.log({
-        level: 'warn',
-        msg: 'abstain',
-        tier,
-        shard,
-        region,
-        round,
-        roundTime,
-        reason: `egress check failed: ${egress.reason}`,
-        egressUrl: egress.url,
-        latencyMs: egress.latencyMs,
-      });
-      publishing.push(rt.publish([heartbeatDatum(region, tier, shard, false, ctx)]));
-      rounds.push({ round, roundTime, voted: false, results: 0, down: 0, degraded: 0 });
-      continue;
-    }
+/** One round: the egress self-check, then a vote (probe and publish) or, if egress failed, an abstention. */
+async function runRound(
+  embed: ProbeEmbed,
+  settings: ProbeSettings,
+  rt: CycleRuntime,
+  slot: RoundSlot,
+): Promise<RoundRun> {
+  const egress: EgressResult | undefined = embed.egress.enabled
+    ? await rt.checkEgress(embed.egress.url, settings.probeRegion, embed.egress.timeoutMs)
+    : undefined;
+  if (egress && !egress.ok) return abstain(settings, rt, slot, egress);
+  return vote(embed, settings, rt, slot);
+}
 
-    const results = await rt.probe(embed.dependencies, {
-      region,
-      concurrency: embed.concurrency,
-      cycleDeadlineMs: Math.max(1, due + intervalMs - ROUND_GUARD_MS - rt.now()),
-      secrets: rt.secrets,
-      resolvers: embed.resolvers,
-    });
-    for (const r of results) {
-      rt.log({
-        level: 'info',
-        msg: 'probe-result',
-        dependency: r.dependency,
-        tier: r.tier,
-        region: r.region,
-        status: r.status,
-        latencyMs: Math.round(r.latencyMs),
-        reason: r.reason ?? null,
-        detail: r.detail ?? null,
-        httpStatus: r.httpStatus ?? null,
-        round,
-        roundTime,
-      });
-    }
+/** The Region cannot reach the outside world: it reports its heartbeat as 0 and casts no vote. */
+function abstain(
+  settings: ProbeSettings,
+  rt: CycleRuntime,
+  { round, due }: RoundSlot,
+  egress: Extract<EgressResult, { ok: false }>,
+): RoundRun {
+  const { tier, shard, probeRegion: region, intervalSeconds } = settings;
+  const ctx = { roundTime: new Date(due), intervalSeconds };
+  const roundTime = ctx.roundTime.toISOString();
+  rt.log({
+    level: 'warn',
+    msg: 'abstain',
+    tier,
+    shard,
+    region,
+    round,
+    roundTime,
+    reason: `egress check failed: ${egress.reason}`,
+    egressUrl: egress.url,
+    latencyMs: egress.latencyMs,
+  });
+  return {
+    publishing: rt.publish([heartbeatDatum(region, tier, shard, false, ctx)]),
+    summary: { round, roundTime, voted: false, results: 0, down: 0, degraded: 0 },
+  };
+}
+
+/** Probes every embedded dependency until the round's deadline, logs each result and publishes the votes. */
+async function vote(
+  embed: ProbeEmbed,
+  settings: ProbeSettings,
+  rt: CycleRuntime,
+  { round, due }: RoundSlot,
+): Promise<RoundRun> {
+  const { tier, shard, probeRegion: region, intervalSeconds } = settings;
+  const ctx = { roundTime: new Date(due), intervalSeconds };
+  const roundTime = ctx.roundTime.toISOString();
+  const results = await rt.probe(embed.dependencies, {
+    region,
+    concurrency: embed.concurrency,
+    cycleDeadlineMs: Math.max(1, due + intervalSeconds * 1000 - ROUND_GUARD_MS - rt.now()),
+    secrets: rt.secrets,
+    resolvers: embed.resolvers,
+  });
+  for (const r of results) rt.log(resultRecord(r, round, roundTime));
+  return {
     // The heartbeat rides last, so in the usual one-request round it lands together with the votes.
-    publishing.push(
-      rt.publish([...resultDatums(results, ctx), heartbeatDatum(region, tier, shard, true, ctx)]),
-    );
-    rounds.push({
+    publishing: rt.publish([...resultDatums(results, ctx), heartbeatDatum(region, tier, shard, true, ctx)]),
+    summary: {
       round,
       roundTime,
       voted: true,
       results: results.length,
       down: results.filter((r) => r.status === 'down').length,
       degraded: results.filter((r) => r.status === 'degraded').length,
-    });
-  }
+    },
+  };
+}
 
-  const outcomes = await Promise.all(publishing);
+/** The JSON log line of one probe result. */
+function resultRecord(r: ProbeResult, round: number, roundTime: string): Record<string, unknown> {
+  return {
+    level: 'info',
+    msg: 'probe-result',
+    dependency: r.dependency,
+    tier: r.tier,
+    region: r.region,
+    status: r.status,
+    latencyMs: Math.round(r.latencyMs),
+    reason: r.reason ?? null,
+    detail: r.detail ?? null,
+    httpStatus: r.httpStatus ?? null,
+    round,
+    roundTime,
+  };
+}
+
+/** The invocation's summary, or PublishFailedError when any datum was lost after every retry. */
+function settle(
+  settings: ProbeSettings,
+  rounds: readonly RoundSummary[],
+  outcomes: readonly PublishOutcome[],
+  elapsedMs: number,
+  rt: CycleRuntime,
+): InvocationSummary {
+  const { tier, shard, probeRegion: region } = settings;
   const datums = outcomes.reduce((n, o) => n + o.datums, 0);
   const failedDatums = outcomes.reduce((n, o) => n + o.failedDatums, 0);
   const requests = outcomes.reduce((n, o) => n + o.attempts, 0);
@@ -158,6 +209,6 @@ export async function runInvocation(
     rt.log({ level: 'error', msg: 'publish-failed', tier, shard, region, failedDatums, datums, errors });
     throw new PublishFailedError(failedDatums, datums, errors);
   }
-  rt.log({ level: 'info', msg: 'invocation', ...summary, elapsedMs: rt.now() - start });
+  rt.log({ level: 'info', msg: 'invocation', ...summary, elapsedMs });
   return summary;
 }
