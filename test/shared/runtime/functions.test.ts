@@ -18,7 +18,10 @@ describe('probeEmbed', () => {
     const embed = probeEmbed(c, planShards(c, 50)[1]!);
     // Assess
     expect(embed.dependencies.map((d) => d.id)).toEqual(['partner']);
-    expect(embed.dependencies[0]!.http!.headers['X-Api-Key']).toBe('${ssm:/depmon/partner-key}');
+    expect(embed.dependencies[0]!.check).toMatchObject({
+      kind: 'http',
+      headers: { 'X-Api-Key': '${ssm:/depmon/partner-key}' },
+    });
     expect(embed).toMatchObject({ concurrency: 32, egress: { url: 'https://sts.{region}.amazonaws.com/' } });
   });
 });
