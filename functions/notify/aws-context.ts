@@ -6,7 +6,7 @@ import {
   GetMetricDataCommand,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
-import type { AlarmPlan, AlarmStateValue } from '#shared/alarms';
+import type { AlarmPlan, AlarmState } from '#shared/alarms';
 import type { MonitorConfig } from '#shared/config';
 import { DIM_DEPENDENCY, METRIC_DOWN } from '#shared/metrics';
 import type { FailingEvidence } from '#shared/pages';
@@ -18,8 +18,8 @@ export const GET_METRIC_DATA_MAX_QUERIES = 500;
 export async function describeAlarmStates(
   cw: CloudWatchClient,
   config: MonitorConfig,
-): Promise<Map<string, AlarmStateValue>> {
-  const states = new Map<string, AlarmStateValue>();
+): Promise<Map<string, AlarmState>> {
+  const states = new Map<string, AlarmState>();
   let NextToken: string | undefined;
   do {
     const out = await cw.send(
@@ -31,7 +31,7 @@ export async function describeAlarmStates(
       }),
     );
     for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) {
-      if (a.AlarmName && a.StateValue) states.set(a.AlarmName, a.StateValue as AlarmStateValue);
+      if (a.AlarmName && a.StateValue) states.set(a.AlarmName, a.StateValue as AlarmState);
     }
     NextToken = out.NextToken;
   } while (NextToken);

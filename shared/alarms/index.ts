@@ -1,6 +1,8 @@
-// The alarm plan: every CloudWatch alarm depmon creates, built from a config as plain data.
+// The alarm vocabulary and the alarm plan: every CloudWatch alarm depmon creates, built from a config.
 //
-// buildAlarmPlan(config, { configFile }) → AlarmPlan
+// cloudwatch.ts  CloudWatch's alarm states, enums and limits (one place)
+// rule.ts        composite rules: builders, parser, limit checks, evaluator
+// plan.ts        buildAlarmPlan(config, { configFile }) → AlarmPlan
 //   alarms (names are `<config.name>-<role>-<subject>`, stable across deploys):
 //   - `<name>-down-<dep>`        metric: Down Sum >= quorum × roundsPerPeriod, M of N, missing = notBreaching
 //                                (no actions; a non-critical first-party one pages as `degraded`, SEV3)
@@ -13,7 +15,7 @@
 //                                ActionsSuppressor = core-outage, wait half a period, extension 120 s
 //                                (page kind `external-outage`)
 //   - `…-part-<n>`               composites an over-limit OR was split into (no actions)
-// Rules use only ALARM("name"), AND, OR, NOT, parentheses and AT_LEAST(n, ALARM, ("a", …)); evaluateRule()
-// evaluates exactly that subset.
+// No metric-math alarms: the simulator's template reader refuses them.
+export * from './cloudwatch.ts';
 export * from './plan.ts';
 export * from './rule.ts';

@@ -17,23 +17,18 @@ import {
   METRIC_DOWN,
   METRIC_HEARTBEAT,
 } from '#shared/metrics';
+import {
+  ALARM_NAME_MAX_CHARS,
+  type AlarmLimits,
+  type BasicStatistic,
+  CLOUDWATCH_LIMITS,
+  type ComparisonOperator,
+  HIGH_RESOLUTION_PERIODS,
+  type TreatMissingData,
+} from './cloudwatch.ts';
+import { alarmIs, allOf, anyOf, atLeast, not, parseRule, ruleAlarms, ruleElementCount } from './rule.ts';
 import { planShards } from '#shared/runtime';
-import { alarmIs, allOf, anyOf, atLeast, not, ruleAlarmNames, ruleElementCount } from './rule.ts';
 
-/** A composite alarm rule may reference at most 100 alarms (CloudWatch PutCompositeAlarm, AlarmRule). */
-export const COMPOSITE_MAX_CHILDREN = 100;
-/** A composite alarm rule is at most 10,240 characters (CloudWatch PutCompositeAlarm, AlarmRule length). */
-export const COMPOSITE_RULE_MAX_CHARS = 10_240;
-/** A composite alarm rule has at most 500 elements (CloudWatch User Guide, "Composite alarms"). */
-export const COMPOSITE_RULE_MAX_ELEMENTS = 500;
-/** One alarm may appear in the rules of at most 150 composite alarms (CloudWatch PutCompositeAlarm). */
-export const ALARM_MAX_PARENT_COMPOSITES = 150;
-/** Alarm names are 1-255 characters (CloudWatch PutMetricAlarm, AlarmName). */
-export const ALARM_NAME_MAX_CHARS = 255;
-/** A metric-math alarm takes at most 10 metrics (CloudWatch PutMetricAlarm, Metrics). depmon's alarms use none. */
-export const METRIC_MATH_MAX_METRICS = 10;
-/** Sub-minute alarm periods CloudWatch accepts (CloudWatch PutMetricAlarm, Period); others are multiples of 60. */
-export const HIGH_RESOLUTION_PERIODS = [10, 20, 30] as const;
 /**
  * How long an external-outage composite waits for core-outage to go into ALARM before it acts: half an
  * alarm period (at least 10 s). Both composites follow metric alarms evaluated together, so a core failure
@@ -43,13 +38,6 @@ export const HIGH_RESOLUTION_PERIODS = [10, 20, 30] as const;
 export const suppressorWaitSeconds = (period: number): number => Math.max(10, Math.floor(period / 2));
 /** How long external-outage stays quiet after core-outage leaves ALARM (seconds): core recovery settles first. */
 export const SUPPRESSOR_EXTENSION_SECONDS = 120;
-
-export type ComparisonOperator =
-  | 'GreaterThanOrEqualToThreshold'
-  | 'GreaterThanThreshold'
-  | 'LessThanThreshold'
-  | 'LessThanOrEqualToThreshold';
-export type TreatMissingData = 'breaching' | 'notBreaching' | 'ignore' | 'missing';
 
 /** What an alarm stands for. Roles with a `pageKind` have actions (to the alarm topic); the rest are inputs. */
 export type MetricAlarmRole = 'down' | 'degraded' | 'heartbeat';
@@ -83,7 +71,7 @@ export interface MetricAlarmSpec extends AlarmCommon {
   readonly namespace: string;
   readonly metricName: string;
   readonly dimensions: readonly Dimension[];
-  readonly statistic: 'Sum' | 'Maximum';
+  readonly statistic: Extract<BasicStatistic, 'Sum' | 'Maximum'>;
   /** Seconds: 10, 20, 30 (high resolution) or a multiple of 60. */
   readonly period: number;
   readonly evaluationPeriods: number;
@@ -148,19 +136,8 @@ export interface ShardLayout {
   readonly dependencies: readonly string[];
 }
 
-export interface AlarmLimits {
-  readonly compositeMaxChildren: number;
-  readonly ruleMaxChars: number;
-  readonly ruleMaxElements: number;
-  readonly maxParentComposites: number;
-}
-
-const DEFAULT_LIMITS: AlarmLimits = {
-  compositeMaxChildren: COMPOSITE_MAX_CHILDREN,
-  ruleMaxChars: COMPOSITE_RULE_MAX_CHARS,
-  ruleMaxElements: COMPOSITE_RULE_MAX_ELEMENTS,
-  maxParentComposites: ALARM_MAX_PARENT_COMPOSITES,
-};
+const childrenOf = (rule: string): string[] => ruleAlarms(parseRule(rule));
+const elementsOf = (rule: string): number => ruleElementCount(parseRule(rule));
 
 /** Alarm period for a probe interval: the interval itself where CloudWatch allows it, 30 s for 15 s rounds. */
 export function alarmPeriod(intervalSeconds: number): { period: number; roundsPerPeriod: number } {
@@ -192,7 +169,7 @@ export const alarmNames = {
  */
 export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOptions = {}): AlarmPlan {
   const file = options.configFile ?? 'config';
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits = { ...CLOUDWATCH_LIMITS, ...options.limits };
   const { period, roundsPerPeriod } = alarmPeriod(config.intervalSeconds);
   const { policy, namespace } = config;
   const quorum = policy.quorum;
@@ -299,9 +276,9 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
   ): string => {
     const whole = anyOf(operands.map((o) => o.expr));
     const fits = (exprs: readonly { expr: string; names: readonly string[] }[], extra: number) =>
-      exprs.reduce((n, o) => n + o.names.length, 0) + extra <= limits.compositeMaxChildren &&
+      exprs.reduce((n, o) => n + o.names.length, 0) + extra <= limits.ruleMaxChildren &&
       anyOf(exprs.map((o) => o.expr)).length + 512 <= limits.ruleMaxChars &&
-      exprs.reduce((n, o) => n + ruleElementCount(o.expr) + 1, 0) + 16 <= limits.ruleMaxElements;
+      exprs.reduce((n, o) => n + elementsOf(o.expr) + 1, 0) + 16 <= limits.ruleMaxElements;
     // Room for two more references (core-outage, blind) in the parent rule.
     if (fits(operands, 2)) return whole;
     const parts: { expr: string; names: readonly string[] }[][] = [];
@@ -324,7 +301,7 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
         name,
         description: `${describe} (part ${i + 1} of ${parts.length}; split to stay within CloudWatch's composite limits).`,
         rule,
-        children: ruleAlarmNames(rule),
+        children: childrenOf(rule),
       });
       return alarmIs(name);
     });
@@ -352,7 +329,7 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
       description: `monitor-blind: depmon's probes in ${region} stopped reporting (or abstained); dependencies they cover are watched by the other regions only.`,
       pageKind: 'monitor-blind',
       rule,
-      children: ruleAlarmNames(rule),
+      children: childrenOf(rule),
     });
   }
   const thirdShards = shards.filter((s) => s.tier === 'third-party').length;
@@ -380,7 +357,7 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
       name: blindThirdParty,
       description: `Third-party probes cannot form a quorum: at least ${blindNeeded} of ${regions.length} probe regions are blind for some shard. External-outage pages wait while this is in ALARM.`,
       rule,
-      children: ruleAlarmNames(rule),
+      children: childrenOf(rule),
     });
   }
 
@@ -407,7 +384,7 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
       description: `core-outage (SEV1): a critical first-party dependency is down (${core.map((d) => d.id).join(', ')}).`,
       pageKind: 'core-outage',
       rule,
-      children: ruleAlarmNames(rule),
+      children: childrenOf(rule),
     });
   }
 
@@ -452,7 +429,7 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
       description: `external-outage (SEV2): ${members.length === 1 ? members[0]!.name : `partner group ${group} (${members.map((d) => d.id).join(', ')})`} down while core is healthy and the third-party probes can see.`,
       pageKind: 'external-outage',
       rule,
-      children: ruleAlarmNames(rule),
+      children: childrenOf(rule),
       suppressor: {
         alarm: coreName,
         waitSeconds: suppressorWaitSeconds(period),
@@ -486,20 +463,20 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
   for (const a of composites) {
     const refs = new Set([...a.children, ...(a.suppressor ? [a.suppressor.alarm] : [])]);
     for (const c of refs) parents.set(c, (parents.get(c) ?? 0) + 1);
-    if (a.children.length > limits.compositeMaxChildren)
+    if (a.children.length > limits.ruleMaxChildren)
       problems.push({
         path: 'dependencies',
-        message: `composite alarm "${a.name}" would reference ${a.children.length} alarms; CloudWatch allows ${limits.compositeMaxChildren}`,
+        message: `composite alarm "${a.name}" would reference ${a.children.length} alarms; CloudWatch allows ${limits.ruleMaxChildren}`,
       });
     if (a.rule.length > limits.ruleMaxChars)
       problems.push({
         path: 'dependencies',
         message: `composite alarm "${a.name}" rule would be ${a.rule.length} characters; CloudWatch allows ${limits.ruleMaxChars}`,
       });
-    if (ruleElementCount(a.rule) > limits.ruleMaxElements)
+    if (elementsOf(a.rule) > limits.ruleMaxElements)
       problems.push({
         path: 'dependencies',
-        message: `composite alarm "${a.name}" rule would have ${ruleElementCount(a.rule)} elements; CloudWatch allows ${limits.ruleMaxElements}`,
+        message: `composite alarm "${a.name}" rule would have ${elementsOf(a.rule)} elements; CloudWatch allows ${limits.ruleMaxElements}`,
       });
   }
   for (const [child, n] of parents) {

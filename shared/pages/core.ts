@@ -1,7 +1,7 @@
 // The paging core: an alarm state change (or the clock) in, page decisions out. Pure but for the state
 // store it is handed; the notify function and the simulator both run exactly this.
 
-import { type AlarmSpec, type AlarmStateValue, alarmNames, findAlarm, routesFor } from '#shared/alarms';
+import { type AlarmSpec, type AlarmState, alarmNames, findAlarm, routesFor } from '#shared/alarms';
 import type { Dependency, MonitorConfig, PageKind } from '#shared/config';
 import { formatPage, type PageInput } from './format.ts';
 import type { HeldReason, PageLogRecord } from './log.ts';
@@ -395,7 +395,7 @@ interface BuildArgs {
   readonly kind: PageKind;
   readonly event?: AlarmStateChangeMessage;
   readonly eventTime: string;
-  readonly alarmState?: AlarmStateValue;
+  readonly alarmState?: AlarmState;
   readonly resolved: boolean;
   readonly flapping: boolean;
   readonly flapNotice?: number;

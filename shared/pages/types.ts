@@ -1,6 +1,6 @@
 // Types of the paging core: the CloudWatch alarm message it reads, the context it runs in, the state it keeps.
 
-import type { AlarmPlan, AlarmStateValue } from '#shared/alarms';
+import type { AlarmPlan, AlarmState } from '#shared/alarms';
 import type { MonitorConfig } from '#shared/config';
 import type { PageLogRecord } from './log.ts';
 
@@ -14,14 +14,14 @@ export interface AlarmStateChangeMessage {
   readonly AlarmDescription?: string | null;
   readonly AWSAccountId?: string;
   readonly AlarmConfigurationUpdatedTimestamp?: string;
-  readonly NewStateValue: AlarmStateValue;
+  readonly NewStateValue: AlarmState;
   readonly NewStateReason?: string;
   /** e.g. "2026-11-26T02:06:13.145+0000". */
   readonly StateChangeTime: string;
   /** Region's long name, e.g. "Asia Pacific (Seoul)". */
   readonly Region?: string;
   readonly AlarmArn?: string;
-  readonly OldStateValue: AlarmStateValue;
+  readonly OldStateValue: AlarmState;
   readonly OKActions?: readonly string[];
   readonly AlarmActions?: readonly string[];
   readonly InsufficientDataActions?: readonly string[];
@@ -42,7 +42,7 @@ export interface AlarmStateChangeMessage {
   readonly AlarmRule?: string;
   readonly TriggeringChildren?: readonly {
     readonly Arn: string;
-    readonly State: { readonly Value: AlarmStateValue; readonly Timestamp: string };
+    readonly State: { readonly Value: AlarmState; readonly Timestamp: string };
   }[];
 }
 
@@ -50,7 +50,7 @@ export interface AlarmStateChangeMessage {
 export interface SubjectState {
   readonly alarmName: string;
   /** Last alarm state seen (ALARM or OK). */
-  readonly lastState: AlarmStateValue;
+  readonly lastState: AlarmState;
   /** `<AlarmName>#<StateChangeTime>` of the last event handled: a repeat is a duplicate delivery. */
   readonly lastEventKey?: string;
   /** The last few event keys handled (SNS may redeliver an older one after a newer). */
@@ -100,7 +100,7 @@ export interface PagingContext {
    * Current state of any depmon alarm by name (notify: DescribeAlarms; simulator: its own states).
    * Used for: core-outage (hold external pages), which group members are down, blind regions.
    */
-  readonly alarmState: (alarmName: string) => AlarmStateValue | undefined;
+  readonly alarmState: (alarmName: string) => AlarmState | undefined;
   /** Failing regions per dependency id, when known. */
   readonly failing?: (dependency: string) => FailingEvidence | undefined;
 }

@@ -1,4 +1,5 @@
 // A local stand-in for CloudWatch's metric storage: datums in, per-period statistics out.
+import { BASIC_STATISTICS, PERCENTILE_STATISTIC } from '#shared/alarms';
 import type { Dimension, MetricDatum } from '#shared/metrics';
 
 export interface MetricId {
@@ -9,16 +10,13 @@ export interface MetricId {
 }
 
 /** Statistics the evaluator computes: the five basic ones and percentiles (`p99`, `p99.9`). */
-export const BASIC_STATISTICS = ['SampleCount', 'Sum', 'Average', 'Minimum', 'Maximum'] as const;
-const PERCENTILE_RE = /^p(\d{1,2}(?:\.\d+)?|100)$/;
-
 export function isSupportedStatistic(stat: string): boolean {
-  return (BASIC_STATISTICS as readonly string[]).includes(stat) || PERCENTILE_RE.test(stat);
+  return (BASIC_STATISTICS as readonly string[]).includes(stat) || PERCENTILE_STATISTIC.test(stat);
 }
 
 /** The percentile of `p99` as a fraction (0.99), or undefined for a basic statistic. */
 export function percentileOf(stat: string): number | undefined {
-  const m = PERCENTILE_RE.exec(stat);
+  const m = PERCENTILE_STATISTIC.exec(stat);
   return m ? Number(m[1]) / 100 : undefined;
 }
 

@@ -1,17 +1,17 @@
 // A local CloudWatch alarm evaluator on a virtual clock: metric alarms (period, statistic, M of N, each
-// TreatMissingData mode over the evaluation range), metric math, composite rules, action suppressors with
-// wait and extension periods, and the actions each state change would invoke. Pure: no AWS, no timers.
+// TreatMissingData mode over the evaluation range), composite rules, action suppressors with wait and
+// extension periods, and the actions each state change would invoke. Pure: no AWS, no timers.
+import {
+  type AlarmState,
+  type ComparisonOperator,
+  evaluateRule,
+  HIGH_RESOLUTION_EVALUATION_MS,
+  STANDARD_EVALUATION_MS,
+  type TreatMissingData,
+} from '#shared/alarms';
 import type { MetricDatum } from '#shared/metrics';
 import { DatapointStore, lowSampleThreshold, percentileOf } from './datapoints.ts';
-import { evaluateMath } from './math.ts';
-import { type AlarmState, evaluateRule } from './rule.ts';
-import type {
-  AlarmSet,
-  ComparisonOperator,
-  CompositeAlarmDef,
-  MetricAlarmDef,
-  TreatMissingData,
-} from './template.ts';
+import type { AlarmSet, CompositeAlarmDef, MetricAlarmDef } from './template.ts';
 
 /** A datapoint as the missing-data rules see it: breaching, not breaching, missing. */
 export type Point = 'X' | '0' | '-';
@@ -21,9 +21,6 @@ export type Point = 'X' | '0' | '-';
  * its worked examples fetch 5 datapoints for 3 evaluation periods, so depmon uses N + 2.
  */
 export const EVALUATION_RANGE_EXTRA = 2;
-/** Standard alarms are evaluated every minute, 10/20/30 s alarms every 10 s (CloudWatch user guide). */
-export const STANDARD_EVALUATION_MS = 60_000;
-export const HIGH_RESOLUTION_EVALUATION_MS = 10_000;
 
 export interface Decision {
   readonly state: AlarmState;
@@ -240,31 +237,12 @@ export class AlarmEvaluator {
     const end = Math.floor(t / p) * p;
     const r = a.evaluationPeriods + EVALUATION_RANGE_EXTRA;
     const out: { start: number; value?: number; lowSample: boolean }[] = [];
+    const pct = percentileOf(a.stat);
     for (let i = r; i >= 1; i--) {
       const start = end - i * p;
-      if (a.source.type === 'metric') {
-        const s = this.store.statistic(a.source.metric, a.source.stat, start, p);
-        const pct = percentileOf(a.source.stat);
-        const lowSample = s !== undefined && pct !== undefined && s.sampleCount < lowSampleThreshold(pct);
-        out.push(s ? { start, value: s.value, lowSample } : { start, lowSample: false });
-      } else {
-        const { queries, returnId } = a.source;
-        const byId = new Map(queries.map((q) => [q.id, q]));
-        const cache = new Map<string, number | undefined>();
-        const metricIds = queries.filter((q) => q.metric).map((q) => q.id);
-        const value = (id: string): number | undefined => {
-          if (cache.has(id)) return cache.get(id);
-          cache.set(id, undefined); // guards self-reference
-          const q = byId.get(id);
-          let v: number | undefined;
-          if (q?.metric) v = this.store.statistic(q.metric.id, q.metric.stat, start, p)?.value;
-          else if (q?.expression) v = evaluateMath(q.expression.tree, { value, metricIds: () => metricIds });
-          cache.set(id, v);
-          return v;
-        };
-        const v = value(returnId);
-        out.push(v === undefined ? { start, lowSample: false } : { start, value: v, lowSample: false });
-      }
+      const s = this.store.statistic(a.metric, a.stat, start, p);
+      const lowSample = s !== undefined && pct !== undefined && s.sampleCount < lowSampleThreshold(pct);
+      out.push(s ? { start, value: s.value, lowSample } : { start, lowSample: false });
     }
     return out;
   }

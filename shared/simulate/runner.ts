@@ -1,7 +1,7 @@
 // The scenario runner: stand-ins on 127.0.0.1 behave as the scenario says, the real probe engine probes them
 // from every probe region each interval, results become datums (shared/metrics), the evaluator runs the
 // template's alarms on a virtual clock, and alarm actions go through the real paging core (shared/pages).
-import { type AlarmPlan, alarmNames, buildAlarmPlan } from '#shared/alarms';
+import { type AlarmPlan, alarmNames, buildAlarmPlan, evaluateRule } from '#shared/alarms';
 import { type Dependency, type MonitorConfig, type SecretResolver, TIERS } from '#shared/config';
 import { alignRound, heartbeatDatum, type MetricDatum, resultDatums } from '#shared/metrics';
 import {
@@ -16,7 +16,6 @@ import {
 import { type ProbeResult, probeAll } from '#shared/probe';
 import type { AlarmCatalog } from '#shared/timeline';
 import { type ActionInvocation, AlarmEvaluator, EVALUATION_RANGE_EXTRA } from './evaluator.ts';
-import { evaluateRule } from './rule.ts';
 import { checkScenario, regionSilentAt, type Scenario, type StandInState, stateAt } from './scenario.ts';
 import { StandIns } from './standins.ts';
 import { alarmsFromTemplate } from './template.ts';

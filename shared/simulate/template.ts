@@ -1,30 +1,18 @@
 // The alarm resources of a synthesized CloudFormation template, read into plain definitions the evaluator runs.
 // Intrinsic functions CDK emits (Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select) are resolved to names and ARNs.
+import {
+  alarmNameFromRef,
+  COMPARISON_OPERATORS,
+  type ComparisonOperator,
+  HIGH_RESOLUTION_PERIODS,
+  parseRule,
+  type RuleNode,
+  ruleAlarms,
+  ruleLimitProblems,
+  TREAT_MISSING_DATA,
+  type TreatMissingData,
+} from '#shared/alarms';
 import { isSupportedStatistic, type MetricId } from './datapoints.ts';
-import { type MathNode, mathRefs, parseMath } from './math.ts';
-import { type AlarmState, alarmNameFromRef, parseRule, type RuleNode, ruleAlarms } from './rule.ts';
-
-export const COMPARISON_OPERATORS = [
-  'GreaterThanOrEqualToThreshold',
-  'GreaterThanThreshold',
-  'LessThanThreshold',
-  'LessThanOrEqualToThreshold',
-] as const;
-export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
-
-export const TREAT_MISSING_DATA = ['missing', 'notBreaching', 'breaching', 'ignore'] as const;
-export type TreatMissingData = (typeof TREAT_MISSING_DATA)[number];
-
-/** Periods under a minute must be 10, 20 or 30 s (CloudWatch PutMetricAlarm, Period). */
-export const HIGH_RESOLUTION_PERIODS = [10, 20, 30] as const;
-
-export interface MetricQuery {
-  readonly id: string;
-  readonly returnData: boolean;
-  readonly metric?: { readonly id: MetricId; readonly stat: string; readonly period: number };
-  readonly expression?: { readonly text: string; readonly tree: MathNode };
-  readonly label?: string;
-}
 
 interface AlarmCommon {
   readonly logicalId: string;
@@ -45,10 +33,9 @@ export interface MetricAlarmDef extends AlarmCommon {
   readonly comparison: ComparisonOperator;
   readonly treatMissingData: TreatMissingData;
   readonly evaluateLowSampleCountPercentile: 'evaluate' | 'ignore';
-  /** A single metric, or metric math with the query whose ReturnData is true. */
-  readonly source:
-    | { readonly type: 'metric'; readonly metric: MetricId; readonly stat: string }
-    | { readonly type: 'math'; readonly queries: readonly MetricQuery[]; readonly returnId: string };
+  /** The one metric the alarm watches (metric-math alarms are refused), and its statistic. */
+  readonly metric: MetricId;
+  readonly stat: string;
 }
 
 export interface CompositeAlarmDef extends AlarmCommon {
@@ -92,7 +79,11 @@ interface Resource {
   readonly Properties?: Record<string, Json>;
 }
 
-/** Reads every AWS::CloudWatch::Alarm and AWS::CloudWatch::CompositeAlarm of a template. */
+/**
+ * Reads every AWS::CloudWatch::Alarm and AWS::CloudWatch::CompositeAlarm of a template. An alarm the evaluator
+ * cannot model (metric math, anomaly bands, an unknown statistic…) is refused with a TemplateError naming it:
+ * skipping it would make the simulation quietly differ from what CloudWatch does.
+ */
 export function alarmsFromTemplate(template: unknown, ctx: TemplateContext = {}): AlarmSet {
   const resources = ((template as { Resources?: Record<string, Resource> })?.Resources ?? {}) as Record<
     string,
@@ -326,11 +317,18 @@ function dimensionsOf(v: Json, path: string): Record<string, string> {
 function readMetricAlarm(logicalId: string, res: Resource, r: Resolver): MetricAlarmDef {
   const base = `Resources.${logicalId}.Properties`;
   const p = r.value(res.Properties ?? {}, base) as Record<string, Json>;
+  const name = r.alarmName(logicalId);
+  for (const key of ['Metrics', 'ThresholdMetricId'])
+    if (p[key] !== undefined)
+      throw new TemplateError(
+        `${base}.${key}`,
+        `alarm "${name}": expected a single-metric alarm (Namespace, MetricName, Statistic); the simulator does not evaluate metric math or anomaly detection`,
+      );
   const comparison = String(p.ComparisonOperator);
   if (!(COMPARISON_OPERATORS as readonly string[]).includes(comparison))
     throw new TemplateError(
       `${base}.ComparisonOperator`,
-      `expected one of ${COMPARISON_OPERATORS.join(', ')} (anomaly detection is not simulated), got ${JSON.stringify(p.ComparisonOperator)}`,
+      `expected one of ${COMPARISON_OPERATORS.join(', ')} (anomaly detection is not simulated), got ${JSON.stringify(p.ComparisonOperator)} in alarm "${name}"`,
     );
   const tmd = p.TreatMissingData === undefined ? 'missing' : String(p.TreatMissingData);
   if (!(TREAT_MISSING_DATA as readonly string[]).includes(tmd))
@@ -345,58 +343,7 @@ function readMetricAlarm(logicalId: string, res: Resource, r: Resolver): MetricA
       `${base}.DatapointsToAlarm`,
       `expected 1 to EvaluationPeriods (${evaluationPeriods})`,
     );
-
-  let source: MetricAlarmDef['source'];
-  let periodSeconds: number;
-  if (p.Metrics !== undefined) {
-    if (!Array.isArray(p.Metrics) || p.Metrics.length === 0)
-      throw new TemplateError(`${base}.Metrics`, 'expected a non-empty list of metric queries');
-    const queries = p.Metrics.map((q, i) => readQuery(q as Record<string, Json>, `${base}.Metrics[${i}]`));
-    const returning = queries.filter((q) => q.returnData);
-    if (returning.length !== 1)
-      throw new TemplateError(
-        `${base}.Metrics`,
-        `expected exactly one query with ReturnData true, got ${returning.length}`,
-      );
-    const periods = new Set(queries.flatMap((q) => (q.metric ? [q.metric.period] : [])));
-    if (periods.size > 1) throw new TemplateError(`${base}.Metrics`, 'expected every metric of one period');
-    periodSeconds = p.Period !== undefined ? num(p.Period, `${base}.Period`) : ([...periods][0] ?? 60);
-    const ids = new Set(queries.map((q) => q.id));
-    for (const [i, q] of queries.entries()) {
-      if (!q.expression) continue;
-      for (const ref of mathRefs(q.expression.tree).ids)
-        if (!ids.has(ref))
-          throw new TemplateError(
-            `${base}.Metrics[${i}].Expression`,
-            `expected ids of other queries, got "${ref}"`,
-          );
-    }
-    source = { type: 'math', queries, returnId: (returning[0] as MetricQuery).id };
-  } else {
-    const stat =
-      p.ExtendedStatistic !== undefined
-        ? String(p.ExtendedStatistic)
-        : p.Statistic !== undefined
-          ? String(p.Statistic)
-          : '';
-    if (!isSupportedStatistic(stat))
-      throw new TemplateError(
-        `${base}.${p.ExtendedStatistic !== undefined ? 'ExtendedStatistic' : 'Statistic'}`,
-        `expected SampleCount, Sum, Average, Minimum, Maximum or a percentile such as p99, got ${JSON.stringify(stat)}`,
-      );
-    if (typeof p.MetricName !== 'string' || typeof p.Namespace !== 'string')
-      throw new TemplateError(base, 'expected MetricName and Namespace, or Metrics');
-    periodSeconds = num(p.Period, `${base}.Period`);
-    source = {
-      type: 'metric',
-      stat,
-      metric: {
-        namespace: p.Namespace,
-        metricName: p.MetricName,
-        dimensions: dimensionsOf(p.Dimensions, `${base}.Dimensions`),
-      },
-    };
-  }
+  const periodSeconds = num(p.Period, `${base}.Period`);
   checkPeriod(periodSeconds, `${base}.Period`);
   return {
     kind: 'metric',
@@ -408,45 +355,28 @@ function readMetricAlarm(logicalId: string, res: Resource, r: Resolver): MetricA
     comparison: comparison as ComparisonOperator,
     treatMissingData: tmd as TreatMissingData,
     evaluateLowSampleCountPercentile: p.EvaluateLowSampleCountPercentile === 'ignore' ? 'ignore' : 'evaluate',
-    source,
+    ...readMetric(p, base),
   };
 }
 
-function readQuery(q: Record<string, Json>, path: string): MetricQuery {
-  if (typeof q.Id !== 'string' || !/^[a-z][A-Za-z0-9_]*$/.test(q.Id))
-    throw new TemplateError(`${path}.Id`, 'expected an id starting with a lower-case letter');
-  const returnData = q.ReturnData === undefined ? true : q.ReturnData === true;
-  const label = q.Label === undefined ? {} : { label: String(q.Label) };
-  if (q.Expression !== undefined) {
-    const text = String(q.Expression);
-    try {
-      return { id: q.Id, returnData, expression: { text, tree: parseMath(text) }, ...label };
-    } catch (e) {
-      throw new TemplateError(`${path}.Expression`, e instanceof Error ? e.message : String(e));
-    }
-  }
-  const ms = q.MetricStat as Record<string, Json> | undefined;
-  const m = ms?.Metric as Record<string, Json> | undefined;
-  if (!ms || !m) throw new TemplateError(path, 'expected Expression or MetricStat');
-  const stat = String(ms.Stat);
+/** The watched metric and its statistic (Statistic, or ExtendedStatistic for a percentile). */
+function readMetric(p: Record<string, Json>, base: string): { metric: MetricId; stat: string } {
+  const key = p.ExtendedStatistic !== undefined ? 'ExtendedStatistic' : 'Statistic';
+  const stat = p[key] !== undefined ? String(p[key]) : '';
   if (!isSupportedStatistic(stat))
     throw new TemplateError(
-      `${path}.MetricStat.Stat`,
-      `expected a statistic such as Sum or p99, got "${stat}"`,
+      `${base}.${key}`,
+      `expected SampleCount, Sum, Average, Minimum, Maximum or a percentile such as p99, got ${JSON.stringify(stat)}`,
     );
+  if (typeof p.MetricName !== 'string' || typeof p.Namespace !== 'string')
+    throw new TemplateError(base, 'expected MetricName and Namespace');
   return {
-    id: q.Id,
-    returnData,
+    stat,
     metric: {
-      id: {
-        namespace: String(m.Namespace),
-        metricName: String(m.MetricName),
-        dimensions: dimensionsOf(m.Dimensions, `${path}.MetricStat.Metric.Dimensions`),
-      },
-      stat,
-      period: num(ms.Period, `${path}.MetricStat.Period`),
+      namespace: p.Namespace,
+      metricName: p.MetricName,
+      dimensions: dimensionsOf(p.Dimensions, `${base}.Dimensions`),
     },
-    ...label,
   };
 }
 
@@ -460,6 +390,12 @@ function readCompositeAlarm(logicalId: string, res: Resource, r: Resolver): Comp
   } catch (e) {
     throw new TemplateError(`${base}.AlarmRule`, e instanceof Error ? e.message : String(e));
   }
+  const overLimit = ruleLimitProblems(p.AlarmRule, rule);
+  if (overLimit.length > 0)
+    throw new TemplateError(
+      `${base}.AlarmRule`,
+      `expected a rule within CloudWatch's limits; the rule of "${r.alarmName(logicalId)}" ${overLimit.join(', and ')}`,
+    );
   const suppressor =
     p.ActionsSuppressor === undefined ? undefined : alarmNameFromRef(String(p.ActionsSuppressor));
   const period = (k: string) => {
@@ -482,5 +418,3 @@ function readCompositeAlarm(logicalId: string, res: Resource, r: Resolver): Comp
     extensionPeriodSeconds: period('ActionsSuppressorExtensionPeriod'),
   };
 }
-
-export type { AlarmState };

@@ -12,7 +12,7 @@ import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type NotifyDeps, notify } from '#functions/notify';
-import type { AlarmStateValue } from '#shared/alarms';
+import type { AlarmState } from '#shared/alarms';
 import type { AlarmStateChangeMessage } from '#shared/pages';
 import { compositeAlarmMessage } from '../../shared/pages/alarm-messages.ts';
 import { bank, bankPlan } from '../../shared/pages/bank.ts';
@@ -61,7 +61,7 @@ function fakeDynamo() {
   };
 }
 
-function cloudwatch(states: Record<string, AlarmStateValue>) {
+function cloudwatch(states: Record<string, AlarmState>) {
   cwMock.on(DescribeAlarmsCommand).callsFake(() => ({
     MetricAlarms: Object.entries(states)
       .filter(([n]) => n.includes('-down-'))

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   type AlarmSpec,
   buildAlarmPlan,
-  COMPOSITE_MAX_CHILDREN,
   type CompositeAlarmSpec,
   type MetricAlarmSpec,
+  RULE_MAX_CHILDREN,
 } from '#shared/alarms';
 import { ConfigError, type MonitorConfigInput, parseConfig } from '#shared/config';
 import bankInput from '../../../examples/bank/monitor.config.ts';
@@ -174,7 +174,7 @@ describe('buildAlarmPlan within CloudWatch limits', () => {
       'bank-core-outage-part-2',
       'bank-core-outage-part-3',
     ]);
-    for (const p of parts) expect(p.children.length).toBeLessThanOrEqual(COMPOSITE_MAX_CHILDREN);
+    for (const p of parts) expect(p.children.length).toBeLessThanOrEqual(RULE_MAX_CHILDREN);
     expect(parts.flatMap((p) => p.children)).toHaveLength(250);
     expect((named(plan.alarms, 'bank-core-outage') as CompositeAlarmSpec).rule).toBe(
       '(ALARM("bank-core-outage-part-1") OR ALARM("bank-core-outage-part-2") OR ALARM("bank-core-outage-part-3"))',

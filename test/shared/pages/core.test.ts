@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlarmStateValue } from '#shared/alarms';
+import type { AlarmState } from '#shared/alarms';
 import type { MonitorConfig } from '#shared/config';
 import {
   type AlarmStateChangeMessage,
@@ -16,7 +16,7 @@ import { bank, bankPlan } from './bank.ts';
 function world(config: MonitorConfig = bank()) {
   const plan = bankPlan(config);
   const store = new MemoryPageStateStore();
-  const states = new Map<string, AlarmStateValue>();
+  const states = new Map<string, AlarmState>();
   const ctx = (now: string): PagingContext => ({
     config,
     plan,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlarmStateValue } from '#shared/alarms';
+import type { AlarmState } from '#shared/alarms';
 import {
   fitSms,
   handleAlarmStateChange,
@@ -16,7 +16,7 @@ import { bank, bankPlan } from './bank.ts';
 const ALL = ['ap-northeast-2', 'ap-northeast-1', 'ap-northeast-3'];
 
 function context(
-  states: Record<string, AlarmStateValue>,
+  states: Record<string, AlarmState>,
   now: string,
   over: Partial<PagingContext> = {},
 ): PagingContext {

@@ -22,7 +22,8 @@ const alarm = (over: Partial<MetricAlarmDef>): MetricAlarmDef => ({
   comparison: 'GreaterThanOrEqualToThreshold',
   treatMissingData: 'missing',
   evaluateLowSampleCountPercentile: 'evaluate',
-  source: { type: 'metric', metric: { namespace: NS, metricName: 'M', dimensions: {} }, stat: 'Maximum' },
+  metric: { namespace: NS, metricName: 'M', dimensions: {} },
+  stat: 'Maximum',
   ...over,
 });
 
@@ -78,11 +79,8 @@ describe('AlarmEvaluator percentiles', () => {
         metricAlarms: [
           alarm({
             threshold: 500,
-            source: {
-              type: 'metric',
-              metric: { namespace: NS, metricName: 'M', dimensions: {} },
-              stat: 'p90',
-            },
+            metric: { namespace: NS, metricName: 'M', dimensions: {} },
+            stat: 'p90',
           }),
         ],
         compositeAlarms: [],
@@ -102,7 +100,8 @@ describe('AlarmEvaluator percentiles', () => {
       alarm({
         threshold: 500,
         evaluateLowSampleCountPercentile: mode,
-        source: { type: 'metric', metric: { namespace: NS, metricName: 'M', dimensions: {} }, stat: 'p90' },
+        metric: { namespace: NS, metricName: 'M', dimensions: {} },
+        stat: 'p90',
       });
     // p90 needs 10 / (1 - 0.9) = 100 samples; 20 is a low sample count.
     const run = (mode: 'evaluate' | 'ignore') => {

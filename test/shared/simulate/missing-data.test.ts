@@ -1,14 +1,8 @@
 // The worked examples of CloudWatch's "Configuring how CloudWatch alarms treat missing data", row by row,
 // plus the same rows driven through the full evaluator from datums.
 import { describe, expect, it } from 'vitest';
-import {
-  AlarmEvaluator,
-  type AlarmSet,
-  type AlarmState,
-  decideState,
-  type Point,
-  type TreatMissingData,
-} from '#shared/simulate';
+import type { AlarmState, TreatMissingData } from '#shared/alarms';
+import { AlarmEvaluator, type AlarmSet, decideState, type Point } from '#shared/simulate';
 
 const RETAIN = 'retain' as const;
 type Expect = AlarmState | typeof RETAIN;
@@ -84,7 +78,8 @@ const alarmSet = (m: number, mode: TreatMissingData, period = 300): AlarmSet => 
       comparison: 'GreaterThanOrEqualToThreshold',
       treatMissingData: mode,
       evaluateLowSampleCountPercentile: 'evaluate',
-      source: { type: 'metric', metric: { namespace: NS, metricName: 'Down', dimensions: {} }, stat: 'Sum' },
+      metric: { namespace: NS, metricName: 'Down', dimensions: {} },
+      stat: 'Sum',
     },
   ],
   compositeAlarms: [],

@@ -1,7 +1,8 @@
 // Composite alarm actions, OK actions and action suppressors with WaitPeriod and ExtensionPeriod, following the
 // examples of CloudWatch's "Composite alarm action suppression" (wait 2 min, extension 3 min here).
 import { describe, expect, it } from 'vitest';
-import { AlarmEvaluator, type AlarmSet, type MetricAlarmDef, parseRule } from '#shared/simulate';
+import { parseRule } from '#shared/alarms';
+import { AlarmEvaluator, type AlarmSet, type MetricAlarmDef } from '#shared/simulate';
 
 const NS = 'Test';
 const START = Date.UTC(2026, 10, 26, 0, 0, 0);
@@ -23,7 +24,8 @@ const metricAlarm = (name: string): MetricAlarmDef => ({
   comparison: 'GreaterThanOrEqualToThreshold',
   treatMissingData: 'notBreaching',
   evaluateLowSampleCountPercentile: 'evaluate',
-  source: { type: 'metric', metric: { namespace: NS, metricName: name, dimensions: {} }, stat: 'Maximum' },
+  metric: { namespace: NS, metricName: name, dimensions: {} },
+  stat: 'Maximum',
 });
 
 const set = (wait: number, extension: number, suppressor = true): AlarmSet => ({

@@ -1,5 +1,5 @@
-// Reading alarms out of templates as CDK synthesizes them (intrinsics, composites, suppressors, metric math),
-// evaluating them, and the errors for definitions the simulator cannot model.
+// Reading alarms out of templates as CDK synthesizes them (intrinsics, composites, suppressors), evaluating
+// them, and the errors for definitions the simulator cannot model (metric math among them).
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
@@ -13,7 +13,7 @@ import { testApp } from '../../helpers/cdk.ts';
 const START = Date.UTC(2026, 10, 26, 0, 0, 0);
 const MIN = 60_000;
 
-function cdkTemplate() {
+function cdkTemplate(options: { withMathAlarm?: boolean } = {}) {
   const app = testApp();
   const stack = new Stack(app, 'T', { env: { region: 'ap-northeast-2', account: '111122223333' } });
   const topic = new sns.Topic(stack, 'Pager');
@@ -35,6 +35,17 @@ function cdkTemplate() {
     evaluationPeriods: 1,
     treatMissingData: cw.TreatMissingData.NOT_BREACHING,
   });
+  const composite = new cw.CompositeAlarm(stack, 'Outage', {
+    compositeAlarmName: 'outage',
+    alarmRule: cw.AlarmRule.allOf(
+      cw.AlarmRule.fromAlarm(a, cw.AlarmState.ALARM),
+      cw.AlarmRule.not(cw.AlarmRule.fromAlarm(core, cw.AlarmState.ALARM)),
+    ),
+    actionsSuppressor: core,
+  });
+  composite.addAlarmAction(new SnsAction(topic));
+  composite.addOkAction(new SnsAction(topic));
+  if (!options.withMathAlarm) return Template.fromStack(stack).toJSON();
   const ratio = new cw.Alarm(stack, 'Ratio', {
     alarmName: 'ratio',
     metric: new cw.MathExpression({
@@ -46,16 +57,6 @@ function cdkTemplate() {
     evaluationPeriods: 1,
     comparisonOperator: cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
   });
-  const composite = new cw.CompositeAlarm(stack, 'Outage', {
-    compositeAlarmName: 'outage',
-    alarmRule: cw.AlarmRule.allOf(
-      cw.AlarmRule.fromAlarm(a, cw.AlarmState.ALARM),
-      cw.AlarmRule.not(cw.AlarmRule.fromAlarm(core, cw.AlarmState.ALARM)),
-    ),
-    actionsSuppressor: core,
-  });
-  composite.addAlarmAction(new SnsAction(topic));
-  composite.addOkAction(new SnsAction(topic));
   ratio.addAlarmAction(new SnsAction(topic));
   return Template.fromStack(stack).toJSON();
 }
@@ -76,7 +77,7 @@ describe('alarmsFromTemplate on a CDK-synthesized template', () => {
     // Assess
     const coreName = set.metricAlarms.find((m) => m.logicalId.startsWith('Core'))?.name;
     expect(coreName).toMatch(/^Core[0-9A-F]{8}$/);
-    expect(set.metricAlarms.map((m) => m.name).sort()).toEqual(['a-down', coreName, 'ratio'].sort());
+    expect(set.metricAlarms.map((m) => m.name).sort()).toEqual(['a-down', coreName].sort());
     const outage = set.compositeAlarms[0];
     expect(outage?.name).toBe('outage');
     expect(outage?.children).toEqual(['a-down', coreName]);
@@ -86,19 +87,11 @@ describe('alarmsFromTemplate on a CDK-synthesized template', () => {
     expect(outage?.alarmActions[0]).toMatch(/^arn:aws:sns:ap-northeast-2:123456789012:/);
   });
 
-  it('evaluates the composite, its suppressor and the metric-math alarm on the virtual clock', () => {
+  it('evaluates the composite and its suppressor on the virtual clock', () => {
     // Prepare
     const ev = new AlarmEvaluator(alarmsFromTemplate(cdkTemplate()), { start: START, namespace: 'Test' });
     for (let m = 0; m < 12; m++)
-      ev.put(
-        [
-          datum('A', m, m >= 2 && m < 8 ? 1 : 0),
-          datum('Core', m, 0),
-          datum('Total', m, 10),
-          datum('Bad', m, m === 5 ? 6 : 1),
-        ],
-        'Test',
-      );
+      ev.put([datum('A', m, m >= 2 && m < 8 ? 1 : 0), datum('Core', m, 0)], 'Test');
     // Act
     ev.advanceTo(START + 12 * MIN);
     // Assess: a-down ALARM at 4 (2 of 2), composite ALARM at 4, actions after the 60 s wait at 5.
@@ -122,12 +115,18 @@ describe('alarmsFromTemplate on a CDK-synthesized template', () => {
       [5, 'ALARM', 'wait-period'],
       [10, 'OK', 'wait-period'],
     ]);
-    // 60 % bad in minute 5 only: the math alarm fires at 6 and clears at 7.
-    expect(at('ratio')).toEqual([
-      [1, 'OK'],
-      [6, 'ALARM'],
-      [7, 'OK'],
-    ]);
+  });
+
+  it('refuses a metric-math alarm, naming it, rather than leaving it out of the simulation', () => {
+    // Prepare
+    const template = cdkTemplate({ withMathAlarm: true });
+    // Act
+    const read = () => alarmsFromTemplate(template);
+    // Assess
+    expect(read).toThrow(TemplateError);
+    expect(read).toThrow(
+      /^Resources\.Ratio[0-9A-F]{8}\.Properties\.Metrics: alarm "ratio": expected a single-metric alarm/,
+    );
   });
 });
 
@@ -177,9 +176,29 @@ describe('alarmsFromTemplate errors', () => {
       'Resources.X.Properties.TreatMissingData: expected one of missing, notBreaching, breaching, ignore',
     ],
     [
-      'an unmodelled math function',
+      'a metric-math alarm',
       alarm({ Metrics: [{ Id: 'e', Expression: 'RATE(m)', ReturnData: true }], MetricName: undefined }),
-      'Resources.X.Properties.Metrics[0].Expression: expected a metric math function the simulator models',
+      'Resources.X.Properties.Metrics: alarm "x": expected a single-metric alarm (Namespace, MetricName, Statistic)',
+    ],
+    [
+      'an anomaly-detection alarm',
+      alarm({ ThresholdMetricId: 'band' }),
+      'Resources.X.Properties.ThresholdMetricId: alarm "x": expected a single-metric alarm',
+    ],
+    [
+      'a rule past CloudWatch limits',
+      {
+        Resources: {
+          C: {
+            Type: 'AWS::CloudWatch::CompositeAlarm',
+            Properties: {
+              AlarmName: 'c',
+              AlarmRule: Array.from({ length: 101 }, (_, i) => `ALARM(a${i})`).join(' OR '),
+            },
+          },
+        },
+      },
+      'Resources.C.Properties.AlarmRule: expected a rule within CloudWatch\'s limits; the rule of "c" references 101 alarms; CloudWatch allows 100',
     ],
     [
       'a malformed rule',
