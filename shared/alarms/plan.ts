@@ -26,7 +26,17 @@ import {
   HIGH_RESOLUTION_PERIODS,
   type TreatMissingData,
 } from './cloudwatch.ts';
-import { alarmIs, allOf, anyOf, atLeast, not, parseRule, ruleAlarms, ruleElementCount } from './rule.ts';
+import {
+  alarmIs,
+  allOf,
+  anyOf,
+  atLeast,
+  not,
+  parseRule,
+  ruleAlarms,
+  ruleElementCount,
+  ruleLimitProblems,
+} from './rule.ts';
 import { planShards } from '#shared/runtime';
 
 /**
@@ -136,9 +146,6 @@ export interface ShardLayout {
   readonly dependencies: readonly string[];
 }
 
-const childrenOf = (rule: string): string[] => ruleAlarms(parseRule(rule));
-const elementsOf = (rule: string): number => ruleElementCount(parseRule(rule));
-
 /** Alarm period for a probe interval: the interval itself where CloudWatch allows it, 30 s for 15 s rounds. */
 export function alarmPeriod(intervalSeconds: number): { period: number; roundsPerPeriod: number } {
   if (intervalSeconds >= 60 || (HIGH_RESOLUTION_PERIODS as readonly number[]).includes(intervalSeconds)) {
@@ -168,27 +175,72 @@ export const alarmNames = {
  * that splitting cannot absorb (alarm names too long, a core alarm referenced by too many composites).
  */
 export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOptions = {}): AlarmPlan {
-  const file = options.configFile ?? 'config';
-  const limits = { ...CLOUDWATCH_LIMITS, ...options.limits };
   const { period, roundsPerPeriod } = alarmPeriod(config.intervalSeconds);
-  const { policy, namespace } = config;
-  const quorum = policy.quorum;
-  const regions = config.probeRegions;
   const shards = options.shards ?? defaultShards(config);
-  const alarms: AlarmSpec[] = [];
-  const problems: ConfigProblem[] = [];
-  const regionWord = (n: number) => (n === 1 ? 'region' : 'regions');
+  const ctx: PlanContext = {
+    config,
+    period,
+    roundsPerPeriod,
+    shards,
+    limits: { ...CLOUDWATCH_LIMITS, ...options.limits },
+  };
+  const blindThirdParty = blindThirdPartyComposite(ctx);
+  const core = coreOutageComposite(ctx);
+  const composites = [
+    ...blindRegionComposites(ctx),
+    ...blindThirdParty,
+    ...core,
+    ...externalOutageComposites(ctx, blindThirdParty.at(-1)?.name),
+  ];
+  const alarms: AlarmSpec[] = [
+    ...downAlarms(ctx),
+    ...degradedAlarms(ctx),
+    ...heartbeatAlarms(ctx),
+    ...composites,
+  ];
+  const problems = [
+    ...groupIdProblems(config),
+    ...nameProblems(alarms),
+    ...ruleProblems(composites, ctx.limits),
+    ...parentProblems(composites, ctx.limits, [
+      alarmNames.coreOutage(config),
+      alarmNames.blindThirdParty(config),
+    ]),
+  ];
+  if (problems.length > 0) throw new ConfigError(options.configFile ?? 'config', problems);
+  return {
+    alarms,
+    routes: routePlans(config),
+    alarmTopicName: `${config.name}-alarms`,
+    period,
+    roundsPerPeriod,
+    shards,
+  };
+}
 
-  // ── Per dependency: down (quorum of regions, M of N) and degraded ─────────────────────────
-  for (const d of config.dependencies) {
+/** What every step of buildAlarmPlan reads. */
+interface PlanContext {
+  readonly config: MonitorConfig;
+  readonly period: number;
+  readonly roundsPerPeriod: number;
+  readonly shards: readonly ShardLayout[];
+  readonly limits: AlarmLimits;
+}
+
+const regionWord = (n: number) => (n === 1 ? 'region' : 'regions');
+
+/** Per dependency: down from a quorum of regions for M of N periods. */
+function downAlarms({ config, period, roundsPerPeriod }: PlanContext): MetricAlarmSpec[] {
+  const { policy, namespace, probeRegions: regions } = config;
+  return config.dependencies.map((d) => {
     // A non-critical first-party dependency is not core: its outage is a notice on the degraded route.
     const pagesAlone = d.tier === 'first-party' && !d.critical;
-    alarms.push({
+    return {
       type: 'metric',
       role: 'down',
       name: alarmNames.down(config, d.id),
       ...(pagesAlone ? { pageKind: 'degraded' as const } : {}),
-      description: `${d.name} (${d.tier}) down from at least ${quorum} of ${regions.length} probe ${regionWord(regions.length)} for ${policy.datapointsToAlarm} of ${policy.evaluationPeriods} periods of ${period} s.`,
+      description: `${d.name} (${d.tier}) down from at least ${policy.quorum} of ${regions.length} probe ${regionWord(regions.length)} for ${policy.datapointsToAlarm} of ${policy.evaluationPeriods} periods of ${period} s.`,
       dependencies: [d.id],
       tier: d.tier,
       ...(d.tier === 'third-party' ? { group: groupOf(d) } : {}),
@@ -200,314 +252,358 @@ export function buildAlarmPlan(config: MonitorConfig, options: BuildAlarmPlanOpt
       period,
       evaluationPeriods: policy.evaluationPeriods,
       datapointsToAlarm: policy.datapointsToAlarm,
-      threshold: quorum * roundsPerPeriod,
+      threshold: policy.quorum * roundsPerPeriod,
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
       // No data means no region voted: that is the heartbeat alarms' business, not an outage.
       treatMissingData: 'notBreaching',
-    });
-  }
-  for (const d of config.dependencies) {
-    alarms.push({
-      type: 'metric',
-      role: 'degraded',
-      name: alarmNames.degraded(config, d.id),
-      description: `${d.name} (${d.tier}) degraded (slow, certificate expiring or an address lost) from at least ${quorum} probe ${regionWord(quorum)} for ${policy.degradedDatapointsToAlarm} of ${policy.degradedEvaluationPeriods} periods.`,
-      pageKind: 'degraded',
-      dependencies: [d.id],
-      tier: d.tier,
-      ...(d.tier === 'third-party' ? { group: groupOf(d) } : {}),
+    };
+  });
+}
+
+/** Per dependency: degraded (slow, certificate expiring, an address lost) from a quorum of regions. */
+function degradedAlarms({ config, period, roundsPerPeriod }: PlanContext): MetricAlarmSpec[] {
+  const { policy, namespace } = config;
+  return config.dependencies.map((d) => ({
+    type: 'metric',
+    role: 'degraded',
+    name: alarmNames.degraded(config, d.id),
+    description: `${d.name} (${d.tier}) degraded (slow, certificate expiring or an address lost) from at least ${policy.quorum} probe ${regionWord(policy.quorum)} for ${policy.degradedDatapointsToAlarm} of ${policy.degradedEvaluationPeriods} periods.`,
+    pageKind: 'degraded',
+    dependencies: [d.id],
+    tier: d.tier,
+    ...(d.tier === 'third-party' ? { group: groupOf(d) } : {}),
+    namespace,
+    metricName: METRIC_DEGRADED,
+    dimensions: dependencyDimensions(d.id),
+    statistic: 'Sum',
+    period,
+    evaluationPeriods: policy.degradedEvaluationPeriods,
+    datapointsToAlarm: policy.degradedDatapointsToAlarm,
+    threshold: policy.quorum * roundsPerPeriod,
+    comparisonOperator: 'GreaterThanOrEqualToThreshold',
+    treatMissingData: 'notBreaching',
+  }));
+}
+
+/**
+ * Per probe region, tier and shard: heartbeat, missing = breaching = blind. Always a 60 s period: sub-minute
+ * probers flush once per invocation, and a 10 s high-resolution alarm would call a region blind between
+ * flushes. It is also a third of the price.
+ */
+function heartbeatAlarms({ config, shards }: PlanContext): MetricAlarmSpec[] {
+  const { policy, namespace } = config;
+  return config.probeRegions.flatMap((region) =>
+    shards.map(({ tier, shard, dependencies }) => ({
+      type: 'metric' as const,
+      role: 'heartbeat' as const,
+      name: alarmNames.heartbeat(config, region, tier, shard),
+      description: `The ${tier} probe function (shard ${shard}) in ${region} stopped reporting or abstained (its own egress failed) for ${policy.datapointsToAlarm} of ${policy.evaluationPeriods} minutes.`,
+      dependencies,
+      tier,
+      region,
+      shard,
       namespace,
-      metricName: METRIC_DEGRADED,
-      dimensions: dependencyDimensions(d.id),
-      statistic: 'Sum',
-      period,
-      evaluationPeriods: policy.degradedEvaluationPeriods,
-      datapointsToAlarm: policy.degradedDatapointsToAlarm,
-      threshold: quorum * roundsPerPeriod,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
-    });
-  }
+      metricName: METRIC_HEARTBEAT,
+      dimensions: heartbeatDimensions(region, tier, shard),
+      // 1 = voted in at least one round of the minute; 0 = abstained in all; missing = did not run.
+      statistic: 'Maximum' as const,
+      period: 60,
+      evaluationPeriods: policy.evaluationPeriods,
+      datapointsToAlarm: policy.datapointsToAlarm,
+      threshold: 1,
+      comparisonOperator: 'LessThanThreshold' as const,
+      treatMissingData: 'breaching' as const,
+    })),
+  );
+}
 
-  // ── Per probe region, tier and shard: heartbeat (missing = breaching = blind) ──────────────
-  // Always a 60 s period: sub-minute probers flush once per invocation, and a 10 s high-resolution
-  // alarm would call a region blind between flushes. It is also a third of the price.
-  const heartbeats = new Map<string, { tier: Tier; shard: number; name: string }[]>();
-  for (const region of regions) {
-    const list: { tier: Tier; shard: number; name: string }[] = [];
-    for (const { tier, shard, dependencies: covered } of shards) {
-      {
-        const name = alarmNames.heartbeat(config, region, tier, shard);
-        list.push({ tier, shard, name });
-        alarms.push({
-          type: 'metric',
-          role: 'heartbeat',
-          name,
-          description: `The ${tier} probe function (shard ${shard}) in ${region} stopped reporting or abstained (its own egress failed) for ${policy.datapointsToAlarm} of ${policy.evaluationPeriods} minutes.`,
-          dependencies: covered,
-          tier,
-          region,
-          shard,
-          namespace,
-          metricName: METRIC_HEARTBEAT,
-          dimensions: heartbeatDimensions(region, tier, shard),
-          // 1 = voted in at least one round of the minute; 0 = abstained in all; missing = did not run.
-          statistic: 'Maximum',
-          period: 60,
-          evaluationPeriods: policy.evaluationPeriods,
-          datapointsToAlarm: policy.datapointsToAlarm,
-          threshold: 1,
-          comparisonOperator: 'LessThanThreshold',
-          treatMissingData: 'breaching',
-        });
-      }
+/** One operand of an OR, with what counts toward the composite limits. */
+interface Operand {
+  readonly expr: string;
+  readonly names: readonly string[];
+  readonly elements: number;
+}
+
+function operand(expr: string): Operand {
+  const node = parseRule(expr);
+  return { expr, names: ruleAlarms(node), elements: ruleElementCount(node) };
+}
+
+const childrenOf = (rule: string): string[] => ruleAlarms(parseRule(rule));
+
+/**
+ * An OR over operands as the rule of composite `base`. When it would break a composite limit, the operands go
+ * into `…-part-<n>` composites (no actions) and the rule ORs the parts; the parts come first in `parts`.
+ */
+function splitOr(
+  { limits }: PlanContext,
+  base: string,
+  operands: readonly Operand[],
+  part: { role: CompositeAlarmRole; describe: string; common: Omit<AlarmCommon, 'name' | 'description'> },
+): { rule: string; parts: CompositeAlarmSpec[] } {
+  const fits = (ops: readonly Operand[], extra: number) =>
+    ops.reduce((n, o) => n + o.names.length, 0) + extra <= limits.ruleMaxChildren &&
+    anyOf(ops.map((o) => o.expr)).length + 512 <= limits.ruleMaxChars &&
+    ops.reduce((n, o) => n + o.elements + 1, 0) + 16 <= limits.ruleMaxElements;
+  // Room for two more references (core-outage, blind) in the parent rule.
+  if (fits(operands, 2)) return { rule: anyOf(operands.map((o) => o.expr)), parts: [] };
+  const groups: Operand[][] = [];
+  let cur: Operand[] = [];
+  for (const o of operands) {
+    if (cur.length > 0 && !fits([...cur, o], 0)) {
+      groups.push(cur);
+      cur = [];
     }
-    heartbeats.set(region, list);
+    cur.push(o);
   }
-
-  // Composites may need splitting: an OR over more children than a rule holds becomes parts.
-  const composites: CompositeAlarmSpec[] = [];
-  const orOverChildren = (
-    base: string,
-    operands: readonly { expr: string; names: readonly string[] }[],
-    partRole: CompositeAlarmRole,
-    describe: string,
-    common: Omit<AlarmCommon, 'name' | 'description' | 'pageKind'>,
-  ): string => {
-    const whole = anyOf(operands.map((o) => o.expr));
-    const fits = (exprs: readonly { expr: string; names: readonly string[] }[], extra: number) =>
-      exprs.reduce((n, o) => n + o.names.length, 0) + extra <= limits.ruleMaxChildren &&
-      anyOf(exprs.map((o) => o.expr)).length + 512 <= limits.ruleMaxChars &&
-      exprs.reduce((n, o) => n + elementsOf(o.expr) + 1, 0) + 16 <= limits.ruleMaxElements;
-    // Room for two more references (core-outage, blind) in the parent rule.
-    if (fits(operands, 2)) return whole;
-    const parts: { expr: string; names: readonly string[] }[][] = [];
-    let cur: { expr: string; names: readonly string[] }[] = [];
-    for (const o of operands) {
-      if (cur.length > 0 && !fits([...cur, o], 0)) {
-        parts.push(cur);
-        cur = [];
-      }
-      cur.push(o);
-    }
-    if (cur.length > 0) parts.push(cur);
-    const partNames = parts.map((p, i) => {
-      const name = `${base}-part-${i + 1}`;
-      const rule = anyOf(p.map((o) => o.expr));
-      composites.push({
-        ...common,
-        type: 'composite',
-        role: partRole,
-        name,
-        description: `${describe} (part ${i + 1} of ${parts.length}; split to stay within CloudWatch's composite limits).`,
-        rule,
-        children: childrenOf(rule),
-      });
-      return alarmIs(name);
-    });
-    return anyOf(partNames);
-  };
-
-  // ── monitor-blind: per probe region, and "third-party probes cannot form a quorum" ─────────
-  for (const region of regions) {
-    const list = heartbeats.get(region) ?? [];
-    if (list.length === 0) continue;
-    const name = alarmNames.blindRegion(config, region);
-    const common = { dependencies: shards.flatMap((s) => s.dependencies), region };
-    const rule = orOverChildren(
-      name,
-      list.map((h) => ({ expr: alarmIs(h.name), names: [h.name] })),
-      'blind-region',
-      `Probes in ${region} stopped reporting`,
-      common,
-    );
-    composites.push({
-      ...common,
+  if (cur.length > 0) groups.push(cur);
+  const parts = groups.map((g, i): CompositeAlarmSpec => {
+    const rule = anyOf(g.map((o) => o.expr));
+    return {
+      ...part.common,
       type: 'composite',
-      role: 'blind-region',
-      name,
-      description: `monitor-blind: depmon's probes in ${region} stopped reporting (or abstained); dependencies they cover are watched by the other regions only.`,
-      pageKind: 'monitor-blind',
+      role: part.role,
+      name: `${base}-part-${i + 1}`,
+      description: `${part.describe} (part ${i + 1} of ${groups.length}; split to stay within CloudWatch's composite limits).`,
       rule,
       children: childrenOf(rule),
-    });
-  }
-  const thirdShards = shards.filter((s) => s.tier === 'third-party').length;
-  // A shard is blind when so many regions are blind that the rest cannot reach the quorum.
-  const blindNeeded = regions.length - quorum + 1;
-  let blindThirdParty: string | undefined;
-  if (thirdShards > 0) {
-    blindThirdParty = alarmNames.blindThirdParty(config);
-    const operands = Array.from({ length: thirdShards }, (_, shard) => {
-      const names = regions.map((r) => alarmNames.heartbeat(config, r, 'third-party', shard));
-      return { expr: atLeast(blindNeeded, names), names };
-    });
-    const common = { dependencies: [] as string[], tier: 'third-party' as const };
-    const rule = orOverChildren(
-      blindThirdParty,
-      operands,
-      'blind-third-party',
-      'Third-party probes cannot form a quorum',
-      common,
+    };
+  });
+  return { rule: anyOf(parts.map((p) => alarmIs(p.name))), parts };
+}
+
+/** monitor-blind, per probe region: any heartbeat of that region in ALARM. */
+function blindRegionComposites(ctx: PlanContext): CompositeAlarmSpec[] {
+  const { config, shards } = ctx;
+  if (shards.length === 0) return [];
+  return config.probeRegions.flatMap((region) => {
+    const name = alarmNames.blindRegion(config, region);
+    const common = { dependencies: shards.flatMap((s) => s.dependencies), region };
+    const heartbeats = shards.map((s) =>
+      operand(alarmIs(alarmNames.heartbeat(config, region, s.tier, s.shard))),
     );
-    composites.push({
+    const { rule, parts } = splitOr(ctx, name, heartbeats, {
+      role: 'blind-region',
+      describe: `Probes in ${region} stopped reporting`,
+      common,
+    });
+    return [
+      ...parts,
+      {
+        ...common,
+        type: 'composite',
+        role: 'blind-region',
+        name,
+        description: `monitor-blind: depmon's probes in ${region} stopped reporting (or abstained); dependencies they cover are watched by the other regions only.`,
+        pageKind: 'monitor-blind',
+        rule,
+        children: childrenOf(rule),
+      },
+    ];
+  });
+}
+
+/**
+ * "Third-party probes cannot form a quorum": for some third-party shard, so many regions are blind that the
+ * rest cannot reach the quorum. No actions; external-outage waits while it is in ALARM. Empty without shards.
+ */
+function blindThirdPartyComposite(ctx: PlanContext): CompositeAlarmSpec[] {
+  const { config, shards } = ctx;
+  const regions = config.probeRegions;
+  const thirdShards = shards.filter((s) => s.tier === 'third-party').length;
+  if (thirdShards === 0) return [];
+  const name = alarmNames.blindThirdParty(config);
+  const blindNeeded = regions.length - config.policy.quorum + 1;
+  const operands = Array.from({ length: thirdShards }, (_, shard) =>
+    operand(
+      atLeast(
+        blindNeeded,
+        regions.map((r) => alarmNames.heartbeat(config, r, 'third-party', shard)),
+      ),
+    ),
+  );
+  const common = { dependencies: [] as string[], tier: 'third-party' as const };
+  const { rule, parts } = splitOr(ctx, name, operands, {
+    role: 'blind-third-party',
+    describe: 'Third-party probes cannot form a quorum',
+    common,
+  });
+  return [
+    ...parts,
+    {
       ...common,
       type: 'composite',
       role: 'blind-third-party',
-      name: blindThirdParty,
+      name,
       description: `Third-party probes cannot form a quorum: at least ${blindNeeded} of ${regions.length} probe regions are blind for some shard. External-outage pages wait while this is in ALARM.`,
       rule,
       children: childrenOf(rule),
-    });
-  }
+    },
+  ];
+}
 
-  // ── core-outage: any critical first-party dependency down ──────────────────────────────────
+/** core-outage (SEV1): any critical first-party dependency down. */
+function coreOutageComposite(ctx: PlanContext): CompositeAlarmSpec[] {
+  const { config } = ctx;
   const core = config.dependencies.filter((d) => d.tier === 'first-party' && d.critical);
-  const coreName = alarmNames.coreOutage(config);
-  {
-    const common = { dependencies: core.map((d) => d.id), tier: 'first-party' as const };
-    const rule = orOverChildren(
-      coreName,
-      core.map((d) => ({
-        expr: alarmIs(alarmNames.down(config, d.id)),
-        names: [alarmNames.down(config, d.id)],
-      })),
-      'core-outage-part',
-      'Any critical first-party dependency down',
-      common,
-    );
-    composites.push({
+  const name = alarmNames.coreOutage(config);
+  const common = { dependencies: core.map((d) => d.id), tier: 'first-party' as const };
+  const { rule, parts } = splitOr(
+    ctx,
+    name,
+    core.map((d) => operand(alarmIs(alarmNames.down(config, d.id)))),
+    { role: 'core-outage-part', describe: 'Any critical first-party dependency down', common },
+  );
+  return [
+    ...parts,
+    {
       ...common,
       type: 'composite',
       role: 'core-outage',
-      name: coreName,
+      name,
       description: `core-outage (SEV1): a critical first-party dependency is down (${core.map((d) => d.id).join(', ')}).`,
       pageKind: 'core-outage',
       rule,
       children: childrenOf(rule),
-    });
-  }
+    },
+  ];
+}
 
-  // ── external-outage: per third-party group ─────────────────────────────────────────────────
+/** Third-party dependencies by page group (a dependency without `group` is its own group), in config order. */
+function thirdPartyGroups(config: MonitorConfig): Map<string, Dependency[]> {
   const groups = new Map<string, Dependency[]>();
-  const namedGroups = new Set(config.dependencies.flatMap((d) => (d.group ? [d.group] : [])));
-  config.dependencies.forEach((d, i) => {
-    if (d.tier === 'third-party' && !d.group && namedGroups.has(d.id)) {
-      problems.push({
-        path: `dependencies[${i}].id`,
-        message: `"${d.id}" is also a group id: an ungrouped third-party dependency pages as its own group, so the two would share the alarm "${alarmNames.externalOutage(config, d.id)}"`,
-        hint: `give it group "${d.id}" to page with that group, or rename it`,
-      });
-    }
-  });
   for (const d of config.dependencies) {
     if (d.tier !== 'third-party') continue;
     const g = groupOf(d);
     groups.set(g, [...(groups.get(g) ?? []), d]);
   }
-  for (const [group, members] of groups) {
+  return groups;
+}
+
+/**
+ * external-outage (SEV2), per third-party group: any member down AND NOT core-outage AND NOT
+ * blind-third-party, with core-outage as its ActionsSuppressor (core incidents hold partner pages back).
+ */
+function externalOutageComposites(
+  ctx: PlanContext,
+  blindThirdParty: string | undefined,
+): CompositeAlarmSpec[] {
+  const { config, period } = ctx;
+  const coreName = alarmNames.coreOutage(config);
+  return [...thirdPartyGroups(config)].flatMap(([group, members]) => {
     const name = alarmNames.externalOutage(config, group);
     const common = { dependencies: members.map((d) => d.id), tier: 'third-party' as const, group };
-    const anyDown = orOverChildren(
+    const { rule: anyDown, parts } = splitOr(
+      ctx,
       name,
-      members.map((d) => ({
-        expr: alarmIs(alarmNames.down(config, d.id)),
-        names: [alarmNames.down(config, d.id)],
-      })),
-      'external-outage-part',
-      `Any of group ${group} down`,
-      common,
+      members.map((d) => operand(alarmIs(alarmNames.down(config, d.id)))),
+      { role: 'external-outage-part', describe: `Any of group ${group} down`, common },
     );
     const clauses = [anyDown, not(alarmIs(coreName))];
     if (blindThirdParty) clauses.push(not(alarmIs(blindThirdParty)));
     const rule = allOf(clauses);
-    composites.push({
-      ...common,
-      type: 'composite',
-      role: 'external-outage',
-      name,
-      description: `external-outage (SEV2): ${members.length === 1 ? members[0]!.name : `partner group ${group} (${members.map((d) => d.id).join(', ')})`} down while core is healthy and the third-party probes can see.`,
-      pageKind: 'external-outage',
-      rule,
-      children: childrenOf(rule),
-      suppressor: {
-        alarm: coreName,
-        waitSeconds: suppressorWaitSeconds(period),
-        extensionSeconds: SUPPRESSOR_EXTENSION_SECONDS,
+    const who =
+      members.length === 1
+        ? members[0]!.name
+        : `partner group ${group} (${members.map((d) => d.id).join(', ')})`;
+    return [
+      ...parts,
+      {
+        ...common,
+        type: 'composite',
+        role: 'external-outage',
+        name,
+        description: `external-outage (SEV2): ${who} down while core is healthy and the third-party probes can see.`,
+        pageKind: 'external-outage',
+        rule,
+        children: childrenOf(rule),
+        suppressor: {
+          alarm: coreName,
+          waitSeconds: suppressorWaitSeconds(period),
+          extensionSeconds: SUPPRESSOR_EXTENSION_SECONDS,
+        },
       },
-    });
-  }
+    ];
+  });
+}
 
-  alarms.push(...composites);
+/** An ungrouped third-party dependency whose id is also a group id would share that group's alarm. */
+function groupIdProblems(config: MonitorConfig): ConfigProblem[] {
+  const namedGroups = new Set(config.dependencies.flatMap((d) => (d.group ? [d.group] : [])));
+  return config.dependencies.flatMap((d, i) =>
+    d.tier === 'third-party' && !d.group && namedGroups.has(d.id)
+      ? [
+          {
+            path: `dependencies[${i}].id`,
+            message: `"${d.id}" is also a group id: an ungrouped third-party dependency pages as its own group, so the two would share the alarm "${alarmNames.externalOutage(config, d.id)}"`,
+            hint: `give it group "${d.id}" to page with that group, or rename it`,
+          },
+        ]
+      : [],
+  );
+}
 
-  // ── Limits no split can absorb ─────────────────────────────────────────────────────────────
+/** Alarm names too long for CloudWatch, or used twice. */
+function nameProblems(alarms: readonly AlarmSpec[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   const seen = new Map<string, string>();
   for (const a of alarms) {
-    if (a.name.length > ALARM_NAME_MAX_CHARS) {
+    if (a.name.length > ALARM_NAME_MAX_CHARS)
       problems.push({
         path: 'name',
         message: `alarm name "${a.name.slice(0, 60)}…" is ${a.name.length} characters; CloudWatch allows ${ALARM_NAME_MAX_CHARS}`,
       });
-    }
     const prev = seen.get(a.name);
-    if (prev !== undefined) {
+    if (prev !== undefined)
       problems.push({
         path: 'dependencies',
         message: `two alarms would share the name "${a.name}" (${prev} and ${a.role}); a group id must not equal an ungrouped third-party dependency's id`,
         hint: 'rename the group or the dependency',
       });
-    }
     seen.set(a.name, a.role);
   }
-  const parents = new Map<string, number>();
-  for (const a of composites) {
-    const refs = new Set([...a.children, ...(a.suppressor ? [a.suppressor.alarm] : [])]);
-    for (const c of refs) parents.set(c, (parents.get(c) ?? 0) + 1);
-    if (a.children.length > limits.ruleMaxChildren)
-      problems.push({
-        path: 'dependencies',
-        message: `composite alarm "${a.name}" would reference ${a.children.length} alarms; CloudWatch allows ${limits.ruleMaxChildren}`,
-      });
-    if (a.rule.length > limits.ruleMaxChars)
-      problems.push({
-        path: 'dependencies',
-        message: `composite alarm "${a.name}" rule would be ${a.rule.length} characters; CloudWatch allows ${limits.ruleMaxChars}`,
-      });
-    if (elementsOf(a.rule) > limits.ruleMaxElements)
-      problems.push({
-        path: 'dependencies',
-        message: `composite alarm "${a.name}" rule would have ${elementsOf(a.rule)} elements; CloudWatch allows ${limits.ruleMaxElements}`,
-      });
-  }
-  for (const [child, n] of parents) {
-    if (n > limits.maxParentComposites) {
-      problems.push({
-        path: 'dependencies',
-        message: `alarm "${child}" would be referenced by ${n} composite alarms; CloudWatch allows ${limits.maxParentComposites}`,
-        hint:
-          child === coreName || child === blindThirdParty
-            ? 'every external-outage group references it: put third parties of one vendor into one `group`'
-            : undefined,
-      });
-    }
-  }
-  if (problems.length > 0) throw new ConfigError(file, problems);
+  return problems;
+}
 
-  const routes = config.routes.map((r) => ({
+/** Composite rules that splitting could not bring within CloudWatch's limits. */
+function ruleProblems(composites: readonly CompositeAlarmSpec[], limits: AlarmLimits): ConfigProblem[] {
+  return composites.flatMap((a) =>
+    ruleLimitProblems(a.rule, parseRule(a.rule), limits).map((p) => ({
+      path: 'dependencies',
+      message: `composite alarm "${a.name}": its rule ${p}`,
+    })),
+  );
+}
+
+/** Alarms referenced (as child or suppressor) by more composites than CloudWatch allows. */
+function parentProblems(
+  composites: readonly CompositeAlarmSpec[],
+  limits: AlarmLimits,
+  sharedByGroups: readonly string[],
+): ConfigProblem[] {
+  const parents = new Map<string, number>();
+  for (const a of composites)
+    for (const c of new Set([...a.children, ...(a.suppressor ? [a.suppressor.alarm] : [])]))
+      parents.set(c, (parents.get(c) ?? 0) + 1);
+  return [...parents]
+    .filter(([, n]) => n > limits.maxParentComposites)
+    .map(([child, n]) => ({
+      path: 'dependencies',
+      message: `alarm "${child}" would be referenced by ${n} composite alarms; CloudWatch allows ${limits.maxParentComposites}`,
+      hint: sharedByGroups.includes(child)
+        ? 'every external-outage group references it: put third parties of one vendor into one `group`'
+        : undefined,
+    }));
+}
+
+/** One SNS topic per configured route. */
+function routePlans(config: MonitorConfig): RoutePlan[] {
+  return config.routes.map((r) => ({
     id: r.id,
     topicName: `${config.name}-${r.id}`,
     kinds: [...r.kinds],
     channels: [...r.channels],
   }));
-
-  return {
-    alarms,
-    routes,
-    alarmTopicName: `${config.name}-alarms`,
-    period,
-    roundsPerPeriod,
-    shards,
-  };
 }
 
 /** The shards the probe stacks deploy with the config's own `targetsPerFunction` (see planShards). */
