@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
-import { type AlarmPlan, buildAlarmPlan } from '#shared/alarms';
+import type { AlarmPlan } from '#shared/alarms';
 import { ConfigError, loadConfigFile, type MonitorConfig } from '#shared/config';
 import {
   loadScenarioFile,
@@ -16,7 +16,6 @@ import {
   type Scenario,
   type SimulationResult,
   TemplateError,
-  templateFromPlan,
 } from '#shared/simulate';
 import type { CliIO } from '../main.ts';
 import { parseCliArgs, UsageError } from '../usage.ts';
@@ -86,7 +85,7 @@ export async function simulateFile(file: string, io: CliIO): Promise<SimulationR
       },
     ]);
   const { config, file: configShown } = await loadConfigFile(scenario.configFile ?? EXAMPLE_CONFIG, io.cwd);
-  const { template, plan, note } = await homeTemplate(config, configShown);
+  const { template, plan } = await homeTemplate(config, configShown);
   let result: SimulationResult;
   try {
     result = await runScenario({ scenario, config, template, plan, onProgress: progress(io, scenario) });
@@ -100,21 +99,21 @@ export async function simulateFile(file: string, io: CliIO): Promise<SimulationR
   } finally {
     clearProgress(io);
   }
-  return note ? { ...result, notes: [...result.notes, note] } : result;
+  return result;
 }
 
 /**
  * The home stack's template, synthesized in-process with asset bundling skipped, and the alarm plan it was
- * rendered from (its probe shards are the deployed ones). While the home stack renders no alarms, the alarm
- * plan is rendered directly instead (and a note says so).
+ * rendered from (its probe shards are the deployed ones). A synth that fails, or renders no alarms, is a
+ * ConfigError (exit 2, one line): simulating anything but what `cdk synth` emits would rehearse the wrong alarms.
  */
 export async function homeTemplate(
   config: MonitorConfig,
   configFile: string,
-): Promise<{ template: unknown; plan: AlarmPlan; note?: string }> {
-  let why: string;
+): Promise<{ template: unknown; plan: AlarmPlan }> {
   // The cloud assembly is only read here: it goes in a temporary folder, removed once the template is read.
   const outdir = await mkdtemp(path.join(tmpdir(), 'depmon-simulate-'));
+  let why: string;
   try {
     const { HomeStack } = await import('#infra/home-stack');
     const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
@@ -126,19 +125,14 @@ export async function homeTemplate(
       r.Type?.startsWith('AWS::CloudWatch::'),
     );
     if (hasAlarms) return { template, plan: stack.plan };
-    why = 'the home stack synthesized no alarms';
+    why = 'it rendered no alarms';
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    why = `the home stack could not be synthesized (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
+    why = e instanceof Error ? (e.message.split('\n')[0] ?? e.name) : String(e);
   } finally {
     await rm(outdir, { recursive: true, force: true });
   }
-  const plan = buildAlarmPlan(config, { configFile });
-  return {
-    template: templateFromPlan(plan),
-    plan,
-    note: `${why}: the alarm plan (shared/alarms) was rendered as CloudFormation directly instead.`,
-  };
+  throw new ConfigError(configFile, [{ path: '', message: `cdk synth of the home stack failed: ${why}` }]);
 }
 
 function progress(io: CliIO, scenario: Scenario): ((done: number, total: number) => void) | undefined {

@@ -1,7 +1,6 @@
 // The simulator: a local CloudWatch alarm evaluator over a synthesized template, and the scenario runner.
 export * from './datapoints.ts';
 export * from './evaluator.ts';
-export * from './plan-template.ts';
 export * from './report.ts';
 export * from './runner.ts';
 export * from './scenario.ts';

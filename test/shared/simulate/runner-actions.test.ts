@@ -1,9 +1,9 @@
 // The runner hands each alarm action to the paging core at the action's own time: a group page whose
 // suppressor wait ends mid-interval names the member that was down then, not every member of the group.
 import { describe, expect, it } from 'vitest';
-import { buildAlarmPlan } from '#shared/alarms';
 import { parseConfig } from '#shared/config';
-import { parseScenario, runScenario, templateFromPlan } from '#shared/simulate';
+import { parseScenario, runScenario } from '#shared/simulate';
+import { synthHomeStack } from '../../helpers/home-stack.ts';
 
 const config = parseConfig({
   name: 'grp',
@@ -52,9 +52,10 @@ describe('runScenario alarm actions', () => {
       'grp.yaml',
       '/tmp',
     );
+    const { template, plan } = synthHomeStack(config);
 
     // Act
-    const r = await runScenario({ scenario, config, template: templateFromPlan(buildAlarmPlan(config)) });
+    const r = await runScenario({ scenario, config, template, plan });
 
     // Assess
     expect(r.alarms.filter((a) => a.alarm === 'grp-down-vendor-a').map((a) => [a.atSeconds, a.to])).toEqual([
@@ -64,5 +65,5 @@ describe('runScenario alarm actions', () => {
     const first = r.pages.find((p) => !p.resolved);
     expect(first).toMatchObject({ atSeconds: 810, kind: 'external-outage', dependencies: ['vendor-a'] });
     expect(first?.subject).toContain('1 of 2 APIs');
-  });
+  }, 120_000);
 });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '#shared/config';
 import { parseScenario, runScenario } from '#shared/simulate';
-import { homeTemplate } from '../../../cli/commands/simulate.ts';
+import { synthHomeStack } from '../../helpers/home-stack.ts';
 
 const config = parseConfig({
   name: 'wide',
@@ -33,7 +33,7 @@ const config = parseConfig({
 describe('runScenario shards', () => {
   it('heartbeats every shard of the synthesized template, so a partner outage still pages', async () => {
     // Prepare
-    const { template, plan } = await homeTemplate(config, 'wide.json');
+    const { template, plan } = synthHomeStack(config, 'wide.json');
     const scenario = parseScenario(
       { durationMinutes: 5, events: [{ at: '1m', dependency: 'partner-0', state: 'down' }] },
       'outage.yaml',

@@ -1,9 +1,9 @@
 // The runner on a small config of its own: a 30 s interval (high-resolution alarms evaluated every 10 s), HTTP,
-// TCP and DNS checks, an HTTP status outage, and the alarm plan rendered as a template.
+// TCP and DNS checks, an HTTP status outage, and the home stack's alarms as cdk synth emits them.
 import { describe, expect, it } from 'vitest';
-import { buildAlarmPlan } from '#shared/alarms';
 import { parseConfig } from '#shared/config';
-import { parseScenario, runScenario, templateFromPlan } from '#shared/simulate';
+import { parseScenario, runScenario } from '#shared/simulate';
+import { synthHomeStack } from '../../helpers/home-stack.ts';
 
 const config = parseConfig({
   name: 'mini',
@@ -45,8 +45,9 @@ describe('runScenario', () => {
       'mini.yaml',
       '/tmp',
     );
+    const { template, plan } = synthHomeStack(config);
     // Act
-    const r = await runScenario({ scenario, config, template: templateFromPlan(buildAlarmPlan(config)) });
+    const r = await runScenario({ scenario, config, template, plan });
     // Assess
     expect(r.stats.rounds).toBe(24);
     const first = r.probes.filter((p) => p.atSeconds === 0);
@@ -93,12 +94,9 @@ describe('runScenario with dependencies sharing one host', () => {
       'local.yaml',
       '/tmp',
     );
+    const { template, plan } = synthHomeStack(local);
     // Act
-    const r = await runScenario({
-      scenario,
-      config: local,
-      template: templateFromPlan(buildAlarmPlan(local)),
-    });
+    const r = await runScenario({ scenario, config: local, template, plan });
     // Assess: all up at T+0, and only mq goes down at T+1m (not every dependency on its host).
     expect(r.probes.filter((p) => p.atSeconds === 0).map((p) => [p.dependency, p.status])).toEqual([
       ['ledger', 'up'],
