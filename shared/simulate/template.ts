@@ -48,8 +48,6 @@ export interface CompositeAlarmDef extends AlarmCommon {
   readonly extensionPeriodSeconds: number;
 }
 
-export type AlarmDef = MetricAlarmDef | CompositeAlarmDef;
-
 export interface AlarmSet {
   readonly metricAlarms: readonly MetricAlarmDef[];
   readonly compositeAlarms: readonly CompositeAlarmDef[];
