@@ -17,6 +17,7 @@ import {
   METRIC_DOWN,
   METRIC_HEARTBEAT,
 } from '#shared/metrics';
+import { planShards } from '#shared/runtime';
 import {
   ALARM_NAME_MAX_CHARS,
   type AlarmLimits,
@@ -37,7 +38,6 @@ import {
   ruleElementCount,
   ruleLimitProblems,
 } from './rule.ts';
-import { planShards } from '#shared/runtime';
 
 /**
  * How long an external-outage composite waits for core-outage to go into ALARM before it acts: half an
