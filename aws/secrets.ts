@@ -1,0 +1,141 @@
+// Secret references resolved at run time: `${secretsmanager:…}` and `${ssm:…}` read from AWS with a TTL
+// cache and the one backoff, `${env:…}` from the environment. Error messages name the reference, never a value.
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { SecretRef, SecretResolver } from '#shared/config';
+import { describeError, isRetryable } from './errors.ts';
+import { type RetryPolicy, retry } from './retry.ts';
+
+/** Five minutes: a rotated secret is picked up within one alarm evaluation window, at ~1 read per 5 rounds. */
+export const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
+
+export interface AwsSecretResolverOptions {
+  /** The probe Region: names (not ARNs) resolve here. */
+  readonly region: string;
+  /** @default DEFAULT_SECRET_TTL_MS */
+  readonly ttlMs?: number;
+  /** For `${env:…}`. @default {} */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly secretsManager?: (region: string) => SecretsManagerClient;
+  readonly ssm?: (region: string) => SSMClient;
+  readonly now?: () => number;
+  /** @default SECRET_READ_RETRY */
+  readonly retry?: RetryPolicy;
+  /** Backoff wait. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** Three attempts, as the SDK's standard mode made before its clients were given ours (maxAttempts 1). */
+export const SECRET_READ_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 };
+
+/** The Region inside an ARN (`arn:aws:secretsmanager:REGION:…`), if the name is one. */
+export function arnRegion(nameOrArn: string): string | undefined {
+  if (!nameOrArn.startsWith('arn:')) return undefined;
+  return nameOrArn.split(':')[3] || undefined;
+}
+
+/** A SecretResolver over Secrets Manager and SSM Parameter Store, one client per Region, values cached. */
+export function createAwsSecretResolver(options: AwsSecretResolverOptions): SecretResolver {
+  const ttl = options.ttlMs ?? DEFAULT_SECRET_TTL_MS;
+  const now = options.now ?? Date.now;
+  const env = options.env ?? {};
+  const smClients = new Map<string, SecretsManagerClient>();
+  const ssmClients = new Map<string, SSMClient>();
+  const sm = (region: string) => {
+    let c = smClients.get(region);
+    if (!c) {
+      c = options.secretsManager?.(region) ?? new SecretsManagerClient({ region, maxAttempts: 1 });
+      smClients.set(region, c);
+    }
+    return c;
+  };
+  const ssm = (region: string) => {
+    let c = ssmClients.get(region);
+    if (!c) {
+      c = options.ssm?.(region) ?? new SSMClient({ region, maxAttempts: 1 });
+      ssmClients.set(region, c);
+    }
+    return c;
+  };
+  // Whole-secret reads are cached (a JSON secret read once serves all its keys); concurrent probes share
+  // one in-flight read. Failures are not cached: the next round tries again.
+  const cache = new Map<string, { expires: number; value: Promise<string> }>();
+
+  const retryOptions = {
+    policy: options.retry ?? SECRET_READ_RETRY,
+    retryable: isRetryable,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  };
+  const fetchRaw = async (ref: SecretRef): Promise<string> => {
+    const out = await retry(() => readOnce(ref), retryOptions);
+    if (out.ok) return out.value;
+    throw out.error;
+  };
+
+  const readOnce = async (ref: SecretRef): Promise<string> => {
+    const region = arnRegion(ref.name) ?? options.region;
+    if (ref.source === 'secretsmanager') {
+      const out = await sm(region).send(new GetSecretValueCommand({ SecretId: ref.name }));
+      if (out.SecretString === undefined) throw new Error('the secret has no string value');
+      return out.SecretString;
+    }
+    const out = await ssm(region).send(new GetParameterCommand({ Name: ref.name, WithDecryption: true }));
+    const v = out.Parameter?.Value;
+    if (v === undefined) throw new Error('the parameter has no value');
+    return v;
+  };
+
+  const readCached = (ref: SecretRef): Promise<string> => {
+    const key = `${ref.source}:${ref.name}`;
+    const hit = cache.get(key);
+    if (hit && hit.expires > now()) return hit.value;
+    const value = fetchRaw(ref);
+    cache.set(key, { expires: now() + ttl, value });
+    value.catch(() => {
+      if (cache.get(key)?.value === value) cache.delete(key);
+    });
+    return value;
+  };
+
+  return {
+    async resolve(ref) {
+      if (ref.source === 'env') {
+        const v = env[ref.name];
+        if (v === undefined || v === '')
+          throw new Error(
+            `secret ${ref.raw}: environment variable ${ref.name} is not set in the probe function`,
+          );
+        return v;
+      }
+      let raw: string;
+      try {
+        raw = await readCached(ref);
+      } catch (err) {
+        // SDK messages may quote request details; the error's name and status are enough to act on.
+        const what =
+          err instanceof Error && !('$metadata' in err)
+            ? err.message
+            : typeof err === 'object'
+              ? describeError(err)
+              : 'Error';
+        throw new Error(`secret ${ref.raw}: could not read it: ${what}`);
+      }
+      if (ref.key === undefined) return raw;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        throw new Error(`secret ${ref.raw}: expected a JSON secret to take key "${ref.key}" from`);
+      }
+      const v =
+        typeof parsed === 'object' && parsed !== null
+          ? (parsed as Record<string, unknown>)[ref.key]
+          : undefined;
+      if (typeof v !== 'string' && typeof v !== 'number')
+        throw new Error(
+          `secret ${ref.raw}: expected key "${ref.key}" with a string value in the JSON secret`,
+        );
+      return String(v);
+    },
+  };
+}
