@@ -11,8 +11,8 @@ import { type NotifyDeps, type NotifySummary, notify, type TickEvent } from './n
 // Compiled in by DepmonFunction's `embed` (esbuild `define`); null when the module runs unbundled.
 declare const __DEPMON_EMBED__: NotifyEmbed | null;
 
-/** Publish attempts per page (the SDK's standard retry with backoff), before the invocation fails. */
-const PUBLISH_MAX_ATTEMPTS = 5;
+/** The SDK makes one attempt per call: retries are notify's own (NOTIFY_RETRY), one backoff for every call. */
+const SDK_MAX_ATTEMPTS = 1;
 
 let cached: NotifyDeps | undefined;
 
@@ -25,9 +25,9 @@ function init(): NotifyDeps {
   cached = {
     config,
     plan: embed.plan,
-    sns: new SNSClient({ maxAttempts: PUBLISH_MAX_ATTEMPTS }),
-    ddb: new DynamoDBClient({}),
-    cloudwatch: new CloudWatchClient({}),
+    sns: new SNSClient({ maxAttempts: SDK_MAX_ATTEMPTS }),
+    ddb: new DynamoDBClient({ maxAttempts: SDK_MAX_ATTEMPTS }),
+    cloudwatch: new CloudWatchClient({ maxAttempts: SDK_MAX_ATTEMPTS }),
     stateTable: settings.stateTable,
     pageLogTable: settings.pageLogTable,
     topics: settings.topics,
