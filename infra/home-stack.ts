@@ -14,6 +14,7 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { PAGE_LOG_KEY } from '#aws/page-log';
 import {
   type AlarmPlan,
   buildAlarmPlan,
@@ -185,8 +186,8 @@ function pageTables(stack: Stack, config: MonitorConfig): { pageLog: Table; stat
   // (`<at>#<id>`) so `depmon timeline` reads a time range with one Query per day.
   const pageLog = new Table(stack, 'PageLog', {
     tableName: `${config.name}-page-log`,
-    partitionKey: { name: 'day', type: AttributeType.STRING },
-    sortKey: { name: 'sk', type: AttributeType.STRING },
+    partitionKey: { name: PAGE_LOG_KEY.partition, type: AttributeType.STRING },
+    sortKey: { name: PAGE_LOG_KEY.sort, type: AttributeType.STRING },
     billingMode: BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     encryption: TableEncryption.AWS_MANAGED,

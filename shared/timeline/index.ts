@@ -44,6 +44,7 @@
 // Pure except `writeTimeline` (file system); no AWS SDK, no environment.
 export { buildAccount } from './build.ts';
 export { onsetsFromSamples, type ProbeSample, pageFromLogRecord } from './evidence.ts';
+export * from './recorded.ts';
 export {
   accountFromSimulation,
   type RehearsalInput,

@@ -13,9 +13,10 @@ import {
 import { type AttributeValue, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { marshallRecord } from '#functions/notify';
+import { marshallRecord, utcDays } from '#aws/page-log';
 import type { PageLogRecord } from '#shared/pages';
-import { metricPeriod, run, type TimelineDeps, utcDays } from '../../cli/commands/timeline.ts';
+import { metricPeriod } from '#shared/timeline';
+import { run, type TimelineDeps } from '../../cli/commands/timeline.ts';
 import { type CliIO, main } from '../../cli/main.ts';
 
 const cwMock = mockClient(CloudWatchClient);
@@ -69,6 +70,8 @@ function deps(): TimelineDeps {
     sleep: async (ms) => {
       sleeps.push(ms);
     },
+    // Full jitter at its midpoint: each wait is half its attempt's cap.
+    random: () => 0.5,
   };
 }
 
@@ -345,8 +348,8 @@ describe('depmon timeline', () => {
 
     // Assess
     expect(code).toBe(0);
-    expect(sleeps).toHaveLength(3);
-    expect(sleeps[1]).toBeGreaterThanOrEqual(1000); // the second wait is longer than the first could be
+    // Caps of 1 s then 2 s for the history's two retries; the page log's one retry starts again at 1 s.
+    expect(sleeps).toEqual([500, 1000, 500]);
     expect(cwMock.commandCalls(DescribeAlarmHistoryCommand)).toHaveLength(3);
     expect(cli.out()).toContain('Alarm bank-core-outage, pages core-outage: OK → ALARM');
   });
