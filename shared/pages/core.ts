@@ -104,18 +104,56 @@ export async function handlePagingTick(ctx: PagingContext): Promise<PagingResult
   return { records };
 }
 
+/** One alarm event in hand: its subject's state before it and the state it moves to, and a record builder. */
+interface EventStep {
+  readonly event: AlarmStateChangeMessage;
+  readonly alarm: AlarmSpec;
+  readonly kind: PageKind;
+  readonly ctx: PagingContext;
+  readonly eventTime: string;
+  readonly eventKey: string;
+  readonly prev: SubjectState;
+  /** `prev` with this event counted: its state, key and transitions. */
+  readonly base: SubjectState;
+  /** ALARM/OK changes within the flap window, this one included. */
+  readonly transitions: readonly string[];
+  readonly flappingNow: boolean;
+  readonly duplicate: boolean;
+  readonly build: (extra: Partial<BuildArgs>) => PageLogRecord[];
+}
+
 async function handleEvent(
   event: AlarmStateChangeMessage,
   alarm: AlarmSpec,
   kind: PageKind,
   ctx: PagingContext,
 ): Promise<PageLogRecord[]> {
+  const step = await beginEvent(event, alarm, kind, ctx);
+  if (step.duplicate) {
+    return step.build({
+      held: 'duplicate',
+      heldDetail: `already handled ${step.eventKey}`,
+      idSuffix: 'duplicate',
+    });
+  }
+  if (event.NewStateValue === 'ALARM') return step.prev.open ? realarmOpen(step) : openIncident(step);
+  return handleOk(step);
+}
+
+/** Reads the subject's state and counts this event in it; writes nothing. */
+async function beginEvent(
+  event: AlarmStateChangeMessage,
+  alarm: AlarmSpec,
+  kind: PageKind,
+  ctx: PagingContext,
+): Promise<EventStep> {
   const { config } = ctx;
   const eventTime = normalizeTime(event.StateChangeTime);
   const eventKey = `${event.AlarmName}#${eventTime}`;
   const prev: SubjectState = (await ctx.store.get(event.AlarmName)) ?? initialState(event.AlarmName);
   const recent = prev.recentEvents ?? (prev.lastEventKey ? [prev.lastEventKey] : []);
-
+  const windowStart = Date.parse(eventTime) - config.policy.flapWindowMinutes * 60_000;
+  const transitions = [...prev.transitions, eventTime].filter((t) => Date.parse(t) >= windowStart);
   const build = (extra: Partial<BuildArgs>) =>
     buildRecords({
       ctx,
@@ -130,146 +168,159 @@ async function handleEvent(
       dependencies: prev.open ? openDependencies(prev, alarm, ctx) : affected(alarm, ctx, event),
       ...extra,
     });
-
-  if (recent.includes(eventKey)) {
-    return build({ held: 'duplicate', heldDetail: `already handled ${eventKey}`, idSuffix: 'duplicate' });
-  }
-
-  const windowStart = Date.parse(eventTime) - config.policy.flapWindowMinutes * 60_000;
-  const transitions = [...prev.transitions, eventTime].filter((t) => Date.parse(t) >= windowStart);
-  const base: SubjectState = {
-    ...prev,
-    lastState: event.NewStateValue,
-    lastEventKey: eventKey,
-    recentEvents: [...recent, eventKey].slice(-RECENT_EVENTS_KEPT),
+  return {
+    event,
+    alarm,
+    kind,
+    ctx,
+    eventTime,
+    eventKey,
+    prev,
+    base: {
+      ...prev,
+      lastState: event.NewStateValue,
+      lastEventKey: eventKey,
+      recentEvents: [...recent, eventKey].slice(-RECENT_EVENTS_KEPT),
+      transitions,
+    },
     transitions,
+    flappingNow: transitions.length >= config.policy.flapTransitions,
+    duplicate: recent.includes(eventKey),
+    build,
   };
-  const flappingNow = transitions.length >= config.policy.flapTransitions;
-  const out: PageLogRecord[] = [];
+}
 
-  if (event.NewStateValue === 'ALARM') {
-    if (prev.open) {
-      // The incident is still open: never a second page for it.
-      const next: SubjectState = {
-        ...base,
-        pendingResolveSince: undefined,
-        flapping: prev.flapping || flappingNow,
-      };
-      if (next.flapping && prev.paged && !prev.flapNoticeSent) {
-        out.push(...build({ flapping: true, flapNotice: transitions.length, idSuffix: 'flapping' }));
-        await ctx.store.put({ ...next, flapNoticeSent: true });
-      } else {
-        const reason: HeldReason = prev.pendingResolveSince !== undefined ? 'flapping' : 'already-open';
-        out.push(
-          ...build({
-            held: reason,
-            flapping: next.flapping,
-            heldDetail:
-              reason === 'flapping'
-                ? `re-alarmed ${minutes(prev.pendingResolveSince!, eventTime)} min after OK; ${transitions.length} changes in ${config.policy.flapWindowMinutes} min`
-                : `incident open since ${prev.since}`,
-          }),
-        );
-        await ctx.store.put(next);
-      }
-      return out;
-    }
-    // A new incident.
-    const deps = affected(alarm, ctx, event);
-    const failing = evidence(deps, ctx);
-    const incident: SubjectState = {
-      ...base,
-      open: true,
-      since: eventTime,
-      flapping: flappingNow,
-      flapNoticeSent: flappingNow,
-      pendingResolveSince: undefined,
-      dependencies: deps.map((d) => d.id),
-      failingRegions: [...new Set(Object.values(failing).flatMap((e) => e.regions ?? []))],
-    };
-    const muted = deps.length > 0 ? deps.map((d) => activeMaintenance(config, d.id, ctx.now)) : [];
-    const args = { since: eventTime, dependencies: deps, flapping: flappingNow };
-    if (muted.length > 0 && muted.every((w) => w !== undefined)) {
-      const ids = [...new Set(muted.map((w) => w!.id))];
-      out.push(
-        ...build({
-          ...args,
-          held: 'maintenance',
-          heldDetail: `maintenance window ${ids.join(', ')}${muted[0]!.reason ? `: ${muted[0]!.reason}` : ''}`,
-        }),
-      );
-      // A muted incident still gets its resolved.
-      await ctx.store.put({ ...incident, paged: true });
-      return out;
-    }
-    const coreName = alarmNames.coreOutage(config);
-    if (isExternal(alarm, kind) && ctx.alarmState(coreName) === 'ALARM') {
-      out.push(...build({ ...args, held: 'core-outage', heldDetail: `${coreName} is in ALARM` }));
-      await ctx.store.put({ ...incident, paged: false });
-      return out;
-    }
-    const sent = build(args);
-    out.push(...sent);
-    await ctx.store.put({ ...incident, paged: sent.some((r) => r.outcome === 'sent') });
+/** ALARM while the incident is still open: never a second page; a flapping notice once, else held. */
+async function realarmOpen(step: EventStep): Promise<PageLogRecord[]> {
+  const { prev, base, transitions, ctx, build } = step;
+  const next: SubjectState = {
+    ...base,
+    pendingResolveSince: undefined,
+    flapping: prev.flapping || step.flappingNow,
+  };
+  if (next.flapping && prev.paged && !prev.flapNoticeSent) {
+    const notice = build({ flapping: true, flapNotice: transitions.length, idSuffix: 'flapping' });
+    await ctx.store.put({ ...next, flapNoticeSent: true });
+    return notice;
+  }
+  const reason: HeldReason = prev.pendingResolveSince !== undefined ? 'flapping' : 'already-open';
+  const out = build({
+    held: reason,
+    flapping: next.flapping,
+    heldDetail:
+      reason === 'flapping'
+        ? `re-alarmed ${minutes(prev.pendingResolveSince!, step.eventTime)} min after OK; ${transitions.length} changes in ${ctx.config.policy.flapWindowMinutes} min`
+        : `incident open since ${prev.since}`,
+  });
+  await ctx.store.put(next);
+  return out;
+}
+
+/** ALARM opening a new incident: paged, unless every dependency is in maintenance or core is down. */
+async function openIncident(step: EventStep): Promise<PageLogRecord[]> {
+  const { alarm, kind, ctx, event, eventTime, flappingNow, build } = step;
+  const { config } = ctx;
+  const deps = affected(alarm, ctx, event);
+  const failing = evidence(deps, ctx);
+  const incident: SubjectState = {
+    ...step.base,
+    open: true,
+    since: eventTime,
+    flapping: flappingNow,
+    flapNoticeSent: flappingNow,
+    pendingResolveSince: undefined,
+    dependencies: deps.map((d) => d.id),
+    failingRegions: [...new Set(Object.values(failing).flatMap((e) => e.regions ?? []))],
+  };
+  const muted = deps.length > 0 ? deps.map((d) => activeMaintenance(config, d.id, ctx.now)) : [];
+  const args = { since: eventTime, dependencies: deps, flapping: flappingNow };
+  if (muted.length > 0 && muted.every((w) => w !== undefined)) {
+    const ids = [...new Set(muted.map((w) => w!.id))];
+    const out = build({
+      ...args,
+      held: 'maintenance',
+      heldDetail: `maintenance window ${ids.join(', ')}${muted[0]!.reason ? `: ${muted[0]!.reason}` : ''}`,
+    });
+    // A muted incident still gets its resolved.
+    await ctx.store.put({ ...incident, paged: true });
     return out;
   }
+  const coreName = alarmNames.coreOutage(config);
+  if (isExternal(alarm, kind) && ctx.alarmState(coreName) === 'ALARM') {
+    const out = build({ ...args, held: 'core-outage', heldDetail: `${coreName} is in ALARM` });
+    await ctx.store.put({ ...incident, paged: false });
+    return out;
+  }
+  const sent = build(args);
+  await ctx.store.put({ ...incident, paged: sent.some((r) => r.outcome === 'sent') });
+  return sent;
+}
 
-  // OK. Core recovering or the probes seeing again may free external incidents whose OK was hidden.
+/** OK: a resolved held when nothing was paged or the OK is no recovery, else the settle time starts. */
+async function handleOk(step: EventStep): Promise<PageLogRecord[]> {
+  const { kind, ctx, prev, base } = step;
+  // Core recovering or the probes seeing again may free external incidents whose OK was hidden.
   if (kind === 'core-outage' || kind === 'monitor-blind') await releaseExternals(ctx);
   if (!prev.open) {
     // Nothing to resolve (first evaluation after deploy, or already resolved).
     await ctx.store.put(base);
-    return out;
+    return [];
   }
-  const coreName = alarmNames.coreOutage(config);
+  const held = await holdOk(step);
+  if (held) return held;
+  const next: SubjectState = {
+    ...base,
+    pendingResolveSince: step.eventTime,
+    flapping: prev.flapping || step.flappingNow,
+  };
+  if (next.flapping && !prev.flapNoticeSent) {
+    const notice = step.build({
+      flapping: true,
+      flapNotice: step.transitions.length,
+      resolved: false,
+      idSuffix: 'flapping',
+    });
+    await ctx.store.put({ ...next, flapNoticeSent: true });
+    return notice;
+  }
+  await ctx.store.put(next);
+  return [];
+}
+
+/**
+ * The OK of an open incident that must not resolve it: its ALARM page was held, or the rule went false
+ * because core went down or the third-party probes went blind. Undefined when it is a recovery.
+ */
+async function holdOk(step: EventStep): Promise<PageLogRecord[] | undefined> {
+  const { alarm, kind, ctx, prev, base, build } = step;
+  const coreName = alarmNames.coreOutage(ctx.config);
   const coreDown = ctx.alarmState(coreName) === 'ALARM';
   if (!prev.paged) {
-    out.push(
-      ...build({
-        held: coreDown && isExternal(alarm, kind) ? 'core-outage' : 'not-paged',
-        heldDetail: 'its ALARM page was held, so its resolved is not sent either',
-      }),
-    );
-    await ctx.store.put({ ...closed(base), transitions });
+    const out = build({
+      held: coreDown && isExternal(alarm, kind) ? 'core-outage' : 'not-paged',
+      heldDetail: 'its ALARM page was held, so its resolved is not sent either',
+    });
+    await ctx.store.put({ ...closed(base), transitions: [...step.transitions] });
     return out;
   }
   if (kind === 'external-outage' && coreDown && membersDown(alarm, ctx).length > 0) {
-    // The rule went false because core went down, not because the partner recovered.
-    out.push(
-      ...build({
-        held: 'core-outage',
-        heldDetail: `${coreName} is in ALARM and ${membersDown(alarm, ctx).join(', ')} still down: not a recovery`,
-      }),
-    );
+    const out = build({
+      held: 'core-outage',
+      heldDetail: `${coreName} is in ALARM and ${membersDown(alarm, ctx).join(', ')} still down: not a recovery`,
+    });
     await ctx.store.put({ ...base, lastState: 'ALARM' });
     return out;
   }
-  const blindName = alarmNames.blindThirdParty(config);
+  const blindName = alarmNames.blindThirdParty(ctx.config);
   if (kind === 'external-outage' && ctx.alarmState(blindName) === 'ALARM') {
-    // The rule went false because the third-party probes went blind: nobody can tell it recovered.
-    out.push(
-      ...build({
-        held: 'monitor-blind',
-        heldDetail: `${blindName} is in ALARM: the third-party probes cannot form a quorum, so this is not a recovery`,
-      }),
-    );
+    const out = build({
+      held: 'monitor-blind',
+      heldDetail: `${blindName} is in ALARM: the third-party probes cannot form a quorum, so this is not a recovery`,
+    });
     await ctx.store.put({ ...base, lastState: 'ALARM' });
     return out;
   }
-  const next: SubjectState = {
-    ...base,
-    pendingResolveSince: eventTime,
-    flapping: prev.flapping || flappingNow,
-  };
-  if (next.flapping && !prev.flapNoticeSent) {
-    out.push(
-      ...build({ flapping: true, flapNotice: transitions.length, resolved: false, idSuffix: 'flapping' }),
-    );
-    await ctx.store.put({ ...next, flapNoticeSent: true });
-  } else {
-    await ctx.store.put(next);
-  }
-  return out;
+  return undefined;
 }
 
 /**
