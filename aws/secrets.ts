@@ -36,67 +36,8 @@ export function arnRegion(nameOrArn: string): string | undefined {
 
 /** A SecretResolver over Secrets Manager and SSM Parameter Store, one client per Region, values cached. */
 export function createAwsSecretResolver(options: AwsSecretResolverOptions): SecretResolver {
-  const ttl = options.ttlMs ?? DEFAULT_SECRET_TTL_MS;
-  const now = options.now ?? Date.now;
   const env = options.env ?? {};
-  const smClients = new Map<string, SecretsManagerClient>();
-  const ssmClients = new Map<string, SSMClient>();
-  const sm = (region: string) => {
-    let c = smClients.get(region);
-    if (!c) {
-      c = options.secretsManager?.(region) ?? new SecretsManagerClient({ region, maxAttempts: 1 });
-      smClients.set(region, c);
-    }
-    return c;
-  };
-  const ssm = (region: string) => {
-    let c = ssmClients.get(region);
-    if (!c) {
-      c = options.ssm?.(region) ?? new SSMClient({ region, maxAttempts: 1 });
-      ssmClients.set(region, c);
-    }
-    return c;
-  };
-  // Whole-secret reads are cached (a JSON secret read once serves all its keys); concurrent probes share
-  // one in-flight read. Failures are not cached: the next round tries again.
-  const cache = new Map<string, { expires: number; value: Promise<string> }>();
-
-  const retryOptions = {
-    policy: options.retry ?? SECRET_READ_RETRY,
-    retryable: isRetryable,
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-  };
-  const fetchRaw = async (ref: SecretRef): Promise<string> => {
-    const out = await retry(() => readOnce(ref), retryOptions);
-    if (out.ok) return out.value;
-    throw out.error;
-  };
-
-  const readOnce = async (ref: SecretRef): Promise<string> => {
-    const region = arnRegion(ref.name) ?? options.region;
-    if (ref.source === 'secretsmanager') {
-      const out = await sm(region).send(new GetSecretValueCommand({ SecretId: ref.name }));
-      if (out.SecretString === undefined) throw new Error('the secret has no string value');
-      return out.SecretString;
-    }
-    const out = await ssm(region).send(new GetParameterCommand({ Name: ref.name, WithDecryption: true }));
-    const v = out.Parameter?.Value;
-    if (v === undefined) throw new Error('the parameter has no value');
-    return v;
-  };
-
-  const readCached = (ref: SecretRef): Promise<string> => {
-    const key = `${ref.source}:${ref.name}`;
-    const hit = cache.get(key);
-    if (hit && hit.expires > now()) return hit.value;
-    const value = fetchRaw(ref);
-    cache.set(key, { expires: now() + ttl, value });
-    value.catch(() => {
-      if (cache.get(key)?.value === value) cache.delete(key);
-    });
-    return value;
-  };
-
+  const readCached = cachedReader(options, awsReader(options));
   return {
     async resolve(ref) {
       if (ref.source === 'env') {
@@ -120,22 +61,89 @@ export function createAwsSecretResolver(options: AwsSecretResolverOptions): Secr
               : 'Error';
         throw new Error(`secret ${ref.raw}: could not read it: ${what}`);
       }
-      if (ref.key === undefined) return raw;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(raw);
-      } catch {
-        throw new Error(`secret ${ref.raw}: expected a JSON secret to take key "${ref.key}" from`);
-      }
-      const v =
-        typeof parsed === 'object' && parsed !== null
-          ? (parsed as Record<string, unknown>)[ref.key]
-          : undefined;
-      if (typeof v !== 'string' && typeof v !== 'number')
-        throw new Error(
-          `secret ${ref.raw}: expected key "${ref.key}" with a string value in the JSON secret`,
-        );
-      return String(v);
+      return ref.key === undefined ? raw : keyOf(ref, raw);
     },
   };
+}
+
+/** One client per service and Region, made when first needed. */
+function perRegion<C>(make: (region: string) => C): (region: string) => C {
+  const clients = new Map<string, C>();
+  return (region) => {
+    let c = clients.get(region);
+    if (!c) {
+      c = make(region);
+      clients.set(region, c);
+    }
+    return c;
+  };
+}
+
+/** Reads a whole secret or parameter from AWS, retried by the one backoff. */
+function awsReader(options: AwsSecretResolverOptions): (ref: SecretRef) => Promise<string> {
+  const sm = perRegion(
+    (region) => options.secretsManager?.(region) ?? new SecretsManagerClient({ region, maxAttempts: 1 }),
+  );
+  const ssm = perRegion((region) => options.ssm?.(region) ?? new SSMClient({ region, maxAttempts: 1 }));
+  const retryOptions = {
+    policy: options.retry ?? SECRET_READ_RETRY,
+    retryable: isRetryable,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  };
+  const readOnce = async (ref: SecretRef): Promise<string> => {
+    const region = arnRegion(ref.name) ?? options.region;
+    if (ref.source === 'secretsmanager') {
+      const out = await sm(region).send(new GetSecretValueCommand({ SecretId: ref.name }));
+      if (out.SecretString === undefined) throw new Error('the secret has no string value');
+      return out.SecretString;
+    }
+    const out = await ssm(region).send(new GetParameterCommand({ Name: ref.name, WithDecryption: true }));
+    const v = out.Parameter?.Value;
+    if (v === undefined) throw new Error('the parameter has no value');
+    return v;
+  };
+  return async (ref) => {
+    const out = await retry(() => readOnce(ref), retryOptions);
+    if (out.ok) return out.value;
+    throw out.error;
+  };
+}
+
+/**
+ * Whole-secret reads cached for the TTL (a JSON secret read once serves all its keys); concurrent probes
+ * share one in-flight read. Failures are not cached: the next round tries again.
+ */
+function cachedReader(
+  options: AwsSecretResolverOptions,
+  read: (ref: SecretRef) => Promise<string>,
+): (ref: SecretRef) => Promise<string> {
+  const ttl = options.ttlMs ?? DEFAULT_SECRET_TTL_MS;
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, { expires: number; value: Promise<string> }>();
+  return (ref) => {
+    const key = `${ref.source}:${ref.name}`;
+    const hit = cache.get(key);
+    if (hit && hit.expires > now()) return hit.value;
+    const value = read(ref);
+    cache.set(key, { expires: now() + ttl, value });
+    value.catch(() => {
+      if (cache.get(key)?.value === value) cache.delete(key);
+    });
+    return value;
+  };
+}
+
+/** One key of a JSON secret. */
+function keyOf(ref: SecretRef, raw: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new Error(`secret ${ref.raw}: expected a JSON secret to take key "${ref.key}" from`);
+  }
+  const v =
+    typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)[ref.key!] : undefined;
+  if (typeof v !== 'string' && typeof v !== 'number')
+    throw new Error(`secret ${ref.raw}: expected key "${ref.key}" with a string value in the JSON secret`);
+  return String(v);
 }
