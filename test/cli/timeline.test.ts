@@ -18,6 +18,7 @@ import type { PageLogRecord } from '#shared/pages';
 import { metricPeriod } from '#shared/timeline';
 import { run, type TimelineDeps } from '../../cli/commands/timeline.ts';
 import { type CliIO, main } from '../../cli/main.ts';
+import { awsError } from '../helpers/aws.ts';
 
 const cwMock = mockClient(CloudWatchClient);
 const ddbMock = mockClient(DynamoDBClient);
@@ -74,9 +75,6 @@ function deps(): TimelineDeps {
     random: () => 0.5,
   };
 }
-
-const awsError = (name: string, message: string) =>
-  Object.assign(new Error(message), { name, $fault: 'client' });
 
 const history = (
   alarm: string,

@@ -1,12 +1,5 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,6 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type NotifyDeps, notify } from '#functions/notify';
 import type { AlarmState } from '#shared/alarms';
 import type { AlarmStateChangeMessage } from '#shared/pages';
+import { awsError, inMemoryDynamo } from '../../helpers/aws.ts';
 import { compositeAlarmMessage } from '../../shared/pages/alarm-messages.ts';
 import { bank, bankPlan } from '../../shared/pages/bank.ts';
 
@@ -27,38 +21,10 @@ const TOPICS = {
   'monitor-owners': 'arn:aws:sns:ap-northeast-2:123456789012:bank-monitor-owners',
 };
 
-/** DynamoDB as the notify function uses it, in memory: both tables, with conditional puts honoured. */
+/** Both tables in memory; the page log's items in the order they were written. */
 function fakeDynamo() {
-  const tables = new Map<string, Map<string, Record<string, AttributeValue>>>();
-  const table = (name: string) => {
-    if (!tables.has(name)) tables.set(name, new Map());
-    return tables.get(name)!;
-  };
-  const keyOf = (item: Record<string, AttributeValue>) => item.key?.S ?? `${item.day?.S}|${item.sk?.S}`;
-  ddbMock.on(GetItemCommand).callsFake((input) => {
-    const item = table(input.TableName).get(keyOf(input.Key));
-    return item ? { Item: item } : {};
-  });
-  ddbMock.on(PutItemCommand).callsFake((input) => {
-    const t = table(input.TableName);
-    const key = keyOf(input.Item);
-    const existing = t.get(key);
-    const cond: string | undefined = input.ConditionExpression;
-    if (cond?.startsWith('attribute_not_exists') && existing)
-      throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
-    if (cond?.startsWith('#v = :v') && existing?.version?.N !== input.ExpressionAttributeValues[':v'].N)
-      throw new ConditionalCheckFailedException({ message: 'version', $metadata: {} });
-    t.set(key, input.Item);
-    return {};
-  });
-  ddbMock.on(ScanCommand).callsFake((input) => ({
-    Items: [...table(input.TableName).values()].filter((i) =>
-      i.key?.S?.startsWith(input.ExpressionAttributeValues[':p'].S),
-    ),
-  }));
-  return {
-    pageLog: () => [...table('bank-page-log').values()],
-  };
+  const db = inMemoryDynamo(ddbMock);
+  return { pageLog: () => db.items('bank-page-log') };
 }
 
 function cloudwatch(states: Record<string, AlarmState>) {
@@ -212,6 +178,30 @@ describe('notify', () => {
     // Lambda retries the asynchronous invocation: the state was not advanced, so it pages now.
     const retried = await notify(event, deps('2026-11-26T05:06:20Z'));
     expect(retried.records.map((r) => [r.outcome, r.messageId])).toEqual([['sent', 'msg-2']]);
+  });
+
+  it('retries a throttled publish with the one backoff, then pages once', async () => {
+    // Prepare
+    const db = fakeDynamo();
+    cloudwatch({ 'bank-down-kakao-login': 'ALARM' });
+    snsMock
+      .on(PublishCommand)
+      .rejectsOnce(awsError('Throttling', 'Rate exceeded', 400))
+      .resolves({ MessageId: 'msg-5' });
+    const sleeps: number[] = [];
+    const sleep = async (ms: number) => {
+      sleeps.push(ms);
+    };
+    // Act
+    const summary = await notify(snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000')), {
+      ...deps('2026-11-26T05:05:20Z'),
+      sleep,
+    });
+    // Assess
+    expect(summary.records.map((r) => [r.outcome, r.messageId])).toEqual([['sent', 'msg-5']]);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(2);
+    expect(sleeps).toHaveLength(1);
+    expect(db.pageLog().map((i) => i.messageId?.S)).toEqual(['msg-5']);
   });
 
   it('holds an external page during a core outage and mutes a dependency in maintenance, logging both', async () => {
