@@ -1,5 +1,6 @@
 // The page log: one record per page the notify function sent or held back. It is the evidence
-// `depmon timeline` reads, and the simulator writes the same records for a rehearsal. Its DynamoDB form is aws/page-log.ts.
+// `depmon timeline` reads, and the simulator writes the same records for a rehearsal. Plain data:
+// its DynamoDB form (key schema, marshalling) is aws/page-log.ts.
 import type { PageKind, Tier } from '#shared/config';
 
 export type PageOutcome = 'sent' | 'held';
