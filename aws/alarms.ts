@@ -7,7 +7,7 @@ import {
   DescribeAlarmsCommand,
   type DescribeAlarmsCommandOutput,
 } from '@aws-sdk/client-cloudwatch';
-import type { AlarmStateValue } from '#shared/alarms';
+import type { AlarmState } from '#shared/alarms';
 import type { Retrier } from './retry.ts';
 
 /** DescribeAlarms returns at most 100 alarms per page (CloudWatch API reference). */
@@ -19,7 +19,7 @@ const once: Retrier = (_action, fn) => fn();
 
 export interface CurrentAlarm {
   readonly name: string;
-  readonly state?: AlarmStateValue;
+  readonly state?: AlarmState;
   /** When it entered that state. */
   readonly since?: Date;
 }
@@ -56,7 +56,7 @@ export async function describeAlarms(
       if (!a.AlarmName) continue;
       out.push({
         name: a.AlarmName,
-        ...(a.StateValue ? { state: a.StateValue as AlarmStateValue } : {}),
+        ...(a.StateValue ? { state: a.StateValue as AlarmState } : {}),
         ...(a.StateUpdatedTimestamp ? { since: a.StateUpdatedTimestamp } : {}),
       });
     }
@@ -70,8 +70,8 @@ export async function describeAlarmStates(
   cw: CloudWatchClient,
   prefix: string,
   retry: Retrier = once,
-): Promise<Map<string, AlarmStateValue>> {
-  const states = new Map<string, AlarmStateValue>();
+): Promise<Map<string, AlarmState>> {
+  const states = new Map<string, AlarmState>();
   for (const a of await describeAlarms(cw, prefix, retry)) if (a.state) states.set(a.name, a.state);
   return states;
 }
