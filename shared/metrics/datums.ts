@@ -1,6 +1,6 @@
 // Probe results → metric datums, and batching them within PutMetricData's limits.
 import type { Tier } from '#shared/config';
-import type { ProbeResult } from '#shared/probe';
+import { type ProbeResult, toMicros } from '#shared/probe';
 import {
   dependencyDimensions,
   HIGH_RESOLUTION,
@@ -43,7 +43,7 @@ export function resultDatums(results: readonly ProbeResult[], ctx: RoundContext)
     out.push({
       ...base,
       MetricName: METRIC_LATENCY,
-      Value: Math.max(0, Math.round(r.latencyMs)),
+      Value: Math.max(0, toMicros(r.latencyMs)),
       Unit: UNIT_MS,
     });
   }

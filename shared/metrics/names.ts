@@ -10,7 +10,7 @@ import type { Tier } from '#shared/config';
 export const METRIC_DOWN = 'Down';
 /** `Degraded`: 1 when the region saw it degraded (slow, certificate expiring, an address lost), else 0. */
 export const METRIC_DEGRADED = 'Degraded';
-/** `Latency`: total probe time in milliseconds (down results included, capped at the timeout). */
+/** `Latency`: total probe time in milliseconds to the microsecond (down results included, capped at the timeout). */
 export const METRIC_LATENCY = 'Latency';
 /**
  * `Heartbeat`: one per round per probe function shard. 1 = the prober ran and voted;

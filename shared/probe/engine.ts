@@ -5,7 +5,7 @@ import { probeDns, probeTcp, probeTls } from './checks.ts';
 import { classify, ProbeFailure, shorten } from './failure.ts';
 import { type Outcome, probeHttp } from './http.ts';
 import type { ProbeContext } from './net.ts';
-import type { ProbeOptions, ProbeResult } from './types.ts';
+import { type ProbeOptions, type ProbeResult, toMicros } from './types.ts';
 
 /** @see ProbeOptions.concurrency */
 export const DEFAULT_CONCURRENCY = 32;
@@ -130,7 +130,7 @@ async function runProbe(
     if (!ac.signal.aborted) ac.abort(new ProbeFailure('INTERNAL_ERROR', 'probe finished'));
     await closeAll(ctx);
   }
-  const latencyMs = Math.round(outcome.timings?.totalMs ?? performance.now() - ctx.started);
+  const latencyMs = toMicros(outcome.timings?.totalMs ?? performance.now() - ctx.started);
   const detail = outcome.detail === undefined ? undefined : shorten(redact(outcome.detail, ctx.secrets));
   return {
     dependency: dep.id,
@@ -220,7 +220,7 @@ async function closeAll(ctx: ProbeContext): Promise<void> {
 }
 
 function roundTimings(t: NonNullable<Outcome['timings']>): NonNullable<Outcome['timings']> {
-  const r = (n: number | undefined) => (n === undefined ? undefined : Math.round(n * 10) / 10);
+  const r = (n: number | undefined) => (n === undefined ? undefined : toMicros(n));
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(t)) {
     const n = r(v as number | undefined);

@@ -29,7 +29,7 @@ import {
   tcpConnect,
   tlsHandshake,
 } from './net.ts';
-import type { AddressResult, PhaseTimings, ProbeStatus, Reason } from './types.ts';
+import { type AddressResult, type PhaseTimings, type ProbeStatus, type Reason, toMicros } from './types.ts';
 
 /** What a check found, before the engine adds dependency, region and time. */
 export interface Outcome {
@@ -101,7 +101,7 @@ function combineAddresses(per: readonly { address: string; o: Outcome }[], total
   const addresses: AddressResult[] = per.map(({ address, o }) => ({
     address,
     status: o.status,
-    latencyMs: Math.round(o.timings?.totalMs ?? totalMs),
+    latencyMs: toMicros(o.timings?.totalMs ?? totalMs),
     ...(o.reason ? { reason: o.reason } : {}),
     ...(o.detail ? { detail: o.detail } : {}),
   }));

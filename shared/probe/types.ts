@@ -25,7 +25,13 @@ const REASONS = [
 ] as const;
 export type Reason = (typeof REASONS)[number];
 
-/** Milliseconds spent in each phase; absent where a check has no such phase. */
+/**
+ * Results carry milliseconds to the microsecond: loopback and in-VPC answers take a millisecond or two, and
+ * whole milliseconds would hide the difference between them.
+ */
+export const toMicros = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/** Milliseconds spent in each phase, to the microsecond; absent where a check has no such phase. */
 export interface PhaseTimings {
   readonly dnsMs?: number;
   readonly connectMs?: number;
@@ -50,6 +56,7 @@ export interface ProbeResult {
   /** When the probe started (epoch ms). */
   readonly time: number;
   readonly status: ProbeStatus;
+  /** Total probe time in milliseconds, to the microsecond. */
   readonly latencyMs: number;
   readonly timings?: PhaseTimings;
   /** Present whenever status is not `up`. */

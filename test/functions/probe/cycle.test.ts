@@ -122,10 +122,10 @@ describe('runInvocation', () => {
     expect(names).toEqual([
       'Down=0',
       'Degraded=0',
-      'Latency=42',
+      'Latency=42.4',
       'Down=1',
       'Degraded=0',
-      'Latency=42',
+      'Latency=42.4',
       'Heartbeat=1',
     ]);
     expect(published[0]!.every((d) => d.StorageResolution === 60)).toBe(true);
