@@ -1,13 +1,13 @@
-// The peer: Prometheus blackbox exporter (Debian's package), installed if missing, run on loopback with our
+// The peer: Prometheus blackbox exporter (Debian's package, when installed), run on loopback with our
 // own module config, driven through /probe by a concurrency-limited client; its CPU and peak RSS read from /proc.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
 import { Agent, request } from 'undici';
 import { OUT_DIR } from './machine.ts';
 
 export const BLACKBOX_BIN = '/usr/bin/prometheus-blackbox-exporter';
-export const BLACKBOX_ADDRESS = '127.0.0.1:9115';
 const CLOCK_TICKS_PER_SECOND = Number(safeExec('getconf', ['CLK_TCK']) || 100);
 
 function safeExec(cmd: string, args: string[]): string {
@@ -18,27 +18,26 @@ function safeExec(cmd: string, args: string[]): string {
   }
 }
 
-/** Installs the exporter with apt when it is missing. Returns its version line, or throws why not. */
-export function ensureBlackbox(log: (s: string) => void): string {
-  if (!existsSync(BLACKBOX_BIN)) {
-    log('installing prometheus-blackbox-exporter with apt-get …');
-    execFileSync(
-      'sh',
-      [
-        '-c',
-        'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus-blackbox-exporter',
-      ],
-      {
-        stdio: ['ignore', 'ignore', 'inherit'],
-        timeout: 300_000,
-      },
-    );
-  }
+/** The one line a section prints when the exporter is not installed. */
+export const BLACKBOX_MISSING = `blackbox exporter not installed (${BLACKBOX_BIN} missing; \`apt-get install -y prometheus-blackbox-exporter\`)`;
+
+/** The exporter's version line, or undefined when it is not installed (the bench never installs it itself). */
+export function blackboxVersion(): string | undefined {
+  if (!existsSync(BLACKBOX_BIN)) return undefined;
   const v = execFileSync(BLACKBOX_BIN, ['--version'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return v.split('\n')[0]!.trim();
+}
+
+/** A loopback port free right now: `npm test` may run in several worktrees at once, so no fixed port. */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
 }
 
 export interface Blackbox {
@@ -53,7 +52,8 @@ export interface Blackbox {
 }
 
 export async function startBlackbox(timeoutMs: number, concurrency: number): Promise<Blackbox> {
-  const configFile = path.join(OUT_DIR, 'blackbox.yml');
+  const address = `127.0.0.1:${await freePort()}`;
+  const configFile = path.join(OUT_DIR, `blackbox-${process.pid}.yml`);
   writeFileSync(
     configFile,
     [
@@ -69,7 +69,7 @@ export async function startBlackbox(timeoutMs: number, concurrency: number): Pro
   );
   const child: ChildProcess = spawn(
     BLACKBOX_BIN,
-    [`--config.file=${configFile}`, `--web.listen-address=${BLACKBOX_ADDRESS}`, '--log.level=warn'],
+    [`--config.file=${configFile}`, `--web.listen-address=${address}`, '--log.level=warn'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -78,7 +78,7 @@ export async function startBlackbox(timeoutMs: number, concurrency: number): Pro
   });
   const pid = child.pid!;
   const dispatcher = new Agent({ connections: concurrency, keepAliveTimeout: 30_000, pipelining: 0 });
-  const base = `http://${BLACKBOX_ADDRESS}`;
+  const base = `http://${address}`;
   // Wait until it answers (bounded).
   for (let i = 0; ; i++) {
     try {

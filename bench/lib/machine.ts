@@ -44,6 +44,43 @@ export function machine(): Machine {
   };
 }
 
+/** The machine's load when a figure was taken: load averages over 1, 5 and 15 minutes, and the cores sharing it. */
+export interface Load {
+  readonly loadavg: readonly [number, number, number];
+  readonly cores: number;
+}
+
+export function load(): Load {
+  const [a, b, c] = os.loadavg();
+  return { loadavg: [round2(a!), round2(b!), round2(c!)], cores: os.availableParallelism() };
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** "load average 1.52 / 1.20 / 0.98 on 2 cores" */
+export const loadText = (l: Load) =>
+  `load average ${l.loadavg.map((n) => n.toFixed(2)).join(' / ')} on ${l.cores} cores`;
+
+/** The commit the repository is at, with a note when shared/, functions/, infra/ or cli/ have uncommitted changes. */
+export function commitLabel(): string {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', ROOT, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  try {
+    const dirty = git('status', '--porcelain', '--', 'shared', 'functions', 'infra', 'cli').length > 0;
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' (with uncommitted changes)' : ''}`;
+  } catch {
+    return 'unknown commit';
+  }
+}
+
+/** How big a run is: `full` for RESULTS.md, `smoke` for `npm run bench:smoke` (tiny, proves the section runs). */
+export interface RunOptions {
+  readonly smoke: boolean;
+}
+
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const s = [...values].sort((a, b) => a - b);

@@ -1,6 +1,8 @@
 // Loopback stand-in targets for the benchmarks, one process serving many ports. Plain JavaScript, so the
 // targets cost the same whoever probes them. Spec on stdin as JSON: [{ "delayMs": n, "behaviour": "ok" | "hung" |
-// "status500" | "reset" | "refused" }]; prints one line { "ports": [...] } when every port listens; SIGTERM stops it.
+// "status500" | "reset" | "refused" | "silent" | "trickle" | "dns-silent" }]; prints one line { "ports": [...] }
+// when every port listens; SIGTERM stops it.
+import dgram from 'node:dgram';
 import http from 'node:http';
 import net from 'node:net';
 
@@ -19,9 +21,32 @@ for (const t of spec) {
     await new Promise((r) => s.close(r));
     continue;
   }
+  if (t.behaviour === 'silent') {
+    // Accepts TCP and never writes a byte: no HTTP headers, no TLS handshake.
+    const s = net.createServer((sock) => sock.resume());
+    await new Promise((r) => s.listen(0, '127.0.0.1', 1024, r));
+    servers.push(s);
+    ports.push(s.address().port);
+    continue;
+  }
+  if (t.behaviour === 'dns-silent') {
+    // A DNS server (UDP) that reads every question and answers none.
+    const s = dgram.createSocket('udp4');
+    await new Promise((r) => s.bind(0, '127.0.0.1', r));
+    servers.push(s);
+    ports.push(s.address().port);
+    continue;
+  }
   const server = http.createServer((req, res) => {
     req.resume();
     if (t.behaviour === 'hung') return; // accepts, reads, never answers
+    if (t.behaviour === 'trickle') {
+      // Headers at once, then the body one byte a second.
+      res.writeHead(200, { 'content-length': '100' });
+      const timer = setInterval(() => res.write('x'), 1000);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
     if (t.behaviour === 'reset') {
       res.writeHead(200, { 'content-length': '100' });
       res.write('partial');
@@ -47,7 +72,7 @@ process.stdout.write(`${JSON.stringify({ ports })}\n`);
 
 const stop = () => {
   for (const s of servers) {
-    s.closeAllConnections();
+    s.closeAllConnections?.();
     s.close();
   }
   setTimeout(() => process.exit(0), 200).unref();

@@ -3,7 +3,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type Behaviour = 'ok' | 'hung' | 'status500' | 'reset' | 'refused';
+export type Behaviour =
+  | 'ok'
+  | 'hung'
+  | 'status500'
+  | 'reset'
+  | 'refused'
+  | 'silent'
+  | 'trickle'
+  | 'dns-silent';
 export interface TargetSpec {
   readonly delayMs: number;
   readonly behaviour: Behaviour;

@@ -2,7 +2,7 @@
 // and Route 53, and what it would take to get under $1 per dependency.
 import { parseConfig } from '#shared/config';
 import { costReport } from '#shared/cost';
-import { fmt, mdTable, type SectionResult } from '../lib/machine.ts';
+import { fmt, mdTable, type RunOptions, type SectionResult } from '../lib/machine.ts';
 
 /**
  * A plausible config of n dependencies: 10% first party, third parties in vendor groups of 10, half with a JSON
@@ -46,10 +46,10 @@ export function syntheticConfig(n: number, intervalSeconds = 60) {
 const GROUP_SIZE = 10;
 const usd = (n: number) => (n >= 100 ? `$${fmt(n, 0)}` : `$${fmt(n, 2)}`);
 
-export async function run(): Promise<SectionResult> {
+export async function run(_log: (s: string) => void, { smoke }: RunOptions): Promise<SectionResult> {
   const rows: (string | number)[][] = [];
   const data: unknown[] = [];
-  for (const n of [10, 100, 1000]) {
+  for (const n of smoke ? [10] : [10, 100, 1000]) {
     const config = syntheticConfig(n);
     const r = costReport(config);
     const lean = costReport(config, { metricsPerDependency: 1 });
@@ -74,7 +74,7 @@ export async function run(): Promise<SectionResult> {
       route53: r.route53.totalUsd,
     });
   }
-  const one = costReport(syntheticConfig(1000));
+  const one = costReport(syntheticConfig(smoke ? 10 : 1000));
   const markdown = [
     `\`depmon cost\` on generated configs: 3 probe regions (ap-northeast-2, -1, -3), 60 s, 10% first party, third parties in vendor groups of ${GROUP_SIZE} (half with a JSON assertion), email + SMS channels. Prices: ${one.prices.region}, checked ${one.prices.takenOn}; alarm counts from the ${one.depmon.alarms.source}.`,
     '',

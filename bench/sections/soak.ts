@@ -1,12 +1,13 @@
 // Section f: a soak. Many probe cycles of 100 loopback targets (some misbehaving) in one process; memory and
 // active handles sampled from start to end should stay flat. BENCH_SOAK_CYCLES sets the cycle count.
 import { httpDep, runEngine } from '../lib/engine.ts';
-import { fmt, mb, mdTable, type SectionResult } from '../lib/machine.ts';
+import { fmt, mb, mdTable, type RunOptions, type SectionResult } from '../lib/machine.ts';
 import { measuredTree } from '../lib/snapshot.ts';
 import { startTargets, type TargetSpec } from '../lib/targets.ts';
 
-const CYCLES = Number(process.env.BENCH_SOAK_CYCLES ?? 10_000);
-const SAMPLES = 11;
+const FULL_CYCLES = Number(process.env.BENCH_SOAK_CYCLES ?? 10_000);
+const SMOKE_CYCLES = 20;
+const FULL_SAMPLES = 11;
 /** Short timeouts keep 10,000 cycles to minutes: hung targets time out at 20 ms, the rest answer at once. */
 const HUNG_TIMEOUT_MS = 20;
 const TIMEOUT_MS = 1000;
@@ -18,7 +19,9 @@ const MIX: readonly [TargetSpec['behaviour'], number][] = [
   ['reset', 2],
 ];
 
-export async function run(log: (s: string) => void): Promise<SectionResult> {
+export async function run(log: (s: string) => void, { smoke }: RunOptions): Promise<SectionResult> {
+  const CYCLES = smoke ? SMOKE_CYCLES : FULL_CYCLES;
+  const SAMPLES = smoke ? 3 : FULL_SAMPLES;
   const spec: TargetSpec[] = [];
   for (const [behaviour, n] of MIX) for (let i = 0; i < n; i++) spec.push({ delayMs: 0, behaviour });
   while (spec.length < 100) spec.push({ delayMs: 0, behaviour: 'ok' });
