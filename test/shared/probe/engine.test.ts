@@ -1,9 +1,14 @@
-// probeAll: concurrency, a hung dependency not delaying others, the cycle deadline, order and progress.
+// probeAll: concurrency, a hung dependency not delaying others, the cycle deadline, order and progress. Time is
+// the engine's clock (fake timers), never the machine's: the wall-clock bounds are measured in bench/ (section g).
 import type http from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Dependency, DependencySchema } from '#shared/config';
 import { type ProbeResult, probeAll } from '#shared/probe';
+import { stopEngineClock, watch } from '../../helpers/engine-clock.ts';
 import { socketsLeft, startHttp, startTcp, type TestServer } from '../../helpers/servers.ts';
+
+/** The issue's bound: a cycle ends within its deadline plus this much. */
+const SLACK_MS = 250;
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -24,18 +29,36 @@ describe('probeAll', () => {
     const hung = await serve(startTcp((s) => s.resume()));
     const healthy = await serve(startHttp(ok));
     const finished: string[] = [];
-    // Act
-    const results = await probeAll([dep('hung', hung.port, 1500), dep('healthy', healthy.port, 1500)], {
-      concurrency: 2,
-      onResult: (r, done, total) => finished.push(`${r.dependency} ${done}/${total}`),
+    let healthyDone!: () => void;
+    const healthyFinished = new Promise<void>((r) => {
+      healthyDone = r;
     });
-    // Assess
+    stopEngineClock();
+    let results: ProbeResult[];
+    let finishedWhileClockStood: string[];
+    try {
+      // Act
+      const cycle = probeAll([dep('hung', hung.port, 1500), dep('healthy', healthy.port, 1500)], {
+        concurrency: 2,
+        onResult: (r, done, total) => {
+          finished.push(`${r.dependency} ${done}/${total}`);
+          if (r.dependency === 'healthy') healthyDone();
+        },
+      });
+      await healthyFinished;
+      finishedWhileClockStood = [...finished];
+      await vi.advanceTimersByTimeAsync(1500);
+      results = await cycle;
+    } finally {
+      vi.useRealTimers();
+    }
+    // Assess: the healthy one finished with the clock standing still; the hung one when it reached its timeout.
+    expect(finishedWhileClockStood).toEqual(['healthy 1/2']);
     expect(finished).toEqual(['healthy 1/2', 'hung 2/2']);
-    expect(results.map((r) => [r.dependency, r.status, r.reason])).toEqual([
-      ['hung', 'down', 'TIMEOUT'],
-      ['healthy', 'up', undefined],
+    expect(results.map((r) => [r.dependency, r.status, r.reason, r.latencyMs])).toEqual([
+      ['hung', 'down', 'TIMEOUT', 1500],
+      ['healthy', 'up', undefined, 0],
     ]);
-    expect(results[1]!.latencyMs).toBeLessThan(results[0]!.latencyMs);
     expect(await socketsLeft()).toEqual([]);
   });
 
@@ -72,23 +95,46 @@ describe('probeAll', () => {
     expect(most).toBe(3);
   });
 
-  it('the cycle deadline ends in-flight and unstarted probes as CYCLE_DEADLINE', async () => {
-    const hung = await serve(startTcp((s) => s.resume()));
+  it('the cycle deadline ends in-flight and unstarted probes as CYCLE_DEADLINE, when the clock reaches it', async () => {
+    // Prepare
+    let seen!: () => void;
+    const hungAsked = new Promise<void>((r) => {
+      seen = r;
+    });
+    const hung = await serve(startTcp((s) => s.once('data', () => seen()).resume()));
     const healthy = await serve(startHttp(ok));
-    const t0 = performance.now();
-    const results: ProbeResult[] = await probeAll(
-      [dep('fast', healthy.port, 5000), dep('hung', hung.port, 5000), dep('queued', healthy.port, 5000)],
-      { concurrency: 1, cycleDeadlineMs: 400 },
-    );
-    const took = performance.now() - t0;
+    stopEngineClock();
+    let endedBefore: boolean;
+    let endedBy: boolean;
+    let results: ProbeResult[];
+    try {
+      // Act: the clock stands still until the hung server has the request, then moves to the deadline.
+      const cycle = watch(
+        probeAll(
+          [dep('fast', healthy.port, 5000), dep('hung', hung.port, 5000), dep('queued', healthy.port, 5000)],
+          { concurrency: 1, cycleDeadlineMs: 400 },
+        ),
+      );
+      await hungAsked;
+      await vi.advanceTimersByTimeAsync(399);
+      endedBefore = cycle.settled();
+      await vi.advanceTimersByTimeAsync(1 + SLACK_MS);
+      endedBy = cycle.settled();
+      if (!endedBy) await vi.advanceTimersByTimeAsync(60_000);
+      results = await cycle.promise;
+    } finally {
+      vi.useRealTimers();
+    }
+    // Assess
+    expect({ endedBefore, endedBy }).toEqual({ endedBefore: false, endedBy: true });
     expect(results.map((r) => [r.dependency, r.status, r.reason])).toEqual([
       ['fast', 'up', undefined],
       ['hung', 'down', 'CYCLE_DEADLINE'],
       ['queued', 'down', 'CYCLE_DEADLINE'],
     ]);
+    expect(results[1]!.latencyMs).toBe(400);
     expect(results[2]!.detail).toBe('not probed: cycle deadline of 400 ms reached');
     expect(results[1]!.detail).toBe('cycle deadline of 400 ms reached while waiting for response headers');
-    expect(took).toBeLessThan(400 + 250);
     expect(await socketsLeft()).toEqual([]);
   });
 
