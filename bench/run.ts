@@ -92,7 +92,7 @@ async function main(args: string[]): Promise<number> {
       `${JSON.stringify({ commit, load: { before, after }, data: r.data }, null, 2)}\n`,
     );
     log(`done in ${secs.toFixed(1)} s`);
-    const body = `## ${s.title}\n\n_Run ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} by \`${command}\` on commit ${commit}, ${secs.toFixed(0)} s, Node ${m.node}${m.node22 ? ` (bundles run on ${m.node22})` : ''}; ${loadText(before)} at the start, ${loadText(after)} at the end._\n\n${r.markdown}`;
+    const body = `## ${s.title}\n\n_Run ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')} by \`${command}\` on commit ${commit}, ${secs.toFixed(0)} s, Node ${m.node}${m.node22 ? ` (bundles run on ${m.node22})` : ''}, ${m.cpu}; ${loadText(before)} at the start, ${loadText(after)} at the end._\n\n${r.markdown}`;
     ran.set(name, body);
     if (smoke) writeFileSync(path.join(outDir, `${name}.md`), `${body}\n`);
   }
