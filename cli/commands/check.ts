@@ -85,7 +85,8 @@ export function table(results: readonly ProbeResult[]): string {
       r.dependency,
       r.tier,
       r.status.toUpperCase(),
-      `${r.latencyMs} ms`,
+      // Whole milliseconds read best in a table; --json carries the microseconds.
+      `${Math.round(r.latencyMs)} ms`,
       r.reason ? `${r.reason}${r.detail ? `: ${r.detail}` : ''}` : '',
     ]),
   ];
