@@ -10,11 +10,14 @@ import { App } from 'aws-cdk-lib';
 import type { AlarmPlan } from '#shared/alarms';
 import { ConfigError, loadConfigFile, type MonitorConfig } from '#shared/config';
 import {
+  accountFromSimulation,
+  formatSimulation,
   loadScenarioFile,
   renderReport,
   runScenario,
   type Scenario,
-  type SimulationResult,
+  type Simulation,
+  simulationJson,
   TemplateError,
 } from '#shared/simulate';
 import type { CliIO } from '../main.ts';
@@ -73,7 +76,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 }
 
 /** Loads the scenario and its config, synthesizes the home stack and runs it. */
-export async function simulateFile(file: string, io: CliIO): Promise<SimulationResult> {
+export async function simulateFile(file: string, io: CliIO): Promise<Simulation> {
   const scenario = await loadScenarioFile(file, io.cwd);
   // A `config:` that names nothing is the scenario's mistake: name the scenario's field, not only the path.
   if (scenario.configFile !== undefined && !existsSync(scenario.configFile))
@@ -86,7 +89,7 @@ export async function simulateFile(file: string, io: CliIO): Promise<SimulationR
     ]);
   const { config, file: configShown } = await loadConfigFile(scenario.configFile ?? EXAMPLE_CONFIG, io.cwd);
   const { template, plan } = await homeTemplate(config, configShown);
-  let result: SimulationResult;
+  let result: Simulation;
   try {
     result = await runScenario({ scenario, config, template, plan, onProgress: progress(io, scenario) });
   } catch (e) {
@@ -152,38 +155,6 @@ function clearProgress(io: CliIO): void {
   if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
 }
 
-/** The --json document: the contract of DESIGN.md plus held pages, probe changes and actions. */
-export function jsonDocument(r: SimulationResult): Record<string, unknown> {
-  return {
-    scenario: r.scenario,
-    pages: r.pages.map((p) => ({
-      atSeconds: p.atSeconds,
-      kind: p.kind,
-      severity: p.severity,
-      dependencies: p.dependencies,
-      subject: p.subject,
-      resolved: p.resolved,
-      alarm: p.alarm,
-      routes: p.routes,
-      regions: p.regions,
-      text: p.text,
-      sms: p.sms,
-    })),
-    held: r.held,
-    alarms: r.alarms.map((a) => ({
-      atSeconds: a.atSeconds,
-      alarm: a.alarm,
-      from: a.from,
-      to: a.to,
-      reason: a.reason,
-    })),
-    actions: r.actions,
-    probes: r.probes,
-    notes: r.notes,
-    stats: r.stats,
-  };
-}
-
 /**
  * Refuses an output path depmon cannot write, as a UsageError (exit 2, one line): a wrong extension, an existing
  * directory, or a parent that exists but is not a directory. A missing parent folder is created when writing.
@@ -220,7 +191,7 @@ export async function writeOutput(flag: string, shown: string, write: () => Prom
   }
 }
 
-export async function emit(result: SimulationResult, io: CliIO, opts: SimulateOptions): Promise<void> {
+export async function emit(result: Simulation, io: CliIO, opts: SimulateOptions): Promise<void> {
   const written: string[] = [];
   if (opts.report) {
     const file = path.resolve(io.cwd, opts.report);
@@ -237,137 +208,17 @@ export async function emit(result: SimulationResult, io: CliIO, opts: SimulateOp
     });
   }
   if (opts.json) {
-    io.stdout.write(`${JSON.stringify(jsonDocument(result))}\n`);
+    io.stdout.write(`${JSON.stringify(simulationJson(result))}\n`);
     for (const w of written) io.stderr.write(`${w}\n`);
     return;
   }
-  io.stdout.write(formatTimeline(result));
+  io.stdout.write(formatSimulation(result));
   for (const w of written) io.stdout.write(`${w}\n`);
 }
 
-/** `--timeline`: the rehearsal's incident account, through shared/timeline's hook. */
-export async function writeRehearsalTimeline(
-  r: SimulationResult,
-  file: string,
-  shown: string,
-): Promise<string> {
-  const timeline = await import('#shared/timeline');
-  const account = timeline.accountFromSimulation({
-    config: {
-      name: r.scenario.monitor,
-      timeZone: r.scenario.timeZone,
-      probeRegions: [...r.scenario.probeRegions],
-    },
-    start: r.scenario.start,
-    durationSeconds: r.scenario.durationSeconds,
-    scenario: r.scenario.name,
-    alarms: r.alarms,
-    alarmPlan: r.alarmCatalog,
-    pages: [
-      ...r.pages,
-      ...r.held.map((h) => ({
-        atSeconds: h.atSeconds,
-        kind: h.kind,
-        severity: h.severity,
-        dependencies: [...h.dependencies],
-        subject: h.subject,
-        resolved: h.resolved,
-        held: true,
-        heldReason: h.reason,
-        heldDetail: h.detail,
-        alarm: h.alarm,
-      })),
-    ],
-    probes: r.probes.map((p) => ({
-      atSeconds: p.atSeconds,
-      dependency: p.dependency,
-      region: p.region,
-      status: p.status,
-      ...(p.reason ? { reason: p.reason } : {}),
-      ...(p.detail ? { detail: p.detail } : {}),
-    })),
-    notes: r.notes,
-  });
-  await timeline.writeTimeline(account, file);
+/** `--timeline`: the rehearsal's incident account, as `depmon timeline` writes a real incident's. */
+export async function writeRehearsalTimeline(r: Simulation, file: string, shown: string): Promise<string> {
+  const { writeTimeline } = await import('#shared/timeline');
+  await writeTimeline(accountFromSimulation(r), file);
   return `timeline: ${shown}`;
-}
-
-export const clock = (s: number): string => {
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  return `T+${h > 0 ? `${h}h` : ''}${String(m).padStart(h > 0 ? 2 : 1, '0')}m${sec ? `${String(sec).padStart(2, '0')}s` : ''}`;
-};
-
-/** The human timeline: alarm transitions of alarms that page (and their inputs going to ALARM), pages, held pages. */
-export function formatTimeline(r: SimulationResult): string {
-  const lines: { at: number; order: number; text: string }[] = [];
-  const interesting = (a: SimulationResult['alarms'][number]) =>
-    !(a.from === 'INSUFFICIENT_DATA' && a.to === 'OK') && a.to !== 'INSUFFICIENT_DATA';
-  // What the probes saw change, one line per dependency and moment (regions folded together).
-  const changes = new Map<
-    string,
-    { at: number; dep: string; status: string; regions: string[]; reason?: string }
-  >();
-  for (const p of r.probes) {
-    if (p.atSeconds === 0 && p.status === 'up') continue;
-    const key = `${p.atSeconds}|${p.dependency}|${p.status}`;
-    const c = changes.get(key);
-    if (c) c.regions.push(p.region);
-    else
-      changes.set(key, {
-        at: p.atSeconds,
-        dep: p.dependency,
-        status: p.status,
-        regions: [p.region],
-        ...(p.reason ? { reason: p.reason } : {}),
-      });
-  }
-  const regionCount = r.scenario.probeRegions.length;
-  // Dependencies that changed the same way at the same moment share a line.
-  const folded = new Map<string, { at: number; deps: string[]; text: string }>();
-  for (const c of changes.values()) {
-    const where = c.regions.length === regionCount ? `all ${regionCount} regions` : c.regions.join(', ');
-    const text = `${c.status} from ${where}${c.reason ? ` (${c.reason})` : ''}`;
-    const key = `${c.at}|${text}`;
-    const f = folded.get(key);
-    if (f) f.deps.push(c.dep);
-    else folded.set(key, { at: c.at, deps: [c.dep], text });
-  }
-  for (const f of folded.values()) {
-    const who = f.deps.length === r.scenario.dependencies.length ? 'every dependency' : f.deps.join(', ');
-    lines.push({ at: f.at, order: -1, text: `probe  ${who}: ${f.text}` });
-  }
-  for (const a of r.alarms)
-    if (interesting(a))
-      lines.push({ at: a.atSeconds, order: 0, text: `alarm  ${a.alarm}: ${a.from} → ${a.to}` });
-  for (const p of r.pages)
-    lines.push({
-      at: p.atSeconds,
-      order: 1,
-      text: `PAGE   ${p.resolved ? 'resolved ' : ''}${p.kind} (${p.severity}) → ${p.routes.join(', ') || 'no route'}\n         "${p.subject}"`,
-    });
-  for (const h of r.held)
-    lines.push({
-      at: h.atSeconds,
-      order: 2,
-      text: `held   ${h.kind} for ${h.dependencies.join(', ')}: ${h.reason} (${h.detail})`,
-    });
-  lines.sort((a, b) => a.at - b.at || a.order - b.order);
-  const sent = r.pages.filter((p) => !p.resolved).length;
-  const resolved = r.pages.length - sent;
-  const head = [
-    `Scenario ${r.scenario.name}: ${r.scenario.durationSeconds / 60} min of ${r.scenario.monitor}, ${r.scenario.probeRegions.length} probe regions, from ${r.scenario.start}`,
-    `${r.stats.rounds} rounds, ${r.stats.probes} probes against local stand-ins, ${r.stats.alarms} alarms evaluated, in ${(r.stats.wallMs / 1000).toFixed(1)} s`,
-    '',
-  ];
-  const body =
-    lines.length > 0 ? lines.map((l) => `${clock(l.at).padEnd(9)} ${l.text}`) : ['(no alarm changed state)'];
-  const tail = [
-    '',
-    `${sent} page${sent === 1 ? '' : 's'}, ${resolved} resolved, ${r.held.length} held back.`,
-    ...r.notes.map((n) => `note: ${n}`),
-    '',
-  ];
-  return [...head, ...body, ...tail].join('\n');
 }

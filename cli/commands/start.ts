@@ -3,17 +3,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderReport } from '#shared/simulate';
+import { formatPagePreview, formatSimulation, renderReport } from '#shared/simulate';
 import type { CliIO } from '../main.ts';
 import { parseCliArgs } from '../usage.ts';
-import {
-  checkOutputFile,
-  clock,
-  formatTimeline,
-  simulateFile,
-  writeOutput,
-  writeRehearsalTimeline,
-} from './simulate.ts';
+import { checkOutputFile, simulateFile, writeOutput, writeRehearsalTimeline } from './simulate.ts';
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const KAKAO_FIRE = path.join(PROJECT_ROOT, 'examples/scenarios/kakao-fire.yaml');
@@ -51,26 +44,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ].join('\n'),
   );
   const result = await simulateFile(KAKAO_FIRE, io);
-  io.stdout.write(formatTimeline(result));
-
+  io.stdout.write(formatSimulation(result));
   const first = result.pages.find((p) => !p.resolved);
-  if (first) {
-    const rule = '─'.repeat(72);
-    io.stdout.write(
-      [
-        '',
-        `The page on-call received at ${clock(first.atSeconds)} (route ${first.routes.join(', ')}), as email:`,
-        rule,
-        `Subject: ${first.subject}`,
-        '',
-        first.text.trimEnd(),
-        rule,
-        `and as SMS: ${first.sms}`,
-        '',
-        '',
-      ].join('\n'),
-    );
-  }
+  if (first) io.stdout.write(formatPagePreview(first));
   const file = path.resolve(io.cwd, values.report ?? REPORT_FILE);
   await writeOutput('--report', values.report ?? REPORT_FILE, async () => {
     await mkdir(path.dirname(file), { recursive: true });

@@ -3,7 +3,7 @@
 // every page's text as on-call would receive it.
 
 import { escapeHtml as esc } from '#shared/timeline';
-import type { SimulationResult } from './runner.ts';
+import type { Simulation } from './result.ts';
 
 const COLORS: Record<string, string> = {
   up: '#3fa34d',
@@ -44,7 +44,7 @@ function bands(
   return out;
 }
 
-function localStart(r: SimulationResult): string {
+function localStart(r: Simulation): string {
   const d = new Date(r.scenario.start);
   try {
     const local = new Intl.DateTimeFormat('en-CA', {
@@ -59,7 +59,7 @@ function localStart(r: SimulationResult): string {
   }
 }
 
-export function renderReport(r: SimulationResult): string {
+export function renderReport(r: Simulation): string {
   const end = r.scenario.durationSeconds;
   const labelW = 300;
   const chartW = 900;

@@ -1,9 +1,15 @@
 // The scenario runner: stand-ins on 127.0.0.1 behave as the scenario says, the real probe engine probes them
 // from every probe region each interval, results become datums (shared/metrics), the evaluator runs the
 // template's alarms on a virtual clock, and alarm actions go through the real paging core (shared/pages).
-import { type AlarmPlan, alarmNames, buildAlarmPlan, evaluateRule } from '#shared/alarms';
+import { type AlarmPlan, buildAlarmPlan } from '#shared/alarms';
 import { type Dependency, type MonitorConfig, type SecretResolver, TIERS } from '#shared/config';
-import { alignRound, heartbeatDatum, type MetricDatum, resultDatums } from '#shared/metrics';
+import {
+  alignRound,
+  heartbeatDatum,
+  type MetricDatum,
+  type RoundContext,
+  resultDatums,
+} from '#shared/metrics';
 import {
   type AlarmStateChangeMessage,
   handleAlarmStateChange,
@@ -11,14 +17,15 @@ import {
   MemoryPageStateStore,
   type PageLogRecord,
   type PagingContext,
-  SEVERITY,
 } from '#shared/pages';
 import { type ProbeResult, probeAll } from '#shared/probe';
 import type { AlarmCatalog } from '#shared/timeline';
 import { type ActionInvocation, AlarmEvaluator, EVALUATION_RANGE_EXTRA } from './evaluator.ts';
+import { HeldPages } from './held.ts';
+import type { SimPage, SimProbeChange, SimScenario, Simulation } from './result.ts';
 import { checkScenario, regionSilentAt, type Scenario, type StandInState, stateAt } from './scenario.ts';
 import { StandIns } from './standins.ts';
-import { alarmsFromTemplate } from './template.ts';
+import { type AlarmSet, alarmsFromTemplate } from './template.ts';
 
 /**
  * Time inside a probe runs this much faster than the scenario's clock: a `slow:2500ms` stand-in answers
@@ -43,95 +50,6 @@ export interface RunOptions {
   readonly timeScale?: number;
   /** Called after each probe round with the virtual seconds done. */
   readonly onProgress?: (doneSeconds: number, totalSeconds: number) => void;
-}
-
-export interface SimAlarm {
-  readonly atSeconds: number;
-  readonly alarm: string;
-  readonly kind: 'metric' | 'composite';
-  readonly from: string;
-  readonly to: string;
-  readonly reason: string;
-}
-
-/** What every page, sent or held, says about itself. */
-interface SimPageBase {
-  readonly atSeconds: number;
-  readonly kind: string;
-  readonly severity: string;
-  readonly dependencies: readonly string[];
-  readonly subject: string;
-  readonly resolved: boolean;
-  readonly alarm: string;
-}
-
-export interface SimPageOut extends SimPageBase {
-  readonly routes: readonly string[];
-  readonly regions: readonly string[];
-  /** The email text, as on-call receives it. */
-  readonly text: string;
-  readonly sms: string;
-}
-
-export interface SimHeld extends SimPageBase {
-  /** core-outage, maintenance, duplicate, flapping, no-route… */
-  readonly reason: string;
-  readonly detail: string;
-}
-
-export interface SimProbeChange {
-  readonly atSeconds: number;
-  readonly dependency: string;
-  readonly region: string;
-  readonly status: 'up' | 'down' | 'degraded' | 'silent';
-  readonly latencyMs?: number;
-  readonly reason?: string;
-  readonly detail?: string;
-}
-
-export interface SimulationResult {
-  readonly scenario: {
-    readonly name: string;
-    readonly file: string;
-    readonly description?: string;
-    readonly start: string;
-    readonly durationSeconds: number;
-    readonly monitor: string;
-    readonly timeZone: string;
-    readonly intervalSeconds: number;
-    readonly probeRegions: readonly string[];
-    readonly dependencies: readonly {
-      readonly id: string;
-      readonly name: string;
-      readonly tier: string;
-      readonly critical: boolean;
-      readonly group?: string;
-    }[];
-  };
-  readonly alarms: readonly SimAlarm[];
-  readonly pages: readonly SimPageOut[];
-  readonly held: readonly SimHeld[];
-  /** Probe status per dependency and region: the first round, then every change. */
-  readonly probes: readonly SimProbeChange[];
-  /** Every alarm action CloudWatch would have invoked (or suppressed). */
-  readonly actions: readonly {
-    readonly atSeconds: number;
-    readonly alarm: string;
-    readonly state: string;
-    readonly actions: readonly string[];
-    readonly suppressed?: string;
-    readonly deferredBy?: string;
-  }[];
-  readonly pageLog: readonly PageLogRecord[];
-  /** Each alarm's page kind and dependencies, from the alarm plan: the rehearsal account names them. */
-  readonly alarmCatalog: AlarmCatalog;
-  readonly notes: readonly string[];
-  readonly stats: {
-    readonly rounds: number;
-    readonly probes: number;
-    readonly alarms: number;
-    readonly wallMs: number;
-  };
 }
 
 /** Header references resolve to a placeholder: stand-ins do not check credentials. */
@@ -169,8 +87,61 @@ function dnsResult(d: Dependency, region: string, time: number, st: StandInState
 
 const isoCW = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
 
-export async function runScenario(opts: RunOptions): Promise<SimulationResult> {
+/** Everything a run carries from round to round. */
+interface Run {
+  readonly scenario: Scenario;
+  readonly config: MonitorConfig;
+  readonly plan: AlarmPlan;
+  readonly alarmSet: AlarmSet;
+  readonly evaluator: AlarmEvaluator;
+  readonly timeScale: number;
+  /** The scenario's start, epoch ms. */
+  readonly start: number;
+  /** Seconds of healthy history before T+0. */
+  readonly warmSeconds: number;
+  /** Dependencies with a stand-in server, scaled to the run's time; DNS ones follow the scenario directly. */
+  readonly probed: ReadonlyMap<string, Dependency>;
+  readonly dnsDeps: readonly Dependency[];
+  /** Heartbeats per tier: one per probe shard the template's heartbeat alarms watch. */
+  readonly shards: ReadonlyMap<(typeof TIERS)[number], number>;
+  readonly store: MemoryPageStateStore;
+  readonly knownAlarms: ReadonlySet<string>;
+  /** Regions each dependency failed from in the latest round, as the paging core asks. */
+  readonly failingNow: Map<string, string[]>;
+  readonly lastStatus: Map<string, string>;
+  readonly probes: SimProbeChange[];
+  readonly pageLog: PageLogRecord[];
+  readonly held: HeldPages;
+  readonly notes: string[];
+  rounds: number;
+  probeCount: number;
+}
+
+/** The results of one probe round, per configured region; `results` is undefined for a silent region. */
+type RoundResults = { readonly region: string; readonly results: ProbeResult[] | undefined }[];
+
+export async function runScenario(opts: RunOptions): Promise<Simulation> {
   const wall0 = performance.now();
+  const run = prepareRun(opts);
+  warmUp(run);
+  const standIns = await StandIns.start(run.config, run.timeScale);
+  try {
+    // One discarded round first: TLS and JIT warm-up would otherwise show as latency in the first minute.
+    await probeRound(run, standIns, 0, run.start);
+    run.probeCount = 0;
+    const interval = run.config.intervalSeconds;
+    for (let s = 0; s < run.scenario.durationSeconds; s += interval) {
+      await runRound(run, standIns, s);
+      opts.onProgress?.(s + interval, run.scenario.durationSeconds);
+    }
+  } finally {
+    await standIns.close();
+  }
+  return collectResult(run, Math.round(performance.now() - wall0));
+}
+
+/** Checks the scenario against the config, reads the template's alarms and sets up the evaluator. */
+function prepareRun(opts: RunOptions): Run {
   const { scenario, config } = opts;
   const timeScale = opts.timeScale ?? DEFAULT_TIME_SCALE;
   checkScenario(scenario, config);
@@ -190,165 +161,53 @@ export async function runScenario(opts: RunOptions): Promise<SimulationResult> {
   const notes: string[] = [];
   if (config.dependencies.some((d) => d.check.kind === 'dns'))
     notes.push('DNS checks have no stand-in server: their results follow the scenario directly.');
-
-  const store = new MemoryPageStateStore();
-  const failingNow = new Map<string, string[]>();
-  const knownAlarms = new Set([...alarmSet.metricAlarms, ...alarmSet.compositeAlarms].map((a) => a.name));
-  const pagingCtx = (now: number): PagingContext => ({
+  const probed = config.dependencies.filter((d) => d.check.kind !== 'dns').map((d) => scaled(d, timeScale));
+  return {
+    scenario,
     config,
     plan,
-    store,
-    now: new Date(now),
-    alarmState: (name) => (knownAlarms.has(name) ? evaluator.state(name) : undefined),
-    failing: (dep) => ({ regions: failingNow.get(dep) ?? [] }),
-  });
-
-  const pageLog: PageLogRecord[] = [];
-  const held: SimHeld[] = [];
-  const probes: SimProbeChange[] = [];
-  const lastStatus = new Map<string, string>();
-  const at = (ms: number) => Math.round((ms - start) / 1000);
-
-  const onAction = async (inv: ActionInvocation) => {
-    const spec = plan.alarms.find((a) => a.name === inv.alarm);
-    if (inv.suppressed === 'suppressor-alarm' && spec?.pageKind && inv.state === 'ALARM') {
-      const suppressor = spec.type === 'composite' ? spec.suppressor?.alarm : undefined;
-      held.push({
-        atSeconds: at(inv.at),
-        kind: spec.pageKind,
-        severity: SEVERITY[spec.pageKind],
-        dependencies: spec.dependencies,
-        subject: `${spec.pageKind} for ${spec.group ?? spec.dependencies.join(', ')} held back`,
-        resolved: false,
-        alarm: inv.alarm,
-        reason: suppressor === alarmNames.coreOutage(config) ? 'core-outage' : 'suppressed',
-        detail: `ActionsSuppressor ${suppressor ?? '?'} is in ALARM: CloudWatch did not run the alarm actions`,
-      });
-    }
-    if (inv.suppressed) return;
-    if (inv.state !== 'ALARM' && inv.state !== 'OK') return;
-    const message: AlarmStateChangeMessage = {
-      AlarmName: inv.alarm,
-      NewStateValue: inv.state,
-      OldStateValue: inv.transition.from,
-      NewStateReason: inv.transition.reason,
-      StateChangeTime: isoCW(inv.transition.at),
-      AlarmActions: inv.state === 'ALARM' ? inv.actions : [],
-      OKActions: inv.state === 'OK' ? inv.actions : [],
-    };
-    const r = await handleAlarmStateChange(message, pagingCtx(inv.at));
-    pageLog.push(...r.records);
+    alarmSet,
+    evaluator,
+    timeScale,
+    start,
+    warmSeconds,
+    probed: new Map(probed.map((d) => [d.id, d])),
+    dnsDeps: config.dependencies.filter((d) => d.check.kind === 'dns'),
+    shards: new Map(TIERS.map((t) => [t, plan.shards.filter((s) => s.tier === t).length])),
+    store: new MemoryPageStateStore(),
+    knownAlarms: new Set([...alarmSet.metricAlarms, ...alarmSet.compositeAlarms].map((a) => a.name)),
+    failingNow: new Map(),
+    lastStatus: new Map(),
+    probes: [],
+    pageLog: [],
+    held: new HeldPages(config, plan, alarmSet, evaluator, start),
+    notes,
+    rounds: 0,
+    probeCount: 0,
   };
+}
 
-  // A composite held back by its rule (NOT ALARM(core-outage)) rather than by suppression: shown as held.
-  const ruleHeld = new Set<string>();
-  const checkRuleHeld = (now: number) => {
-    for (const c of alarmSet.compositeAlarms) {
-      if (!c.suppressor) continue;
-      const spec = plan.alarms.find((a) => a.name === c.name);
-      if (!spec?.pageKind) continue;
-      const holder = c.suppressor;
-      const would =
-        evaluator.state(holder) === 'ALARM' &&
-        evaluator.state(c.name) !== 'ALARM' &&
-        evaluateRule(c.rule, (n) => (n === holder ? 'OK' : evaluator.state(n)));
-      if (would && !ruleHeld.has(c.name)) {
-        ruleHeld.add(c.name);
-        // Already reported this minute as a suppressed action: one held page per episode.
-        if (held.some((h) => h.alarm === c.name && h.atSeconds === at(now))) continue;
-        const down = spec.dependencies.filter((d) => evaluator.state(alarmNames.down(config, d)) === 'ALARM');
-        held.push({
-          atSeconds: at(now),
-          kind: spec.pageKind,
-          severity: SEVERITY[spec.pageKind],
-          dependencies: down.length > 0 ? down : spec.dependencies,
-          subject: `${spec.pageKind} for ${spec.group ?? spec.dependencies.join(', ')} held back`,
-          resolved: false,
-          alarm: c.name,
-          reason: holder === alarmNames.coreOutage(config) ? 'core-outage' : 'suppressed',
-          detail: `${holder} is in ALARM: the rule's NOT ALARM("${holder}") keeps ${c.name} out of ALARM`,
-        });
-      } else if (!would) ruleHeld.delete(c.name);
-    }
-  };
+const roundContext = (now: number, intervalSeconds: number): RoundContext => ({
+  roundTime: alignRound(now, intervalSeconds),
+  intervalSeconds,
+});
 
-  const standIns = await StandIns.start(config, timeScale);
+/** One heartbeat per probe shard of every tier, as a region's probe functions send each round. */
+function heartbeats(run: Run, region: string, ctx: RoundContext): MetricDatum[] {
+  const out: MetricDatum[] = [];
+  for (const tier of TIERS)
+    for (let shard = 0; shard < (run.shards.get(tier) ?? 0); shard++)
+      out.push(heartbeatDatum(region, tier, shard, true, ctx));
+  return out;
+}
+
+/** Healthy rounds from every region before T+0, fed straight to the evaluator (no probe runs). */
+function warmUp(run: Run): void {
+  const { config, evaluator } = run;
   const interval = config.intervalSeconds;
-  const probed = config.dependencies.filter((d) => d.check.kind !== 'dns').map((d) => scaled(d, timeScale));
-  const dnsDeps = config.dependencies.filter((d) => d.check.kind === 'dns');
-  // Heartbeats per tier: one per probe shard the template's heartbeat alarms watch.
-  const shards = new Map(TIERS.map((t) => [t, plan.shards.filter((s) => s.tier === t).length]));
-  let rounds = 0;
-  let probeCount = 0;
-  const byId = new Map(probed.map((d) => [d.id, d]));
-  const stateKey = (st: StandInState) => JSON.stringify(st);
-  /**
-   * One round. Regions whose stand-in for a dependency behaves the same share one real probe (they run on
-   * this one machine, so a second probe of the same server would only measure local noise); each region
-   * still gets its own result.
-   */
-  const probeRound = async (s: number, now: number) => {
-    const live = config.probeRegions.filter((r) => !regionSilentAt(scenario, r, s));
-    const assignments = new Map<string, Dependency[]>(live.map((r) => [r, []]));
-    const sharers = new Map<string, string[]>(); // "<region>\0<dep>" → regions that take its result
-    for (const d of config.dependencies) {
-      const seen = new Map<string, string>();
-      for (const region of live) {
-        const st = stateAt(scenario, d.id, region, s);
-        standIns.set(d.id, region, st);
-        const rep = seen.get(stateKey(st));
-        if (rep === undefined) {
-          seen.set(stateKey(st), region);
-          const sd = byId.get(d.id);
-          if (sd) assignments.get(region)?.push(sd);
-          sharers.set(`${region}\u0000${d.id}`, [region]);
-        } else sharers.get(`${rep}\u0000${d.id}`)?.push(region);
-      }
-    }
-    const probedResults = await Promise.all(
-      live.map(async (region) => {
-        const deps = assignments.get(region) ?? [];
-        if (deps.length === 0) return [];
-        // Each dependency is probed with its own stand-in's override only: dependencies that share a host
-        // (one vendor's APIs, or 127.0.0.1 in a local config) must still reach their own stand-ins.
-        const probeOne = (d: Dependency) =>
-          probeAll([d], {
-            region,
-            hostOverrides: standIns.overrides(region, d.id),
-            extraCa: standIns.extraCa,
-            secrets: SIMULATED_SECRETS,
-            now: () => now,
-          });
-        // Healthy stand-ins are probed one at a time, so each latency is that probe's own and not the CPU
-        // time of thirty TLS handshakes sharing one machine; slow ones wait on timers, so they go together.
-        const isSlow = (d: Dependency) => standIns.stateOf(d.id, region).kind === 'slow';
-        const [fast, slow] = await Promise.all([
-          (async () => {
-            const out: ProbeResult[] = [];
-            for (const d of deps.filter((d) => !isSlow(d))) out.push(...(await probeOne(d)));
-            return out;
-          })(),
-          Promise.all(deps.filter(isSlow).map(probeOne)).then((r) => r.flat()),
-        ]);
-        return [...fast, ...slow].map((r) => ({ ...r, latencyMs: Math.round(r.latencyMs / timeScale) }));
-      }),
-    );
-    const byRegion = new Map<string, ProbeResult[]>(live.map((r) => [r, []]));
-    for (const r of probedResults.flat()) {
-      probeCount++;
-      for (const region of sharers.get(`${r.region}\u0000${r.dependency}`) ?? [r.region])
-        byRegion.get(region)?.push({ ...r, region });
-    }
-    for (const region of live)
-      for (const d of dnsDeps)
-        byRegion.get(region)?.push(dnsResult(d, region, now, stateAt(scenario, d.id, region, s)));
-    return config.probeRegions.map((region) => ({ region, results: byRegion.get(region) }));
-  };
-
-  const shardsOf = (tier: (typeof TIERS)[number]) => shards.get(tier) ?? 0;
-  for (let w = -warmSeconds; w < 0; w += interval) {
-    const now = start + w * 1000;
-    const roundCtx = { roundTime: alignRound(now, interval), intervalSeconds: interval };
+  for (let w = -run.warmSeconds; w < 0; w += interval) {
+    const now = run.start + w * 1000;
+    const ctx = roundContext(now, interval);
     const datums: MetricDatum[] = [];
     for (const region of config.probeRegions) {
       const healthy: ProbeResult[] = config.dependencies.map((d) => ({
@@ -359,93 +218,191 @@ export async function runScenario(opts: RunOptions): Promise<SimulationResult> {
         status: 'up',
         latencyMs: 100,
       }));
-      datums.push(...resultDatums(healthy, roundCtx));
-      for (const tier of TIERS)
-        for (let shard = 0; shard < shardsOf(tier); shard++)
-          datums.push(heartbeatDatum(region, tier, shard, true, roundCtx));
+      datums.push(...resultDatums(healthy, ctx), ...heartbeats(run, region, ctx));
     }
     evaluator.put(datums, config.namespace);
     evaluator.advanceTo(now + interval * 1000);
   }
-  evaluator.advanceTo(start);
+  evaluator.advanceTo(run.start);
+}
 
-  try {
-    // One discarded round first: TLS and JIT warm-up would otherwise show as latency in the first minute.
-    await probeRound(0, start);
-    probeCount = 0;
-    for (let s = 0; s < scenario.durationSeconds; s += interval) {
-      const now = start + s * 1000;
-      const roundCtx = { roundTime: alignRound(now, interval), intervalSeconds: interval };
-      const perRegion = await probeRound(s, now);
-      const datums: MetricDatum[] = [];
-      failingNow.clear();
-      for (const { region, results } of perRegion) {
-        if (!results) {
-          for (const d of config.dependencies) {
-            const key = `${d.id}\u0000${region}`;
-            if (lastStatus.get(key) !== 'silent') {
-              lastStatus.set(key, 'silent');
-              probes.push({ atSeconds: s, dependency: d.id, region, status: 'silent' });
-            }
-          }
-          continue;
-        }
-        datums.push(...resultDatums(results, roundCtx));
-        for (const tier of TIERS)
-          for (let shard = 0; shard < shardsOf(tier); shard++)
-            datums.push(heartbeatDatum(region, tier, shard, true, roundCtx));
-        for (const r of results) {
-          if (r.status === 'down')
-            failingNow.set(r.dependency, [...(failingNow.get(r.dependency) ?? []), region]);
-          const key = `${r.dependency}\u0000${region}`;
-          if (lastStatus.get(key) !== r.status) {
-            lastStatus.set(key, r.status);
-            probes.push({
-              atSeconds: s,
-              dependency: r.dependency,
-              region,
-              status: r.status,
-              latencyMs: r.latencyMs,
-              ...(r.reason ? { reason: r.reason } : {}),
-              ...(r.detail ? { detail: r.detail } : {}),
-            });
-          }
-        }
-      }
-      evaluator.put(datums, config.namespace);
-      // Alarm actions reach the paging core at their own time, with every alarm's state as it is then (a
-      // composite's wait period can end half an interval before a member's down alarm returns to OK).
-      for (let t = now + ACTION_STEP_MS; t <= now + interval * 1000; t += ACTION_STEP_MS) {
-        for (const inv of evaluator.advanceTo(t).actions) await onAction(inv);
-      }
-      checkRuleHeld(now + interval * 1000);
-      pageLog.push(...(await handlePagingTick(pagingCtx(now + interval * 1000))).records);
-      rounds++;
-      opts.onProgress?.(s + interval, scenario.durationSeconds);
-    }
-  } finally {
-    await standIns.close();
+/** One round at `s` seconds: probe, publish what the probes saw, let the alarms act, tick the paging core. */
+async function runRound(run: Run, standIns: StandIns, s: number): Promise<void> {
+  const { config } = run;
+  const now = run.start + s * 1000;
+  const end = now + config.intervalSeconds * 1000;
+  const perRegion = await probeRound(run, standIns, s, now);
+  const datums = recordRound(run, perRegion, s, roundContext(now, config.intervalSeconds));
+  run.evaluator.put(datums, config.namespace);
+  await deliverActions(run, now, end);
+  run.held.heldByRule(end);
+  run.pageLog.push(...(await handlePagingTick(pagingContext(run, end))).records);
+  run.rounds++;
+}
+
+/**
+ * Probes every live region once. Regions whose stand-in for a dependency behaves the same share one real probe
+ * (they run on this one machine, so a second probe of the same server would only measure local noise); each
+ * region still gets its own result.
+ */
+async function probeRound(run: Run, standIns: StandIns, s: number, now: number): Promise<RoundResults> {
+  const { config, scenario } = run;
+  const live = config.probeRegions.filter((r) => !regionSilentAt(scenario, r, s));
+  const { assignments, sharers } = assignProbes(run, standIns, live, s);
+  const probedResults = await Promise.all(
+    live.map((region) => probeRegion(run, standIns, region, assignments.get(region) ?? [], now)),
+  );
+  const byRegion = new Map<string, ProbeResult[]>(live.map((r) => [r, []]));
+  for (const r of probedResults.flat()) {
+    run.probeCount++;
+    for (const region of sharers.get(`${r.region}\u0000${r.dependency}`) ?? [r.region])
+      byRegion.get(region)?.push({ ...r, region });
   }
+  for (const region of live)
+    for (const d of run.dnsDeps)
+      byRegion.get(region)?.push(dnsResult(d, region, now, stateAt(scenario, d.id, region, s)));
+  return config.probeRegions.map((region) => ({ region, results: byRegion.get(region) }));
+}
 
+/**
+ * Sets every stand-in to the scenario's state at `s` and picks, per dependency, one region to probe each
+ * distinct state; `sharers` maps "<region>\0<dep>" to the regions that take that probe's result.
+ */
+function assignProbes(run: Run, standIns: StandIns, live: readonly string[], s: number) {
+  const assignments = new Map<string, Dependency[]>(live.map((r) => [r, []]));
+  const sharers = new Map<string, string[]>();
+  const stateKey = (st: StandInState) => JSON.stringify(st);
+  for (const d of run.config.dependencies) {
+    const seen = new Map<string, string>();
+    for (const region of live) {
+      const st = stateAt(run.scenario, d.id, region, s);
+      standIns.set(d.id, region, st);
+      const rep = seen.get(stateKey(st));
+      if (rep === undefined) {
+        seen.set(stateKey(st), region);
+        const sd = run.probed.get(d.id);
+        if (sd) assignments.get(region)?.push(sd);
+        sharers.set(`${region}\u0000${d.id}`, [region]);
+      } else sharers.get(`${rep}\u0000${d.id}`)?.push(region);
+    }
+  }
+  return { assignments, sharers };
+}
+
+/** Probes `deps` from one region against their stand-ins; latencies are scaled back to scenario time. */
+async function probeRegion(
+  run: Run,
+  standIns: StandIns,
+  region: string,
+  deps: readonly Dependency[],
+  now: number,
+): Promise<ProbeResult[]> {
+  if (deps.length === 0) return [];
+  // Each dependency is probed with its own stand-in's override only: dependencies that share a host
+  // (one vendor's APIs, or 127.0.0.1 in a local config) must still reach their own stand-ins.
+  const probeOne = (d: Dependency) =>
+    probeAll([d], {
+      region,
+      hostOverrides: standIns.overrides(region, d.id),
+      extraCa: standIns.extraCa,
+      secrets: SIMULATED_SECRETS,
+      now: () => now,
+    });
+  // Healthy stand-ins are probed one at a time, so each latency is that probe's own and not the CPU
+  // time of thirty TLS handshakes sharing one machine; slow ones wait on timers, so they go together.
+  const isSlow = (d: Dependency) => standIns.stateOf(d.id, region).kind === 'slow';
+  const [fast, slow] = await Promise.all([
+    (async () => {
+      const out: ProbeResult[] = [];
+      for (const d of deps.filter((d) => !isSlow(d))) out.push(...(await probeOne(d)));
+      return out;
+    })(),
+    Promise.all(deps.filter(isSlow).map(probeOne)).then((r) => r.flat()),
+  ]);
+  return [...fast, ...slow].map((r) => ({ ...r, latencyMs: Math.round(r.latencyMs / run.timeScale) }));
+}
+
+/** Records a round's probe changes and failing regions; returns the datums the probe functions would send. */
+function recordRound(run: Run, perRegion: RoundResults, s: number, ctx: RoundContext): MetricDatum[] {
+  const datums: MetricDatum[] = [];
+  run.failingNow.clear();
+  for (const { region, results } of perRegion) {
+    if (!results) {
+      for (const d of run.config.dependencies)
+        noteStatus(run, s, { dependency: d.id, region, status: 'silent' });
+      continue;
+    }
+    datums.push(...resultDatums(results, ctx), ...heartbeats(run, region, ctx));
+    for (const r of results) {
+      if (r.status === 'down')
+        run.failingNow.set(r.dependency, [...(run.failingNow.get(r.dependency) ?? []), region]);
+      noteStatus(run, s, {
+        dependency: r.dependency,
+        region,
+        status: r.status,
+        latencyMs: r.latencyMs,
+        ...(r.reason ? { reason: r.reason } : {}),
+        ...(r.detail ? { detail: r.detail } : {}),
+      });
+    }
+  }
+  return datums;
+}
+
+/** Keeps a probe status when it differs from the last one of its dependency and region. */
+function noteStatus(run: Run, s: number, change: Omit<SimProbeChange, 'atSeconds'>): void {
+  const key = `${change.dependency}\u0000${change.region}`;
+  if (run.lastStatus.get(key) === change.status) return;
+  run.lastStatus.set(key, change.status);
+  run.probes.push({ atSeconds: s, ...change });
+}
+
+/**
+ * Alarm actions reach the paging core at their own time, with every alarm's state as it is then (a
+ * composite's wait period can end half an interval before a member's down alarm returns to OK).
+ */
+async function deliverActions(run: Run, now: number, end: number): Promise<void> {
+  for (let t = now + ACTION_STEP_MS; t <= end; t += ACTION_STEP_MS) {
+    for (const inv of run.evaluator.advanceTo(t).actions) await deliverAction(run, inv);
+  }
+}
+
+/** One alarm action: a suppressed one may be a held page; an ALARM or OK one goes to the paging core. */
+async function deliverAction(run: Run, inv: ActionInvocation): Promise<void> {
+  run.held.heldBySuppressor(inv);
+  if (inv.suppressed) return;
+  if (inv.state !== 'ALARM' && inv.state !== 'OK') return;
+  const message: AlarmStateChangeMessage = {
+    AlarmName: inv.alarm,
+    NewStateValue: inv.state,
+    OldStateValue: inv.transition.from,
+    NewStateReason: inv.transition.reason,
+    StateChangeTime: isoCW(inv.transition.at),
+    AlarmActions: inv.state === 'ALARM' ? inv.actions : [],
+    OKActions: inv.state === 'OK' ? inv.actions : [],
+  };
+  const r = await handleAlarmStateChange(message, pagingContext(run, inv.at));
+  run.pageLog.push(...r.records);
+}
+
+/** What the paging core sees at `now`: the evaluator's alarm states and the latest round's failing regions. */
+function pagingContext(run: Run, now: number): PagingContext {
   return {
-    scenario: {
-      name: scenario.name,
-      file: scenario.file,
-      ...(scenario.description ? { description: scenario.description } : {}),
-      start: scenario.start.toISOString(),
-      durationSeconds: scenario.durationSeconds,
-      monitor: config.name,
-      timeZone: config.timeZone,
-      intervalSeconds: interval,
-      probeRegions: config.probeRegions,
-      dependencies: config.dependencies.map((d) => ({
-        id: d.id,
-        name: d.name,
-        tier: d.tier,
-        critical: d.critical,
-        ...(d.group ? { group: d.group } : {}),
-      })),
-    },
+    config: run.config,
+    plan: run.plan,
+    store: run.store,
+    now: new Date(now),
+    alarmState: (name) => (run.knownAlarms.has(name) ? run.evaluator.state(name) : undefined),
+    failing: (dep) => ({ regions: run.failingNow.get(dep) ?? [] }),
+  };
+}
+
+/** The run as the result model: everything after T+0, pages folded per alarm event. */
+function collectResult(run: Run, wallMs: number): Simulation {
+  const { evaluator, alarmSet, start } = run;
+  const at = (ms: number) => Math.round((ms - start) / 1000);
+  return {
+    scenario: scenarioInfo(run.scenario, run.config),
     alarms: evaluator.transitions
       .filter((t) => t.at > start)
       .map((t) => ({
@@ -456,9 +413,9 @@ export async function runScenario(opts: RunOptions): Promise<SimulationResult> {
         to: t.to,
         reason: t.reason,
       })),
-    ...splitPages(pageLog, start),
-    held: [...held, ...heldFromLog(pageLog, start)].sort((a, b) => a.atSeconds - b.atSeconds),
-    probes,
+    pages: sentPages(run.pageLog, start),
+    held: run.held.all(run.pageLog),
+    probes: run.probes,
     actions: evaluator.actions
       .filter((a) => a.at > start)
       .map((a) => ({
@@ -469,29 +426,54 @@ export async function runScenario(opts: RunOptions): Promise<SimulationResult> {
         ...(a.suppressed ? { suppressed: a.suppressed } : {}),
         ...(a.deferredBy ? { deferredBy: a.deferredBy } : {}),
       })),
-    pageLog,
-    alarmCatalog: {
-      alarms: plan.alarms.map((a) => ({
-        name: a.name,
-        description: a.description,
-        ...(a.pageKind ? { pageKind: a.pageKind } : {}),
-        dependencies: a.dependencies,
-        ...(a.region ? { region: a.region } : {}),
-      })),
-    },
-    notes,
+    pageLog: run.pageLog,
+    alarmCatalog: alarmCatalog(run.plan),
+    notes: run.notes,
     stats: {
-      rounds,
-      probes: probeCount,
+      rounds: run.rounds,
+      probes: run.probeCount,
       alarms: alarmSet.metricAlarms.length + alarmSet.compositeAlarms.length,
-      wallMs: Math.round(performance.now() - wall0),
+      wallMs,
     },
   };
 }
 
+function scenarioInfo(scenario: Scenario, config: MonitorConfig): SimScenario {
+  return {
+    name: scenario.name,
+    file: scenario.file,
+    ...(scenario.description ? { description: scenario.description } : {}),
+    start: scenario.start.toISOString(),
+    durationSeconds: scenario.durationSeconds,
+    monitor: config.name,
+    timeZone: config.timeZone,
+    intervalSeconds: config.intervalSeconds,
+    probeRegions: config.probeRegions,
+    dependencies: config.dependencies.map((d) => ({
+      id: d.id,
+      name: d.name,
+      tier: d.tier,
+      critical: d.critical,
+      ...(d.group ? { group: d.group } : {}),
+    })),
+  };
+}
+
+function alarmCatalog(plan: AlarmPlan): AlarmCatalog {
+  return {
+    alarms: plan.alarms.map((a) => ({
+      name: a.name,
+      description: a.description,
+      ...(a.pageKind ? { pageKind: a.pageKind } : {}),
+      dependencies: a.dependencies,
+      ...(a.region ? { region: a.region } : {}),
+    })),
+  };
+}
+
 /** One page per alarm event (the paging core writes one record per route). */
-function splitPages(log: readonly PageLogRecord[], start: number): { pages: SimPageOut[] } {
-  const pages = new Map<string, SimPageOut>();
+function sentPages(log: readonly PageLogRecord[], start: number): SimPage[] {
+  const pages = new Map<string, SimPage>();
   for (const r of log) {
     if (r.outcome !== 'sent') continue;
     const key = `${r.alarmName}#${r.alarmTime}#${r.resolved}#${r.kind}#${r.subject}`;
@@ -514,28 +496,5 @@ function splitPages(log: readonly PageLogRecord[], start: number): { pages: SimP
       sms: r.messages.sms,
     });
   }
-  return { pages: [...pages.values()].sort((a, b) => a.atSeconds - b.atSeconds) };
-}
-
-function heldFromLog(log: readonly PageLogRecord[], start: number): SimHeld[] {
-  const seen = new Set<string>();
-  const out: SimHeld[] = [];
-  for (const r of log) {
-    if (r.outcome !== 'held') continue;
-    const key = `${r.alarmName}#${r.alarmTime}#${r.resolved}#${r.heldReason}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({
-      atSeconds: Math.round((Date.parse(r.at) - start) / 1000),
-      kind: r.kind,
-      severity: r.severity,
-      dependencies: r.dependencies,
-      subject: r.subject,
-      resolved: r.resolved,
-      alarm: r.alarmName,
-      reason: r.heldReason ?? 'held',
-      detail: r.heldDetail ?? '',
-    });
-  }
-  return out;
+  return [...pages.values()].sort((a, b) => a.atSeconds - b.atSeconds);
 }

@@ -17,22 +17,10 @@
 //   - recoveries  ProbeRecovery[] { dependency, region?, at }: the first passing probe after an episode
 //   - notes       caveats the reader must see (incomplete data, …)
 //
-// The rehearsal hook: `accountFromSimulation(input: RehearsalInput)` for `depmon simulate … --timeline`:
-//   {
-//     config,                       // the monitor config the scenario ran with
-//     start: Date | ISO string,     // the scenario's t = 0 as an instant (e.g. 2022-10-15T06:19:00Z)
-//     durationSeconds?,             // the scenario's length (default: the last evidence)
-//     scenario?: 'kakao-fire',      // shown in the title
-//     alarms: [{ atSeconds, alarm, from, to, reason? }],                        // --json "alarms"
-//     alarmPlan?: buildAlarmPlan(config),                                       // optional, see above
-//     pages:  [{ atSeconds, kind, severity, dependencies, subject,              // --json "pages"
-//                resolved?, held?, heldReason?, heldDetail?, text?, sms?, route?, routes?, alarm?, regions? }],
-//     pageLog?: PageLogRecord[],    // instead of `pages`, when the simulator writes full records
-//     probes: [{ atSeconds, dependency, region, status: 'up'|'down'|'degraded'|'silent', reason?, detail? }],
-//                                   // every round's result per dependency and region (or at least every
-//                                   // change); a series starts 'up'; 'silent' = the region reported nothing
-//   }
-// then `writeTimeline(account, file)` (format from the extension) or `renderTimeline(account, format)`.
+// A rehearsal's account is built in shared/simulate (`accountFromSimulation`, from the simulation result);
+// it walks the per-region probe changes with `walkSamples`, the walk behind `onsetsFromSamples`.
+// Either account then goes to `writeTimeline(account, file)` (format from the extension) or
+// `renderTimeline(account, format)`.
 //
 // Output
 // ------
@@ -43,15 +31,8 @@
 //
 // Pure except `writeTimeline` (file system); no AWS SDK, no environment.
 export { buildAccount } from './build.ts';
-export { onsetsFromSamples, type ProbeSample, pageFromLogRecord } from './evidence.ts';
+export { onsetsFromSamples, type ProbeSample, pageFromLogRecord, walkSamples } from './evidence.ts';
 export * from './recorded.ts';
-export {
-  accountFromSimulation,
-  type RehearsalInput,
-  type SimAlarmTransition,
-  type SimPage,
-  type SimProbeResult,
-} from './rehearsal.ts';
 export {
   escapeHtml,
   formatForFile,

@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountFromSimulation } from '#shared/simulate';
 import {
   type Account,
-  accountFromSimulation,
   buildAccount,
   formatForFile,
   renderCsv,
@@ -15,9 +15,9 @@ import {
   TimelineFormatError,
   writeTimeline,
 } from '#shared/timeline';
-import { kakaoRehearsal } from './kakao-fixture.ts';
+import { GENERATED_AT, kakaoRehearsal } from '../../helpers/kakao-rehearsal.ts';
 
-const kakao = (): Account => accountFromSimulation(kakaoRehearsal());
+const kakao = (): Account => accountFromSimulation(kakaoRehearsal(), { generatedAt: GENERATED_AT });
 
 /** An account whose texts carry what each format must escape. */
 function hostile(): Account {
