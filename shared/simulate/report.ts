@@ -1,7 +1,6 @@
 // The HTML report of a simulation: one self-contained page (inline CSS, SVG and a little JS; no external URL)
 // with the timeline chart (probe state bands per dependency and region, alarm state bands, page markers) and
 // every page's text as on-call would receive it.
-
 import { escapeHtml as esc } from '#shared/timeline';
 import type { Simulation } from './result.ts';
 
@@ -59,37 +58,54 @@ function localStart(r: Simulation): string {
   }
 }
 
-export function renderReport(r: Simulation): string {
-  const end = r.scenario.durationSeconds;
-  const labelW = 300;
-  const chartW = 900;
-  const rowH = 14;
-  const x = (s: number) => labelW + (s / end) * chartW;
-  const rows: string[] = [];
-  // Top lane: time ticks, then two lines of page labels, then the bands.
-  const top = 58;
-  let y = top + 4;
+/** The chart's geometry, in SVG units: labels on the left, the scenario's time across the rest. */
+const LABEL_W = 300;
+const CHART_W = 900;
+const ROW_H = 14;
+/** Top lane: time ticks, then two lines of page labels, then the bands. */
+const TOP = 58;
 
-  const section = (title: string) => {
-    y += 8;
-    rows.push(`<text class="section" x="4" y="${y + 10}">${esc(title)}</text>`);
-    y += 16;
-  };
-  const row = (label: string, bs: readonly Band[], cls: string) => {
-    rows.push(
-      `<text class="label" x="${labelW - 6}" y="${y + rowH - 3}" text-anchor="end">${esc(label)}</text>`,
+/** The chart's rows as they are laid out top to bottom; `y` is where the next one goes. */
+class Chart {
+  readonly rows: string[] = [];
+  y = TOP + 4;
+
+  constructor(private readonly end: number) {}
+
+  /** The x of a moment `s` seconds into the scenario. */
+  x(s: number): number {
+    return LABEL_W + (s / this.end) * CHART_W;
+  }
+
+  section(title: string): void {
+    this.y += 8;
+    this.rows.push(`<text class="section" x="4" y="${this.y + 10}">${esc(title)}</text>`);
+    this.y += 16;
+  }
+
+  row(label: string, bs: readonly Band[], cls: string): void {
+    const { y } = this;
+    this.rows.push(
+      `<text class="label" x="${LABEL_W - 6}" y="${y + ROW_H - 3}" text-anchor="end">${esc(label)}</text>`,
     );
     for (const b of bs) {
-      const w = Math.max(0.5, x(b.to) - x(b.from));
-      rows.push(
-        `<rect class="${cls} s-${esc(b.state)}" x="${x(b.from).toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 2}" fill="${COLORS[b.state] ?? '#999'}"><title>${esc(`${label}: ${b.title} (${mmss(b.from)}–${mmss(b.to)})`)}</title></rect>`,
+      const w = Math.max(0.5, this.x(b.to) - this.x(b.from));
+      this.rows.push(
+        `<rect class="${cls} s-${esc(b.state)}" x="${this.x(b.from).toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${ROW_H - 2}" fill="${COLORS[b.state] ?? '#999'}"><title>${esc(`${label}: ${b.title} (${mmss(b.from)}–${mmss(b.to)})`)}</title></rect>`,
       );
     }
-    y += rowH;
-  };
+    this.y += ROW_H;
+  }
 
-  // Probe bands: one row per dependency and region.
-  section('Probe results (per dependency and probe region)');
+  note(text: string): void {
+    this.rows.push(`<text class="label" x="${LABEL_W}" y="${this.y + 10}">${text}</text>`);
+    this.y += ROW_H;
+  }
+}
+
+/** One row per dependency and probe region: up, degraded, down or silent over time. */
+function probeBands(chart: Chart, r: Simulation): void {
+  chart.section('Probe results (per dependency and probe region)');
   for (const d of r.scenario.dependencies) {
     for (const region of r.scenario.probeRegions) {
       const changes = r.probes
@@ -99,12 +115,14 @@ export function renderReport(r: Simulation): string {
           state: p.status,
           title: `${p.status}${p.reason ? ` ${p.reason}` : ''}${p.latencyMs !== undefined ? `, ${p.latencyMs} ms` : ''}${p.detail ? `: ${p.detail}` : ''}`,
         }));
-      row(`${d.id} @ ${region}`, bands(changes, end, 'up'), 'probe');
+      chart.row(`${d.id} @ ${region}`, bands(changes, r.scenario.durationSeconds, 'up'), 'probe');
     }
   }
+}
 
-  // Alarm bands: every alarm that left OK, plus the alarms that page.
-  section('Alarms');
+/** Every alarm that left OK, plus the alarms that page. */
+function alarmBands(chart: Chart, r: Simulation): void {
+  chart.section('Alarms');
   const names = [...new Set(r.alarms.map((a) => a.alarm))];
   const paging = new Set([...r.pages.map((p) => p.alarm), ...r.held.map((h) => h.alarm)]);
   const shown = names.filter((n) => paging.has(n) || r.alarms.some((a) => a.alarm === n && a.to === 'ALARM'));
@@ -112,41 +130,60 @@ export function renderReport(r: Simulation): string {
     const changes = r.alarms
       .filter((a) => a.alarm === n)
       .map((a) => ({ at: a.atSeconds, state: a.to, title: `${a.from} → ${a.to}: ${a.reason}` }));
-    row(n, bands(changes, end, 'OK'), 'alarm');
+    chart.row(n, bands(changes, r.scenario.durationSeconds, 'OK'), 'alarm');
   }
-  if (shown.length === 0) {
-    rows.push(`<text class="label" x="${labelW}" y="${y + 10}">no alarm left OK</text>`);
-    y += rowH;
-  }
+  if (shown.length === 0) chart.note('no alarm left OK');
+}
 
-  // Page markers across the whole chart, each with its subject (shortened; the full one on hover).
-  const markers: string[] = [];
+/** Page markers across the whole chart, each with its subject (shortened; the full one on hover), then held ones. */
+function markers(chart: Chart, r: Simulation): string[] {
+  const out: string[] = [];
+  const { y } = chart;
   const short = (t: string) => (t.length > 60 ? `${t.slice(0, 57)}…` : t);
   r.pages.forEach((p, i) => {
-    const px = x(p.atSeconds);
-    const ly = top - 10 - (i % 2) * 13;
-    const anchor = px > labelW + chartW * 0.6 ? 'end' : 'start';
+    const px = chart.x(p.atSeconds);
+    const ly = TOP - 10 - (i % 2) * 13;
+    const anchor = px > LABEL_W + CHART_W * 0.6 ? 'end' : 'start';
     const lx = anchor === 'end' ? px - 7 : px + 7;
-    markers.push(
-      `<g class="marker page${p.resolved ? ' resolved' : ''}" data-page="${i}"><line x1="${px.toFixed(1)}" x2="${px.toFixed(1)}" y1="${top}" y2="${y}"/><circle cx="${px.toFixed(1)}" cy="${top}" r="5"/><text class="plabel" x="${lx.toFixed(1)}" y="${ly}" text-anchor="${anchor}">${esc(short(p.subject))}</text><title>${esc(`${mmss(p.atSeconds)} ${p.subject}`)}</title></g>`,
+    out.push(
+      `<g class="marker page${p.resolved ? ' resolved' : ''}" data-page="${i}"><line x1="${px.toFixed(1)}" x2="${px.toFixed(1)}" y1="${TOP}" y2="${y}"/><circle cx="${px.toFixed(1)}" cy="${TOP}" r="5"/><text class="plabel" x="${lx.toFixed(1)}" y="${ly}" text-anchor="${anchor}">${esc(short(p.subject))}</text><title>${esc(`${mmss(p.atSeconds)} ${p.subject}`)}</title></g>`,
     );
   });
   r.held.forEach((h) => {
-    const px = x(h.atSeconds).toFixed(1);
-    markers.push(
-      `<g class="marker held"><line x1="${px}" x2="${px}" y1="${top}" y2="${y}"/><rect x="${(Number(px) - 4).toFixed(1)}" y="${top - 4}" width="8" height="8"/><title>${esc(`${mmss(h.atSeconds)} held: ${h.kind} (${h.reason}) ${h.detail}`)}</title></g>`,
+    const px = chart.x(h.atSeconds).toFixed(1);
+    out.push(
+      `<g class="marker held"><line x1="${px}" x2="${px}" y1="${TOP}" y2="${y}"/><rect x="${(Number(px) - 4).toFixed(1)}" y="${TOP - 4}" width="8" height="8"/><title>${esc(`${mmss(h.atSeconds)} held: ${h.kind} (${h.reason}) ${h.detail}`)}</title></g>`,
     );
   });
-  const ticks: string[] = [];
+  return out;
+}
+
+/** Time ticks every 10 minutes, half hour or hour, by the scenario's length. */
+function ticks(chart: Chart, end: number): string[] {
+  const out: string[] = [];
   const step = end <= 3600 ? 600 : end <= 4 * 3600 ? 1800 : 3600;
   for (let s = 0; s <= end; s += step)
-    ticks.push(
-      `<line class="tick" x1="${x(s)}" x2="${x(s)}" y1="${top + 6}" y2="${y}"/><text class="tick" x="${x(s)}" y="12" text-anchor="middle">T+${mmss(s)}</text>`,
+    out.push(
+      `<line class="tick" x1="${chart.x(s)}" x2="${chart.x(s)}" y1="${TOP + 6}" y2="${chart.y}"/><text class="tick" x="${chart.x(s)}" y="12" text-anchor="middle">T+${mmss(s)}</text>`,
     );
-  const height = y + 10;
-  const svg = `<svg id="chart" viewBox="0 0 ${labelW + chartW + 20} ${height}" width="${labelW + chartW + 20}" height="${height}" role="img" aria-label="Timeline of probe results, alarm states and pages">${ticks.join('')}${rows.join('')}${markers.join('')}</svg>`;
+  return out;
+}
 
-  const pageCards = r.pages
+/** The timeline chart: probe bands, alarm bands, page and held markers, as one SVG. */
+function timelineChart(r: Simulation): string {
+  const chart = new Chart(r.scenario.durationSeconds);
+  probeBands(chart, r);
+  alarmBands(chart, r);
+  const marks = markers(chart, r);
+  const tickMarks = ticks(chart, r.scenario.durationSeconds);
+  const height = chart.y + 10;
+  const width = LABEL_W + CHART_W + 20;
+  return `<svg id="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Timeline of probe results, alarm states and pages">${tickMarks.join('')}${chart.rows.join('')}${marks.join('')}</svg>`;
+}
+
+/** Every page sent, with its email and SMS text. */
+function pageCards(r: Simulation): string {
+  return r.pages
     .map(
       (p, i) => `<article class="page${p.resolved ? ' resolved' : ''}" id="page-${i}">
 <h3><span class="when">T+${mmss(p.atSeconds)}</span> <span class="sev">${esc(p.severity)}</span> ${esc(p.subject)}</h3>
@@ -156,35 +193,49 @@ export function renderReport(r: Simulation): string {
 </article>`,
     )
     .join('\n');
-  const heldRows = r.held
+}
+
+function heldTable(r: Simulation): string {
+  const rows = r.held
     .map(
       (h) =>
         `<tr><td>T+${mmss(h.atSeconds)}</td><td>${esc(h.kind)}</td><td>${esc(h.dependencies.join(', '))}</td><td>${esc(h.reason)}</td><td>${esc(h.detail)}</td></tr>`,
     )
     .join('');
-  const alarmRows = r.alarms
+  return rows
+    ? `<table><thead><tr><th>when</th><th>kind</th><th>dependencies</th><th>why</th><th>detail</th></tr></thead><tbody>${rows}</tbody></table>`
+    : '<p>Nothing was held back.</p>';
+}
+
+function alarmTable(r: Simulation): string {
+  const rows = r.alarms
     .filter((a) => !(a.from === 'INSUFFICIENT_DATA' && a.to === 'OK'))
     .map(
       (a) =>
         `<tr><td>T+${mmss(a.atSeconds)}</td><td>${esc(a.alarm)}</td><td class="st-${esc(a.from)}">${esc(a.from)}</td><td class="st-${esc(a.to)}">${esc(a.to)}</td><td class="reason">${esc(a.reason)}</td></tr>`,
     )
     .join('');
+  return rows
+    ? `<table><thead><tr><th>when</th><th>alarm</th><th>from</th><th>to</th><th>reason</th></tr></thead><tbody>${rows}</tbody></table>`
+    : '<p>No alarm changed state.</p>';
+}
+
+/** The figures at the top: pages, resolutions, held pages, alarms to ALARM, real probes. */
+function summary(r: Simulation): string {
   const sent = r.pages.filter((p) => !p.resolved).length;
-  const legend = ['up', 'degraded', 'down', 'silent', 'OK', 'ALARM']
+  return `<div class="summary"><div><b>${sent}</b>pages</div><div><b>${r.pages.length - sent}</b>resolved</div><div><b>${r.held.length}</b>held back</div><div><b>${r.alarms.filter((a) => a.to === 'ALARM').length}</b>alarm transitions to ALARM</div><div><b>${r.stats.probes}</b>real probes</div></div>`;
+}
+
+function legend(): string {
+  return ['up', 'degraded', 'down', 'silent', 'OK', 'ALARM']
     .map(
       (s) =>
         `<span class="key"><i style="background:${COLORS[s]}"></i>${s === 'OK' || s === 'ALARM' ? `alarm ${s}` : s}</span>`,
     )
     .join('');
+}
 
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>depmon rehearsal: ${esc(r.scenario.name)}</title>
-<style>
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1c1c1e;background:#fff}
+const STYLE = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1c1c1e;background:#fff}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}h3{font-size:14px;margin:0 0 4px}
 .sub{color:#555}.summary{display:flex;gap:24px;margin:12px 0}.summary div{background:#f2f2f7;border-radius:8px;padding:8px 14px}
 .summary b{display:block;font-size:20px}.chartwrap{overflow-x:auto;border:1px solid #e5e5ea;border-radius:8px;padding:8px}
@@ -201,26 +252,10 @@ article.page.resolved{border-color:#2e8b57;background:#f5fbf7}article.page.flash
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:3px 6px;border-bottom:1px solid #eee;vertical-align:top}
 td.reason{color:#555;font-size:12px}.st-ALARM{color:#d64541;font-weight:600}.st-OK{color:#2e8b57}
 .notes{color:#8a6d00}
-</style>
-</head>
-<body>
-<h1>Rehearsal: ${esc(r.scenario.name)}</h1>
-<p class="sub">${esc(r.scenario.description ?? '')}</p>
-<p class="sub">Monitor <b>${esc(r.scenario.monitor)}</b> · starts ${esc(localStart(r))} · ${end / 60} minutes · probe regions ${esc(r.scenario.probeRegions.join(', '))} · every ${r.scenario.intervalSeconds} s</p>
-<div class="summary"><div><b>${sent}</b>pages</div><div><b>${r.pages.length - sent}</b>resolved</div><div><b>${r.held.length}</b>held back</div><div><b>${r.alarms.filter((a) => a.to === 'ALARM').length}</b>alarm transitions to ALARM</div><div><b>${r.stats.probes}</b>real probes</div></div>
-${r.notes.length ? `<p class="notes">${r.notes.map(esc).join('<br>')}</p>` : ''}
-<h2>Timeline</h2>
-<p>${legend}<span class="key">● page</span><span class="key">■ held back</span></p>
-<div class="chartwrap">${svg}</div>
-<h2>Pages, as on-call receives them</h2>
-${pageCards || '<p>No page was sent.</p>'}
-<h2>Held back</h2>
-${heldRows ? `<table><thead><tr><th>when</th><th>kind</th><th>dependencies</th><th>why</th><th>detail</th></tr></thead><tbody>${heldRows}</tbody></table>` : '<p>Nothing was held back.</p>'}
-<h2>Alarm transitions</h2>
-${alarmRows ? `<table><thead><tr><th>when</th><th>alarm</th><th>from</th><th>to</th><th>reason</th></tr></thead><tbody>${alarmRows}</tbody></table>` : '<p>No alarm changed state.</p>'}
-<p class="sub">${r.stats.rounds} probe rounds, ${r.stats.probes} real probes against local stand-ins, ${r.stats.alarms} alarms from the synthesized home stack, evaluated with CloudWatch's documented rules in ${(r.stats.wallMs / 1000).toFixed(1)} s.</p>
-<script>
-document.querySelectorAll('.marker.page').forEach(function (m) {
+`;
+
+/** A click on a page marker scrolls to that page's card and flashes it. */
+const SCRIPT = `document.querySelectorAll('.marker.page').forEach(function (m) {
   m.addEventListener('click', function () {
     var card = document.getElementById('page-' + m.getAttribute('data-page'));
     if (!card) return;
@@ -229,7 +264,37 @@ document.querySelectorAll('.marker.page').forEach(function (m) {
     setTimeout(function () { card.classList.remove('flash'); }, 1500);
   });
 });
-</script>
+`;
+
+export function renderReport(r: Simulation): string {
+  const minutes = r.scenario.durationSeconds / 60;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>depmon rehearsal: ${esc(r.scenario.name)}</title>
+<style>
+${STYLE}</style>
+</head>
+<body>
+<h1>Rehearsal: ${esc(r.scenario.name)}</h1>
+<p class="sub">${esc(r.scenario.description ?? '')}</p>
+<p class="sub">Monitor <b>${esc(r.scenario.monitor)}</b> · starts ${esc(localStart(r))} · ${minutes} minutes · probe regions ${esc(r.scenario.probeRegions.join(', '))} · every ${r.scenario.intervalSeconds} s</p>
+${summary(r)}
+${r.notes.length ? `<p class="notes">${r.notes.map(esc).join('<br>')}</p>` : ''}
+<h2>Timeline</h2>
+<p>${legend()}<span class="key">● page</span><span class="key">■ held back</span></p>
+<div class="chartwrap">${timelineChart(r)}</div>
+<h2>Pages, as on-call receives them</h2>
+${pageCards(r) || '<p>No page was sent.</p>'}
+<h2>Held back</h2>
+${heldTable(r)}
+<h2>Alarm transitions</h2>
+${alarmTable(r)}
+<p class="sub">${r.stats.rounds} probe rounds, ${r.stats.probes} real probes against local stand-ins, ${r.stats.alarms} alarms from the synthesized home stack, evaluated with CloudWatch's documented rules in ${(r.stats.wallMs / 1000).toFixed(1)} s.</p>
+<script>
+${SCRIPT}</script>
 </body>
 </html>
 `;
