@@ -5,30 +5,16 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIO, main } from '../../cli/main.ts';
+import { Capture, depmon as depmonIn } from '../helpers/cli.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SCENARIOS = path.join(ROOT, 'examples/scenarios');
 /** A whole scenario runs real probes each virtual minute; the longest (150 min) takes tens of seconds when busy. */
 const SCENARIO_TIMEOUT_MS = 180_000;
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function depmon(args: string[], cwd = ROOT) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const io: CliIO = { stdout, stderr, cwd, env: {} };
-  const code = await main(args, io);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+const depmon = (args: string[], cwd = ROOT) => depmonIn(args, cwd);
 
 interface Page {
   atSeconds: number;
@@ -263,7 +249,7 @@ describe('terminal output', () => {
     'shows progress on a terminal, on stderr only, and a readable timeline on stdout',
     async () => {
       const stdout = new Capture();
-      const stderr = Object.assign(new Capture(), { isTTY: true });
+      const stderr = new Capture(true);
       const io: CliIO = { stdout, stderr, cwd: ROOT, env: {} };
       const code = await main(['simulate', path.join(SCENARIOS, 'region-silent.yaml')], io);
       expect(code).toBe(0);
