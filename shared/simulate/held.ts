@@ -100,7 +100,7 @@ function heldHeader(spec: PagingAlarm, dependencies: readonly string[], atSecond
 }
 
 /** Pages the paging core held (its log has one record per route: one held page per alarm event and reason). */
-export function heldByPagingCore(log: readonly PageLogRecord[], start: number): SimHeldPage[] {
+function heldByPagingCore(log: readonly PageLogRecord[], start: number): SimHeldPage[] {
   const seen = new Set<string>();
   const out: SimHeldPage[] = [];
   for (const r of log) {
