@@ -1,6 +1,9 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // package.json maps "#shared/x" and "depmon" to the TypeScript sources under this condition (dist/ without).
+  ssr: { resolve: { conditions: [...defaultServerConditions, 'depmon-source'] } },
   test: {
     include: ['test/**/*.test.ts'],
     // Probe tests start real servers and wait on real timeouts; CDK synth tests take a second each.

@@ -9,6 +9,8 @@ const COMMANDS = {
   cost: () => import('./commands/cost.ts'),
   timeline: () => import('./commands/timeline.ts'),
   start: () => import('./commands/start.ts'),
+  init: () => import('./commands/init.ts'),
+  app: () => import('./commands/app.ts'),
 } as const;
 
 export interface CliIO {
@@ -21,6 +23,7 @@ export interface CliIO {
 const HELP = `depmon: dependency-health monitor
 
 Usage:
+  depmon init [DIR]                               a starting project: monitor.config.ts, cdk.json, a scenario
   depmon check [--config FILE] [--json]           probe every dependency once from this machine
   depmon simulate SCENARIO [--json] [--report FILE.html] [--timeline FILE]
                                                   replay an outage scenario through the real alarm rules
@@ -28,6 +31,7 @@ Usage:
   depmon timeline --from ISO --to ISO [--config FILE] [--out FILE]
                                                   the minute-by-minute account of an incident
   depmon start                                    the bundled Kakao-fire rehearsal (what npm start runs)
+  depmon app                                      the CDK app that cdk.json runs (npx cdk synth / deploy)
 
 Exit codes: 0 ok, 1 a dependency is down (check), 2 bad usage or bad input.
 `;

@@ -9,9 +9,16 @@ export class UsageError extends Error {
 }
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+type Parsed<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>
+>;
 
 /** `node:util` parseArgs with its errors turned into UsageError. */
-export function parseCliArgs<T extends Options>(args: string[], options: T, allowPositionals = false) {
+export function parseCliArgs<T extends Options>(
+  args: string[],
+  options: T,
+  allowPositionals = false,
+): Parsed<T> {
   try {
     return parseArgs({ args, options: options as T, allowPositionals, strict: true });
   } catch (e) {

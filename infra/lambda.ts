@@ -1,5 +1,6 @@
 // One way to build depmon's Lambda functions: Node 22 on arm64, ESM, minified by the local esbuild
 // (no Docker), a log group with retention, and an optional value embedded in the bundle at build time.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -8,8 +9,37 @@ import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
-/** Repository root (this file lives in infra/). */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Running as the installed package's compiled JavaScript (dist/infra/lambda.js), not the TypeScript sources. */
+const COMPILED = import.meta.url.endsWith('.js');
+
+/** Package root: this file lives in infra/, or in dist/infra/ once compiled. */
+export const PROJECT_ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  COMPILED ? '../..' : '..',
+);
+
+/**
+ * Where esbuild runs and which lock file NodejsFunction reads (only to pick the package manager that runs
+ * esbuild). In the repository: the repository. Installed: the user's project, which holds depmon's node_modules
+ * (the entry must lie under it) and whatever lock file it has; depmon ships none, and npm is the default.
+ */
+function bundleRoots(): { projectRoot: string; depsLockFilePath: string } {
+  if (!COMPILED)
+    return { projectRoot: PROJECT_ROOT, depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json') };
+  const at = PROJECT_ROOT.indexOf(`${path.sep}node_modules${path.sep}`);
+  const projectRoot = at > 0 ? PROJECT_ROOT.slice(0, at) : PROJECT_ROOT;
+  const lock = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock']
+    .map((name) => path.join(projectRoot, name))
+    .find((file) => existsSync(file));
+  return { projectRoot, depsLockFilePath: lock ?? path.join(PROJECT_ROOT, 'package.json') };
+}
+
+/** A handler's source (`functions/probe/handler.ts`), or its compiled JavaScript in the installed package. */
+function entryFile(entry: string): string {
+  return COMPILED
+    ? path.join(PROJECT_ROOT, 'dist', entry.replace(/\.ts$/, '.js'))
+    : path.join(PROJECT_ROOT, entry);
+}
 
 /** Lambda runtime the functions ship to; tests load the bundles on the same major version. */
 export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
@@ -52,9 +82,8 @@ export class DepmonFunction extends NodejsFunction {
       timeout: Duration.seconds(60),
       tracing: Tracing.DISABLED,
       ...rest,
-      entry: path.join(PROJECT_ROOT, entry),
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      entry: entryFile(entry),
+      ...bundleRoots(),
       runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
       logGroup,
@@ -69,7 +98,13 @@ export class DepmonFunction extends NodejsFunction {
         define: { [EMBED_GLOBAL]: JSON.stringify(embed ?? null) },
         // The AWS SDK v3 ships in the Lambda runtime, but pinning our own keeps tested == shipped.
         externalModules: [],
-        tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+        // From the sources, "#shared/x" must resolve to the .ts files (package.json "imports"); compiled, to dist/.
+        ...(COMPILED
+          ? {}
+          : {
+              tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
+              esbuildArgs: { '--conditions': 'depmon-source' },
+            }),
         forceDockerBundling: false,
       },
     });

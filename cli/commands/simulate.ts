@@ -36,7 +36,11 @@ and with what text. No AWS account needed.
 Exit codes: 0 it ran, 2 bad usage, scenario or config.
 `;
 
-const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// cli/commands/ in the repository, dist/cli/commands/ in the installed package.
+const PROJECT_ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  import.meta.url.endsWith('.js') ? '../../..' : '../..',
+);
 /** The config a scenario without `config:` runs against. */
 export const EXAMPLE_CONFIG = path.join(PROJECT_ROOT, 'examples/bank/monitor.config.ts');
 

@@ -8,7 +8,11 @@ import type { CliIO } from '../main.ts';
 import { parseCliArgs } from '../usage.ts';
 import { checkOutputFile, simulateFile, writeOutput, writeRehearsalTimeline } from './simulate.ts';
 
-const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// cli/commands/ in the repository, dist/cli/commands/ in the installed package.
+const PROJECT_ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  import.meta.url.endsWith('.js') ? '../../..' : '../..',
+);
 export const KAKAO_FIRE = path.join(PROJECT_ROOT, 'examples/scenarios/kakao-fire.yaml');
 /** Where the report goes, relative to the working directory. */
 export const REPORT_FILE = 'depmon-report.html';
