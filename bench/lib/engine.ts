@@ -25,6 +25,8 @@ export function engineBundle(): Promise<string> {
       minify: true,
       banner: { js: BANNER },
       tsconfig: path.join(tree.root, 'tsconfig.json'),
+      // package.json "imports" map #shared/x to the .ts sources under this condition (to dist/ without).
+      conditions: ['depmon-source'],
       logLevel: 'error',
     });
     return outfile;

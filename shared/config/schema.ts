@@ -372,6 +372,8 @@ const VpcSchema = z.strictObject({
 });
 
 const MonitorConfigObject = z.strictObject({
+  /** Editors' JSON Schema for the file (depmon/schema.json); depmon does not read it. */
+  $schema: z.string().optional(),
   name: z.string({ error: 'expected a name' }).regex(/^[A-Za-z][A-Za-z0-9-]{0,31}$/, {
     error: 'expected a name of 1-32 letters, digits and "-", starting with a letter',
   }),

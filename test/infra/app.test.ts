@@ -25,15 +25,19 @@ describe('infra/app.ts', () => {
       }),
     );
     // Act
-    const r = spawnSync(process.execPath, ['--import', TSX, path.join(ROOT, 'infra/app.ts')], {
-      cwd: dir,
-      env: {
-        ...process.env,
-        CDK_OUTDIR: path.join(dir, 'out'),
-        CDK_CONTEXT_JSON: JSON.stringify({ config: 'bad.json' }),
+    const r = spawnSync(
+      process.execPath,
+      ['--conditions=depmon-source', '--import', TSX, path.join(ROOT, 'infra/app.ts')],
+      {
+        cwd: dir,
+        env: {
+          ...process.env,
+          CDK_OUTDIR: path.join(dir, 'out'),
+          CDK_CONTEXT_JSON: JSON.stringify({ config: 'bad.json' }),
+        },
+        encoding: 'utf8',
       },
-      encoding: 'utf8',
-    });
+    );
     // Assess
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
