@@ -81,19 +81,23 @@ describe('the probe bundles', () => {
     const outdir = path.join(dir, 'cdk.out');
 
     // Act 1: synthesize as `cdk synth` would (the CLI runs the app with these variables), bundling the probe stack
-    await run(process.execPath, ['--import', TSX, path.join(ROOT, 'infra/app.ts')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        CDK_OUTDIR: outdir,
-        CDK_CONTEXT_JSON: JSON.stringify({
-          config: configFile,
-          'aws:cdk:bundling-stacks': ['Depmon/Probe-ap-northeast-1'],
-          'aws:cdk:enable-asset-metadata': true,
-        }),
-        CDK_VALIDATION: 'false',
+    await run(
+      process.execPath,
+      ['--conditions=depmon-source', '--import', TSX, path.join(ROOT, 'infra/app.ts')],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          CDK_OUTDIR: outdir,
+          CDK_CONTEXT_JSON: JSON.stringify({
+            config: configFile,
+            'aws:cdk:bundling-stacks': ['Depmon/Probe-ap-northeast-1'],
+            'aws:cdk:enable-asset-metadata': true,
+          }),
+          CDK_VALIDATION: 'false',
+        },
       },
-    });
+    );
     const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
       artifacts: Record<string, { displayName?: string; properties?: { templateFile?: string } }>;
     };

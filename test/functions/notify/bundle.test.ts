@@ -33,18 +33,22 @@ describe('the notify bundle', () => {
   it('builds in a real synth and pages on Node 22 through the bundled SDK clients', async () => {
     // Prepare: synthesize the bank example as `cdk synth` would, bundling only the home stack
     const outdir = path.join(dir, 'cdk.out');
-    await run(process.execPath, ['--import', TSX, path.join(ROOT, 'infra/app.ts')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        CDK_OUTDIR: outdir,
-        CDK_CONTEXT_JSON: JSON.stringify({
-          'aws:cdk:bundling-stacks': ['Depmon/Home'],
-          'aws:cdk:enable-asset-metadata': true,
-        }),
-        CDK_VALIDATION: 'false',
+    await run(
+      process.execPath,
+      ['--conditions=depmon-source', '--import', TSX, path.join(ROOT, 'infra/app.ts')],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          CDK_OUTDIR: outdir,
+          CDK_CONTEXT_JSON: JSON.stringify({
+            'aws:cdk:bundling-stacks': ['Depmon/Home'],
+            'aws:cdk:enable-asset-metadata': true,
+          }),
+          CDK_VALIDATION: 'false',
+        },
       },
-    });
+    );
     const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
       artifacts: Record<string, { displayName?: string; properties?: { templateFile?: string } }>;
     };
