@@ -105,7 +105,7 @@ describe('$schema in a config', () => {
     // Act
     const { config } = await loadConfigFile(file, dir);
     // Assess
-    expect(config.dependencies[0]?.tcp?.port).toBe(8080);
+    expect(config.dependencies[0]?.check).toMatchObject({ kind: 'tcp', host: '127.0.0.1', port: 8080 });
   });
 
   it('is the only unknown top-level key that is: others are still refused', async () => {
