@@ -49,7 +49,7 @@ async function prepareProject(dir: string): Promise<void> {
     bin: Record<string, string>;
   };
   const lock = JSON.parse(await readFile(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
-    packages: Record<string, { dev?: boolean }>;
+    packages: Record<string, { dev?: boolean; version?: string; resolved?: string }>;
   };
   const packages: Record<string, unknown> = {
     '': { name: 'my-monitor', dependencies: {} },
@@ -59,8 +59,14 @@ async function prepareProject(dir: string): Promise<void> {
       bin: pkg.bin,
     },
   };
-  for (const [where, entry] of Object.entries(lock.packages))
-    if (where !== '' && !entry.dev) packages[where] = entry;
+  for (const [where, entry] of Object.entries(lock.packages)) {
+    if (where === '' || entry.dev) continue;
+    // An entry without its tarball's address sends npm to the registry's package document, which the cache
+    // may lack; with the address (and the integrity the entry has), the cached tarball serves.
+    const name = where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    const resolved = `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${entry.version}.tgz`;
+    packages[where] = entry.resolved || !entry.version ? entry : { ...entry, resolved };
+  }
   await writeFile(
     path.join(dir, 'package.json'),
     `${JSON.stringify({ name: 'my-monitor', private: true })}\n`,
