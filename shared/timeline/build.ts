@@ -35,27 +35,58 @@ type Draft = Omit<TimelineEvent, 'at' | 'local' | 'atSeconds' | 'minutesFromOnse
 
 export function buildAccount(input: AccountInput): Account {
   const { config, window } = input;
+  const alarms = input.alarms.filter((a) => inWindow(window, a.at));
+  const drafts = evidenceDrafts(input, alarms);
+  const notes = [...(input.notes ?? [])];
+  addResolution(alarms, drafts, notes);
+  drafts.sort((a, b) => a.time.getTime() - b.time.getTime() || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+  const { figures, onset } = figuresOf(input, drafts, notes);
+  notes.push(...emptinessNotes(input, drafts));
   const tz = config.timeZone;
-  const inWindow = (d: Date) => d.getTime() >= window.from.getTime() && d.getTime() <= window.to.getTime();
-  const simulated = input.origin === 'rehearsal';
+  const events: TimelineEvent[] = drafts.map(({ time, ...rest }) => ({
+    ...stamp(time, tz),
+    ...(input.start ? { atSeconds: secondsFrom(input.start, time) } : {}),
+    minutesFromOnset: onset ? minutesBetween(onset, time) : null,
+    ...rest,
+  }));
+  return {
+    title: `${input.origin === 'rehearsal' ? 'Rehearsal account' : 'Incident account'}: ${config.name}${input.scenario ? ` (${input.scenario})` : ''}`,
+    monitor: config.name,
+    origin: input.origin,
+    ...(input.scenario ? { scenario: input.scenario } : {}),
+    timeZone: tz,
+    timeZoneLabel: zoneLabel(tz, window.from),
+    window: { from: stamp(window.from, tz), to: stamp(window.to, tz) },
+    ...(input.generatedAt ? { generatedAt: input.generatedAt.toISOString() } : {}),
+    figures,
+    events,
+    notes,
+  };
+}
 
-  const alarms = input.alarms.filter((a) => inWindow(a.at));
+const inWindow = (window: AccountInput['window'], d: Date) =>
+  d.getTime() >= window.from.getTime() && d.getTime() <= window.to.getTime();
+
+/** One draft event per piece of evidence in the window: probe onsets and recoveries, alarms, pages. */
+function evidenceDrafts(input: AccountInput, alarms: readonly AlarmTransition[]): Draft[] {
+  const simulated = input.origin === 'rehearsal';
+  const within = (d: Date) => inWindow(input.window, d);
   const catalog = new Map((input.alarmPlan?.alarms ?? []).map((a) => [a.name, a]));
-  const drafts: Draft[] = [
-    ...groupOnsets(input.onsets.filter((o) => inWindow(o.at))).map((g) => onsetDraft(g, simulated)),
-    ...groupRecoveries(input.recoveries.filter((r) => inWindow(r.at))).map((g) =>
-      recoveryDraft(g, simulated),
-    ),
+  return [
+    ...groupOnsets(input.onsets.filter((o) => within(o.at))).map((g) => onsetDraft(g, simulated)),
+    ...groupRecoveries(input.recoveries.filter((r) => within(r.at))).map((g) => recoveryDraft(g, simulated)),
     ...alarms.filter(touchesAlarm).map((a) => alarmDraft(a, simulated, catalog.get(a.alarm))),
     ...groupBookkeeping(alarms.filter((a) => !touchesAlarm(a))).map((g) =>
       g.length === 1
         ? alarmDraft(g[0]!, simulated, catalog.get(g[0]!.alarm))
         : bookkeepingDraft(g, simulated),
     ),
-    ...input.pages.filter((p) => inWindow(p.at)).map((p) => pageDraft(p, simulated)),
+    ...input.pages.filter((p) => within(p.at)).map((p) => pageDraft(p, simulated)),
   ];
-  const notes = [...(input.notes ?? [])];
+}
 
+/** The derived resolution event, or a note on why there is none (or why the incident began earlier). */
+function addResolution(alarms: readonly AlarmTransition[], drafts: Draft[], notes: string[]): void {
   const res = resolution(alarms);
   if (res.firingAtStart.length > 0) {
     notes.push(
@@ -73,14 +104,19 @@ export function buildAccount(input: AccountInput): Account {
   } else if (res.stillAlarming.length > 0) {
     notes.push(`Not resolved within the window: still in ALARM at its end: ${res.stillAlarming.join(', ')}.`);
   }
+}
 
-  drafts.sort((a, b) => a.time.getTime() - b.time.getTime() || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
-
+/** Onset, detection, first page and resolution, from drafts in time order. */
+function figuresOf(
+  input: AccountInput,
+  drafts: readonly Draft[],
+  notes: string[],
+): { figures: Figures; onset: Date | undefined } {
   // Onset: the first failing probe; without probe evidence, the first alarm stands in (and says so).
   const firstFailing = drafts.find((d) => d.kind === 'probe-failing');
   const firstAlarm = drafts.find((d) => d.kind === 'alarm' && d.to === 'ALARM');
-  const onsetDraft_ = firstFailing ?? firstAlarm;
-  const onset = onsetDraft_?.time;
+  const onsetEvent = firstFailing ?? firstAlarm;
+  const onset = onsetEvent?.time;
   if (!firstFailing && firstAlarm) {
     notes.push(
       'No failing probe recorded in the window: the onset is the first alarm, not the first failing probe.',
@@ -88,52 +124,41 @@ export function buildAccount(input: AccountInput): Account {
   }
   const firstPage = drafts.find((d) => d.kind === 'page-sent' && !d.resolved);
   const resolutionDraft = drafts.find((d) => d.kind === 'resolution');
-
   const figure = (d: Draft | undefined, detail: (d: Draft) => string): Figure | null =>
     d
       ? {
-          ...stamp(d.time, tz),
+          ...stamp(d.time, input.config.timeZone),
           ...(input.start ? { atSeconds: secondsFrom(input.start, d.time) } : {}),
           minutesFromOnset: onset ? minutesBetween(onset, d.time) : null,
           detail: detail(d),
         }
       : null;
-  const figures: Figures = {
-    onset: figure(onsetDraft_, (d) => d.summary),
-    detection: figure(firstAlarm, (d) => `first alarm: ${d.alarm}`),
-    firstPage: figure(firstPage, (d) => `${d.severity} ${d.pageKind}: ${d.subject}`),
-    resolution: figure(resolutionDraft, (d) => d.summary),
+  return {
+    onset,
+    figures: {
+      onset: figure(onsetEvent, (d) => d.summary),
+      detection: figure(firstAlarm, (d) => `first alarm: ${d.alarm}`),
+      firstPage: figure(firstPage, (d) => `${d.severity} ${d.pageKind}: ${d.subject}`),
+      resolution: figure(resolutionDraft, (d) => d.summary),
+    },
   };
+}
 
+/** Notes for an account with nothing in it, or with held pages and none sent. */
+function emptinessNotes(input: AccountInput, drafts: readonly Draft[]): string[] {
+  const notes: string[] = [];
   if (drafts.length === 0) {
     notes.push(
-      `Nothing recorded in the window: no alarm transition, no page sent or held, no failing probe between ${window.from.toISOString()} and ${window.to.toISOString()}.`,
+      `Nothing recorded in the window: no alarm transition, no page sent or held, no failing probe between ${input.window.from.toISOString()} and ${input.window.to.toISOString()}.`,
     );
   }
-  if (drafts.some((d) => d.kind === 'page-held') && !firstPage) {
+  if (
+    drafts.some((d) => d.kind === 'page-held') &&
+    !drafts.some((d) => d.kind === 'page-sent' && !d.resolved)
+  ) {
     notes.push('Pages were held back and none was sent in the window.');
   }
-
-  const events: TimelineEvent[] = drafts.map(({ time, ...rest }) => ({
-    ...stamp(time, tz),
-    ...(input.start ? { atSeconds: secondsFrom(input.start, time) } : {}),
-    minutesFromOnset: onset ? minutesBetween(onset, time) : null,
-    ...rest,
-  }));
-
-  return {
-    title: `${input.origin === 'rehearsal' ? 'Rehearsal account' : 'Incident account'}: ${config.name}${input.scenario ? ` (${input.scenario})` : ''}`,
-    monitor: config.name,
-    origin: input.origin,
-    ...(input.scenario ? { scenario: input.scenario } : {}),
-    timeZone: tz,
-    timeZoneLabel: zoneLabel(tz, window.from),
-    window: { from: stamp(window.from, tz), to: stamp(window.to, tz) },
-    ...(input.generatedAt ? { generatedAt: input.generatedAt.toISOString() } : {}),
-    figures,
-    events,
-    notes,
-  };
+  return notes;
 }
 
 /**

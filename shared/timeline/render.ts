@@ -192,45 +192,8 @@ const KIND_CLASS: Readonly<Record<TimelineEvent['kind'], string>> = {
   resolution: 'ok',
 };
 
-/** One file with inline styles and no script, font, image or link that leaves the file. */
-export function renderHtml(a: Account): string {
-  const tz = escapeHtml(a.timeZoneLabel);
-  const figures = FIGURE_ORDER.map((name) => {
-    const f = a.figures[name];
-    return f
-      ? `<div class="fig"><div class="lbl">${escapeHtml(FIGURE_LABELS[name])}</div><div class="val">${escapeHtml(f.local)}</div><div class="sub">${escapeHtml(utcTime(new Date(f.at)))}${f.minutesFromOnset === null ? '' : ` · ${escapeHtml(minutes(f.minutesFromOnset))} min from onset`}</div><div class="sub">${escapeHtml(f.detail)}</div></div>`
-      : `<div class="fig none"><div class="lbl">${escapeHtml(FIGURE_LABELS[name])}</div><div class="val">none in the window</div></div>`;
-  }).join('\n');
-  const notes =
-    a.notes.length > 0
-      ? `<section><h2>Notes</h2><ul>${a.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></section>`
-      : '';
-  const rows = a.events
-    .map((e, i) => {
-      const texts = [
-        e.text ? `<details><summary>Text as sent</summary><pre>${escapeHtml(e.text)}</pre></details>` : '',
-        e.sms ? `<details><summary>SMS</summary><pre>${escapeHtml(e.sms)}</pre></details>` : '',
-        // The summary holds a short reason whole; only a cut one needs the full text.
-        e.reason && e.kind === 'alarm' && !e.summary.includes(e.reason)
-          ? `<details><summary>Full reason</summary><pre>${escapeHtml(e.reason)}</pre></details>`
-          : '',
-        e.messageId ? `<div class="sub">SNS message ${escapeHtml(e.messageId)}</div>` : '',
-      ].join('');
-      return `<tr class="${KIND_CLASS[e.kind]}"><td>${i + 1}</td><td>${escapeHtml(utcTime(new Date(e.at)))}</td><td>${escapeHtml(e.local)}</td><td class="num">${escapeHtml(minutes(e.minutesFromOnset))}</td><td><span class="kind">${escapeHtml(e.kind)}</span></td><td>${escapeHtml(e.source)}</td><td>${escapeHtml(e.summary)}${texts}</td></tr>`;
-    })
-    .join('\n');
-  const evidence =
-    a.origin === 'rehearsal'
-      ? 'a simulator rehearsal'
-      : 'CloudWatch alarm history, the depmon page log, probe metrics';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(a.title)}</title>
-<style>
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans KR",sans-serif;margin:2rem;color:#1b1f24;max-width:1200px}
+/** The account page's stylesheet, inline so the file needs nothing from outside. */
+const ACCOUNT_CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans KR",sans-serif;margin:2rem;color:#1b1f24;max-width:1200px}
 h1{font-size:1.5rem;margin:0 0 .5rem}h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
 .meta{color:#57606a;margin:0 0 1rem}
 .figs{display:grid;grid-template-columns:repeat(auto-fit,minmax(230px,1fr));gap:.75rem}
@@ -244,7 +207,49 @@ td:nth-child(-n+4){white-space:nowrap}
 tr.alarm .kind{background:#ffd8b5}tr.page .kind{background:#ffcecb}tr.held .kind{background:#e8e8e8}
 tr.probe .kind{background:#fff1b3}tr.ok .kind{background:#c8f0d0}
 pre{white-space:pre-wrap;background:#f6f8fa;padding:.5rem;border-radius:4px;margin:.3rem 0}
-@media print{th{position:static}details{display:block}body{margin:0}}
+@media print{th{position:static}details{display:block}body{margin:0}}`;
+
+function figureHtml(a: Account, name: (typeof FIGURE_ORDER)[number]): string {
+  const f = a.figures[name];
+  return f
+    ? `<div class="fig"><div class="lbl">${escapeHtml(FIGURE_LABELS[name])}</div><div class="val">${escapeHtml(f.local)}</div><div class="sub">${escapeHtml(utcTime(new Date(f.at)))}${f.minutesFromOnset === null ? '' : ` · ${escapeHtml(minutes(f.minutesFromOnset))} min from onset`}</div><div class="sub">${escapeHtml(f.detail)}</div></div>`
+    : `<div class="fig none"><div class="lbl">${escapeHtml(FIGURE_LABELS[name])}</div><div class="val">none in the window</div></div>`;
+}
+
+function eventRowHtml(e: Account['events'][number], i: number): string {
+  const texts = [
+    e.text ? `<details><summary>Text as sent</summary><pre>${escapeHtml(e.text)}</pre></details>` : '',
+    e.sms ? `<details><summary>SMS</summary><pre>${escapeHtml(e.sms)}</pre></details>` : '',
+    // The summary holds a short reason whole; only a cut one needs the full text.
+    e.reason && e.kind === 'alarm' && !e.summary.includes(e.reason)
+      ? `<details><summary>Full reason</summary><pre>${escapeHtml(e.reason)}</pre></details>`
+      : '',
+    e.messageId ? `<div class="sub">SNS message ${escapeHtml(e.messageId)}</div>` : '',
+  ].join('');
+  return `<tr class="${KIND_CLASS[e.kind]}"><td>${i + 1}</td><td>${escapeHtml(utcTime(new Date(e.at)))}</td><td>${escapeHtml(e.local)}</td><td class="num">${escapeHtml(minutes(e.minutesFromOnset))}</td><td><span class="kind">${escapeHtml(e.kind)}</span></td><td>${escapeHtml(e.source)}</td><td>${escapeHtml(e.summary)}${texts}</td></tr>`;
+}
+
+/** One file with inline styles and no script, font, image or link that leaves the file. */
+export function renderHtml(a: Account): string {
+  const tz = escapeHtml(a.timeZoneLabel);
+  const figures = FIGURE_ORDER.map((name) => figureHtml(a, name)).join('\n');
+  const notes =
+    a.notes.length > 0
+      ? `<section><h2>Notes</h2><ul>${a.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></section>`
+      : '';
+  const rows = a.events.map((e, i) => eventRowHtml(e, i)).join('\n');
+  const evidence =
+    a.origin === 'rehearsal'
+      ? 'a simulator rehearsal'
+      : 'CloudWatch alarm history, the depmon page log, probe metrics';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(a.title)}</title>
+<style>
+${ACCOUNT_CSS}
 </style>
 </head>
 <body>
