@@ -17,6 +17,8 @@ const THROTTLING = new Set([
 const SERVER_FAULTS = new Set(['ServiceUnavailable', 'InternalFailure', 'InternalServiceFault']);
 /** Failures before the request reached AWS: nothing can have been done. */
 const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/** Failures after the request may have reached AWS: the work may or may not have been done. */
+const MID_REQUEST_FAILURES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
 export const ACCESS_DENIED = new Set([
   'AccessDenied',
@@ -58,6 +60,35 @@ export function isRetryable(err: unknown): boolean {
   if (e.$retryable) return true;
   if (isThrottling(e) || (e.name !== undefined && SERVER_FAULTS.has(e.name))) return true;
   return e.code !== undefined && CONNECT_FAILURES.has(e.code);
+}
+
+/**
+ * Retryable for a write that is not idempotent and whose duplicate does harm (PutMetricData: a second
+ * copy of a `Down` datum is a second vote). Only errors that prove the request was not carried out:
+ * throttling (refused before any work) and failures to connect. A 5xx is not among them: CloudWatch may
+ * have stored the datums before it failed, so a retry could count one Region twice.
+ */
+export function isRetryableWrite(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as AwsLikeError;
+  if (e.$metadata?.httpStatusCode === 429 || isThrottling(e)) return true;
+  return e.code !== undefined && CONNECT_FAILURES.has(e.code);
+}
+
+/**
+ * Retryable for an idempotent call (a read, a conditional write, a publish deduplicated downstream): also
+ * a timeout or a connection reset mid-request, since repeating it does no harm.
+ */
+export function isRetryableIdempotent(err: unknown): boolean {
+  if (isRetryable(err)) return true;
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as AwsLikeError;
+  return (
+    e.name === 'TimeoutError' ||
+    e.name === 'RequestTimeout' ||
+    e.name === 'AbortError' ||
+    (e.code !== undefined && MID_REQUEST_FAILURES.has(e.code))
+  );
 }
 
 /** The error's name and HTTP status: enough to act on, and never a request's content (SDK messages may quote it). */

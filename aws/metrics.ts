@@ -1,8 +1,9 @@
 // Publishing metric datums to CloudWatch (PutMetricData): split into requests within its limits, every
-// request attempted, each retried by the one backoff, and nothing dropped silently.
+// request attempted, each retried by the one backoff only when it provably stored nothing (a Region's
+// vote counts once), and nothing dropped silently.
 import { type CloudWatchClient, PutMetricDataCommand, type StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { batchDatums, type MetricDatum } from '#shared/metrics';
-import { describeError, isRetryable } from './errors.ts';
+import { describeError, isRetryableWrite } from './errors.ts';
 import { type RetryPolicy, retry } from './retry.ts';
 
 export interface PutMetricDataOptions {
@@ -40,7 +41,7 @@ export async function putMetricData(
   const now = options.now ?? Date.now;
   const retryOptions = {
     policy: options.retry,
-    retryable: isRetryable,
+    retryable: isRetryableWrite,
     startedAt: now(),
     now,
     ...(options.sleep ? { sleep: options.sleep } : {}),

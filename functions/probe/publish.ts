@@ -6,7 +6,7 @@ import type { RetryPolicy } from '#aws/retry';
 import type { MetricDatum } from '#shared/metrics';
 import { PUBLISH_BUDGET_MS } from '#shared/runtime';
 
-export { isRetryable } from '#aws/errors';
+export { isRetryableWrite } from '#aws/errors';
 export type { PublishOutcome } from '#aws/metrics';
 export { backoffMs, type RetryPolicy } from '#aws/retry';
 

@@ -9,12 +9,19 @@ export interface RecordedRequest {
   readonly body: { Namespace?: string; MetricData?: Array<Record<string, unknown>> };
 }
 
-/** `hang` accepts the request and never answers. */
-export type FakeAnswer = 'ok' | 'throttle' | 'server-error' | 'invalid' | 'hang';
+/**
+ * `hang` accepts the request and never answers; `stored-server-error` stores the datums and then answers
+ * 500, as CloudWatch may when it fails after the write.
+ */
+export type FakeAnswer = 'ok' | 'throttle' | 'server-error' | 'stored-server-error' | 'invalid' | 'hang';
 
 export interface FakeCloudWatch {
   readonly endpoint: string;
   readonly requests: RecordedRequest[];
+  /** The requests CloudWatch kept (answered ok, or stored before a 500). */
+  readonly stored: RecordedRequest[];
+  /** What an alarm reads: the Sum of a metric's stored values for one Dependency. */
+  sum(metricName: string, dependency: string): number;
   close(): Promise<void>;
 }
 
@@ -54,6 +61,7 @@ export async function startFakeCloudWatch(
   answer: (n: number, req: RecordedRequest) => FakeAnswer = () => 'ok',
 ): Promise<FakeCloudWatch> {
   const requests: RecordedRequest[] = [];
+  const stored: RecordedRequest[] = [];
   const server = createServer(async (req, res) => {
     const text = (await readBody(req)).toString('utf8');
     const rec: RecordedRequest = {
@@ -64,12 +72,13 @@ export async function startFakeCloudWatch(
     requests.push(rec);
     const a = answer(n, rec);
     if (a === 'hang') return;
+    if (a === 'ok' || a === 'stored-server-error') stored.push(rec);
     if (a === 'ok') {
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
       res.end('{}');
       return;
     }
-    const e = ERRORS[a];
+    const e = ERRORS[a === 'stored-server-error' ? 'server-error' : a];
     res.writeHead(e.status, {
       'content-type': 'application/x-amz-json-1.0',
       'x-amzn-query-error': `${e.code};${e.fault}`,
@@ -81,6 +90,16 @@ export async function startFakeCloudWatch(
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
+    stored,
+    sum: (metricName, dependency) =>
+      stored
+        .flatMap((r) => r.body.MetricData ?? [])
+        .filter(
+          (d) =>
+            d.MetricName === metricName &&
+            JSON.stringify(d.Dimensions) === JSON.stringify([{ Name: 'Dependency', Value: dependency }]),
+        )
+        .reduce((n, d) => n + Number(d.Value), 0),
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

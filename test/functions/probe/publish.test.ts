@@ -2,7 +2,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { heartbeatDatum, type MetricDatum, resultDatums } from '#shared/metrics';
 import type { ProbeResult } from '#shared/probe';
-import { backoffMs, DEFAULT_RETRY, isRetryable, publishDatums } from '../../../functions/probe/publish.ts';
+import { backoffMs, DEFAULT_RETRY, isRetryableWrite, publishDatums } from '../../../functions/probe/publish.ts';
 import { type FakeCloudWatch, startFakeCloudWatch } from './fake-cloudwatch.ts';
 
 const ctx = { roundTime: new Date('2026-11-26T03:00:00Z'), intervalSeconds: 60 };
@@ -79,13 +79,17 @@ describe('publishDatums', () => {
     expect(slept).toEqual([50, 100]); // full jitter at 0.5 of caps 100, 200
   });
 
-  it('retries 5xx, then succeeds', async () => {
-    // Prepare
-    fake = await startFakeCloudWatch((n) => (n === 0 ? 'server-error' : 'ok'));
+  it('counts a Region once when CloudWatch stores a batch and answers 5xx: the request is not retried', async () => {
+    // Prepare: the first request is stored, then answered 500; any retry would be stored too.
+    fake = await startFakeCloudWatch((n) => (n === 0 ? 'stored-server-error' : 'ok'));
+    const round = resultDatums(results(2), ctx); // dep-1 is down from this Region
     // Act
-    const out = await publishDatums(client(fake.endpoint), 'Depmon', resultDatums(results(1), ctx), noWait);
-    // Assess
-    expect(out).toMatchObject({ failedDatums: 0, attempts: 2 });
+    const out = await publishDatums(client(fake.endpoint), 'Depmon', round, noWait);
+    // Assess: one vote in the Down Sum the quorum alarm reads, and the failure reported, not hidden.
+    expect(fake.sum('Down', 'dep-1')).toBe(1);
+    expect(fake.requests).toHaveLength(1);
+    expect(out).toMatchObject({ failedBatches: 1, failedDatums: 6, attempts: 1 });
+    expect(out.errors).toEqual(['InternalServiceFault (HTTP 500) after 1 attempt']);
   });
 
   it('gives up after the attempt limit when throttled forever, and reports every datum it could not send', async () => {
@@ -175,14 +179,16 @@ describe('publishDatums', () => {
 });
 
 describe('retry helpers', () => {
-  it('retries throttling, 5xx and refused connections; not validation errors, nor timeouts that may have stored datums', () => {
-    expect(isRetryable({ name: 'Throttling', $metadata: { httpStatusCode: 400 } })).toBe(true);
-    expect(isRetryable({ name: 'X', $metadata: { httpStatusCode: 503 } })).toBe(true);
-    expect(isRetryable({ name: 'Error', code: 'ECONNREFUSED' })).toBe(true);
-    expect(isRetryable({ name: 'TimeoutError' })).toBe(false);
-    expect(isRetryable({ name: 'Error', code: 'ECONNRESET' })).toBe(false);
-    expect(isRetryable({ name: 'InvalidParameterValue', $metadata: { httpStatusCode: 400 } })).toBe(false);
-    expect(isRetryable('nope')).toBe(false);
+  it('retries throttling and refused connections; not 5xx, timeouts or resets that may have stored datums, nor validation errors', () => {
+    expect(isRetryableWrite({ name: 'Throttling', $metadata: { httpStatusCode: 400 } })).toBe(true);
+    expect(isRetryableWrite({ name: 'X', $metadata: { httpStatusCode: 429 } })).toBe(true);
+    expect(isRetryableWrite({ name: 'Error', code: 'ECONNREFUSED' })).toBe(true);
+    expect(isRetryableWrite({ name: 'X', $metadata: { httpStatusCode: 503 } })).toBe(false);
+    expect(isRetryableWrite({ name: 'InternalServiceFault', $metadata: { httpStatusCode: 500 } })).toBe(false);
+    expect(isRetryableWrite({ name: 'TimeoutError' })).toBe(false);
+    expect(isRetryableWrite({ name: 'Error', code: 'ECONNRESET' })).toBe(false);
+    expect(isRetryableWrite({ name: 'InvalidParameterValue', $metadata: { httpStatusCode: 400 } })).toBe(false);
+    expect(isRetryableWrite('nope')).toBe(false);
   });
 
   it('caps the backoff and draws it uniformly below the cap', () => {
