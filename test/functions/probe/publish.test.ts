@@ -2,7 +2,12 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { heartbeatDatum, type MetricDatum, resultDatums } from '#shared/metrics';
 import type { ProbeResult } from '#shared/probe';
-import { backoffMs, DEFAULT_RETRY, isRetryableWrite, publishDatums } from '../../../functions/probe/publish.ts';
+import {
+  backoffMs,
+  DEFAULT_RETRY,
+  isRetryableWrite,
+  publishDatums,
+} from '../../../functions/probe/publish.ts';
 import { type FakeCloudWatch, startFakeCloudWatch } from './fake-cloudwatch.ts';
 
 const ctx = { roundTime: new Date('2026-11-26T03:00:00Z'), intervalSeconds: 60 };
@@ -184,10 +189,14 @@ describe('retry helpers', () => {
     expect(isRetryableWrite({ name: 'X', $metadata: { httpStatusCode: 429 } })).toBe(true);
     expect(isRetryableWrite({ name: 'Error', code: 'ECONNREFUSED' })).toBe(true);
     expect(isRetryableWrite({ name: 'X', $metadata: { httpStatusCode: 503 } })).toBe(false);
-    expect(isRetryableWrite({ name: 'InternalServiceFault', $metadata: { httpStatusCode: 500 } })).toBe(false);
+    expect(isRetryableWrite({ name: 'InternalServiceFault', $metadata: { httpStatusCode: 500 } })).toBe(
+      false,
+    );
     expect(isRetryableWrite({ name: 'TimeoutError' })).toBe(false);
     expect(isRetryableWrite({ name: 'Error', code: 'ECONNRESET' })).toBe(false);
-    expect(isRetryableWrite({ name: 'InvalidParameterValue', $metadata: { httpStatusCode: 400 } })).toBe(false);
+    expect(isRetryableWrite({ name: 'InvalidParameterValue', $metadata: { httpStatusCode: 400 } })).toBe(
+      false,
+    );
     expect(isRetryableWrite('nope')).toBe(false);
   });
 
