@@ -1,5 +1,6 @@
-// The paging state in DynamoDB (partition key `key`): one item per paging alarm, versioned, and the
-// per-record markers that make a retried delivery publish once. The notify function's PageStateStore.
+// The paging state in DynamoDB (partition key `key`): one item per paging alarm, versioned. The same
+// table holds the page outbox (aws/outbox.ts) and the notify lease (aws/lease.ts). The notify function's
+// PageStateStore.
 import {
   type AttributeValue,
   type DynamoDBClient,
@@ -14,17 +15,13 @@ import type { Retrier } from './retry.ts';
 export const PAGE_STATE_KEY = 'key';
 export const PAGE_STATE_TTL_ATTRIBUTE = 'expiresAt';
 
-/** How long a record marker is kept (days): far longer than Lambda's six-hour async retry window. */
-export const MARKER_TTL_DAYS = 30;
-
 const SUBJECT = 'subject#';
-const MARKER = 'record#';
 
 /**
  * PageStateStore over the state table (partition key `key`). Reads go to DynamoDB; writes are buffered
- * until `flush()`, which the handler calls only after every page is published, so a failed publish
- * leaves the state as it was and the retried delivery decides the same way. Each subject carries a
- * version; a concurrent writer makes `flush()` throw and the delivery is retried.
+ * until `flush()`, which the notify function calls right after the decided pages are in the outbox and
+ * before any is published: the incident is recorded whatever delivery then does. Each subject carries a
+ * version; a concurrent writer (which the notify lease rules out) makes `flush()` throw.
  */
 export class DynamoPageStateStore implements PageStateStore {
   private readonly versions = new Map<string, number>();
@@ -127,37 +124,5 @@ export class DynamoPageStateStore implements PageStateStore {
     const s = JSON.parse(raw) as SubjectState;
     this.versions.set(s.alarmName, Number(item.version?.N ?? '0'));
     return s;
-  }
-
-  /** The marker of a record already handled (published and logged), if any. */
-  async marker(recordId: string): Promise<{ messageId?: string } | undefined> {
-    const out = await this.retry('dynamodb:GetItem', () =>
-      this.ddb.send(
-        new GetItemCommand({
-          TableName: this.table,
-          Key: { [PAGE_STATE_KEY]: { S: MARKER + recordId } },
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    if (!out.Item) return undefined;
-    return out.Item.messageId?.S ? { messageId: out.Item.messageId.S } : {};
-  }
-
-  async putMarker(recordId: string, now: Date, messageId?: string): Promise<void> {
-    await this.retry('dynamodb:PutItem', () =>
-      this.ddb.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: {
-            [PAGE_STATE_KEY]: { S: MARKER + recordId },
-            [PAGE_STATE_TTL_ATTRIBUTE]: {
-              N: String(Math.floor(now.getTime() / 1000) + MARKER_TTL_DAYS * 86_400),
-            },
-            ...(messageId ? { messageId: { S: messageId } } : {}),
-          },
-        }),
-      ),
-    );
   }
 }

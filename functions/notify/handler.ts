@@ -1,18 +1,13 @@
 // The notify Lambda handler: the alarm topic's subscriber and a one-minute tick. Reads the embedded
 // config and its environment, creates the clients once, and hands everything to notify().
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
 import type { MonitorConfig } from '#shared/config';
 import { type NotifyEmbed, readNotifySettings } from '#shared/runtime';
+import { notifyClients } from './clients.ts';
 import { type NotifyDeps, type NotifySummary, notify, type TickEvent } from './notify.ts';
 
 // Compiled in by DepmonFunction's `embed` (esbuild `define`); null when the module runs unbundled.
 declare const __DEPMON_EMBED__: NotifyEmbed | null;
-
-/** The SDK makes one attempt per call: retries are notify's own (NOTIFY_RETRY), one backoff for every call. */
-const SDK_MAX_ATTEMPTS = 1;
 
 let cached: NotifyDeps | undefined;
 
@@ -25,9 +20,8 @@ function init(): NotifyDeps {
   cached = {
     config,
     plan: embed.plan,
-    sns: new SNSClient({ maxAttempts: SDK_MAX_ATTEMPTS }),
-    ddb: new DynamoDBClient({ maxAttempts: SDK_MAX_ATTEMPTS }),
-    cloudwatch: new CloudWatchClient({ maxAttempts: SDK_MAX_ATTEMPTS }),
+    // One attempt per SDK call (retries are notify's own, NOTIFY_RETRY) and timeouts on every request.
+    ...notifyClients(),
     stateTable: settings.stateTable,
     pageLogTable: settings.pageLogTable,
     topics: settings.topics,

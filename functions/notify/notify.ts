@@ -1,17 +1,18 @@
-// The notify function's work, with its AWS clients passed in: SNS alarm message → paging core →
-// publish to each route's topic → page log. Thin on purpose: every decision is in shared/pages, every
-// AWS call in aws/.
+// The notify function's work, with its AWS clients passed in: SNS alarm message → paging core → outbox
+// and paging state → publish to each route's topic → page log, under a lease. Thin on purpose: every
+// paging decision is in shared/pages, every AWS call in aws/, delivery order and fallback in delivery.ts.
+import { randomUUID } from 'node:crypto';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
 import { describeAlarmStates } from '#aws/alarms';
 import { latestDownSums } from '#aws/down-metric';
-import { isRetryable } from '#aws/errors';
-import { writePageLog } from '#aws/page-log';
-import { DynamoPageStateStore } from '#aws/paging-state';
-import { type Retrier, type RetryPolicy, retrier } from '#aws/retry';
-import { publishPage } from '#aws/sns';
+import { isRetryableIdempotent } from '#aws/errors';
+import { type Lease, releaseLease, tryAcquireLease } from '#aws/lease';
+import { PageOutbox } from '#aws/outbox';
+import { DynamoPageStateStore, PAGE_STATE_KEY } from '#aws/paging-state';
+import { type Retrier, type RetryPolicy, realSleep, retrier } from '#aws/retry';
 import { type AlarmPlan, findAlarm } from '#shared/alarms';
 import type { MonitorConfig } from '#shared/config';
 import {
@@ -22,6 +23,8 @@ import {
   type PageLogRecord,
   type PagingContext,
 } from '#shared/pages';
+import { NOTIFY_TIMEOUT_SECONDS } from '#shared/runtime';
+import { deliverOutbox } from './delivery.ts';
 
 /** The scheduled invocation's payload (EventBridge Scheduler input): send resolves that came due. */
 export interface TickEvent {
@@ -33,6 +36,19 @@ export interface TickEvent {
  * well inside the function's timeout; Lambda's own retry of the invocation comes after these.
  */
 export const NOTIFY_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 2_000 };
+
+/** The lease item in the state table. */
+export const LEASE_NAME = 'lease#notify';
+/**
+ * A lease outlives its holder's invocation (taken after the invocation started, it runs for the function's
+ * whole timeout plus slack for clock skew), so a holder that Lambda killed frees it within about a minute.
+ */
+export const LEASE_MS = NOTIFY_TIMEOUT_SECONDS * 1000 + 5_000;
+/** An alarm event waits this long for the lease (a holder normally needs a second or two), then fails to be retried. */
+export const LEASE_WAIT_MS = 20_000;
+export const LEASE_POLL_MS = 250;
+/** Outbox items are started within this much of the invocation, leaving room for a started one's retries. */
+export const DELIVERY_BUDGET_MS = 25_000;
 
 export interface NotifyDeps {
   readonly config: MonitorConfig;
@@ -48,8 +64,10 @@ export interface NotifyDeps {
   readonly log?: (record: Record<string, unknown>) => void;
   /** @default NOTIFY_RETRY */
   readonly retry?: RetryPolicy;
-  /** Backoff wait. @default setTimeout */
+  /** Backoff and lease-poll wait. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Epoch ms for the lease and the delivery budget. @default Date.now */
+  readonly clock?: () => number;
 }
 
 export interface NotifySummary {
@@ -68,6 +86,9 @@ interface Invocation {
   readonly log: Log;
   readonly retry: Retrier;
   readonly store: DynamoPageStateStore;
+  readonly outbox: PageOutbox;
+  /** Real elapsed time (lease expiry, delivery budget); `now` is the paging clock. */
+  readonly clock: () => number;
 }
 
 export function isTick(event: unknown): event is TickEvent {
@@ -95,37 +116,128 @@ export function parseAlarmMessage(message: string): AlarmStateChangeMessage {
 }
 
 /**
- * Handles one invocation. Throws when a publish or a write fails: Lambda then retries the asynchronous
- * invocation and, when retries run out, sends it to the on-failure queue. Nothing fails silently.
+ * Handles one invocation, holding the paging lease (concurrent invocations never act on the same state):
+ *
+ * 1. decide: the paging core turns the alarm messages (or the tick) into page records;
+ * 2. record: the records go into the outbox (idempotent per record id) and the paging state is written,
+ *    both before anything is published, so a failure later loses nothing and a retry sends nothing twice;
+ * 3. deliver: every undone outbox item, this invocation's and any an earlier one left, in order.
+ *
+ * Throws when a page could not go out on its own route (Lambda's Errors metric, an alarm), after trying;
+ * a page that went nowhere stays in the outbox, and every tick tries it again.
  */
 export async function notify(event: SNSEvent | TickEvent, deps: NotifyDeps): Promise<NotifySummary> {
   const inv = invocation(deps);
   const messages = isTick(event) ? [] : event.Records.map((r) => parseAlarmMessage(r.Sns.Message));
-  // Most ticks find no open incident: then there is nothing to resolve and no reason to ask CloudWatch.
-  if (messages.length === 0 && !(await inv.store.list()).some((s) => s.open)) {
-    return { sent: 0, held: 0, skipped: 0, records: [] };
+  const lease = await acquireLease(inv, messages.length > 0);
+  if (!lease) {
+    // A tick that finds another invocation at work leaves it to that one (and to the next tick).
+    if (messages.length === 0) return { sent: 0, held: 0, skipped: 0, records: [] };
+    throw new Error(
+      `notify: another invocation has held the paging lease for ${LEASE_WAIT_MS / 1000} s; Lambda retries this delivery`,
+    );
   }
+  try {
+    return await underLease(inv, messages);
+  } finally {
+    await releaseLease(deps.ddb, deps.stateTable, PAGE_STATE_KEY, lease, inv.retry).catch((e) =>
+      inv.log({ level: 'warn', msg: 'lease not released; it runs out by itself', error: String(e) }),
+    );
+  }
+}
+
+async function underLease(
+  inv: Invocation,
+  messages: readonly AlarmStateChangeMessage[],
+): Promise<NotifySummary> {
+  const decided = await decide(inv, messages);
+  const added = await inv.outbox.add(decided, inv.now);
+  await inv.store.flush();
+  const outcome = await deliverOutbox(
+    {
+      sns: inv.deps.sns,
+      ddb: inv.deps.ddb,
+      plan: inv.deps.plan,
+      pageLogTable: inv.deps.pageLogTable,
+      topics: inv.deps.topics,
+      outbox: inv.outbox,
+      retry: inv.retry,
+      now: inv.now,
+      log: inv.log,
+      deadline: inv.clock() + DELIVERY_BUDGET_MS,
+      clock: inv.clock,
+    },
+    await inv.outbox.undone(),
+  );
+  const sent = outcome.delivered.filter((r) => r.outcome === 'sent').length;
+  const summary: NotifySummary = {
+    sent,
+    held: outcome.delivered.length - sent,
+    skipped: decided.length - added.length,
+    records: outcome.delivered,
+  };
+  const failures = [
+    ...outcome.failedOver.map((f) => `${f.id}: route "${f.route}" failed, sent through route "${f.via}"`),
+    ...outcome.undelivered.map((u) => `${u.id}: not delivered (${u.reason}); it stays in the outbox`),
+  ];
+  if (failures.length > 0) throw new NotifyDeliveryError(failures, summary);
+  return summary;
+}
+
+/** Some page did not go out on its own route: the invocation fails so that the Errors alarm fires. */
+export class NotifyDeliveryError extends Error {
+  constructor(
+    readonly failures: readonly string[],
+    readonly summary: NotifySummary,
+  ) {
+    super(`notify: ${failures.length} page(s) not delivered on their route: ${failures.join('; ')}`);
+    this.name = 'NotifyDeliveryError';
+  }
+}
+
+/** The paging core's records for the messages, or for the tick (nothing to ask CloudWatch when no incident is open). */
+async function decide(
+  inv: Invocation,
+  messages: readonly AlarmStateChangeMessage[],
+): Promise<PageLogRecord[]> {
+  if (messages.length === 0 && !(await inv.store.list()).some((s) => s.open)) return [];
   const ctx = await pagingContext(inv, messages);
   const records: PageLogRecord[] = [];
   if (messages.length === 0) records.push(...(await handlePagingTick(ctx)).records);
   for (const m of messages) records.push(...(await handleAlarmStateChange(m, ctx)).records);
-  const summary = await deliverAll(inv, records);
-  await inv.store.flush();
-  return summary;
+  return records;
+}
+
+/** Takes the lease; an alarm event waits for it (polling), a tick does not. */
+async function acquireLease(inv: Invocation, wait: boolean): Promise<Lease | undefined> {
+  const { deps } = inv;
+  const sleep = deps.sleep ?? realSleep;
+  const holder = randomUUID();
+  for (let waited = 0; ; waited += LEASE_POLL_MS) {
+    const now = inv.clock();
+    const lease: Lease = { name: LEASE_NAME, holder, until: now + LEASE_MS };
+    if (await tryAcquireLease(deps.ddb, deps.stateTable, PAGE_STATE_KEY, lease, now, inv.retry)) return lease;
+    if (!wait || waited >= LEASE_WAIT_MS) return undefined;
+    await sleep(LEASE_POLL_MS);
+  }
 }
 
 function invocation(deps: NotifyDeps): Invocation {
   const retry = retrier({
     policy: deps.retry ?? NOTIFY_RETRY,
-    retryable: isRetryable,
+    // Every notify call is safe to repeat: reads, conditional writes, and publishes whose pageId lets a
+    // receiver drop a second copy. So a timeout is retried too.
+    retryable: isRetryableIdempotent,
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
   return {
     deps,
     now: deps.now?.() ?? new Date(),
+    clock: deps.clock ?? Date.now,
     log: deps.log ?? (() => {}),
     retry,
     store: new DynamoPageStateStore(deps.ddb, deps.stateTable, retry),
+    outbox: new PageOutbox(deps.ddb, deps.stateTable, retry),
   };
 }
 
@@ -183,45 +295,4 @@ async function failingEvidence(
     inv.log({ level: 'warn', msg: 'GetMetricData failed; paging without region counts', error: String(e) });
     return new Map();
   }
-}
-
-/** Publishes and logs each record once, in order; a retried delivery skips what is already done. */
-async function deliverAll(inv: Invocation, records: readonly PageLogRecord[]): Promise<NotifySummary> {
-  let skipped = 0;
-  const written: PageLogRecord[] = [];
-  for (const record of records) {
-    if (await inv.store.marker(record.id)) {
-      // A retried delivery: this record was already published and logged.
-      skipped++;
-      continue;
-    }
-    written.push(await deliver(inv, record));
-  }
-  const sent = written.filter((r) => r.outcome === 'sent').length;
-  return { sent, held: written.length - sent, skipped, records: written };
-}
-
-/** Publishes a record meant to be sent, then writes it to the page log and marks it handled. */
-async function deliver(inv: Invocation, record: PageLogRecord): Promise<PageLogRecord> {
-  const { deps } = inv;
-  let final = record;
-  if (record.outcome === 'sent') {
-    const topicArn = record.route ? deps.topics[record.route] : undefined;
-    if (!topicArn) throw new Error(`notify: no topic for route "${record.route}" (DEPMON_ROUTE_TOPICS)`);
-    const messageId = await publishPage(deps.sns, topicArn, record, inv.retry);
-    final = { ...record, topicArn, ...(messageId ? { messageId } : {}) };
-  }
-  await writePageLog(deps.ddb, deps.pageLogTable, final, inv.retry);
-  await inv.store.putMarker(record.id, inv.now, final.messageId);
-  inv.log({
-    msg: final.outcome === 'sent' ? 'page sent' : 'page held',
-    id: final.id,
-    kind: final.kind,
-    resolved: final.resolved,
-    route: final.route,
-    heldReason: final.heldReason,
-    messageId: final.messageId,
-    subject: final.subject,
-  });
-  return final;
 }

@@ -25,7 +25,11 @@ async function body(req: IncomingMessage): Promise<string> {
 type Item = Record<string, { S?: string }>;
 const keyOf = (item: Item) => item.key?.S ?? `${item.day?.S}|${item.sk?.S}`;
 
-export async function startFakeAws(alarmStates: Record<string, string>): Promise<FakeAws> {
+/** `hangSns`: SNS accepts every connection and never answers (a hung endpoint). */
+export async function startFakeAws(
+  alarmStates: Record<string, string>,
+  options: { readonly hangSns?: boolean } = {},
+): Promise<FakeAws> {
   const calls: string[] = [];
   const published: Record<string, string>[] = [];
   const tables = new Map<string, Map<string, Record<string, unknown>>>();
@@ -91,6 +95,10 @@ export async function startFakeAws(alarmStates: Record<string, string>): Promise
         t.set(k, input.Item!);
         return json(200, {});
       }
+      if (op === 'DeleteItem') {
+        t.delete(keyOf(input.Key!));
+        return json(200, {});
+      }
       if (op === 'Scan') {
         const items = [...t.values()];
         return json(200, { Items: items, Count: items.length, ScannedCount: items.length });
@@ -99,6 +107,7 @@ export async function startFakeAws(alarmStates: Record<string, string>): Promise
     }
     const form = Object.fromEntries(new URLSearchParams(text));
     calls.push(`sns.${form.Action}`);
+    if (options.hangSns) return;
     if (form.Action === 'Publish') {
       published.push(form);
       res.writeHead(200, { 'content-type': 'text/xml' });

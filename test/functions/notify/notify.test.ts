@@ -1,15 +1,17 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type NotifyDeps, notify } from '#functions/notify';
 import type { AlarmState } from '#shared/alarms';
+import { parseConfig } from '#shared/config';
 import type { AlarmStateChangeMessage } from '#shared/pages';
+import bankInput from '../../../examples/bank/monitor.config.ts';
 import { awsError, inMemoryDynamo } from '../../helpers/aws.ts';
 import { compositeAlarmMessage } from '../../shared/pages/alarm-messages.ts';
-import { bank, bankPlan } from '../../shared/pages/bank.ts';
+import { BANK_FILE, bank, bankPlan } from '../../shared/pages/bank.ts';
 
 const snsMock = mockClient(SNSClient);
 const ddbMock = mockClient(DynamoDBClient);
@@ -24,8 +26,11 @@ const TOPICS = {
 /** Both tables in memory; the page log's items in the order they were written. */
 function fakeDynamo() {
   const db = inMemoryDynamo(ddbMock);
-  return { pageLog: () => db.items('bank-page-log') };
+  return { pageLog: () => db.items('bank-page-log'), put: db.put };
 }
+
+/** The lease poll's wait: a real turn of the event loop, so the other invocation runs meanwhile. */
+const tick = () => new Promise<void>((r) => setTimeout(r, 1));
 
 function cloudwatch(states: Record<string, AlarmState>) {
   cwMock.on(DescribeAlarmsCommand).callsFake(() => ({
@@ -164,20 +169,149 @@ describe('notify', () => {
     expect(db.pageLog().map((i) => i.outcome?.S)).toEqual(['sent', 'held']);
   });
 
-  it('throws when publishing fails, writing nothing, and a retry then pages', async () => {
-    // Prepare
+  it('sends a page its route cannot take through another route, saying so, fails the invocation, and never sends it twice', async () => {
+    // Prepare: the integrations topic refuses every publish (its key was revoked)
     const db = fakeDynamo();
     cloudwatch({ 'bank-down-kakao-login': 'ALARM' });
-    snsMock.on(PublishCommand).rejectsOnce(new Error('KMSAccessDenied')).resolves({ MessageId: 'msg-2' });
+    snsMock
+      .on(PublishCommand, { TopicArn: TOPICS['integrations-oncall'] })
+      .rejects(awsError('KMSAccessDenied', 'key disabled', 400));
+    snsMock.on(PublishCommand, { TopicArn: TOPICS['monitor-owners'] }).resolves({ MessageId: 'via-owners' });
     const event = snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000'));
     // Act
     const failed = notify(event, deps('2026-11-26T05:05:20Z'));
-    // Assess
-    await expect(failed).rejects.toThrow('KMSAccessDenied');
-    expect(db.pageLog()).toEqual([]);
-    // Lambda retries the asynchronous invocation: the state was not advanced, so it pages now.
+    // Assess: the monitor owners got the page, marked undelivered; the invocation fails (Errors alarm).
+    await expect(failed).rejects.toThrow(
+      /route "integrations-oncall" failed, sent through route "monitor-owners"/,
+    );
+    const published = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    expect(published.map((p) => p.TopicArn)).toEqual([
+      TOPICS['integrations-oncall'],
+      TOPICS['monitor-owners'],
+    ]);
+    expect(published[1]!.Subject).toMatch(
+      /^\[UNDELIVERED to integrations-oncall\] \[SEV2\] bank EXTERNAL OUTAGE/,
+    );
+    expect(JSON.parse(published[1]!.Message!).email).toMatch(
+      /could not deliver this page to route "integrations-oncall" \(KMSAccessDenied \(HTTP 400\)\)/,
+    );
+    expect(db.pageLog().map((i) => [i.outcome?.S, i.route?.S, i.topicArn?.S, i.messageId?.S])).toEqual([
+      ['sent', 'integrations-oncall', TOPICS['monitor-owners'], 'via-owners'],
+    ]);
+    // Lambda retries the invocation: the page is not sent again; the retry is logged as a duplicate.
     const retried = await notify(event, deps('2026-11-26T05:06:20Z'));
-    expect(retried.records.map((r) => [r.outcome, r.messageId])).toEqual([['sent', 'msg-2']]);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(2);
+    expect(retried.records.map((r) => [r.outcome, r.heldReason])).toEqual([['held', 'duplicate']]);
+  });
+
+  it('does not send a page again when the page-log write after its publish failed', async () => {
+    // Prepare: the first page-log write fails for good (after notify's retries)
+    const db = fakeDynamo();
+    cloudwatch({ 'bank-down-kakao-login': 'ALARM' });
+    snsMock.on(PublishCommand).resolves({ MessageId: 'msg-1' });
+    ddbMock
+      .on(PutItemCommand, { TableName: 'bank-page-log' })
+      .rejectsOnce(awsError('AccessDeniedException', 'denied', 400))
+      .callsFake((input) => {
+        db.put(input.TableName, input.Item);
+        return {};
+      });
+    const event = snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000'));
+    // Act
+    await expect(notify(event, deps('2026-11-26T05:05:20Z'))).rejects.toThrow('dynamodb:PutItem');
+    const retried = await notify(event, deps('2026-11-26T05:06:20Z'));
+    // Assess: one publish; the retry wrote the log record it owed, with the first publish's MessageId.
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(db.pageLog().map((i) => [i.outcome?.S, i.heldReason?.S, i.messageId?.S])).toEqual([
+      ['sent', undefined, 'msg-1'],
+      ['held', 'duplicate', undefined],
+    ]);
+    expect(retried.records.map((r) => r.outcome)).toEqual(['sent', 'held']);
+  });
+
+  it('publishes once when one alarm event is delivered twice at the same time', async () => {
+    // Prepare
+    fakeDynamo();
+    cloudwatch({ 'bank-down-kakao-login': 'ALARM' });
+    snsMock.on(PublishCommand).resolves({ MessageId: 'msg-1' });
+    const event = snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000'));
+    const d = { ...deps('2026-11-26T05:05:20Z'), sleep: tick };
+    // Act
+    const both = await Promise.all([notify(event, d), notify(event, d)]);
+    // Assess: the second waited for the lease, then saw a duplicate.
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(both.flatMap((b) => b.records.map((r) => r.heldReason ?? r.outcome)).sort()).toEqual([
+      'duplicate',
+      'sent',
+    ]);
+  });
+
+  it('sends a due resolved once when two ticks run at the same time', async () => {
+    // Prepare
+    fakeDynamo();
+    cloudwatch({ 'bank-down-kakao-login': 'ALARM' });
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm' });
+    await notify(snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000')), deps('2026-11-26T05:05:20Z'));
+    cloudwatch({});
+    await notify(snsEvent(kakao('OK', '2026-11-26T05:30:13.000+0000')), deps('2026-11-26T05:30:20Z'));
+    const d = { ...deps('2026-11-26T05:34:00Z'), sleep: tick };
+    // Act
+    await Promise.all([notify({ source: 'depmon.tick' }, d), notify({ source: 'depmon.tick' }, d)]);
+    // Assess: the page and one resolved
+    const subjects = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject);
+    expect(subjects.filter((x) => x?.startsWith('[RESOLVED]'))).toEqual([
+      '[RESOLVED] bank EXTERNAL OUTAGE: kakao (1 of 3 APIs) recovered after 25 min',
+    ]);
+    expect(subjects).toHaveLength(2);
+  });
+
+  it('records the incident before publishing: a route that fails loses nothing, and each route gets its resolved after its own page', async () => {
+    // Prepare: external outages page two routes; integrations-oncall and the monitor owners are unreachable
+    const config = parseConfig(
+      {
+        ...bankInput,
+        routes: [
+          ...bankInput.routes!,
+          { id: 'incident-desk', kinds: ['external-outage'], channels: ['monitor-owners'] },
+        ],
+      },
+      BANK_FILE,
+    );
+    const topics = {
+      ...TOPICS,
+      'incident-desk': 'arn:aws:sns:ap-northeast-2:123456789012:bank-incident-desk',
+    };
+    const at = (now: string): NotifyDeps => ({ ...deps(now), config, plan: bankPlan(config), topics });
+    const db = fakeDynamo();
+    const unreachable = awsError('NotFound', 'Topic does not exist', 404);
+    snsMock.on(PublishCommand).resolves({ MessageId: 'ok' });
+    snsMock.on(PublishCommand, { TopicArn: TOPICS['integrations-oncall'] }).rejects(unreachable);
+    snsMock.on(PublishCommand, { TopicArn: TOPICS['monitor-owners'] }).rejects(unreachable);
+    cloudwatch({ 'bank-down-kakao-login': 'ALARM' });
+    // Act: the outage opens, recovers, and its resolved comes due
+    await expect(
+      notify(snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000')), at('2026-11-26T05:05:20Z')),
+    ).rejects.toThrow(/not delivered/);
+    cloudwatch({});
+    await expect(
+      notify(snsEvent(kakao('OK', '2026-11-26T05:30:13.000+0000')), at('2026-11-26T05:30:20Z')),
+    ).rejects.toThrow(/not delivered/);
+    await expect(notify({ source: 'depmon.tick' }, at('2026-11-26T05:34:00Z'))).rejects.toThrow(
+      /an earlier page of route "integrations-oncall" is pending/,
+    );
+    // Assess: the working route got its page and its resolved
+    expect(db.pageLog().map((i) => [i.route?.S, i.resolved?.BOOL])).toEqual([
+      ['incident-desk', false],
+      ['incident-desk', true],
+    ]);
+    // Act: the integrations topic works again; the next tick sends its page, then its resolved
+    snsMock.on(PublishCommand, { TopicArn: TOPICS['integrations-oncall'] }).resolves({ MessageId: 'late' });
+    const tick = await notify({ source: 'depmon.tick' }, at('2026-11-26T05:35:00Z'));
+    // Assess
+    expect(tick.records.map((r) => [r.route, r.resolved])).toEqual([
+      ['integrations-oncall', false],
+      ['integrations-oncall', true],
+    ]);
   });
 
   it('retries a throttled publish with the one backoff, then pages once', async () => {
