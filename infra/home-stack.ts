@@ -31,6 +31,7 @@ import {
   planShards,
 } from '#shared/runtime';
 import { DepmonDashboard } from './dashboard.ts';
+import { DeliveryAlarms } from './delivery-alarms.ts';
 import { DepmonFunction } from './lambda.ts';
 import { alarmTopicKey, encryptedTopic, subscribeChannels } from './topics.ts';
 
@@ -70,13 +71,21 @@ export class HomeStack extends Stack {
       key,
       fromAlarms: true,
     });
-    this.routeTopics = routeTopics(this, config, plan, key);
+    const pageDeliveryDlq = pageDeliveryQueue(this, config);
+    this.routeTopics = routeTopics(this, config, plan, key, pageDeliveryDlq);
     const { pageLog, stateTable } = pageTables(this, config);
     this.pageLog = pageLog;
     const notify = this.buildNotifyFunction(config, configFile, stateTable);
     this.notifyFunction = notify.fn;
     grantNotify(notify.role, notify.fn, { key, routeTopics: this.routeTopics, pageLog, stateTable });
     notifyTick(this, config, notify.fn, notify.dlq);
+    new DeliveryAlarms(this, 'DeliveryAlarms', {
+      config,
+      notifyFunction: notify.fn,
+      notifyFailures: notify.dlq,
+      pageDeliveryDlq,
+      key,
+    });
     renderAlarms(this, plan, [this.alarmTopic.topicArn]);
     new DepmonDashboard(this, 'Dashboard', { config, plan });
   }
@@ -149,18 +158,29 @@ function alarmPlanOf(config: MonitorConfig, configFile: string, targetsPerFuncti
   return buildAlarmPlan(config, { configFile, shards });
 }
 
-/** One encrypted topic per route, subscribed by the route's channels; undeliverable HTTPS pages to a DLQ. */
-function routeTopics(stack: Stack, config: MonitorConfig, plan: AlarmPlan, key: Key): Map<string, Topic> {
-  const subscriptionDlq = new Queue(stack, 'SubscriptionDlq', {
+/** Where SNS puts HTTPS pages it could not deliver after its retries (it drops them otherwise). */
+function pageDeliveryQueue(stack: Stack, config: MonitorConfig): Queue {
+  const queue = new Queue(stack, 'SubscriptionDlq', {
     queueName: `${config.name}-page-delivery-dlq`,
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
-  Validations.of(subscriptionDlq).acknowledge({
+  Validations.of(queue).acknowledge({
     id: 'AwsSolutions-SQS3',
     reason: 'This queue is itself the dead-letter queue of the HTTPS page subscriptions.',
   });
+  return queue;
+}
+
+/** One encrypted topic per route, subscribed by the route's channels; undeliverable HTTPS pages to a DLQ. */
+function routeTopics(
+  stack: Stack,
+  config: MonitorConfig,
+  plan: AlarmPlan,
+  key: Key,
+  subscriptionDlq: Queue,
+): Map<string, Topic> {
   const channels = new Map(config.channels.map((c) => [c.id, c]));
   const topics = new Map<string, Topic>();
   for (const route of plan.routes) {
@@ -194,7 +214,8 @@ function pageTables(stack: Stack, config: MonitorConfig): { pageLog: Table; stat
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
   });
-  // Paging state: open incidents, flap counters, and record markers (expire after MARKER_TTL_DAYS).
+  // Paging state: open incidents, flap counters, the page outbox (items expire after OUTBOX_TTL_DAYS) and
+  // the notify lease.
   const stateTable = new Table(stack, 'PageState', {
     tableName: `${config.name}-page-state`,
     partitionKey: { name: 'key', type: AttributeType.STRING },
@@ -231,7 +252,8 @@ function grantNotify(
   }
   to.key.grantEncryptDecrypt(role);
   to.pageLog.grant(role, 'dynamodb:PutItem');
-  to.stateTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan');
+  // DeleteItem: giving back the lease (conditional on holding it).
+  to.stateTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Scan');
   role.addToPolicy(
     new PolicyStatement({
       sid: 'ReadAlarmStatesAndDownMetric',

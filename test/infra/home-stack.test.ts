@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { deliveryAlarmNames } from '#infra/delivery-alarms';
 import { HomeStack } from '#infra/home-stack';
 import { type AlarmSpec, buildAlarmPlan } from '#shared/alarms';
 import { type MonitorConfig, parseConfig } from '#shared/config';
@@ -35,12 +36,17 @@ beforeAll(() => {
 });
 
 describe('HomeStack alarms', () => {
-  it('renders exactly the alarms of the plan: 26 metric alarms and 9 composites', () => {
+  it('renders exactly the alarms of the plan: 26 metric alarms and 9 composites, beside the 3 delivery alarms', () => {
     const plan = buildAlarmPlan(config, { configFile: BANK });
     const names = (type: AlarmSpec['type']) => plan.alarms.filter((a) => a.type === type).map((a) => a.name);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 26);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 26 + 3);
     template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 9);
-    expect(ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties.AlarmName)).toEqual(names('metric'));
+    const delivery = Object.values(deliveryAlarmNames(config));
+    expect(
+      ofType('AWS::CloudWatch::Alarm')
+        .map(([, r]) => r.Properties.AlarmName)
+        .filter((n) => !delivery.includes(n as string)),
+    ).toEqual(names('metric'));
     expect(ofType('AWS::CloudWatch::CompositeAlarm').map(([, r]) => r.Properties.AlarmName)).toEqual(
       names('composite'),
     );
@@ -131,6 +137,7 @@ describe('HomeStack topics and routes', () => {
       'bank-core-oncall',
       'bank-integrations-oncall',
       'bank-monitor-owners',
+      'bank-delivery-alerts',
     ]);
     for (const t of topics) expect(t.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
   });
@@ -149,7 +156,7 @@ describe('HomeStack topics and routes', () => {
       },
     });
     const policies = ofType('AWS::SNS::TopicPolicy');
-    expect(policies).toHaveLength(4);
+    expect(policies).toHaveLength(5);
     for (const [, p] of policies) {
       expect(JSON.stringify(p.Properties)).toContain('"aws:SecureTransport":"false"');
     }
@@ -172,6 +179,8 @@ describe('HomeStack topics and routes', () => {
       ['sms', '+821000000000'],
       ['email', 'integrations-oncall@bank.example'],
       ['https', 'https://hooks.oncall.bank.example/depmon'],
+      ['email', 'sre-depmon@bank.example'],
+      // The delivery alerts reach the monitor owners without passing through notify or a route topic.
       ['email', 'sre-depmon@bank.example'],
     ]);
     const https = subs.find((s) => s.Protocol === 'https')!;
@@ -202,6 +211,43 @@ describe('HomeStack topics and routes', () => {
     });
   });
 
+  it('alarms in the home Region on notify errors, its failure queue and the HTTPS delivery DLQ, into their own topic', () => {
+    const topic = Object.entries(resources).find(
+      ([, r]) => r.Type === 'AWS::SNS::Topic' && r.Properties.TopicName === 'bank-delivery-alerts',
+    )![0];
+    const onTopic = { AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] };
+    const atLeastOne = {
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      Period: 60,
+      TreatMissingData: 'notBreaching',
+    };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'bank-notify-errors',
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^Notify') } }],
+      ...atLeastOne,
+      ...onTopic,
+    });
+    for (const [name, queue] of [
+      ['bank-notify-failures', '^NotifyDlq'],
+      ['bank-page-delivery-dlq', '^SubscriptionDlq'],
+    ] as const) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: name,
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp(queue), 'QueueName'] } },
+        ],
+        ...atLeastOne,
+        ...onTopic,
+      });
+    }
+  });
+
   it('keeps the page log: PAY_PER_REQUEST, point-in-time recovery, retained, keyed by day and time', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
@@ -229,10 +275,10 @@ describe('HomeStack topics and routes', () => {
 });
 
 describe('HomeStack without channels', () => {
-  it('synthesizes with only the alarm topic: pages are then logged as held (no-route)', () => {
+  it('synthesizes with only the alarm topic and the delivery alerts: pages are then logged as held (no-route)', () => {
     const bare = parseConfig({ ...bankInput, channels: [], routes: [], maintenance: [] }, 'bare.json');
     const { template: t } = synth(bare, 'bare.json');
-    t.resourceCountIs('AWS::SNS::Topic', 1);
+    t.resourceCountIs('AWS::SNS::Topic', 2);
     t.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 9);
   });
 });
