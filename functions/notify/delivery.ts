@@ -33,8 +33,10 @@ export interface DeliveryOutcome {
   readonly delivered: PageLogRecord[];
   /** Pages that went out through another route's topic because their own failed. */
   readonly failedOver: { readonly id: string; readonly route: string; readonly via: string }[];
-  /** Items still pending after this pass, and why. */
+  /** Items still pending because no topic took them (or an earlier page of their route), and why. */
   readonly undelivered: { readonly id: string; readonly reason: string }[];
+  /** Items not started because the pass ran out of time: the next invocation (a tick within a minute) sends them. */
+  readonly deferred: string[];
 }
 
 /**
@@ -76,7 +78,7 @@ function httpsWithNote(body: string, route: string, reason: string): string {
 }
 
 export async function deliverOutbox(d: DeliveryDeps, items: readonly OutboxItem[]): Promise<DeliveryOutcome> {
-  const out: DeliveryOutcome = { delivered: [], failedOver: [], undelivered: [] };
+  const out: DeliveryOutcome = { delivered: [], failedOver: [], undelivered: [], deferred: [] };
   /** Routes whose topic failed in this pass, and why. */
   const down = new Map<string, string>();
   /** Routes with an item left pending in this pass: their later items must not overtake it. */
@@ -84,7 +86,7 @@ export async function deliverOutbox(d: DeliveryDeps, items: readonly OutboxItem[
   for (const item of items) {
     const route = item.record.route ?? '';
     if (d.clock() > d.deadline) {
-      out.undelivered.push({ id: item.record.id, reason: 'left for the next invocation (time)' });
+      out.deferred.push(item.record.id);
       continue;
     }
     if (item.status === 'pending' && item.record.outcome === 'sent' && blocked.has(route)) {

@@ -47,8 +47,11 @@ export const LEASE_MS = NOTIFY_TIMEOUT_SECONDS * 1000 + 5_000;
 /** An alarm event waits this long for the lease (a holder normally needs a second or two), then fails to be retried. */
 export const LEASE_WAIT_MS = 20_000;
 export const LEASE_POLL_MS = 250;
-/** Outbox items are started within this much of the invocation, leaving room for a started one's retries. */
-export const DELIVERY_BUDGET_MS = 25_000;
+/**
+ * Outbox items are started within this much of the invocation's start: one started late can still take
+ * its route's and a fallback's retries (2 × 5 attempts × a 3 s timeout, at worst) inside the 60 s timeout.
+ */
+export const DELIVERY_BUDGET_MS = 20_000;
 
 export interface NotifyDeps {
   readonly config: MonitorConfig;
@@ -89,6 +92,8 @@ interface Invocation {
   readonly outbox: PageOutbox;
   /** Real elapsed time (lease expiry, delivery budget); `now` is the paging clock. */
   readonly clock: () => number;
+  /** When the invocation started, by `clock`. */
+  readonly started: number;
 }
 
 export function isTick(event: unknown): event is TickEvent {
@@ -164,7 +169,7 @@ async function underLease(
       retry: inv.retry,
       now: inv.now,
       log: inv.log,
-      deadline: inv.clock() + DELIVERY_BUDGET_MS,
+      deadline: inv.started + DELIVERY_BUDGET_MS,
       clock: inv.clock,
     },
     await inv.outbox.undone(),
@@ -180,6 +185,8 @@ async function underLease(
     ...outcome.failedOver.map((f) => `${f.id}: route "${f.route}" failed, sent through route "${f.via}"`),
     ...outcome.undelivered.map((u) => `${u.id}: not delivered (${u.reason}); it stays in the outbox`),
   ];
+  if (outcome.deferred.length > 0)
+    inv.log({ level: 'warn', msg: 'pages left for the next invocation (time)', ids: outcome.deferred });
   if (failures.length > 0) throw new NotifyDeliveryError(failures, summary);
   return summary;
 }
@@ -230,10 +237,12 @@ function invocation(deps: NotifyDeps): Invocation {
     retryable: isRetryableIdempotent,
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
+  const clock = deps.clock ?? Date.now;
   return {
     deps,
     now: deps.now?.() ?? new Date(),
-    clock: deps.clock ?? Date.now,
+    clock,
+    started: clock(),
     log: deps.log ?? (() => {}),
     retry,
     store: new DynamoPageStateStore(deps.ddb, deps.stateTable, retry),

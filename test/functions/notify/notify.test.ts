@@ -4,7 +4,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type NotifyDeps, notify } from '#functions/notify';
+import { LEASE_MS, LEASE_NAME, type NotifyDeps, notify } from '#functions/notify';
 import type { AlarmState } from '#shared/alarms';
 import { parseConfig } from '#shared/config';
 import type { AlarmStateChangeMessage } from '#shared/pages';
@@ -263,6 +263,29 @@ describe('notify', () => {
       '[RESOLVED] bank EXTERNAL OUTAGE: kakao (1 of 3 APIs) recovered after 25 min',
     ]);
     expect(subjects).toHaveLength(2);
+  });
+
+  it('waits out a lease left by an invocation Lambda killed: a tick does nothing until it runs out', async () => {
+    // Prepare: an open incident whose resolved is due, and a lease whose holder died at 05:33:30
+    const db = fakeDynamo();
+    cloudwatch({ 'bank-down-kakao-login': 'ALARM' });
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm' });
+    await notify(snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000')), deps('2026-11-26T05:05:20Z'));
+    cloudwatch({});
+    await notify(snsEvent(kakao('OK', '2026-11-26T05:30:13.000+0000')), deps('2026-11-26T05:30:20Z'));
+    const until = Date.parse('2026-11-26T05:33:30Z') + LEASE_MS;
+    db.put('bank-page-state', {
+      key: { S: LEASE_NAME },
+      holder: { S: 'killed' },
+      leaseUntil: { N: String(until) },
+    });
+    const at = (iso: string) => ({ ...deps(iso), clock: () => Date.parse(iso) });
+    // Act
+    const blocked = await notify({ source: 'depmon.tick' }, at('2026-11-26T05:34:00Z'));
+    const after = await notify({ source: 'depmon.tick' }, at(new Date(until + 1000).toISOString()));
+    // Assess
+    expect(blocked.records).toEqual([]);
+    expect(after.records.map((r) => r.resolved)).toEqual([true]);
   });
 
   it('records the incident before publishing: a route that fails loses nothing, and each route gets its resolved after its own page', async () => {
