@@ -51,6 +51,23 @@ export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __depmonCreateRequire } from 'node:module'; const require = __depmonCreateRequire(import.meta.url);";
 
+/**
+ * Packages replaced in the bundles (esbuild `alias`, absolute paths: esbuild may run in a user's project). The
+ * SDK clients' default credential chain (profiles, SSO, web identity, containers, IMDS, with their STS/SSO
+ * clients, ~100 KB) becomes an environment-only provider: Lambda always passes the role's credentials there.
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': entryFile('aws/lambda-credential-provider.ts'),
+};
+
+/**
+ * Left out of the bundles, never loaded on Lambda. undici embeds its HTTP parser (llhttp) twice as base64
+ * WebAssembly, with and without SIMD (70 KB each); it loads the SIMD build unless the runtime lacks
+ * WebAssembly SIMD (Lambda's Node 22 has it on x86_64 and arm64) or UNDICI_NO_WASM_SIMD=1 is set, and only
+ * then would it `require` the other one, which would fail: "Cannot find module '../llhttp/llhttp-wasm.js'".
+ */
+export const BUNDLE_EXTERNALS: readonly string[] = ['*/llhttp-wasm.js'];
+
 /** The global name under which `embed` is visible in the bundle (declare it in the handler). */
 export const EMBED_GLOBAL = '__DEPMON_EMBED__';
 
@@ -97,14 +114,13 @@ export class DepmonFunction extends NodejsFunction {
         banner: ESM_REQUIRE_BANNER,
         define: { [EMBED_GLOBAL]: JSON.stringify(embed ?? null) },
         // The AWS SDK v3 ships in the Lambda runtime, but pinning our own keeps tested == shipped.
-        externalModules: [],
+        externalModules: [...BUNDLE_EXTERNALS],
         // From the sources, "#shared/x" must resolve to the .ts files (package.json "imports"); compiled, to dist/.
-        ...(COMPILED
-          ? {}
-          : {
-              tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
-              esbuildArgs: { '--conditions': 'depmon-source' },
-            }),
+        ...(COMPILED ? {} : { tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json') }),
+        esbuildArgs: {
+          '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`),
+          ...(COMPILED ? {} : { '--conditions': 'depmon-source' }),
+        },
         forceDockerBundling: false,
       },
     });
