@@ -13,7 +13,7 @@ export interface Tree {
   readonly label: string;
 }
 
-const PATHS = ['shared', 'functions', 'infra', 'package.json', 'package-lock.json', 'tsconfig.json'];
+const PATHS = ['shared', 'aws', 'functions', 'infra', 'package.json', 'package-lock.json', 'tsconfig.json'];
 let tree: Tree | undefined;
 
 const git = (...args: string[]) => execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' }).trim();

