@@ -119,7 +119,9 @@ export class DepmonFunction extends NodejsFunction {
         ...(COMPILED ? {} : { tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json') }),
         esbuildArgs: {
           '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`),
-          ...(COMPILED ? {} : { '--conditions': 'depmon-source' }),
+          // Custom conditions replace esbuild's default `module` one: without it the AWS SDK resolves to its
+          // CommonJS build, which does not tree-shake (+165 KB in the probe).
+          ...(COMPILED ? {} : { '--conditions': 'depmon-source,module' }),
         },
         forceDockerBundling: false,
       },

@@ -112,8 +112,8 @@ async function sizeByPackage(b: Build, fn: Fn): Promise<[string, number][]> {
     metafile: true,
     banner: { js: b.lambda.ESM_REQUIRE_BANNER },
     define: { [b.lambda.EMBED_GLOBAL]: JSON.stringify(fn.embed) },
-    // As infra/lambda.ts bundles from the sources: "#shared/x" resolves to the .ts files.
-    conditions: ['depmon-source'],
+    // As infra/lambda.ts bundles from the sources: "#shared/x" resolves to the .ts files, the SDK to its ESM build.
+    conditions: ['depmon-source', 'module'],
     alias: { ...(b.lambda.BUNDLE_ALIASES ?? {}) },
     external: [...(b.lambda.BUNDLE_EXTERNALS ?? [])],
     tsconfig: path.join(b.root, 'tsconfig.json'),
