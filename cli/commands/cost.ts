@@ -1,4 +1,4 @@
-// `depmon cost [--config FILE] [--json]`: the config's monthly AWS bill, itemised, beside what the same
+// `depmon cost [--config FILE] [--json] [--free-tier]`: the config's monthly AWS bill, itemised, beside what the same
 // coverage costs with CloudWatch Synthetics and with Route 53 health checks.
 import { findConfigFile, loadConfigFile } from '#shared/config';
 import { costReport, formatCostReport } from '#shared/cost';
@@ -9,6 +9,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { values } = parseCliArgs(args, {
     config: { type: 'string', short: 'c' },
     json: { type: 'boolean', default: false },
+    'free-tier': { type: 'boolean', default: false },
   });
   const file = values.config ?? findConfigFile(io.cwd);
   if (file === undefined) {
@@ -18,7 +19,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     );
   }
   const { config, file: shown } = await loadConfigFile(file, io.cwd);
-  const report = costReport(config, { configFile: shown });
+  const report = costReport(config, { configFile: shown, freeTier: values['free-tier'] });
   io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatCostReport(report));
   return 0;
 }

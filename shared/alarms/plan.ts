@@ -229,9 +229,51 @@ interface PlanContext {
 
 const regionWord = (n: number) => (n === 1 ? 'region' : 'regions');
 
-/** Per dependency: down from a quorum of regions for M of N periods. */
-function downAlarms({ config, period, roundsPerPeriod }: PlanContext): MetricAlarmSpec[] {
+/** Period of the "fast" detection profile's down alarms: CloudWatch's shortest, evaluated every 10 s. */
+export const FAST_DOWN_PERIOD_SECONDS = 10;
+
+/** What a down alarm watches: its period, M of N, and the Sum that counts as a quorum in one period. */
+export interface DownAlarmWindow {
+  readonly period: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly threshold: number;
+}
+
+/**
+ * The down alarms' window for the config's detection profile. "economical": one period per probe interval
+ * (`alarmPeriod`), M of N periods. "fast": 10 s high-resolution periods, each holding at most one round
+ * (intervals are at least 10 s), so the threshold is the quorum, M stays M rounds and N spans as many whole
+ * 10 s periods as fit in N rounds: still "2 of 3 rounds", but each vote is evaluated within 10 s of its round
+ * instead of after its whole period, and no period is left half-filled. Empty periods are missing data, which
+ * down alarms treat as not breaching, so they neither vote nor veto.
+ */
+export function downAlarmWindow(config: MonitorConfig): DownAlarmWindow {
+  const { policy } = config;
+  if (policy.detection === 'fast') {
+    return {
+      period: FAST_DOWN_PERIOD_SECONDS,
+      evaluationPeriods: Math.max(
+        policy.datapointsToAlarm,
+        Math.floor((policy.evaluationPeriods * config.intervalSeconds) / FAST_DOWN_PERIOD_SECONDS),
+      ),
+      datapointsToAlarm: policy.datapointsToAlarm,
+      threshold: policy.quorum,
+    };
+  }
+  const { period, roundsPerPeriod } = alarmPeriod(config.intervalSeconds);
+  return {
+    period,
+    evaluationPeriods: policy.evaluationPeriods,
+    datapointsToAlarm: policy.datapointsToAlarm,
+    threshold: policy.quorum * roundsPerPeriod,
+  };
+}
+
+/** Per dependency: down from a quorum of regions for M of N periods (the window of the detection profile). */
+function downAlarms({ config }: PlanContext): MetricAlarmSpec[] {
   const { policy, namespace, probeRegions: regions } = config;
+  const w = downAlarmWindow(config);
   return config.dependencies.map((d) => {
     // A non-critical first-party dependency is not core: its outage is a notice on the degraded route.
     const pagesAlone = d.tier === 'first-party' && !d.critical;
@@ -240,7 +282,7 @@ function downAlarms({ config, period, roundsPerPeriod }: PlanContext): MetricAla
       role: 'down',
       name: alarmNames.down(config, d.id),
       ...(pagesAlone ? { pageKind: 'degraded' as const } : {}),
-      description: `${d.name} (${d.tier}) down from at least ${policy.quorum} of ${regions.length} probe ${regionWord(regions.length)} for ${policy.datapointsToAlarm} of ${policy.evaluationPeriods} periods of ${period} s.`,
+      description: `${d.name} (${d.tier}) down from at least ${policy.quorum} of ${regions.length} probe ${regionWord(regions.length)} for ${w.datapointsToAlarm} of ${w.evaluationPeriods} periods of ${w.period} s.`,
       dependencies: [d.id],
       tier: d.tier,
       ...(d.tier === 'third-party' ? { group: groupOf(d) } : {}),
@@ -249,10 +291,10 @@ function downAlarms({ config, period, roundsPerPeriod }: PlanContext): MetricAla
       dimensions: dependencyDimensions(d.id),
       // Every region writes the same series: Sum over a period = region-rounds that saw it down.
       statistic: 'Sum',
-      period,
-      evaluationPeriods: policy.evaluationPeriods,
-      datapointsToAlarm: policy.datapointsToAlarm,
-      threshold: policy.quorum * roundsPerPeriod,
+      period: w.period,
+      evaluationPeriods: w.evaluationPeriods,
+      datapointsToAlarm: w.datapointsToAlarm,
+      threshold: w.threshold,
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
       // No data means no region voted: that is the heartbeat alarms' business, not an outage.
       treatMissingData: 'notBreaching',
@@ -488,7 +530,7 @@ function externalOutageComposites(
   ctx: PlanContext,
   blindThirdParty: string | undefined,
 ): CompositeAlarmSpec[] {
-  const { config, period } = ctx;
+  const { config } = ctx;
   const coreName = alarmNames.coreOutage(config);
   return [...thirdPartyGroups(config)].flatMap(([group, members]) => {
     const name = alarmNames.externalOutage(config, group);
@@ -519,7 +561,8 @@ function externalOutageComposites(
         children: childrenOf(rule),
         suppressor: {
           alarm: coreName,
-          waitSeconds: suppressorWaitSeconds(period),
+          // Sized on the down alarms' period: core-outage follows them, as this composite does.
+          waitSeconds: suppressorWaitSeconds(downAlarmWindow(config).period),
           extensionSeconds: SUPPRESSOR_EXTENSION_SECONDS,
         },
       },

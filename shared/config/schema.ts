@@ -343,6 +343,12 @@ const PolicySchema = z.strictObject({
   degradedEvaluationPeriods: z.number().int().min(1).default(5),
   /** A dependency that changes alarm state this often within `flapWindowMinutes` is flapping. @default 4 */
   flapTransitions: z.number().int().min(2).default(4),
+  /**
+   * Down alarms: "economical" watches one period per probe interval (standard 60 s alarms at a 60 s interval);
+   * "fast" watches 10 s high-resolution periods over the same rounds (pages about a minute sooner, $0.20 more
+   * per dependency-month at 60 s). @default "economical"
+   */
+  detection: z.enum(['economical', 'fast']).default('economical'),
   /** @default 30 */
   flapWindowMinutes: z.number().int().min(1).default(30),
   /** A flapping dependency resolves only after this long stable. @default 10 */

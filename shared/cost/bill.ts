@@ -16,12 +16,22 @@ import {
 import { type AlarmCounts, alarmCountsFromPlan } from './alarms.ts';
 import {
   customMetricsUsd,
+  FREE_TIER,
   MINUTES_PER_MONTH,
   PRICE_REGION,
   PRICES,
   PRICES_TAKEN_ON,
   type PriceTable,
+  pricesFor,
 } from './prices.ts';
+import {
+  datumBytesOf,
+  invocationLineBytes,
+  LOG_EVENT_OVERHEAD_BYTES,
+  PUT_METRIC_DATA_OVERHEAD_BYTES,
+  platformLinesBytes,
+  probeResultLineBytes,
+} from './usage.ts';
 
 /** Assumed time of one healthy probe from a probe region: DNS + TCP + TLS + first byte to a remote HTTPS API. */
 export const ASSUMED_HEALTHY_PROBE_MS = 300;
@@ -39,8 +49,18 @@ export const METRICS_PER_DEPENDENCY = 3;
 export const ASSUMED_ALARM_TRANSITIONS_PER_MONTH = 100;
 /** Assumed bytes of a page-log record in DynamoDB. */
 export const ASSUMED_PAGE_LOG_RECORD_BYTES = 2048;
-/** Assumed log bytes per probe round (Lambda START/END/REPORT lines plus one summary line). */
-export const ASSUMED_LOG_BYTES_PER_ROUND = 1024;
+/** Retention of the probe and notify log groups (DepmonFunction's default: three months). */
+export const LOG_RETENTION_MONTHS = 3;
+/** Assumed billed time of one notify tick that finds no open incident (one DynamoDB Scan). */
+export const ASSUMED_NOTIFY_TICK_MS = 100;
+/** Assumed read units of the tick's strongly consistent Scan of the paging-state table (4 KB each). */
+export const ASSUMED_STATE_SCAN_READ_UNITS = 10;
+/** Assumed hours a month with an incident open: every tick then reads every alarm's state (DescribeAlarms). */
+export const ASSUMED_OPEN_INCIDENT_HOURS = 24;
+/** DescribeAlarms returns at most 100 alarms a page (CloudWatch API reference, MaxRecords). */
+export const DESCRIBE_ALARMS_PAGE = 100;
+/** KMS: a rotating key costs one more key-month for each of its first two yearly rotations (KMS pricing). */
+export const KMS_ROTATIONS_BILLED = 2;
 /** Assumed bytes sent out per probe (request + TLS handshake from our side) and per dependency's datums. */
 export const ASSUMED_BYTES_OUT_PER_PROBE = 2048;
 /** Assumed KMS requests per alarm transition (CloudWatch → encrypted topic, notify → encrypted topics). */
@@ -57,8 +77,27 @@ export interface CostLine {
   readonly unit: string;
   /** Price per unit (for tiered items, the average). */
   readonly unitUsd: number;
+  /** In the first year (KMS keys not yet rotated). */
   readonly monthlyUsd: number;
+  /** From the third year on, where it differs (a rotating KMS key bills its first two rotations). */
+  readonly steadyStateMonthlyUsd?: number;
+  /** What AWS meters it as, for the free tier. */
+  readonly meter?: Meter;
 }
+
+type Meter =
+  | 'lambdaRequests'
+  | 'lambdaGbSeconds'
+  | 'schedulerInvocations'
+  | 'customMetrics'
+  | 'standardAlarms'
+  | 'dashboards'
+  | 'cloudwatchApiRequests'
+  | 'logsGb'
+  | 'kmsRequests'
+  | 'snsPublishes'
+  | 'snsEmails'
+  | 'dynamoStorageGb';
 
 export interface FunctionShard {
   readonly region: string;
@@ -71,18 +110,34 @@ export interface FunctionShard {
   readonly worstCaseInvocationMs: number;
 }
 
+/** One dependency's share: what only it causes (its metrics, alarms, log lines, datums, probe traffic) plus an equal share of the rest. */
+export interface DependencyCost {
+  readonly dependency: string;
+  readonly ownUsd: number;
+  readonly sharedUsd: number;
+  readonly monthlyUsd: number;
+}
+
 export interface Bill {
   readonly name: string;
   readonly dependencies: number;
   readonly probeRegions: readonly string[];
   readonly homeRegion: string;
   readonly intervalSeconds: number;
+  readonly detection: MonitorConfig['policy']['detection'];
   readonly functions: readonly FunctionShard[];
   readonly alarms: AlarmCounts;
   readonly customMetrics: number;
   readonly lines: readonly CostLine[];
+  /** Year 1. */
   readonly totalUsd: number;
   readonly perDependencyUsd: number;
+  /** From year 3 on (KMS keys after their first two rotations). */
+  readonly steadyStateTotalUsd: number;
+  readonly steadyStatePerDependencyUsd: number;
+  /** Whether AWS's always-free allowances were subtracted (as "Free tier" lines). */
+  readonly freeTier: boolean;
+  readonly perDependency: readonly DependencyCost[];
   /** The Lambda compute line if every probe timed out every round. */
   readonly worstCaseLambdaComputeUsd: number;
   readonly assumptions: readonly string[];
@@ -93,12 +148,14 @@ export interface BillOptions {
   readonly alarms?: AlarmCounts;
   /** Names the config in errors from the alarm plan. @default "config" */
   readonly configFile?: string;
-  /** @default PRICES */
+  /** Base (us-east-1) prices; each Region applies its own differences. @default PRICES */
   readonly prices?: PriceTable;
   /** Custom metrics per dependency, for what-if bills. @default METRICS_PER_DEPENDENCY */
   readonly metricsPerDependency?: number;
   /** Memory of each probe function, as deployed (`DependencyMonitor`'s `probeMemorySize`). @default PROBE_MEMORY_MB */
   readonly probeMemoryMb?: number;
+  /** Subtract AWS's always-free allowances. @default false */
+  readonly freeTier?: boolean;
 }
 
 /** The functions that probe each tier in each region: the probe stacks' own split (planShards). */
@@ -114,12 +171,15 @@ type LineInput = Omit<CostLine, 'monthlyUsd'> & { monthlyUsd?: number };
 const priced = (l: LineInput): CostLine => ({
   ...l,
   monthlyUsd: round6(l.monthlyUsd ?? l.quantity * l.unitUsd),
+  ...(l.steadyStateMonthlyUsd !== undefined
+    ? { steadyStateMonthlyUsd: round6(l.steadyStateMonthlyUsd) }
+    : {}),
 });
 
 /** What every step of the bill reads: the config, the prices, and the probe functions' deployed shape. */
 interface BillBasis {
   readonly config: MonitorConfig;
-  readonly prices: PriceTable;
+  readonly base: PriceTable;
   readonly home: string;
   readonly shards: readonly { tier: Tier; shard: number; targets: number }[];
   readonly roundsPerInvocation: number;
@@ -127,6 +187,7 @@ interface BillBasis {
   readonly probeMemoryMb: number;
 }
 
+const pricesOf = (b: BillBasis, region: string) => pricesFor(region, b.base);
 const gbOf = (memoryMb: number) => memoryMb / 1024;
 const putRequestsPerRound = (targets: number) =>
   Math.ceil((targets * DATUMS_PER_DEPENDENCY + 1) / PUT_METRIC_DATA_MAX_DATUMS);
@@ -158,27 +219,30 @@ export function probeFunctionsOf(config: MonitorConfig): FunctionShard[] {
   );
 }
 
-/** Per probe region: the probe functions' requests and compute; and the compute if every probe timed out. */
+/** Per probe region: the probe functions' requests, compute and schedules; and the compute if every probe timed out. */
 function probeLambdaLines(
   b: BillBasis,
   functions: readonly FunctionShard[],
 ): { lines: CostLine[]; worstCaseUsd: number } {
   const gb = gbOf(b.probeMemoryMb);
-  const gbSeconds = (fns: readonly FunctionShard[], ms: (f: FunctionShard) => number, usd = 1) =>
-    fns.reduce((a, f) => a + (ms(f) / 1000) * gb * b.invocationsPerMonth * usd, 0);
+  const gbSeconds = (fns: readonly FunctionShard[], ms: (f: FunctionShard) => number) =>
+    fns.reduce((a, f) => a + (ms(f) / 1000) * gb * b.invocationsPerMonth, 0);
   const lines: CostLine[] = [];
   let worstCaseUsd = 0;
   for (const region of b.config.probeRegions) {
+    const P = pricesOf(b, region);
     const fns = functions.filter((f) => f.region === region);
     const compute = gbSeconds(fns, (f) => f.invocationMs);
+    const invocations = fns.length * b.invocationsPerMonth;
     lines.push(
       priced({
         service: 'Lambda',
         item: `probe requests (${fns.length} functions × 1/min)`,
         region,
-        quantity: fns.length * b.invocationsPerMonth,
+        quantity: invocations,
         unit: 'requests',
-        unitUsd: b.prices.lambdaRequest,
+        unitUsd: P.lambdaRequest,
+        meter: 'lambdaRequests',
       }),
       priced({
         service: 'Lambda',
@@ -186,22 +250,33 @@ function probeLambdaLines(
         region,
         quantity: Math.round(compute),
         unit: 'GB-s',
-        unitUsd: b.prices.lambdaGbSecondArm64,
-        monthlyUsd: compute * b.prices.lambdaGbSecondArm64,
+        unitUsd: P.lambdaGbSecondArm64,
+        monthlyUsd: compute * P.lambdaGbSecondArm64,
+        meter: 'lambdaGbSeconds',
+      }),
+      priced({
+        service: 'EventBridge Scheduler',
+        item: `probe schedules (${fns.length} × 1/min)`,
+        region,
+        quantity: invocations,
+        unit: 'invocations',
+        unitUsd: P.schedulerInvocation,
+        meter: 'schedulerInvocations',
       }),
     );
-    worstCaseUsd += gbSeconds(fns, (f) => f.worstCaseInvocationMs, b.prices.lambdaGbSecondArm64);
+    worstCaseUsd += gbSeconds(fns, (f) => f.worstCaseInvocationMs) * P.lambdaGbSecondArm64;
   }
   return { lines, worstCaseUsd };
 }
 
-/** PutMetricData from every function of every region, and the custom metrics the home region stores. */
+/** PutMetricData from every function of every region, the custom metrics, and the datums' trip between Regions. */
 function metricLines(
   b: BillBasis,
   metricsPerDependency: number,
 ): { lines: CostLine[]; customMetrics: number } {
-  const { config, prices: P } = b;
-  const putRequests = b.shards.reduce(
+  const { config } = b;
+  const P = pricesOf(b, b.home);
+  const putRequestsPerRegion = b.shards.reduce(
     (a, s) => a + putRequestsPerRound(s.targets) * b.roundsPerInvocation * b.invocationsPerMonth,
     0,
   );
@@ -213,9 +288,10 @@ function metricLines(
       service: 'CloudWatch',
       item: `PutMetricData (${config.probeRegions.length} regions → ${b.home})`,
       region: b.home,
-      quantity: putRequests * config.probeRegions.length,
+      quantity: putRequestsPerRegion * config.probeRegions.length,
       unit: 'requests',
       unitUsd: P.putMetricDataRequest,
+      meter: 'cloudwatchApiRequests',
     }),
     priced({
       service: 'CloudWatch',
@@ -225,31 +301,43 @@ function metricLines(
       unit: 'metrics',
       unitUsd: customMetrics > 0 ? metricsUsd / customMetrics : 0,
       monthlyUsd: metricsUsd,
+      meter: 'customMetrics',
     }),
   ];
+  // Probe regions other than home send their datums across Regions, billed at the source Region's rate.
+  const roundsPerMonth = b.roundsPerInvocation * b.invocationsPerMonth;
+  const bodyBytes = config.dependencies.reduce((n, d) => n + datumBytesOf(d.id), 0);
+  for (const region of config.probeRegions.filter((r) => r !== b.home)) {
+    const gb = (roundsPerMonth * bodyBytes + putRequestsPerRegion * PUT_METRIC_DATA_OVERHEAD_BYTES) / GB;
+    const RP = pricesOf(b, region);
+    lines.push(
+      priced({
+        service: 'Data transfer',
+        item: `PutMetricData bodies to ${b.home}`,
+        region,
+        quantity: round6(gb),
+        unit: 'GB',
+        unitUsd: RP.interRegionTransferGb,
+        monthlyUsd: gb * RP.interRegionTransferGb,
+      }),
+    );
+  }
   return { lines, customMetrics };
 }
 
 /** The alarm plan's alarms, the probe regions' own alarms, and the dashboard. */
 function alarmAndDashboardLines(b: BillBasis, alarms: AlarmCounts): CostLine[] {
-  const { config, prices: P, home } = b;
+  const { home } = b;
+  const P = pricesOf(b, home);
   const cloudwatch = (item: string, l: Omit<LineInput, 'service' | 'item' | 'region'>, region = home) =>
     priced({ service: 'CloudWatch', item, region, ...l });
-  return [
+  const lines = [
     cloudwatch(`standard-resolution alarms (${alarms.source})`, {
       quantity: alarms.standardAlarmMetrics,
       unit: 'alarm metrics',
       unitUsd: P.alarmStandardMetric,
+      meter: 'standardAlarms',
     }),
-    cloudwatch(
-      'probe-region alarms (failure queue depth, and Errors per probe function)',
-      {
-        quantity: config.probeRegions.length * (1 + b.shards.length),
-        unit: 'alarm metrics',
-        unitUsd: P.alarmStandardMetric,
-      },
-      'each probe region',
-    ),
     cloudwatch(`high-resolution alarms (${alarms.source})`, {
       quantity: alarms.highResolutionAlarmMetrics,
       unit: 'alarm metrics',
@@ -260,49 +348,184 @@ function alarmAndDashboardLines(b: BillBasis, alarms: AlarmCounts): CostLine[] {
       unit: 'alarms',
       unitUsd: P.alarmComposite,
     }),
-    cloudwatch('dashboard', { quantity: 1, unit: 'dashboards', unitUsd: P.dashboard }),
+    cloudwatch('dashboard', { quantity: 1, unit: 'dashboards', unitUsd: P.dashboard, meter: 'dashboards' }),
   ];
+  for (const region of b.config.probeRegions) {
+    lines.push(
+      cloudwatch(
+        'probe-region alarms (failure queue depth, and Errors per probe function)',
+        {
+          quantity: 1 + b.shards.length,
+          unit: 'alarm metrics',
+          unitUsd: pricesOf(b, region).alarmStandardMetric,
+          meter: 'standardAlarms',
+        },
+        region,
+      ),
+    );
+  }
+  return lines;
 }
 
-/** The probe functions' logs and the probes' own traffic out of the probe regions. */
-function logAndTrafficLines(b: BillBasis, functions: number): CostLine[] {
-  const { config, prices: P } = b;
+/** Bytes the probe functions of one region log in a month: a line per result, a summary and Lambda's own lines per invocation. */
+function probeLogBytes(b: BillBasis, region: string): number {
+  const roundsPerMonth = b.roundsPerInvocation * b.invocationsPerMonth;
+  const results = b.config.dependencies.reduce(
+    (n, d) => n + probeResultLineBytes(d, region) + LOG_EVENT_OVERHEAD_BYTES,
+    0,
+  );
+  const perInvocation = b.shards.reduce(
+    (n, s) =>
+      n +
+      invocationLineBytes(s.tier, s.shard, region, b.roundsPerInvocation) +
+      LOG_EVENT_OVERHEAD_BYTES +
+      platformLinesBytes(),
+    0,
+  );
+  return roundsPerMonth * results + b.invocationsPerMonth * perInvocation;
+}
+
+/** The probe functions' logs (ingested, and stored for the retention) and the probes' own traffic out. */
+function logAndTrafficLines(b: BillBasis): CostLine[] {
+  const { config } = b;
   const roundsPerMonth = b.invocationsPerMonth * b.roundsPerInvocation;
-  const logGb = (functions * roundsPerMonth * ASSUMED_LOG_BYTES_PER_ROUND) / GB;
-  const outGb =
-    (config.dependencies.length * config.probeRegions.length * roundsPerMonth * ASSUMED_BYTES_OUT_PER_PROBE) /
-    GB;
+  return config.probeRegions.flatMap((region) => {
+    const P = pricesOf(b, region);
+    const logGb = probeLogBytes(b, region) / GB;
+    const outGb = (config.dependencies.length * roundsPerMonth * ASSUMED_BYTES_OUT_PER_PROBE) / GB;
+    return [
+      priced({
+        service: 'CloudWatch Logs',
+        item: 'probe function logs ingested',
+        region,
+        quantity: round6(logGb),
+        unit: 'GB',
+        unitUsd: P.logsIngestGb,
+        monthlyUsd: logGb * P.logsIngestGb,
+        meter: 'logsGb',
+      }),
+      priced({
+        service: 'CloudWatch Logs',
+        item: `probe function logs stored (${LOG_RETENTION_MONTHS} months' retention, once full)`,
+        region,
+        quantity: round6(logGb * LOG_RETENTION_MONTHS),
+        unit: 'GB-months',
+        unitUsd: P.logsStorageGbMonth,
+        monthlyUsd: logGb * LOG_RETENTION_MONTHS * P.logsStorageGbMonth,
+      }),
+      priced({
+        service: 'Data transfer',
+        item: 'probe traffic out to the internet',
+        region,
+        quantity: round6(outGb),
+        unit: 'GB',
+        unitUsd: P.dataTransferOutGb,
+        monthlyUsd: outGb * P.dataTransferOutGb,
+      }),
+    ];
+  });
+}
+
+/** A rotating customer-managed key: one key-month in year 1, one more for each of its first two rotations after. */
+function kmsKeyLine(P: PriceTable, region: string, item: string, keys: number, requests: number): CostLine {
+  const requestsUsd = requests * P.kmsRequest;
+  return priced({
+    service: 'KMS',
+    item,
+    region,
+    quantity: keys,
+    unit: 'keys',
+    unitUsd: P.kmsKey,
+    monthlyUsd: keys * P.kmsKey + requestsUsd,
+    steadyStateMonthlyUsd: keys * P.kmsKey * (1 + KMS_ROTATIONS_BILLED) + requestsUsd,
+    meter: 'kmsRequests',
+  });
+}
+
+/** The notify function's one-minute tick: the schedule, the invocation, the state Scan, and DescribeAlarms while an incident is open. */
+function notifyTickLines(b: BillBasis, alarmCount: number): CostLine[] {
+  const { home } = b;
+  const P = pricesOf(b, home);
+  const ticks = MINUTES_PER_MONTH;
+  const tickGbSeconds = ticks * gbOf(NOTIFY_MEMORY_MB) * (ASSUMED_NOTIFY_TICK_MS / 1000);
+  const openTicks = ASSUMED_OPEN_INCIDENT_HOURS * 60 + ASSUMED_ALARM_TRANSITIONS_PER_MONTH;
+  const describePages = Math.ceil(alarmCount / DESCRIBE_ALARMS_PAGE);
+  const logGb = ((ticks + ASSUMED_ALARM_TRANSITIONS_PER_MONTH) * platformLinesBytes()) / GB;
   return [
     priced({
+      service: 'EventBridge Scheduler',
+      item: 'notify tick (1/min)',
+      region: home,
+      quantity: ticks,
+      unit: 'invocations',
+      unitUsd: P.schedulerInvocation,
+      meter: 'schedulerInvocations',
+    }),
+    priced({
+      service: 'Lambda',
+      item: 'notify tick requests',
+      region: home,
+      quantity: ticks,
+      unit: 'requests',
+      unitUsd: P.lambdaRequest,
+      meter: 'lambdaRequests',
+    }),
+    priced({
+      service: 'Lambda',
+      item: `notify tick compute (${ASSUMED_NOTIFY_TICK_MS} ms at ${NOTIFY_MEMORY_MB} MB)`,
+      region: home,
+      quantity: Math.round(tickGbSeconds),
+      unit: 'GB-s',
+      unitUsd: P.lambdaGbSecondArm64,
+      monthlyUsd: tickGbSeconds * P.lambdaGbSecondArm64,
+      meter: 'lambdaGbSeconds',
+    }),
+    priced({
+      service: 'DynamoDB',
+      item: `paging-state Scan per tick (${ASSUMED_STATE_SCAN_READ_UNITS} read units)`,
+      region: home,
+      quantity: ticks * ASSUMED_STATE_SCAN_READ_UNITS,
+      unit: 'read units',
+      unitUsd: P.dynamoReadRequest,
+    }),
+    priced({
+      service: 'CloudWatch',
+      item: `DescribeAlarms while an incident is open (${describePages} pages × ${openTicks} invocations)`,
+      region: home,
+      quantity: describePages * openTicks,
+      unit: 'requests',
+      unitUsd: P.putMetricDataRequest,
+      meter: 'cloudwatchApiRequests',
+    }),
+    priced({
       service: 'CloudWatch Logs',
-      item: 'probe function logs ingested',
-      region: 'all probe regions',
+      item: 'notify function logs ingested and stored',
+      region: home,
       quantity: round6(logGb),
       unit: 'GB',
       unitUsd: P.logsIngestGb,
-      monthlyUsd: logGb * P.logsIngestGb,
-    }),
-    priced({
-      service: 'Data transfer',
-      item: 'probe traffic out',
-      region: 'all probe regions',
-      quantity: round6(outGb),
-      unit: 'GB',
-      unitUsd: P.dataTransferOutGb,
-      monthlyUsd: outGb * P.dataTransferOutGb,
+      monthlyUsd: logGb * (P.logsIngestGb + LOG_RETENTION_MONTHS * P.logsStorageGbMonth),
+      meter: 'logsGb',
     }),
   ];
 }
 
-/** Paging: SNS in and out, the notify function, the page log, and the KMS keys of the encrypted topics. */
+/** Paging: SNS in and out, the notify function, the page log, GetMetricData, and the KMS keys of the encrypted topics. */
 function pagingLines(b: BillBasis): CostLine[] {
-  const { config, prices: P, home } = b;
+  const { config, home } = b;
+  const P = pricesOf(b, home);
   const t = ASSUMED_ALARM_TRANSITIONS_PER_MONTH;
   const email = config.channels.filter((c) => c.type === 'email').length;
   const https = config.channels.filter((c) => c.type === 'https').length;
   const writeUnits = Math.ceil(ASSUMED_PAGE_LOG_RECORD_BYTES / 1024);
   const notifyGbSeconds = gbOf(NOTIFY_MEMORY_MB) * (ASSUMED_NOTIFY_INVOCATION_MS / 1000);
-  const keys = 1 + config.probeRegions.length;
+  // A group alarm asks GetMetricData for each member's Down; the largest group bounds it.
+  const groupSizes = new Map<string, number>();
+  for (const d of config.dependencies) {
+    const g = d.tier === 'third-party' ? (d.group ?? d.id) : d.id;
+    groupSizes.set(g, (groupSizes.get(g) ?? 0) + 1);
+  }
+  const metricsPerChange = Math.max(1, ...groupSizes.values());
   return [
     priced({
       service: 'SNS',
@@ -311,6 +534,7 @@ function pagingLines(b: BillBasis): CostLine[] {
       quantity: 2 * t,
       unit: 'publishes',
       unitUsd: P.snsPublish,
+      meter: 'snsPublishes',
     }),
     priced({
       service: 'SNS',
@@ -320,14 +544,23 @@ function pagingLines(b: BillBasis): CostLine[] {
       unit: 'deliveries',
       unitUsd: email + https > 0 ? P.snsEmailDelivery : 0,
       monthlyUsd: t * (email * P.snsEmailDelivery + https * P.snsHttpsDelivery),
+      meter: 'snsEmails',
     }),
     priced({
       service: 'Lambda',
-      item: 'notify requests and compute',
+      item: 'notify requests and compute (alarm changes)',
       region: home,
       quantity: t,
       unit: 'requests',
       unitUsd: P.lambdaRequest + notifyGbSeconds * P.lambdaGbSecondArm64,
+    }),
+    priced({
+      service: 'CloudWatch',
+      item: `GetMetricData for failing-region counts (≤ ${metricsPerChange} metrics per change)`,
+      region: home,
+      quantity: t * metricsPerChange,
+      unit: 'metrics',
+      unitUsd: P.getMetricDataMetric,
     }),
     priced({
       service: 'DynamoDB',
@@ -340,41 +573,116 @@ function pagingLines(b: BillBasis): CostLine[] {
         t * P.dynamoWriteRequest * writeUnits +
         ((12 * t * ASSUMED_PAGE_LOG_RECORD_BYTES) / GB) * P.dynamoStorageGbMonth,
     }),
-    priced({
-      service: 'KMS',
-      item: "customer-managed keys: the alarm topics (home) and each probe region's alert topic",
-      region: home,
-      quantity: keys,
-      unit: 'keys',
-      unitUsd: P.kmsKey,
-      monthlyUsd: keys * P.kmsKey + t * KMS_REQUESTS_PER_TRANSITION * P.kmsRequest,
-    }),
+    kmsKeyLine(
+      P,
+      home,
+      'customer-managed key of the alarm and page topics (rotating)',
+      1,
+      t * KMS_REQUESTS_PER_TRANSITION,
+    ),
+    ...config.probeRegions.map((region) =>
+      kmsKeyLine(
+        pricesOf(b, region),
+        region,
+        "customer-managed key of the region's alert topic (rotating)",
+        1,
+        0,
+      ),
+    ),
   ];
+}
+
+/** AWS's always-free allowances, as negative lines, meter by meter (never more than the meter's own lines). */
+function freeTierLines(lines: readonly CostLine[]): CostLine[] {
+  const out: CostLine[] = [];
+  for (const [meter, allowance] of Object.entries(FREE_TIER) as [Meter, number][]) {
+    const mine = lines.filter((l) => l.meter === meter);
+    const quantity = mine.reduce((n, l) => n + l.quantity, 0);
+    const usd = mine.reduce((n, l) => n + l.monthlyUsd, 0);
+    if (quantity <= 0 || usd <= 0) continue;
+    const free = Math.min(quantity, allowance);
+    out.push(
+      priced({
+        service: 'Free tier',
+        item: `${meter}: ${allowance.toLocaleString('en-US')} free a month`,
+        region: 'account',
+        quantity: free,
+        unit: mine[0]!.unit,
+        unitUsd: usd / quantity,
+        monthlyUsd: -(free * usd) / quantity,
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * Each dependency's share: what it alone causes (its custom metrics at the bill's average metric price, its down
+ * and degraded alarms as planned, its log lines, datums and probe traffic in every region), plus an equal share
+ * of everything else. The shares add up to the bill.
+ */
+function perDependencyOf(
+  b: BillBasis,
+  bill: { lines: readonly CostLine[]; totalUsd: number },
+  metricsPerDependency: number,
+): DependencyCost[] {
+  const { config } = b;
+  const plan = buildAlarmPlan(config);
+  const metricLine = bill.lines.find((l) => l.item.startsWith('custom metrics'));
+  const metricUnit = metricLine?.unitUsd ?? 0;
+  const roundsPerMonth = b.roundsPerInvocation * b.invocationsPerMonth;
+  const own = config.dependencies.map((d) => {
+    let usd = metricsPerDependency * metricUnit;
+    for (const a of plan.alarms) {
+      if (a.type !== 'metric' || (a.role !== 'down' && a.role !== 'degraded') || a.dependencies[0] !== d.id)
+        continue;
+      const P = pricesOf(b, b.home);
+      usd += a.period < 60 ? P.alarmHighResolutionMetric : P.alarmStandardMetric;
+    }
+    for (const region of config.probeRegions) {
+      const P = pricesOf(b, region);
+      const logGb = (roundsPerMonth * (probeResultLineBytes(d, region) + LOG_EVENT_OVERHEAD_BYTES)) / GB;
+      usd += logGb * (P.logsIngestGb + LOG_RETENTION_MONTHS * P.logsStorageGbMonth);
+      usd += ((roundsPerMonth * ASSUMED_BYTES_OUT_PER_PROBE) / GB) * P.dataTransferOutGb;
+      if (region !== b.home) usd += ((roundsPerMonth * datumBytesOf(d.id)) / GB) * P.interRegionTransferGb;
+    }
+    return { dependency: d.id, ownUsd: usd };
+  });
+  const ownTotal = own.reduce((n, o) => n + o.ownUsd, 0);
+  const shared = (bill.totalUsd - ownTotal) / Math.max(1, own.length);
+  return own.map((o) => ({
+    dependency: o.dependency,
+    ownUsd: round6(o.ownUsd),
+    sharedUsd: round6(shared),
+    monthlyUsd: round6(o.ownUsd + shared),
+  }));
 }
 
 /** Every usage the bill assumes rather than knows, in words. */
 function assumptionsOf(b: BillBasis, alarms: AlarmCounts): string[] {
   const { config } = b;
+  const regions = [...new Set([b.home, ...config.probeRegions])];
   return [
-    `prices: ${PRICE_REGION} list prices checked ${PRICES_TAKEN_ON}, no free tier; other regions differ by a few percent`,
+    `prices: ${PRICE_REGION} list prices checked ${PRICES_TAKEN_ON}, with each region's own logs and data-transfer prices (${regions.join(', ')}); sources in shared/cost/prices.ts`,
     `a month is ${MINUTES_PER_MONTH} minutes (730 h); each probe function runs once a minute, ${b.roundsPerInvocation} round(s) per invocation`,
     `functions per tier per region = ceil(dependencies of the tier / targetsPerFunction = ${config.targetsPerFunction})`,
     `an invocation lasts: the wait between rounds (billed) + egress check ${ASSUMED_EGRESS_CHECK_MS} ms + ceil(targets / concurrency ${config.concurrency}) × ${ASSUMED_HEALTHY_PROBE_MS} ms + ${ASSUMED_PUT_METRIC_DATA_MS} ms per PutMetricData; worst case every probe runs to its timeout, capped at the function timeout (${probeTimeoutSeconds(config)} s)`,
-    `one PutMetricData per ${PUT_METRIC_DATA_MAX_DATUMS} datums per round per function (${DATUMS_PER_DEPENDENCY} datums per dependency + 1 heartbeat)`,
-    `alarm counts from the ${alarms.source}`,
-    `${ASSUMED_ALARM_TRANSITIONS_PER_MONTH} alarm state changes a month (SNS, notify, page log, KMS); ${ASSUMED_LOG_BYTES_PER_ROUND} B of logs per round; ${ASSUMED_BYTES_OUT_PER_PROBE} B sent per probe`,
-    'not included: SMS deliveries, NAT gateways of a VPC you place the first-party function in, GetMetricData from people viewing the dashboard',
+    `one PutMetricData per ${PUT_METRIC_DATA_MAX_DATUMS} datums per round per function (${DATUMS_PER_DEPENDENCY} datums per dependency + 1 heartbeat); bodies uncompressed plus ${PUT_METRIC_DATA_OVERHEAD_BYTES} B per request cross Regions`,
+    `alarm counts from the ${alarms.source} (detection profile "${config.policy.detection}")`,
+    `logs: one probe-result line per dependency per round per region as the probe function writes it (healthy results; a failing one adds its detail), an invocation line and Lambda's START/END/REPORT per invocation, +${LOG_EVENT_OVERHEAD_BYTES} B per event; stored uncompressed for ${LOG_RETENTION_MONTHS} months`,
+    `${ASSUMED_ALARM_TRANSITIONS_PER_MONTH} alarm state changes a month (SNS, notify, page log, KMS, GetMetricData); incidents open ${ASSUMED_OPEN_INCIDENT_HOURS} h a month (DescribeAlarms on every tick then); ${ASSUMED_BYTES_OUT_PER_PROBE} B sent per probe`,
+    `KMS: year 1 bills each key once; a rotating key adds one key-month for each of its first two yearly rotations, so from year 3 on it costs ${1 + KMS_ROTATIONS_BILLED}×`,
+    'not included: SMS deliveries, NAT gateways of a VPC you place the first-party function in, GetMetricData from people viewing the dashboard, Logs Insights queries',
   ];
 }
 
 /** The monthly bill of a config. */
 export function billOf(config: MonitorConfig, options: BillOptions = {}): Bill {
-  const alarms =
-    options.alarms ??
-    alarmCountsFromPlan(buildAlarmPlan(config, { configFile: options.configFile ?? 'config' }));
+  const plan = buildAlarmPlan(config, { configFile: options.configFile ?? 'config' });
+  const alarms = options.alarms ?? alarmCountsFromPlan(plan);
   const basis: BillBasis = {
     config,
-    prices: options.prices ?? PRICES,
+    base: options.prices ?? PRICES,
     home: config.homeRegion,
     shards: shardsOf(config),
     roundsPerInvocation: roundsPerInvocation(config.intervalSeconds),
@@ -383,27 +691,40 @@ export function billOf(config: MonitorConfig, options: BillOptions = {}): Bill {
   };
   const functions = probeFunctionsOf(config);
   const lambda = probeLambdaLines(basis, functions);
-  const metrics = metricLines(basis, options.metricsPerDependency ?? METRICS_PER_DEPENDENCY);
-  const lines = [
+  const metricsPerDependency = options.metricsPerDependency ?? METRICS_PER_DEPENDENCY;
+  const metrics = metricLines(basis, metricsPerDependency);
+  const billed = [
     ...lambda.lines,
     ...metrics.lines,
     ...alarmAndDashboardLines(basis, alarms),
-    ...logAndTrafficLines(basis, functions.length),
+    ...logAndTrafficLines(basis),
+    ...notifyTickLines(basis, plan.alarms.length),
     ...pagingLines(basis),
   ];
+  const freeTier = options.freeTier ?? false;
+  const lines = [...billed, ...(freeTier ? freeTierLines(billed) : [])];
   const totalUsd = round6(lines.reduce((a, l) => a + l.monthlyUsd, 0));
+  const steadyStateTotalUsd = round6(
+    lines.reduce((a, l) => a + (l.steadyStateMonthlyUsd ?? l.monthlyUsd), 0),
+  );
+  const n = config.dependencies.length;
   return {
     name: config.name,
-    dependencies: config.dependencies.length,
+    dependencies: n,
     probeRegions: config.probeRegions,
     homeRegion: basis.home,
     intervalSeconds: config.intervalSeconds,
+    detection: config.policy.detection,
     functions,
     alarms,
     customMetrics: metrics.customMetrics,
     lines,
     totalUsd,
-    perDependencyUsd: round6(totalUsd / config.dependencies.length),
+    perDependencyUsd: round6(totalUsd / n),
+    steadyStateTotalUsd,
+    steadyStatePerDependencyUsd: round6(steadyStateTotalUsd / n),
+    freeTier,
+    perDependency: perDependencyOf(basis, { lines, totalUsd }, metricsPerDependency),
     worstCaseLambdaComputeUsd: round6(lambda.worstCaseUsd),
     assumptions: assumptionsOf(basis, alarms),
   };

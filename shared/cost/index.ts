@@ -5,3 +5,4 @@ export * from './bill.ts';
 export * from './prices.ts';
 export * from './render.ts';
 export * from './report.ts';
+export * from './usage.ts';

@@ -19,16 +19,20 @@ function table(rows: string[][], rightAligned: ReadonlySet<number>): string {
 /** Human-readable report: the itemised depmon bill, then the alternatives, then the assumptions. */
 export function formatCostReport(r: CostReport): string {
   const b = r.depmon;
-  const head = `depmon cost: "${b.name}", ${b.dependencies} dependencies, ${b.probeRegions.length} probe regions (${b.probeRegions.join(', ')}), every ${b.intervalSeconds} s, home ${b.homeRegion}`;
+  const head = `depmon cost: "${b.name}", ${b.dependencies} dependencies, ${b.probeRegions.length} probe regions (${b.probeRegions.join(', ')}), every ${b.intervalSeconds} s, home ${b.homeRegion}, detection "${b.detection}"`;
   const rows = [
     ['service', 'item', 'region', 'quantity', 'unit', 'USD/month'],
     ...b.lines.map((l) => [l.service, l.item, l.region, qty(l.quantity), l.unit, usd(l.monthlyUsd)]),
-    ['', 'total', '', '', '', usd(b.totalUsd)],
-    ['', 'per dependency', '', '', '', usd(b.perDependencyUsd)],
+    ['', `total, year 1${b.freeTier ? ' (free tier subtracted)' : ''}`, '', '', '', usd(b.totalUsd)],
+    ['', 'per dependency, year 1', '', '', '', usd(b.perDependencyUsd)],
+    ['', 'total from year 3 (KMS keys rotated twice)', '', '', '', usd(b.steadyStateTotalUsd)],
+    ['', 'per dependency from year 3', '', '', '', usd(b.steadyStatePerDependencyUsd)],
   ];
   const out = [
     head,
-    `prices: ${r.prices.region}, checked ${r.prices.takenOn}`,
+    `prices: ${r.prices.region}, checked ${r.prices.takenOn}${Object.entries(r.prices.regional)
+      .map(([region, p]) => `; ${region}: ${p.source}`)
+      .join('')}`,
     '',
     table(rows, new Set([3, 5])),
   ];

@@ -58,7 +58,7 @@ describe('depmon cost', () => {
     expect(c.out()).toContain('PutMetricData');
     expect(c.out()).toContain('CloudWatch Synthetics');
     expect(c.out()).toContain('Route 53 health checks');
-    expect(c.out()).toMatch(/total\s+\$8\.25/);
+    expect(c.out()).toMatch(/total, year 1\s+\$8\.44/);
   });
 
   it('prints one JSON object with --json', async () => {
@@ -71,7 +71,7 @@ describe('depmon cost', () => {
     // Assess
     expect(code).toBe(0);
     const report = JSON.parse(c.out());
-    expect(report.depmon.totalUsd).toBeCloseTo(8.25, 2);
+    expect(report.depmon.totalUsd).toBeCloseTo(8.44, 2);
     expect(report.synthetics.totalUsd).toBeCloseTo(52.56, 6);
     expect(report.prices.region).toBe('us-east-1');
   });

@@ -15,7 +15,13 @@ import { PROBE_MEMORY_MB, probeTimeoutSeconds } from '#shared/runtime';
 import bank from '../../../examples/bank/monitor.config.ts';
 
 const line = (
-  lines: readonly { item: string; region: string; monthlyUsd: number; quantity: number }[],
+  lines: readonly {
+    item: string;
+    region: string;
+    monthlyUsd: number;
+    quantity: number;
+    steadyStateMonthlyUsd?: number;
+  }[],
   item: string,
   region?: string,
 ) => {
@@ -58,10 +64,31 @@ describe('billOf, one dependency, one region, 60 s', () => {
     expect(line(bill.lines, 'high-resolution alarms').monthlyUsd).toBe(0);
     expect(line(bill.lines, 'composite alarms').monthlyUsd).toBeCloseTo(1.0, 6);
     expect(line(bill.lines, 'dashboard').monthlyUsd).toBe(3);
-    expect(line(bill.lines, 'customer-managed key').monthlyUsd).toBeCloseTo(2.0012, 6); // the home key and the probe region's alert-topic key;
+    // KMS: the home key (plus 100 changes × 4 requests at $0.03 per 10,000) and the probe region's alert-topic key.
+    expect(line(bill.lines, 'customer-managed key of the alarm').monthlyUsd).toBeCloseTo(1.0012, 6);
+    expect(line(bill.lines, 'customer-managed key of the alarm').steadyStateMonthlyUsd).toBeCloseTo(
+      3.0012,
+      6,
+    );
+    expect(line(bill.lines, "customer-managed key of the region's").monthlyUsd).toBe(1);
     expect(line(bill.lines, 'probe-region alarms').quantity).toBe(2); // failure queue + one function's Errors
     expect(line(bill.lines, 'probe-region alarms').monthlyUsd).toBeCloseTo(0.2, 6);
-    expect(bill.totalUsd).toBeCloseTo(8.2504, 3);
+    // The items the first bill left out: schedules, the notify tick and its Scan, DescribeAlarms in incidents.
+    expect(line(bill.lines, 'probe schedules').monthlyUsd).toBeCloseTo(0.0438, 6);
+    expect(line(bill.lines, 'notify tick (1/min)').monthlyUsd).toBeCloseTo(0.0438, 6);
+    expect(line(bill.lines, 'notify tick requests').monthlyUsd).toBeCloseTo(0.00876, 6);
+    expect(line(bill.lines, 'paging-state Scan').monthlyUsd).toBeCloseTo(438_000 * 0.125e-6, 6);
+    expect(line(bill.lines, 'DescribeAlarms').quantity).toBe(1 * (24 * 60 + 100)); // 5 alarms: one page
+    expect(line(bill.lines, 'probe function logs stored').quantity).toBeCloseTo(
+      3 * line(bill.lines, 'probe function logs ingested').quantity,
+      5,
+    );
+    expect(bill.lines.some((l) => l.item.startsWith('PutMetricData bodies'))).toBe(false); // home = probe region
+    expect(bill.totalUsd).toBeCloseTo(
+      bill.lines.reduce((a, l) => a + l.monthlyUsd, 0),
+      5,
+    );
+    expect(bill.steadyStateTotalUsd - bill.totalUsd).toBeCloseTo(4, 5); // two keys, two rotations each
     expect(bill.perDependencyUsd).toBe(bill.totalUsd);
     expect(bill.alarms.source).toBe('alarm plan');
   });
@@ -74,7 +101,7 @@ describe('billOf, one dependency, one region, 60 s', () => {
     expect(r.synthetics.totalUsd).toBeCloseTo(52.56, 6);
     expect(r.route53.totalUsd).toBeCloseTo(0.85, 6);
     expect(r.route53.uncovered).toEqual([]);
-    expect(r.prices).toMatchObject({ region: 'us-east-1', takenOn: '2026-11' });
+    expect(r.prices).toMatchObject({ region: 'us-east-1', takenOn: '2026-12-01', regional: {} });
   });
 });
 
