@@ -11,7 +11,7 @@ export interface AlarmCounts {
   readonly highResolutionAlarmMetrics: number;
   readonly compositeAlarms: number;
   /** Where the counts came from. */
-  readonly source: 'alarm plan' | 'given';
+  readonly source: 'alarm plan' | 'synthesized templates' | 'given';
 }
 
 /** One role's alarms of one resolution, priced. */

@@ -13,7 +13,8 @@ import {
   probeTimeoutSeconds,
   roundsPerInvocation,
 } from '#shared/runtime';
-import { type AlarmCounts, alarmCountsFromPlan } from './alarms.ts';
+import type { AlarmCounts } from './alarms.ts';
+import { type Deployment, deploymentOf } from './deployment.ts';
 import {
   customMetricsUsd,
   FREE_TIER,
@@ -127,6 +128,8 @@ export interface Bill {
   readonly detection: MonitorConfig['policy']['detection'];
   readonly functions: readonly FunctionShard[];
   readonly alarms: AlarmCounts;
+  /** Where the resource counts came from. */
+  readonly deploymentSource: Deployment['source'];
   readonly customMetrics: number;
   readonly lines: readonly CostLine[];
   /** Year 1. */
@@ -156,6 +159,11 @@ export interface BillOptions {
   readonly probeMemoryMb?: number;
   /** Subtract AWS's always-free allowances. @default false */
   readonly freeTier?: boolean;
+  /**
+   * What is deployed, counted: `deploymentFromTemplates` of the synthesized stacks (what `depmon cost` passes).
+   * @default deploymentOf(config, its alarm plan)
+   */
+  readonly deployment?: Deployment;
 }
 
 /** The functions that probe each tier in each region: the probe stacks' own split (planShards). */
@@ -185,7 +193,17 @@ interface BillBasis {
   readonly roundsPerInvocation: number;
   readonly invocationsPerMonth: number;
   readonly probeMemoryMb: number;
+  readonly deployment: Deployment;
 }
+
+const inRegion = (b: BillBasis, region: string) =>
+  b.deployment.regions[region] ?? {
+    probeFunctions: 0,
+    otherFunctions: 0,
+    schedules: 0,
+    operationalAlarms: 0,
+    kmsKeys: 0,
+  };
 
 const pricesOf = (b: BillBasis, region: string) => pricesFor(region, b.base);
 const gbOf = (memoryMb: number) => memoryMb / 1024;
@@ -233,11 +251,12 @@ function probeLambdaLines(
     const P = pricesOf(b, region);
     const fns = functions.filter((f) => f.region === region);
     const compute = gbSeconds(fns, (f) => f.invocationMs);
-    const invocations = fns.length * b.invocationsPerMonth;
+    const deployed = inRegion(b, region);
+    const invocations = deployed.probeFunctions * b.invocationsPerMonth;
     lines.push(
       priced({
         service: 'Lambda',
-        item: `probe requests (${fns.length} functions × 1/min)`,
+        item: `probe requests (${deployed.probeFunctions} functions × 1/min)`,
         region,
         quantity: invocations,
         unit: 'requests',
@@ -254,19 +273,27 @@ function probeLambdaLines(
         monthlyUsd: compute * P.lambdaGbSecondArm64,
         meter: 'lambdaGbSeconds',
       }),
-      priced({
-        service: 'EventBridge Scheduler',
-        item: `probe schedules (${fns.length} × 1/min)`,
-        region,
-        quantity: invocations,
-        unit: 'invocations',
-        unitUsd: P.schedulerInvocation,
-        meter: 'schedulerInvocations',
-      }),
     );
     worstCaseUsd += gbSeconds(fns, (f) => f.worstCaseInvocationMs) * P.lambdaGbSecondArm64;
   }
   return { lines, worstCaseUsd };
+}
+
+/** Every schedule of every region fires once a minute: the probe functions' and notify's tick. */
+function scheduleLines(b: BillBasis): CostLine[] {
+  return Object.entries(b.deployment.regions)
+    .filter(([, r]) => r.schedules > 0)
+    .map(([region, r]) =>
+      priced({
+        service: 'EventBridge Scheduler',
+        item: `schedules (${r.schedules} × 1/min)`,
+        region,
+        quantity: r.schedules * b.invocationsPerMonth,
+        unit: 'invocations',
+        unitUsd: pricesOf(b, region).schedulerInvocation,
+        meter: 'schedulerInvocations',
+      }),
+    );
 }
 
 /** PutMetricData from every function of every region, the custom metrics, and the datums' trip between Regions. */
@@ -348,14 +375,19 @@ function alarmAndDashboardLines(b: BillBasis, alarms: AlarmCounts): CostLine[] {
       unit: 'alarms',
       unitUsd: P.alarmComposite,
     }),
-    cloudwatch('dashboard', { quantity: 1, unit: 'dashboards', unitUsd: P.dashboard, meter: 'dashboards' }),
+    cloudwatch('dashboards', {
+      quantity: b.deployment.dashboards,
+      unit: 'dashboards',
+      unitUsd: P.dashboard,
+      meter: 'dashboards',
+    }),
   ];
   for (const region of b.config.probeRegions) {
     lines.push(
       cloudwatch(
         'probe-region alarms (failure queue depth, and Errors per probe function)',
         {
-          quantity: 1 + b.shards.length,
+          quantity: inRegion(b, region).operationalAlarms,
           unit: 'alarm metrics',
           unitUsd: pricesOf(b, region).alarmStandardMetric,
           meter: 'standardAlarms',
@@ -452,15 +484,6 @@ function notifyTickLines(b: BillBasis, alarmCount: number): CostLine[] {
   const describePages = Math.ceil(alarmCount / DESCRIBE_ALARMS_PAGE);
   const logGb = ((ticks + ASSUMED_ALARM_TRANSITIONS_PER_MONTH) * platformLinesBytes()) / GB;
   return [
-    priced({
-      service: 'EventBridge Scheduler',
-      item: 'notify tick (1/min)',
-      region: home,
-      quantity: ticks,
-      unit: 'invocations',
-      unitUsd: P.schedulerInvocation,
-      meter: 'schedulerInvocations',
-    }),
     priced({
       service: 'Lambda',
       item: 'notify tick requests',
@@ -573,22 +596,17 @@ function pagingLines(b: BillBasis): CostLine[] {
         t * P.dynamoWriteRequest * writeUnits +
         ((12 * t * ASSUMED_PAGE_LOG_RECORD_BYTES) / GB) * P.dynamoStorageGbMonth,
     }),
-    kmsKeyLine(
-      P,
-      home,
-      'customer-managed key of the alarm and page topics (rotating)',
-      1,
-      t * KMS_REQUESTS_PER_TRANSITION,
-    ),
-    ...config.probeRegions.map((region) =>
-      kmsKeyLine(
-        pricesOf(b, region),
-        region,
-        "customer-managed key of the region's alert topic (rotating)",
-        1,
-        0,
+    ...Object.entries(b.deployment.regions)
+      .filter(([, r]) => r.kmsKeys > 0)
+      .map(([region, r]) =>
+        kmsKeyLine(
+          pricesOf(b, region),
+          region,
+          'customer-managed keys of the encrypted topics (rotating yearly)',
+          r.kmsKeys,
+          region === home ? t * KMS_REQUESTS_PER_TRANSITION : 0,
+        ),
       ),
-    ),
   ];
 }
 
@@ -679,7 +697,8 @@ function assumptionsOf(b: BillBasis, alarms: AlarmCounts): string[] {
 /** The monthly bill of a config. */
 export function billOf(config: MonitorConfig, options: BillOptions = {}): Bill {
   const plan = buildAlarmPlan(config, { configFile: options.configFile ?? 'config' });
-  const alarms = options.alarms ?? alarmCountsFromPlan(plan);
+  const deployment = options.deployment ?? deploymentOf(config, plan);
+  const alarms = options.alarms ?? deployment.alarms;
   const basis: BillBasis = {
     config,
     base: options.prices ?? PRICES,
@@ -688,6 +707,7 @@ export function billOf(config: MonitorConfig, options: BillOptions = {}): Bill {
     roundsPerInvocation: roundsPerInvocation(config.intervalSeconds),
     invocationsPerMonth: MINUTES_PER_MONTH / PROBE_SCHEDULE_MINUTES,
     probeMemoryMb: options.probeMemoryMb ?? PROBE_MEMORY_MB,
+    deployment,
   };
   const functions = probeFunctionsOf(config);
   const lambda = probeLambdaLines(basis, functions);
@@ -695,6 +715,7 @@ export function billOf(config: MonitorConfig, options: BillOptions = {}): Bill {
   const metrics = metricLines(basis, metricsPerDependency);
   const billed = [
     ...lambda.lines,
+    ...scheduleLines(basis),
     ...metrics.lines,
     ...alarmAndDashboardLines(basis, alarms),
     ...logAndTrafficLines(basis),
@@ -717,6 +738,7 @@ export function billOf(config: MonitorConfig, options: BillOptions = {}): Bill {
     detection: config.policy.detection,
     functions,
     alarms,
+    deploymentSource: deployment.source,
     customMetrics: metrics.customMetrics,
     lines,
     totalUsd,

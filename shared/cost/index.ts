@@ -2,6 +2,7 @@
 export * from './alarms.ts';
 export * from './alternatives.ts';
 export * from './bill.ts';
+export * from './deployment.ts';
 export * from './prices.ts';
 export * from './render.ts';
 export * from './report.ts';

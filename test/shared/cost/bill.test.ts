@@ -64,18 +64,15 @@ describe('billOf, one dependency, one region, 60 s', () => {
     expect(line(bill.lines, 'high-resolution alarms').monthlyUsd).toBe(0);
     expect(line(bill.lines, 'composite alarms').monthlyUsd).toBeCloseTo(1.0, 6);
     expect(line(bill.lines, 'dashboard').monthlyUsd).toBe(3);
-    // KMS: the home key (plus 100 changes × 4 requests at $0.03 per 10,000) and the probe region's alert-topic key.
-    expect(line(bill.lines, 'customer-managed key of the alarm').monthlyUsd).toBeCloseTo(1.0012, 6);
-    expect(line(bill.lines, 'customer-managed key of the alarm').steadyStateMonthlyUsd).toBeCloseTo(
-      3.0012,
-      6,
-    );
-    expect(line(bill.lines, "customer-managed key of the region's").monthlyUsd).toBe(1);
+    // KMS: two keys in us-east-1, the topics' and the probe region's alert topic's (+ 100 changes × 4 requests
+    // at $0.03 per 10,000); from year 3 each bills its two rotations too.
+    expect(line(bill.lines, 'customer-managed keys').quantity).toBe(2);
+    expect(line(bill.lines, 'customer-managed keys').monthlyUsd).toBeCloseTo(2.0012, 6);
+    expect(line(bill.lines, 'customer-managed keys').steadyStateMonthlyUsd).toBeCloseTo(6.0012, 6);
     expect(line(bill.lines, 'probe-region alarms').quantity).toBe(2); // failure queue + one function's Errors
     expect(line(bill.lines, 'probe-region alarms').monthlyUsd).toBeCloseTo(0.2, 6);
     // The items the first bill left out: schedules, the notify tick and its Scan, DescribeAlarms in incidents.
-    expect(line(bill.lines, 'probe schedules').monthlyUsd).toBeCloseTo(0.0438, 6);
-    expect(line(bill.lines, 'notify tick (1/min)').monthlyUsd).toBeCloseTo(0.0438, 6);
+    expect(line(bill.lines, 'schedules (2 × 1/min)').monthlyUsd).toBeCloseTo(0.0876, 6); // probe + notify tick
     expect(line(bill.lines, 'notify tick requests').monthlyUsd).toBeCloseTo(0.00876, 6);
     expect(line(bill.lines, 'paging-state Scan').monthlyUsd).toBeCloseTo(438_000 * 0.125e-6, 6);
     expect(line(bill.lines, 'DescribeAlarms').quantity).toBe(1 * (24 * 60 + 100)); // 5 alarms: one page

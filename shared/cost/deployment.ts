@@ -1,0 +1,133 @@
+// What a config deploys, counted as the bill prices it: per region the probe functions, schedules, alarms of
+// the probe stacks and KMS keys; in the home region the alarm plan's alarms and the dashboards. Two sources that
+// must agree: the config (the same plan and shard split `cdk synth` renders) and the synthesized templates
+// themselves (`depmon cost` synthesizes and counts them, so it prices the stacks that really synthesize).
+import type { AlarmPlan } from '#shared/alarms';
+import type { MonitorConfig } from '#shared/config';
+import { ENV_TIER, planShards } from '#shared/runtime';
+import { type AlarmCounts, alarmCountsFromPlan } from './alarms.ts';
+
+export interface RegionDeployment {
+  /** Probe functions (one per shard). */
+  readonly probeFunctions: number;
+  /** Other functions (notify). */
+  readonly otherFunctions: number;
+  /** EventBridge Scheduler schedules (one per probe function; notify's tick). */
+  readonly schedules: number;
+  /** Alarms on AWS's own metrics (failure queue depth, each probe function's Errors). */
+  readonly operationalAlarms: number;
+  /** Customer-managed KMS keys. */
+  readonly kmsKeys: number;
+}
+
+export interface Deployment {
+  readonly source: 'config' | 'synthesized templates';
+  readonly regions: Readonly<Record<string, RegionDeployment>>;
+  /** The alarms on depmon's own metrics (the alarm plan), in the home region. */
+  readonly alarms: AlarmCounts;
+  readonly dashboards: number;
+}
+
+/** The deployment as the config describes it: the alarm plan and the probe stacks' shard split. */
+export function deploymentOf(config: MonitorConfig, plan: AlarmPlan): Deployment {
+  const shards = planShards(config).length;
+  const regions: Record<string, RegionDeployment> = {};
+  const add = (region: string, d: Partial<RegionDeployment>) => {
+    const cur = regions[region] ?? {
+      probeFunctions: 0,
+      otherFunctions: 0,
+      schedules: 0,
+      operationalAlarms: 0,
+      kmsKeys: 0,
+    };
+    regions[region] = {
+      probeFunctions: cur.probeFunctions + (d.probeFunctions ?? 0),
+      otherFunctions: cur.otherFunctions + (d.otherFunctions ?? 0),
+      schedules: cur.schedules + (d.schedules ?? 0),
+      operationalAlarms: cur.operationalAlarms + (d.operationalAlarms ?? 0),
+      kmsKeys: cur.kmsKeys + (d.kmsKeys ?? 0),
+    };
+  };
+  // Home: notify and its one-minute tick, the topics' key.
+  add(config.homeRegion, { otherFunctions: 1, schedules: 1, kmsKeys: 1 });
+  for (const region of config.probeRegions) {
+    // Per probe region: a function and a schedule per shard; the failure queue's alarm and one Errors alarm
+    // per function; the alert topic's key.
+    add(region, { probeFunctions: shards, schedules: shards, operationalAlarms: 1 + shards, kmsKeys: 1 });
+  }
+  return { source: 'config', regions, alarms: alarmCountsFromPlan(plan), dashboards: 1 };
+}
+
+interface TemplateResource {
+  readonly Type?: string;
+  readonly Properties?: Record<string, unknown>;
+}
+
+/** One synthesized stack: its region and its template (JSON, as CloudFormation receives it). */
+export interface SynthesizedStack {
+  readonly region: string;
+  readonly template: { readonly Resources?: Readonly<Record<string, TemplateResource>> };
+}
+
+/**
+ * The deployment as synthesized: resources counted by type in every stack. Alarms on the config's namespace
+ * are the plan's (high resolution when their period is under 60 s); alarms on AWS's own metrics are the probe
+ * stacks' operational ones. A function with a tier in its environment is a probe function.
+ */
+export function deploymentFromTemplates(stacks: readonly SynthesizedStack[], namespace: string): Deployment {
+  const regions: Record<string, RegionDeployment> = {};
+  let standard = 0;
+  let high = 0;
+  let composite = 0;
+  let dashboards = 0;
+  for (const { region, template } of stacks) {
+    const r = {
+      probeFunctions: 0,
+      otherFunctions: 0,
+      schedules: 0,
+      operationalAlarms: 0,
+      kmsKeys: 0,
+      ...regions[region],
+    };
+    for (const res of Object.values(template.Resources ?? {})) {
+      const p = res.Properties ?? {};
+      switch (res.Type) {
+        case 'AWS::Lambda::Function': {
+          const vars = (p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
+          if (vars && ENV_TIER in vars) r.probeFunctions++;
+          else r.otherFunctions++;
+          break;
+        }
+        case 'AWS::Scheduler::Schedule':
+          r.schedules++;
+          break;
+        case 'AWS::KMS::Key':
+          r.kmsKeys++;
+          break;
+        case 'AWS::CloudWatch::Alarm':
+          if (p.Namespace !== namespace) r.operationalAlarms++;
+          else if (Number(p.Period) < 60) high++;
+          else standard++;
+          break;
+        case 'AWS::CloudWatch::CompositeAlarm':
+          composite++;
+          break;
+        case 'AWS::CloudWatch::Dashboard':
+          dashboards++;
+          break;
+      }
+    }
+    regions[region] = r;
+  }
+  return {
+    source: 'synthesized templates',
+    regions,
+    alarms: {
+      standardAlarmMetrics: standard,
+      highResolutionAlarmMetrics: high,
+      compositeAlarms: composite,
+      source: 'synthesized templates',
+    },
+    dashboards,
+  };
+}

@@ -1,0 +1,124 @@
+// `depmon cost` at a bank's size prices the stacks that really synthesize: at 1,000 dependencies its total is
+// within 5% of an independent model that counts the synthesized templates' resources by type and prices them
+// with its own arithmetic (no code from shared/cost), and its counts from the config equal the templates'.
+import { describe, expect, it } from 'vitest';
+import { buildAlarmPlan } from '#shared/alarms';
+import { type MonitorConfig, parseConfig } from '#shared/config';
+import { billOf, deploymentOf, type SynthesizedStack } from '#shared/cost';
+import { synthesizedDeployment } from '../../cli/commands/cost.ts';
+
+const REGIONS = ['ap-northeast-2', 'ap-northeast-1', 'ap-northeast-3'];
+
+/** 1,000 dependencies: 10% first party (3 critical), third parties in vendor groups of 10, mixed checks. */
+function bankOf(n: number, detection: 'economical' | 'fast' = 'economical'): MonitorConfig {
+  const firstParty = n / 10;
+  return parseConfig({
+    name: 'big',
+    homeRegion: 'ap-northeast-2',
+    probeRegions: REGIONS,
+    intervalSeconds: 60,
+    policy: { detection },
+    channels: [{ id: 'oncall', type: 'email', address: 'oncall@bank.example' }],
+    dependencies: Array.from({ length: n }, (_, i) =>
+      i < firstParty
+        ? {
+            id: `core-${i}`,
+            name: `Core ${i}`,
+            tier: 'first-party',
+            critical: i < 3,
+            tcp: { host: `core${i}.bank.example`, port: 443 },
+          }
+        : {
+            id: `vendor-${i}`,
+            name: `Vendor ${i}`,
+            tier: 'third-party',
+            group: `vendor-${Math.floor(i / 10)}`,
+            http: { url: `https://api${i}.vendor${Math.floor(i / 10)}.example/health` },
+          },
+    ),
+  });
+}
+
+type Res = { Type?: string; Properties?: Record<string, unknown> };
+
+/**
+ * The independent model: resources counted by type in the templates, priced with list prices written here
+ * (Seoul home; Tokyo/Osaka logs $0.76/GB, inter-region $0.09/GB, Seoul $0.08/GB; internet out as the bill's
+ * assumption of 2 KiB per probe). Usage is the issue's own measurements: 275 B per probe-result log line,
+ * one Latency metric beside each Down metric the alarms watch.
+ */
+function independentModel(stacks: readonly SynthesizedStack[], namespace: string, deps: number) {
+  const month = 43_800; // minutes
+  const all: Res[] = stacks.flatMap((s) => Object.values(s.template.Resources ?? {}));
+  const ofType = (t: string) => all.filter((r) => r.Type === t);
+  const metricAlarms = ofType('AWS::CloudWatch::Alarm');
+  const mine = metricAlarms.filter((a) => a.Properties?.Namespace === namespace);
+  const series = new Set(
+    mine.map((a) => `${a.Properties?.MetricName}|${JSON.stringify(a.Properties?.Dimensions)}`),
+  );
+  const downSeries = [...series].filter((s) => s.startsWith('Down|')).length;
+  const customMetrics = series.size + downSeries; // + Latency beside each Down
+  const highRes = mine.filter((a) => Number(a.Properties?.Period) < 60).length;
+  const functions = ofType('AWS::Lambda::Function');
+  const probeFns = functions.filter((f) =>
+    JSON.stringify(f.Properties?.Environment ?? {}).includes('DEPMON_TIER'),
+  );
+  const schedules = ofType('AWS::Scheduler::Schedule').length;
+  const usd = {
+    metrics: customMetrics * 0.3,
+    alarms: (metricAlarms.length - highRes) * 0.1 + highRes * 0.3,
+    composites: ofType('AWS::CloudWatch::CompositeAlarm').length * 0.5,
+    dashboards: ofType('AWS::CloudWatch::Dashboard').length * 3,
+    keys: ofType('AWS::KMS::Key').length * 1,
+    schedules: schedules * month * 1e-6,
+    lambdaRequests: (probeFns.length + 1) * month * 0.2e-6,
+    // Each probe invocation billed about a second at its memory.
+    lambdaCompute:
+      probeFns.reduce((n, f) => n + (Number(f.Properties?.MemorySize) / 1024) * month, 0) * 0.0000133334,
+    // One PutMetricData per probe function per round (each holds at most 50 targets: 151 datums).
+    putMetricData: probeFns.length * month * 0.01e-3,
+    logs: ((REGIONS.length * deps * month * (275 + 26)) / 1024 ** 3) * (0.76 + 3 * 0.033),
+    probeTraffic: ((deps * month * 2048) / 1024 ** 3) * (0.126 + 0.114 + 0.114),
+    crossRegion: ((2 * deps * month * 3 * 190) / 1024 ** 3) * 0.09,
+  };
+  return { usd, total: Object.values(usd).reduce((a, b) => a + b, 0) };
+}
+
+describe('depmon cost at 1,000 dependencies, 3 regions, 60 s', () => {
+  it('is within 5% of an independent model of the synthesized templates, and counts what synth emits', async () => {
+    // Prepare
+    const config = bankOf(1000);
+
+    // Act
+    const { deployment, stacks } = await synthesizedDeployment(config, 'big.json');
+    const bill = billOf(config, { deployment });
+    const model = independentModel(stacks, config.namespace, 1000);
+
+    // Assess: the same counts from the templates as from the config, and the same total within 5%.
+    expect(deployment.source).toBe('synthesized templates');
+    expect({
+      ...deployment,
+      source: 'config',
+      alarms: { ...deployment.alarms, source: 'alarm plan' },
+    }).toEqual(deploymentOf(config, buildAlarmPlan(config)));
+    console.log(
+      `depmon cost $${bill.totalUsd.toFixed(2)}, independent model $${model.total.toFixed(2)}`,
+      model.usd,
+    );
+    expect(Math.abs(bill.totalUsd - model.total) / model.total).toBeLessThan(0.05);
+  }, 240_000);
+
+  it("prices the fast profile's high-resolution down alarms as synthesized", async () => {
+    // Prepare
+    const config = bankOf(100, 'fast');
+
+    // Act
+    const { deployment } = await synthesizedDeployment(config, 'big.json');
+    const fast = billOf(config, { deployment });
+    const economical = billOf(bankOf(100));
+
+    // Assess: 100 down alarms at $0.30 instead of $0.10, nothing else moves.
+    expect(deployment.alarms.highResolutionAlarmMetrics).toBe(100);
+    expect(fast.totalUsd - economical.totalUsd).toBeCloseTo(20, 2);
+  }, 120_000);
+});
