@@ -133,6 +133,35 @@ describe('buildAlarmPlan on the bank example', () => {
     ).toBe(60);
   });
 
+  it('watches down in 10 s periods over the same 2 of 3 rounds with the fast detection profile', () => {
+    // Prepare
+    const fast = (intervalSeconds: number) =>
+      bank({ intervalSeconds, policy: { detection: 'fast' } as MonitorConfigInput['policy'] });
+
+    // Act: [period, N, M, threshold] of a down alarm, and the external-outage suppressor's wait.
+    const window = (intervalSeconds: number) => {
+      const plan = buildAlarmPlan(fast(intervalSeconds), { configFile: BANK });
+      const down = named(plan.alarms, 'bank-down-core-ledger') as MetricAlarmSpec;
+      const ext = named(plan.alarms, 'bank-external-outage-kakao') as CompositeAlarmSpec;
+      return [
+        down.period,
+        down.evaluationPeriods,
+        down.datapointsToAlarm,
+        down.threshold,
+        ext.suppressor?.waitSeconds,
+      ];
+    };
+
+    // Assess: N spans at most 3 rounds (at 15 s, 40 s holds 3 rounds); one round per period, so the quorum.
+    expect(window(60)).toEqual([10, 18, 2, 2, 10]);
+    expect(window(20)).toEqual([10, 6, 2, 2, 10]);
+    expect(window(15)).toEqual([10, 4, 2, 2, 10]);
+    // Degraded notices and heartbeats keep the economical periods.
+    const plan = buildAlarmPlan(fast(60), { configFile: BANK });
+    expect((named(plan.alarms, 'bank-degraded-core-ledger') as MetricAlarmSpec).period).toBe(60);
+    expect(plan.period).toBe(60);
+  });
+
   it('follows the probe stacks’ shard layout when given one', () => {
     const plan = buildAlarmPlan(bank(), {
       configFile: BANK,
