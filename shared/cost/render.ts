@@ -36,6 +36,15 @@ export function formatCostReport(r: CostReport): string {
     '',
     table(rows, new Set([3, 5])),
   ];
+  out.push(
+    '',
+    `Detection profiles (policy.detection), year 1: ${r.detectionProfiles
+      .map(
+        (p) =>
+          `${p.profile}${p.current ? ' (this config)' : ''} ${usd(p.totalUsd)} (${usd(p.perDependencyUsd)} per dependency)`,
+      )
+      .join('; ')}`,
+  );
   out.push('', 'Same coverage with:');
   const alt = [
     ['', 'USD/month', 'per dependency', 'cannot cover'],

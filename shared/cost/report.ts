@@ -20,12 +20,31 @@ export interface CostReport {
     readonly regional: Readonly<Record<string, RegionalPrices>>;
   };
   readonly depmon: Bill;
+  /**
+   * Both detection profiles (`policy.detection`) side by side, year 1: the config's own is the bill above; the
+   * other is the same config with only the profile changed, counted from its alarm plan.
+   */
+  readonly detectionProfiles: readonly {
+    readonly profile: 'economical' | 'fast';
+    readonly totalUsd: number;
+    readonly perDependencyUsd: number;
+    readonly current: boolean;
+  }[];
   readonly synthetics: AlternativeBill;
   readonly route53: AlternativeBill;
 }
 
 export function costReport(config: MonitorConfig, options: BillOptions = {}): CostReport {
   const prices = options.prices ?? PRICES;
+  const depmon = billOf(config, options);
+  const detectionProfiles = (['economical', 'fast'] as const).map((profile) => {
+    const current = profile === config.policy.detection;
+    const { deployment: _synthesized, ...rest } = options;
+    const b = current
+      ? depmon
+      : billOf({ ...config, policy: { ...config.policy, detection: profile } }, rest);
+    return { profile, totalUsd: b.totalUsd, perDependencyUsd: b.perDependencyUsd, current };
+  });
   return {
     prices: {
       region: PRICE_REGION,
@@ -37,7 +56,8 @@ export function costReport(config: MonitorConfig, options: BillOptions = {}): Co
         ),
       ),
     },
-    depmon: billOf(config, options),
+    depmon,
+    detectionProfiles,
     synthetics: syntheticsBill(config, prices),
     route53: route53Bill(config, prices),
   };

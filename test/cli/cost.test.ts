@@ -45,7 +45,8 @@ writeFileSync(
   }),
 );
 
-describe('depmon cost', () => {
+// Each run synthesizes the stacks (aws-cdk-lib loads once per file: the first run takes longest under load).
+describe('depmon cost', { timeout: 180_000 }, () => {
   it('prints the itemised bill and the alternatives for the config in the working directory', async () => {
     // Prepare
     const c = capture(dir);
@@ -74,6 +75,39 @@ describe('depmon cost', () => {
     expect(report.depmon.totalUsd).toBeCloseTo(8.44, 2);
     expect(report.synthetics.totalUsd).toBeCloseTo(52.56, 6);
     expect(report.prices.region).toBe('us-east-1');
+    // The same lines and totals: year 1, from year 3, per dependency; counted from the synthesized stacks.
+    expect(report.depmon.deploymentSource).toBe('synthesized templates');
+    expect(report.depmon.totalUsd).toBeCloseTo(
+      report.depmon.lines.reduce((a: number, l: { monthlyUsd: number }) => a + l.monthlyUsd, 0),
+      5,
+    );
+    expect(report.depmon.steadyStateTotalUsd).toBeGreaterThan(report.depmon.totalUsd);
+    expect(report.depmon.perDependency).toEqual([
+      expect.objectContaining({ dependency: 'ledger', monthlyUsd: report.depmon.totalUsd }),
+    ]);
+    // Both detection profiles: the fast one's down alarm is high resolution ($0.30 instead of $0.10).
+    const [economical, fast] = report.detectionProfiles;
+    expect(economical).toMatchObject({ profile: 'economical', current: true });
+    expect(fast.totalUsd - economical.totalUsd).toBeCloseTo(0.2, 6);
+  });
+
+  it('subtracts the free tier with --free-tier', async () => {
+    // Prepare
+    const c = capture(dir);
+
+    // Act
+    await main(['cost', '--config', 'monitor.config.json', '--json', '--free-tier'], c.io);
+
+    // Assess: one dependency fits the allowances of metrics (10), standard alarms (10) and dashboards (3).
+    const report = JSON.parse(c.out());
+    const free = report.depmon.lines.filter((l: { service: string }) => l.service === 'Free tier');
+    expect(free.map((l: { item: string }) => l.item.split(':')[0])).toEqual(
+      expect.arrayContaining(['customMetrics', 'standardAlarms', 'dashboards']),
+    );
+    expect(report.depmon.freeTier).toBe(true);
+    const metrics = report.depmon.lines.find((l: { item: string }) => l.item.startsWith('custom metrics'));
+    const freeMetrics = free.find((l: { item: string }) => l.item.startsWith('customMetrics'));
+    expect(freeMetrics.monthlyUsd).toBeCloseTo(-metrics.monthlyUsd, 6);
   });
 
   it('exits 2 naming the file and field of a bad config', async () => {
