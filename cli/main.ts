@@ -27,7 +27,9 @@ Usage:
   depmon check [--config FILE] [--json]           probe every dependency once from this machine
   depmon simulate SCENARIO [--json] [--report FILE.html] [--timeline FILE]
                                                   replay an outage scenario through the real alarm rules
-  depmon cost [--config FILE] [--json]            monthly AWS bill, beside Synthetics and Route 53
+  depmon cost [--config FILE] [--json] [--free-tier]
+                                                  monthly AWS bill of the synthesized stacks, beside
+                                                  Synthetics and Route 53
   depmon timeline --from ISO --to ISO [--config FILE] [--out FILE]
                                                   the minute-by-minute account of an incident
   depmon start                                    the bundled Kakao-fire rehearsal (what npm start runs)
