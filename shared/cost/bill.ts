@@ -382,10 +382,13 @@ function alarmAndDashboardLines(b: BillBasis, alarms: AlarmCounts): CostLine[] {
       meter: 'dashboards',
     }),
   ];
-  for (const region of b.config.probeRegions) {
+  // Every region with alarms of depmon's own: probe regions (failure queue depth, Errors per probe function) and
+  // the home region (notify's Errors, its failure queue, the HTTPS delivery dead-letter queue).
+  for (const region of new Set([b.config.homeRegion, ...b.config.probeRegions])) {
+    if (inRegion(b, region).operationalAlarms === 0) continue;
     lines.push(
       cloudwatch(
-        'probe-region alarms (failure queue depth, and Errors per probe function)',
+        operationalAlarmsLabel(region === b.config.homeRegion, b.config.probeRegions.includes(region)),
         {
           quantity: inRegion(b, region).operationalAlarms,
           unit: 'alarm metrics',
@@ -695,6 +698,14 @@ function assumptionsOf(b: BillBasis, alarms: AlarmCounts): string[] {
 }
 
 /** The monthly bill of a config. */
+function operationalAlarmsLabel(home: boolean, probe: boolean): string {
+  const parts = [
+    ...(home ? ['delivery: notify errors, its failure queue, the HTTPS delivery DLQ'] : []),
+    ...(probe ? ['probes: failure queue depth, Errors per function'] : []),
+  ];
+  return `operational alarms (${parts.join('; ')})`;
+}
+
 export function billOf(config: MonitorConfig, options: BillOptions = {}): Bill {
   const plan = buildAlarmPlan(config, { configFile: options.configFile ?? 'config' });
   const deployment = options.deployment ?? deploymentOf(config, plan);

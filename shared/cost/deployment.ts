@@ -29,6 +29,12 @@ export interface Deployment {
 }
 
 /** The deployment as the config describes it: the alarm plan and the probe stacks' shard split. */
+/**
+ * Alarms the home stack puts on depmon's own delivery (infra/delivery-alarms.ts): notify's Errors, its failure
+ * queue and the HTTPS delivery dead-letter queue. The 1,000-dependency cost test checks this against synth.
+ */
+const HOME_DELIVERY_ALARMS = 3;
+
 export function deploymentOf(config: MonitorConfig, plan: AlarmPlan): Deployment {
   const shards = planShards(config).length;
   const regions: Record<string, RegionDeployment> = {};
@@ -48,8 +54,13 @@ export function deploymentOf(config: MonitorConfig, plan: AlarmPlan): Deployment
       kmsKeys: cur.kmsKeys + (d.kmsKeys ?? 0),
     };
   };
-  // Home: notify and its one-minute tick, the topics' key.
-  add(config.homeRegion, { otherFunctions: 1, schedules: 1, kmsKeys: 1 });
+  // Home: notify and its one-minute tick, the topics' key, and the delivery alarms.
+  add(config.homeRegion, {
+    otherFunctions: 1,
+    schedules: 1,
+    kmsKeys: 1,
+    operationalAlarms: HOME_DELIVERY_ALARMS,
+  });
   for (const region of config.probeRegions) {
     // Per probe region: a function and a schedule per shard; the failure queue's alarm and one Errors alarm
     // per function; the alert topic's key.

@@ -59,7 +59,7 @@ describe('depmon cost', { timeout: 180_000 }, () => {
     expect(c.out()).toContain('PutMetricData');
     expect(c.out()).toContain('CloudWatch Synthetics');
     expect(c.out()).toContain('Route 53 health checks');
-    expect(c.out()).toMatch(/total, year 1\s+\$8\.44/);
+    expect(c.out()).toMatch(/total, year 1\s+\$8\.74/);
   });
 
   it('prints one JSON object with --json', async () => {
@@ -72,7 +72,7 @@ describe('depmon cost', { timeout: 180_000 }, () => {
     // Assess
     expect(code).toBe(0);
     const report = JSON.parse(c.out());
-    expect(report.depmon.totalUsd).toBeCloseTo(8.44, 2);
+    expect(report.depmon.totalUsd).toBeCloseTo(8.74, 2);
     expect(report.synthetics.totalUsd).toBeCloseTo(52.56, 6);
     expect(report.prices.region).toBe('us-east-1');
     // The same lines and totals: year 1, from year 3, per dependency; counted from the synthesized stacks.

@@ -69,8 +69,8 @@ describe('billOf, one dependency, one region, 60 s', () => {
     expect(line(bill.lines, 'customer-managed keys').quantity).toBe(2);
     expect(line(bill.lines, 'customer-managed keys').monthlyUsd).toBeCloseTo(2.0012, 6);
     expect(line(bill.lines, 'customer-managed keys').steadyStateMonthlyUsd).toBeCloseTo(6.0012, 6);
-    expect(line(bill.lines, 'probe-region alarms').quantity).toBe(2); // failure queue + one function's Errors
-    expect(line(bill.lines, 'probe-region alarms').monthlyUsd).toBeCloseTo(0.2, 6);
+    expect(line(bill.lines, 'operational alarms').quantity).toBe(5); // probe: failure queue + one function's Errors; home: 3 delivery alarms
+    expect(line(bill.lines, 'operational alarms').monthlyUsd).toBeCloseTo(0.5, 6);
     // The items the first bill left out: schedules, the notify tick and its Scan, DescribeAlarms in incidents.
     expect(line(bill.lines, 'schedules (2 × 1/min)').monthlyUsd).toBeCloseTo(0.0876, 6); // probe + notify tick
     expect(line(bill.lines, 'notify tick requests').monthlyUsd).toBeCloseTo(0.00876, 6);
