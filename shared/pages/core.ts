@@ -2,7 +2,7 @@
 // store it is handed; the notify function and the simulator both run exactly this.
 
 import { type AlarmSpec, type AlarmState, alarmNames, findAlarm, routesFor } from '#shared/alarms';
-import type { Dependency, MonitorConfig, PageKind } from '#shared/config';
+import type { Dependency, PageKind } from '#shared/config';
 import { formatPage, type PageInput } from './format.ts';
 import type { HeldReason, PageLogRecord } from './log.ts';
 import { activeMaintenance } from './maintenance.ts';
@@ -28,9 +28,11 @@ function normalizeTime(t: string): string {
  * (N periods), or `policy.stableMinutes` once the incident is flapping. The short wait is what lets a
  * partner that drops for a minute and comes back for a minute page once instead of on every flip.
  */
-function settleMs(config: MonitorConfig, alarm: AlarmSpec | undefined, flapping: boolean): number {
+function settleMs(ctx: PagingContext, alarm: AlarmSpec | undefined, flapping: boolean): number {
+  const { config, plan } = ctx;
   if (flapping) return config.policy.stableMinutes * 60_000;
-  const period = alarm?.type === 'metric' ? alarm.period : 60;
+  // A composite follows the down alarms: their period (plan.period), not a minute, at 10 s and 15 s intervals.
+  const period = alarm?.type === 'metric' ? alarm.period : plan.period;
   return Math.max(60, config.policy.evaluationPeriods * period) * 1000;
 }
 
@@ -77,7 +79,7 @@ export async function handleAlarmStateChange(
  * every minute on a schedule; the simulator calls it as its clock advances.
  */
 export async function handlePagingTick(ctx: PagingContext): Promise<PagingResult> {
-  const records: PageLogRecord[] = [];
+  const records: PageLogRecord[] = await releaseHeld(ctx);
   const now = ctx.now.getTime();
   const due = (await ctx.store.list()).sort(
     (a, b) =>
@@ -96,9 +98,16 @@ export async function handlePagingTick(ctx: PagingContext): Promise<PagingResult
     if (!s.open || s.pendingResolveSince === undefined) continue;
     const alarm = findAlarm(ctx.plan, s.alarmName);
     if (!alarm?.pageKind) continue;
-    if (now - Date.parse(s.pendingResolveSince) < settleMs(ctx.config, alarm, s.flapping)) continue;
+    if (now - Date.parse(s.pendingResolveSince) < settleMs(ctx, alarm, s.flapping)) continue;
     // Still OK? A re-ALARM not yet delivered would make this resolved a lie.
     if (ctx.alarmState(s.alarmName) === 'ALARM') continue;
+    // Checked again when it is finally sent: probes that went blind while it settled saw no recovery.
+    const seen = sight(incidentDependencies(s, alarm), alarm, ctx);
+    if (seen.blind) {
+      records.push(...blindHold(s, alarm, alarm.pageKind, ctx, seen, ctx.now.toISOString()));
+      await ctx.store.put({ ...s, pendingResolveSince: undefined, blindSince: ctx.now.toISOString() });
+      continue;
+    }
     records.push(...(await resolveNow(s, alarm, alarm.pageKind, ctx, s.pendingResolveSince)));
   }
   return { records };
@@ -136,7 +145,8 @@ async function handleEvent(
       idSuffix: 'duplicate',
     });
   }
-  if (event.NewStateValue === 'ALARM') return step.prev.open ? realarmOpen(step) : openIncident(step);
+  if (event.NewStateValue === 'ALARM')
+    return step.prev.open && step.prev.paged ? realarmOpen(step) : openIncident(step);
   return handleOk(step);
 }
 
@@ -196,6 +206,8 @@ async function realarmOpen(step: EventStep): Promise<PageLogRecord[]> {
   const next: SubjectState = {
     ...base,
     pendingResolveSince: undefined,
+    recoveredAt: undefined,
+    blindSince: undefined,
     flapping: prev.flapping || step.flappingNow,
   };
   if (next.flapping && prev.paged && !prev.flapNoticeSent) {
@@ -203,7 +215,8 @@ async function realarmOpen(step: EventStep): Promise<PageLogRecord[]> {
     await ctx.store.put({ ...next, flapNoticeSent: true });
     return notice;
   }
-  const reason: HeldReason = prev.pendingResolveSince !== undefined ? 'flapping' : 'already-open';
+  const reason: HeldReason =
+    prev.pendingResolveSince !== undefined && prev.blindSince === undefined ? 'flapping' : 'already-open';
   const out = build({
     held: reason,
     flapping: next.flapping,
@@ -216,39 +229,47 @@ async function realarmOpen(step: EventStep): Promise<PageLogRecord[]> {
   return out;
 }
 
-/** ALARM opening a new incident: paged, unless every dependency is in maintenance or core is down. */
+/**
+ * ALARM opening a new incident (or the ALARM of one opened but never paged): paged, unless every dependency is
+ * in maintenance (paged when the window ends if still in ALARM) or core is down (paged when core recovers).
+ */
 async function openIncident(step: EventStep): Promise<PageLogRecord[]> {
-  const { alarm, kind, ctx, event, eventTime, flappingNow, build } = step;
+  const { alarm, kind, ctx, event, eventTime, flappingNow, build, prev } = step;
   const { config } = ctx;
   const deps = affected(alarm, ctx, event);
   const failing = evidence(deps, ctx);
+  // Since when the dependency has been failing: a page released late still says when it began.
+  const since = prev.open && prev.since ? prev.since : (failingSince(alarm, deps, ctx) ?? eventTime);
   const incident: SubjectState = {
     ...step.base,
     open: true,
-    since: eventTime,
+    since,
     flapping: flappingNow,
     flapNoticeSent: flappingNow,
     pendingResolveSince: undefined,
+    recoveredAt: undefined,
+    blindSince: undefined,
+    heldFor: undefined,
+    mutedBy: undefined,
     dependencies: deps.map((d) => d.id),
     failingRegions: [...new Set(Object.values(failing).flatMap((e) => e.regions ?? []))],
   };
-  const muted = deps.length > 0 ? deps.map((d) => activeMaintenance(config, d.id, ctx.now)) : [];
-  const args = { since: eventTime, dependencies: deps, flapping: flappingNow };
-  if (muted.length > 0 && muted.every((w) => w !== undefined)) {
-    const ids = [...new Set(muted.map((w) => w!.id))];
+  const muted = mutingWindow(deps, ctx);
+  const args = { since, dependencies: deps, flapping: flappingNow };
+  if (muted) {
     const out = build({
       ...args,
       held: 'maintenance',
-      heldDetail: `maintenance window ${ids.join(', ')}${muted[0]!.reason ? `: ${muted[0]!.reason}` : ''}`,
+      heldDetail: `maintenance window ${muted.ids.join(', ')}${muted.reason ? `: ${muted.reason}` : ''}`,
     });
-    // A muted incident still gets its resolved.
-    await ctx.store.put({ ...incident, paged: true });
+    // A muted incident still gets its resolved; if it outlasts the window it is paged when the window ends.
+    await ctx.store.put({ ...incident, paged: true, mutedBy: muted.ids.join(', ') });
     return out;
   }
   const coreName = alarmNames.coreOutage(config);
   if (isExternal(alarm, kind) && ctx.alarmState(coreName) === 'ALARM') {
     const out = build({ ...args, held: 'core-outage', heldDetail: `${coreName} is in ALARM` });
-    await ctx.store.put({ ...incident, paged: false });
+    await ctx.store.put({ ...incident, paged: false, heldFor: 'core-outage' });
     return out;
   }
   const sent = build(args);
@@ -256,11 +277,50 @@ async function openIncident(step: EventStep): Promise<PageLogRecord[]> {
   return sent;
 }
 
+/** The maintenance windows muting every one of these dependencies now; undefined when any is outside one. */
+function mutingWindow(
+  deps: readonly Dependency[],
+  ctx: PagingContext,
+): { ids: string[]; reason?: string } | undefined {
+  if (deps.length === 0) return undefined;
+  const windows = deps.map((d) => activeMaintenance(ctx.config, d.id, ctx.now));
+  if (!windows.every((w) => w !== undefined)) return undefined;
+  const reason = windows[0]?.reason;
+  return { ids: [...new Set(windows.map((w) => w!.id))], ...(reason ? { reason } : {}) };
+}
+
+/** The earliest time a member down now entered ALARM (its down alarm, or the alarm itself), if known. */
+function failingSince(alarm: AlarmSpec, deps: readonly Dependency[], ctx: PagingContext): string | undefined {
+  const names =
+    alarm.type === 'composite'
+      ? deps.map((d) => alarmNames.down(ctx.config, d.id)).filter((n) => ctx.alarmState(n) === 'ALARM')
+      : [alarm.name];
+  const times = names
+    .map((n) => ctx.alarmChangedAt?.(n)?.getTime())
+    .filter((t): t is number => t !== undefined && t <= ctx.now.getTime());
+  return times.length > 0 ? new Date(Math.min(...times)).toISOString() : undefined;
+}
+
+/**
+ * When the incident's members were last seen to recover: the latest time a member's down alarm went OK (every
+ * one OK), else `fallback`. A composite can go OK long after (core went down, a suppressor): the page says when
+ * the partner recovered.
+ */
+function recoveredSince(s: SubjectState, alarm: AlarmSpec, ctx: PagingContext, fallback: string): string {
+  if (alarm.type !== 'composite' || !ctx.alarmChangedAt) return fallback;
+  const names = incidentDependencies(s, alarm).map((id) => alarmNames.down(ctx.config, id));
+  if (names.some((n) => ctx.alarmState(n) !== 'OK')) return fallback;
+  const times = names
+    .map((n) => ctx.alarmChangedAt?.(n)?.getTime())
+    .filter((t): t is number => t !== undefined && t <= ctx.now.getTime());
+  return times.length === names.length && times.length > 0
+    ? new Date(Math.max(...times)).toISOString()
+    : fallback;
+}
+
 /** OK: a resolved held when nothing was paged or the OK is no recovery, else the settle time starts. */
 async function handleOk(step: EventStep): Promise<PageLogRecord[]> {
-  const { kind, ctx, prev, base } = step;
-  // Core recovering or the probes seeing again may free external incidents whose OK was hidden.
-  if (kind === 'core-outage' || kind === 'monitor-blind') await releaseExternals(ctx);
+  const { alarm, ctx, prev, base } = step;
   if (!prev.open) {
     // Nothing to resolve (first evaluation after deploy, or already resolved).
     await ctx.store.put(base);
@@ -271,6 +331,8 @@ async function handleOk(step: EventStep): Promise<PageLogRecord[]> {
   const next: SubjectState = {
     ...base,
     pendingResolveSince: step.eventTime,
+    recoveredAt: recoveredSince(prev, alarm, ctx, step.eventTime),
+    blindSince: undefined,
     flapping: prev.flapping || step.flappingNow,
   };
   if (next.flapping && !prev.flapNoticeSent) {
@@ -289,7 +351,8 @@ async function handleOk(step: EventStep): Promise<PageLogRecord[]> {
 
 /**
  * The OK of an open incident that must not resolve it: its ALARM page was held, or the rule went false
- * because core went down or the third-party probes went blind. Undefined when it is a recovery.
+ * because core went down, or the probes watching it cannot form a quorum (blind: nobody saw a recovery).
+ * Undefined when it is a recovery.
  */
 async function holdOk(step: EventStep): Promise<PageLogRecord[] | undefined> {
   const { alarm, kind, ctx, prev, base, build } = step;
@@ -311,35 +374,164 @@ async function holdOk(step: EventStep): Promise<PageLogRecord[] | undefined> {
     await ctx.store.put({ ...base, lastState: 'ALARM' });
     return out;
   }
-  const blindName = alarmNames.blindThirdParty(ctx.config);
-  if (kind === 'external-outage' && ctx.alarmState(blindName) === 'ALARM') {
-    const out = build({
-      held: 'monitor-blind',
-      heldDetail: `${blindName} is in ALARM: the third-party probes cannot form a quorum, so this is not a recovery`,
+  if (kind === 'monitor-blind') return undefined;
+  const seen = sight(incidentDependencies(prev, alarm), alarm, ctx);
+  if (seen.blind) {
+    const out = blindHold(prev, alarm, kind, ctx, seen, step.eventTime);
+    await ctx.store.put({
+      ...base,
+      lastState: 'ALARM',
+      pendingResolveSince: undefined,
+      blindSince: step.eventTime,
     });
-    await ctx.store.put({ ...base, lastState: 'ALARM' });
     return out;
   }
   return undefined;
 }
 
+/** What the probes can see of some dependencies now. */
+interface Sight {
+  /** Fewer regions than the quorum can see them: an OK is no recovery, and nothing can be resolved. */
+  readonly blind: boolean;
+  /** Regions whose probes for them stopped reporting or abstain (their heartbeat alarm is in ALARM). */
+  readonly blindRegions: readonly string[];
+  /** Regions that voted on them in the latest period, when the caller knows. */
+  readonly reporting?: number;
+}
+
 /**
- * When core recovers (or the probes see again), external incidents paged before may have recovered
- * meanwhile with their OK suppressed or held: their resolved would never come. Start their settle now if
- * every member is up and nothing still hides them.
+ * Whether the probe regions watching `ids` can still form a quorum: a region is blind for them when a heartbeat
+ * alarm of a shard holding one of them is in ALARM; the caller's reporting count (votes in the latest period)
+ * shows it at once, before the heartbeat alarms do. The external composites' own guard, blind-third-party,
+ * counts too.
  */
-async function releaseExternals(ctx: PagingContext): Promise<void> {
+function sight(ids: readonly string[], alarm: AlarmSpec, ctx: PagingContext): Sight {
+  const { config, plan } = ctx;
+  const shards = plan.shards.filter((s) => s.dependencies.some((d) => ids.includes(d)));
+  const blindRegions = config.probeRegions.filter((r) =>
+    shards.some((s) => ctx.alarmState(alarmNames.heartbeat(config, r, s.tier, s.shard)) === 'ALARM'),
+  );
+  const counts = ids.map((id) => ctx.failing?.(id)?.reporting).filter((n): n is number => n !== undefined);
+  const reporting = counts.length > 0 ? Math.min(...counts) : undefined;
+  const quorum = config.policy.quorum;
+  const blind =
+    config.probeRegions.length - blindRegions.length < quorum ||
+    (reporting !== undefined && reporting < quorum) ||
+    (alarm.tier === 'third-party' && ctx.alarmState(alarmNames.blindThirdParty(config)) === 'ALARM');
+  return { blind, blindRegions, ...(reporting !== undefined ? { reporting } : {}) };
+}
+
+/** The held resolved that says the monitor cannot see: nobody saw this recover, so it is not resolved. */
+function blindHold(
+  s: SubjectState,
+  alarm: AlarmSpec,
+  kind: PageKind,
+  ctx: PagingContext,
+  seen: Sight,
+  eventTime: string,
+): PageLogRecord[] {
+  const who = seen.blindRegions.length > 0 ? `probes in ${seen.blindRegions.join(', ')} are blind` : '';
+  const votes =
+    seen.reporting !== undefined
+      ? `${seen.reporting} of ${ctx.config.probeRegions.length} probe regions reported`
+      : '';
+  return buildRecords({
+    ctx,
+    alarm,
+    kind,
+    eventTime,
+    alarmState: 'OK',
+    resolved: true,
+    flapping: s.flapping,
+    since: s.since ?? eventTime,
+    dependencies: toDependencies(incidentDependencies(s, alarm), ctx),
+    held: 'monitor-blind',
+    heldDetail: `${[who, votes].filter((x) => x).join('; ')}: fewer than the quorum of ${ctx.config.policy.quorum} can see, so this is not a recovery; the incident stays open until they see again`,
+    idSuffix: 'blind',
+  });
+}
+
+/**
+ * Incidents held back whose hold has cleared, checked on every event and tick:
+ * - muted by a maintenance window that has ended while still in ALARM: paged now (an outage that outlasts
+ *   the window is not left to surface as a resolved);
+ * - held while core was down (a third-party degraded notice, an external page) and core has recovered while
+ *   still in ALARM: sent now, saying since when it has been failing. An external composite pages through its
+ *   own ALARM once the suppressor's extension ends, so it is left to it;
+ * - paged, with its OK hidden by core or by blindness: once core is up and the probes see, and it is up, the
+ *   resolved starts to settle (and reports when it recovered).
+ */
+async function releaseHeld(ctx: PagingContext): Promise<PageLogRecord[]> {
+  const out: PageLogRecord[] = [];
+  const coreDown = ctx.alarmState(alarmNames.coreOutage(ctx.config)) === 'ALARM';
   for (const s of await ctx.store.list()) {
     if (!s.open || s.pendingResolveSince !== undefined) continue;
-    const a = findAlarm(ctx.plan, s.alarmName);
-    if (a?.pageKind !== 'external-outage') continue;
-    const hidden =
-      ctx.alarmState(alarmNames.coreOutage(ctx.config)) === 'ALARM' ||
-      ctx.alarmState(alarmNames.blindThirdParty(ctx.config)) === 'ALARM';
-    if (!hidden && membersDown(a, ctx).length === 0 && ctx.alarmState(a.name) !== 'ALARM') {
-      await ctx.store.put({ ...s, pendingResolveSince: ctx.now.toISOString() });
+    const alarm = findAlarm(ctx.plan, s.alarmName);
+    const kind = alarm?.pageKind;
+    if (!alarm || !kind) continue;
+    const inAlarm = ctx.alarmState(alarm.name) === 'ALARM';
+    const deps = toDependencies(incidentDependencies(s, alarm), ctx);
+    if (s.mutedBy !== undefined && inAlarm && !mutingWindow(deps, ctx)) {
+      const held = isExternal(alarm, kind) && coreDown;
+      const records = buildRecords({
+        ctx,
+        alarm,
+        kind,
+        eventTime: ctx.now.toISOString(),
+        alarmState: 'ALARM',
+        resolved: false,
+        flapping: s.flapping,
+        since: s.since ?? ctx.now.toISOString(),
+        dependencies: deps,
+        notes: [`It began during maintenance window ${s.mutedBy}, which has ended; it is still failing.`],
+        idSuffix: 'after-maintenance',
+        ...(held ? { held: 'core-outage' as const, heldDetail: 'maintenance ended while core is down' } : {}),
+      });
+      out.push(...records);
+      await ctx.store.put({
+        ...s,
+        mutedBy: undefined,
+        paged: !held && records.some((r) => r.outcome === 'sent'),
+        ...(held ? { heldFor: 'core-outage' as const } : {}),
+      });
+      continue;
     }
+    if (s.heldFor === 'core-outage' && !s.paged && !coreDown && inAlarm && alarm.type === 'metric') {
+      const records = buildRecords({
+        ctx,
+        alarm,
+        kind,
+        eventTime: ctx.now.toISOString(),
+        alarmState: 'ALARM',
+        resolved: false,
+        flapping: s.flapping,
+        since: s.since ?? ctx.now.toISOString(),
+        dependencies: deps,
+        notes: ['It was held back while core was down; core has recovered and this is still the case.'],
+        idSuffix: 'after-core',
+      });
+      out.push(...records);
+      await ctx.store.put({ ...s, heldFor: undefined, paged: records.some((r) => r.outcome === 'sent') });
+      continue;
+    }
+    if (s.heldFor === 'core-outage' && !s.paged && !coreDown && !inAlarm) {
+      // It recovered while core was down and nothing was paged: nothing to say.
+      await ctx.store.put(closed(s));
+      continue;
+    }
+    if (!s.paged || inAlarm) continue;
+    // A paged incident whose OK was hidden: by core (external), or by blindness (any kind).
+    const hiddenByCore = kind === 'external-outage' && coreDown;
+    const wasHidden = s.blindSince !== undefined || (kind === 'external-outage' && s.lastState === 'ALARM');
+    if (!wasHidden || hiddenByCore) continue;
+    if (membersDown(alarm, ctx).length > 0) continue;
+    if (kind !== 'monitor-blind' && sight(incidentDependencies(s, alarm), alarm, ctx).blind) continue;
+    const now = ctx.now.toISOString();
+    // After blindness nobody saw when it recovered: it is reported as seen up now.
+    const recoveredAt = s.blindSince !== undefined ? now : recoveredSince(s, alarm, ctx, now);
+    await ctx.store.put({ ...s, pendingResolveSince: now, recoveredAt });
   }
+  return out;
 }
 
 async function resolveNow(
@@ -349,9 +541,7 @@ async function resolveNow(
   ctx: PagingContext,
   okTime: string,
 ): Promise<PageLogRecord[]> {
-  const deps = (s.dependencies ?? alarm.dependencies)
-    .map((id) => ctx.config.dependencies.find((d) => d.id === id))
-    .filter((d): d is Dependency => d !== undefined);
+  const deps = toDependencies(incidentDependencies(s, alarm), ctx);
   const failing: Record<string, FailingEvidence> = {};
   if (s.failingRegions && s.failingRegions.length > 0)
     for (const d of deps) failing[d.id] = { regions: s.failingRegions };
@@ -360,17 +550,37 @@ async function resolveNow(
     alarm,
     kind,
     eventTime: okTime,
+    // When it recovered, not when a held resolved was released (never before it began).
+    endedAt: laterOf(s.recoveredAt ?? okTime, s.since ?? okTime),
     alarmState: 'OK',
     resolved: true,
     flapping: s.flapping,
     since: s.since ?? okTime,
     dependencies: deps,
     failing,
+    ...(s.blindSince !== undefined
+      ? {
+          notes: [
+            `The probes were blind from ${s.blindSince}; it was seen up again at ${s.recoveredAt ?? okTime}.`,
+          ],
+        }
+      : {}),
     idSuffix: 'resolved',
   });
   await ctx.store.put({ ...closed(s), lastState: 'OK' });
   return out;
 }
+
+const laterOf = (a: string, b: string) => (Date.parse(a) >= Date.parse(b) ? a : b);
+
+/** The dependencies an open incident is about: those it named, else its alarm's. */
+const incidentDependencies = (s: SubjectState, alarm: AlarmSpec): readonly string[] =>
+  s.dependencies && s.dependencies.length > 0 ? s.dependencies : alarm.dependencies;
+
+const toDependencies = (ids: readonly string[], ctx: PagingContext): Dependency[] =>
+  ids
+    .map((id) => ctx.config.dependencies.find((d) => d.id === id))
+    .filter((d): d is Dependency => d !== undefined);
 
 const closed = (s: SubjectState): SubjectState => ({
   ...s,
@@ -382,6 +592,10 @@ const closed = (s: SubjectState): SubjectState => ({
   since: undefined,
   dependencies: undefined,
   failingRegions: undefined,
+  heldFor: undefined,
+  mutedBy: undefined,
+  blindSince: undefined,
+  recoveredAt: undefined,
 });
 
 const isExternal = (alarm: AlarmSpec, kind: PageKind) =>
@@ -456,6 +670,10 @@ interface BuildArgs {
   readonly held?: HeldReason;
   readonly heldDetail?: string;
   readonly idSuffix?: string;
+  /** For a resolved: when it recovered. @default eventTime */
+  readonly endedAt?: string;
+  /** Lines the page adds (why it comes late, what the monitor could not see). */
+  readonly notes?: readonly string[];
 }
 
 /** One record per route (sent), or one record (held). */
@@ -478,7 +696,8 @@ function buildRecords(a: BuildArgs): PageLogRecord[] {
     failing,
     since: a.since,
     at: ctx.now.toISOString(),
-    ...(a.resolved ? { endedAt: a.eventTime } : {}),
+    ...(a.resolved ? { endedAt: a.endedAt ?? a.eventTime } : {}),
+    ...(a.notes && a.notes.length > 0 ? { notes: a.notes } : {}),
     coreHealthy,
     blindRegions: blindRegions(ctx),
   };

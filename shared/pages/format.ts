@@ -50,6 +50,8 @@ export interface PageInput {
   readonly coreHealthy: boolean;
   /** Probe regions currently blind (named in external pages and the blind page). */
   readonly blindRegions: readonly string[];
+  /** Lines the email adds: why a page comes late, what the monitor could not see. */
+  readonly notes?: readonly string[];
 }
 
 export interface PageContent {
@@ -99,9 +101,32 @@ function subjectWho(p: PageInput): string {
   return ids.length <= 2 ? ids.join(', ') : `${ids.slice(0, 2).join(', ')} +${ids.length - 2}`;
 }
 
+/** A degraded notice (slow, certificate, address) rather than a down page. */
+const isDegradedNotice = (p: PageInput) => p.kind === 'degraded' && p.alarm.role !== 'down';
+
+/** What the probes found wrong, in words, per reason code. */
+const DEGRADED_WORDS: Readonly<Record<string, string>> = {
+  CERT_EXPIRING: 'certificate expiring',
+  PARTIAL_ADDRESSES: 'address lost',
+  SLOW: 'slow',
+};
+
+/** Why a degraded notice: the reasons the probes gave ("certificate expiring", "address lost", "slow"). */
+function degradedWhat(p: PageInput): string {
+  const reasons = p.dependencies.flatMap((d) => p.failing[d.id]?.reasons ?? []);
+  const words = [...new Set(reasons.map((r) => DEGRADED_WORDS[r]).filter((w): w is string => !!w))];
+  return words.length > 0 ? words.join(', ') : 'degraded';
+}
+
+/** Regions a page counts for a dependency: those seeing it degraded for a notice, down otherwise. */
+function regionCount(p: PageInput, e: FailingEvidence | undefined): number | undefined {
+  if (!isDegradedNotice(p)) return failingCount(e);
+  return e?.degradedRegions && e.degradedRegions.length > 0 ? e.degradedRegions.length : undefined;
+}
+
 function regionsShort(p: PageInput): string {
   const total = p.config.probeRegions.length;
-  const counts = p.dependencies.map((d) => failingCount(p.failing[d.id]));
+  const counts = p.dependencies.map((d) => regionCount(p, p.failing[d.id]));
   const known = counts.filter((c): c is number => c !== undefined);
   if (known.length === 0) return '';
   return `${Math.max(...known)}/${total} regions`;
@@ -124,7 +149,7 @@ function formatSubject(p: PageInput, severity: Severity): string {
     text = `[${severity}] ${p.config.name} ${title}: ${who} stopped reporting`;
   } else {
     const where = regionsShort(p);
-    const state = p.kind === 'degraded' && p.alarm.role !== 'down' ? 'slow' : 'down';
+    const state = isDegradedNotice(p) ? degradedWhat(p) : 'down';
     text = `[${severity}] ${p.config.name} ${title}: ${who} ${state}${where ? ` (${where})` : ''}`;
     if (p.flapping) text += ' - flapping';
     if (p.kind === 'external-outage' && p.coreHealthy) text += ' - core healthy';
@@ -183,7 +208,7 @@ function formatSms(p: PageInput, severity: Severity): string {
     head = `${severity} ${p.config.name}: ${who} stopped reporting since ${time}.`;
   else {
     const where = regionsShort(p);
-    const state = p.kind === 'degraded' && p.alarm.role !== 'down' ? 'SLOW' : 'DOWN';
+    const state = isDegradedNotice(p) ? degradedWhat(p).toUpperCase() : 'DOWN';
     head = `${severity} ${p.config.name}: ${who} ${state}${where ? ` ${where}` : ''} since ${time}.`;
     if (p.kind === 'external-outage' && p.coreHealthy) head += ' Core OK.';
     if (p.flapping) head += ' Flapping.';
@@ -223,6 +248,7 @@ function formatEmail(p: PageInput, severity: Severity, subject: string): string 
   } else {
     lines.push(`Severity: ${severity}. Since ${when(p.since, tz)}.`);
   }
+  for (const note of p.notes ?? []) lines.push(note);
   lines.push('');
 
   if (p.kind === 'external-outage') {
@@ -289,7 +315,14 @@ function formatEmail(p: PageInput, severity: Severity, subject: string): string 
 function regionsLong(p: PageInput, d: Dependency): string {
   const e = p.failing[d.id];
   const total = p.config.probeRegions.length;
-  const verb = p.kind === 'degraded' && p.alarm.role !== 'down' ? 'degraded' : 'down';
+  if (isDegradedNotice(p)) {
+    const what = degradedWhat({ ...p, dependencies: [d] });
+    const regions = e?.degradedRegions ?? [];
+    if (regions.length > 0)
+      return `${what} from ${regions.length} of ${total} probe regions (${regions.join(', ')})`;
+    return `${what} from at least ${p.config.policy.quorum} of ${total} probe regions (quorum)`;
+  }
+  const verb = 'down';
   if (e?.regions && e.regions.length > 0)
     return `${verb} from ${e.regions.length} of ${total} probe regions (${e.regions.join(', ')})`;
   if (e?.count !== undefined) return `${verb} from ${e.count} of ${total} probe regions`;
@@ -314,12 +347,17 @@ function httpsBody(p: PageInput, severity: Severity, subject: string) {
     at: p.at,
     coreHealthy: p.kind === 'external-outage' ? p.coreHealthy : null,
     blindRegions: p.blindRegions,
+    ...(isDegradedNotice(p) && !p.resolved ? { degraded: degradedWhat(p) } : {}),
+    notes: p.notes ?? [],
     dependencies: p.dependencies.map((d) => ({
       id: d.id,
       name: d.name,
       tier: d.tier,
       failingRegions: p.failing[d.id]?.regions ?? null,
       failingRegionCount: failingCount(p.failing[d.id]) ?? null,
+      degradedRegions: p.failing[d.id]?.degradedRegions ?? null,
+      reasons: p.failing[d.id]?.reasons ?? null,
+      regionCount: regionCount(p, p.failing[d.id]) ?? null,
       features: d.features,
       fallback: d.fallback,
       runbook: d.runbook,

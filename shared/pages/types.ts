@@ -72,6 +72,20 @@ export interface SubjectState {
   /** Dependencies and failing regions of the open incident, for its resolved page. */
   readonly dependencies?: readonly string[];
   readonly failingRegions?: readonly string[];
+  /**
+   * Why the open incident's ALARM page has not gone out yet: `core-outage` (an external or third-party
+   * degraded page held while core is down). Released while the alarm is still in ALARM once the hold clears.
+   */
+  readonly heldFor?: 'core-outage';
+  /** The ALARM page was muted by this maintenance window: paged when the window ends and it is still in ALARM. */
+  readonly mutedBy?: string;
+  /**
+   * An OK arrived (or a resolved came due) while the probes watching the incident could not form a quorum:
+   * not a recovery. The resolved settles only once they see again (ISO of when the blindness was found).
+   */
+  readonly blindSince?: string;
+  /** When the settling recovery began (ISO): the resolved reports it; `pendingResolveSince` may be later. */
+  readonly recoveredAt?: string;
 }
 
 /** Where paging keeps its state: DynamoDB in the notify function, a Map in the simulator. */
@@ -88,6 +102,15 @@ export interface FailingEvidence {
   readonly regions?: readonly string[];
   /** How many regions saw it down (the Down metric's Sum) when the names are not known. */
   readonly count?: number;
+  /** Probe regions that saw it degraded in the latest period (named when known). */
+  readonly degradedRegions?: readonly string[];
+  /** Reason codes of the not-up results (e.g. SLOW, CERT_EXPIRING, PARTIAL_ADDRESSES), when known. */
+  readonly reasons?: readonly string[];
+  /**
+   * How many probe regions voted on it in the latest period (the Down metric's SampleCount over the rounds),
+   * when known. Fewer than the quorum: an OK is no recovery, the probes cannot see.
+   */
+  readonly reporting?: number;
 }
 
 export interface PagingContext {
@@ -103,6 +126,12 @@ export interface PagingContext {
   readonly alarmState: (alarmName: string) => AlarmState | undefined;
   /** Failing regions per dependency id, when known. */
   readonly failing?: (dependency: string) => FailingEvidence | undefined;
+  /**
+   * When an alarm entered its current state (notify: DescribeAlarms' StateUpdatedTimestamp; simulator: its
+   * transitions). Pages say when a partner started failing and when it recovered from these, not from when
+   * a held page was released. Undefined: not known (the page falls back to the event's time).
+   */
+  readonly alarmChangedAt?: (alarmName: string) => Date | undefined;
 }
 
 export interface PagingResult {

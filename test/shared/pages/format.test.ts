@@ -137,8 +137,11 @@ describe('page text for every kind', () => {
     );
   });
 
-  it('degraded: a notice from the metric alarm, to the route that lists degraded', async () => {
-    const ctx = context({}, '2026-11-26T05:05:20Z', { failing: () => ({ count: 3 }) });
+  it('degraded: a notice from the metric alarm, to the route that lists degraded, saying why', async () => {
+    const regions = ['ap-northeast-2', 'ap-northeast-1', 'ap-northeast-3'];
+    const ctx = context({}, '2026-11-26T05:05:20Z', {
+      failing: () => ({ degradedRegions: regions, reasons: ['CERT_EXPIRING'] }),
+    });
     const event = metricAlarmMessage(
       'bank-degraded-card-network',
       'card-network',
@@ -148,8 +151,32 @@ describe('page text for every kind', () => {
     );
     const { records } = await handleAlarmStateChange(event, ctx);
     expect(records.map((r) => [r.route, r.severity, r.subject])).toEqual([
-      ['integrations-oncall', 'NOTICE', '[NOTICE] bank DEGRADED: card-network slow (3/3 regions)'],
+      [
+        'integrations-oncall',
+        'NOTICE',
+        '[NOTICE] bank DEGRADED: card-network certificate expiring (3/3 regions)',
+      ],
     ]);
+    expect(records[0]!.messages.email).toContain(
+      'card-network, third-party): certificate expiring from 3 of 3 probe regions (ap-northeast-2, ap-northeast-1, ap-northeast-3)',
+    );
+  });
+
+  it('degraded: says "degraded", never "slow", when the reason is not known, and a lost address as such', async () => {
+    const unknown = context({}, '2026-11-26T05:05:20Z', { failing: () => ({ count: 3 }) });
+    const lost = context({}, '2026-11-26T05:05:20Z', {
+      failing: () => ({
+        degradedRegions: ['ap-northeast-1', 'ap-northeast-3'],
+        reasons: ['PARTIAL_ADDRESSES'],
+      }),
+    });
+    const event = (dep: string) =>
+      metricAlarmMessage(`bank-degraded-${dep}`, dep, 'ALARM', '2026-11-26T05:05:13.145+0000', 'Degraded');
+    const a = await handleAlarmStateChange(event('card-network'), unknown);
+    const b = await handleAlarmStateChange(event('core-auth'), lost);
+    expect(a.records[0]!.subject).toBe('[NOTICE] bank DEGRADED: card-network degraded');
+    expect(b.records[0]!.subject).toBe('[NOTICE] bank DEGRADED: core-auth address lost (2/3 regions)');
+    expect(b.records[0]!.messages.sms).toContain('core-auth ADDRESS LOST 2/3 regions');
   });
 
   it('monitor-blind: names the region whose probes stopped, to the monitor owners', async () => {
