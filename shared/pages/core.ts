@@ -163,7 +163,13 @@ async function beginEvent(
   const prev: SubjectState = (await ctx.store.get(event.AlarmName)) ?? initialState(event.AlarmName);
   const recent = prev.recentEvents ?? (prev.lastEventKey ? [prev.lastEventKey] : []);
   const windowStart = Date.parse(eventTime) - config.policy.flapWindowMinutes * 60_000;
-  const transitions = [...prev.transitions, eventTime].filter((t) => Date.parse(t) >= windowStart);
+  // An OK while blind, and the ALARM when the probes see again, are the monitor's changes, not the alarm's:
+  // they do not count toward flapping.
+  const counted =
+    prev.blindSince === undefined && !(event.NewStateValue === 'OK' && blindNow(prev, alarm, ctx));
+  const transitions = [...prev.transitions, ...(counted ? [eventTime] : [])].filter(
+    (t) => Date.parse(t) >= windowStart,
+  );
   const build = (extra: Partial<BuildArgs>) =>
     buildRecords({
       ctx,
@@ -291,6 +297,7 @@ function mutingWindow(
 
 /** The earliest time a member down now entered ALARM (its down alarm, or the alarm itself), if known. */
 function failingSince(alarm: AlarmSpec, deps: readonly Dependency[], ctx: PagingContext): string | undefined {
+  if (alarm.role === 'blind-region') return undefined;
   const names =
     alarm.type === 'composite'
       ? deps.map((d) => alarmNames.down(ctx.config, d.id)).filter((n) => ctx.alarmState(n) === 'ALARM')
@@ -307,7 +314,8 @@ function failingSince(alarm: AlarmSpec, deps: readonly Dependency[], ctx: Paging
  * the partner recovered.
  */
 function recoveredSince(s: SubjectState, alarm: AlarmSpec, ctx: PagingContext, fallback: string): string {
-  if (alarm.type !== 'composite' || !ctx.alarmChangedAt) return fallback;
+  if ((alarm.role !== 'core-outage' && alarm.role !== 'external-outage') || !ctx.alarmChangedAt)
+    return fallback;
   const names = incidentDependencies(s, alarm).map((id) => alarmNames.down(ctx.config, id));
   if (names.some((n) => ctx.alarmState(n) !== 'OK')) return fallback;
   const times = names
@@ -388,6 +396,13 @@ async function holdOk(step: EventStep): Promise<PageLogRecord[] | undefined> {
   }
   return undefined;
 }
+
+/** Whether an open, paged incident's probes are blind now (its OK would be held). */
+const blindNow = (prev: SubjectState, alarm: AlarmSpec, ctx: PagingContext) =>
+  prev.open &&
+  prev.paged &&
+  alarm.pageKind !== 'monitor-blind' &&
+  sight(incidentDependencies(prev, alarm), alarm, ctx).blind;
 
 /** What the probes can see of some dependencies now. */
 interface Sight {

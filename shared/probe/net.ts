@@ -57,7 +57,11 @@ export interface Resolved {
 export async function resolveHost(host: string, ctx: ProbeContext, all: boolean): Promise<Resolved> {
   const name = bareHost(host).toLowerCase();
   const override = ctx.hostOverrides.get(name);
-  if (override) return { addresses: [override.address], ...portOf(override), dnsMs: 0 };
+  if (override) {
+    const addresses =
+      override.addresses && override.addresses.length > 0 ? override.addresses : [override.address];
+    return { addresses: all ? [...addresses] : addresses.slice(0, 1), ...portOf(override), dnsMs: 0 };
+  }
   if (net.isIP(name)) return { addresses: [name], dnsMs: 0 };
   const t0 = performance.now();
   ctx.phase = `resolving ${name}`;

@@ -74,6 +74,8 @@ export interface ProbeResult {
 /** Where to connect instead of DNS for a host name (like curl's --resolve). Used by stand-ins and tests. */
 export interface HostOverride {
   readonly address: string;
+  /** Every address the name resolves to (an allAddresses check probes each); @default [address] */
+  readonly addresses?: readonly string[];
   /** Replaces the port of the URL/check, so a stand-in on a random loopback port can serve an https://…:443 URL. */
   readonly port?: number;
 }

@@ -23,7 +23,14 @@ import type { AlarmCatalog } from '#shared/timeline';
 import { type ActionInvocation, AlarmEvaluator, EVALUATION_RANGE_EXTRA } from './evaluator.ts';
 import { HeldPages } from './held.ts';
 import type { SimPage, SimProbeChange, SimScenario, Simulation } from './result.ts';
-import { checkScenario, regionSilentAt, type Scenario, type StandInState, stateAt } from './scenario.ts';
+import {
+  checkScenario,
+  regionModeAt,
+  type Scenario,
+  type StandInState,
+  stateAt,
+  stateFits,
+} from './scenario.ts';
 import { StandIns } from './standins.ts';
 import { type AlarmSet, alarmsFromTemplate } from './template.ts';
 
@@ -106,8 +113,14 @@ interface Run {
   readonly shards: ReadonlyMap<(typeof TIERS)[number], number>;
   readonly store: MemoryPageStateStore;
   readonly knownAlarms: ReadonlySet<string>;
-  /** Regions each dependency failed from in the latest round, as the paging core asks. */
-  readonly failingNow: Map<string, string[]>;
+  /** What the latest round saw of each dependency, as the paging core asks (see `Seen`). */
+  readonly failingNow: Map<string, Seen>;
+  /**
+   * Results of slow stand-ins, per dependency and state: a stand-in that keeps answering after the same delay
+   * is probed once (through the real engine, in real time) and its result holds, in virtual time, for as long
+   * as its state does. A day of a slow dependency then costs one slow probe, not one per round.
+   */
+  readonly slowResults: Map<string, ProbeResult>;
   readonly lastStatus: Map<string, string>;
   readonly probes: SimProbeChange[];
   readonly pageLog: PageLogRecord[];
@@ -117,8 +130,23 @@ interface Run {
   probeCount: number;
 }
 
-/** The results of one probe round, per configured region; `results` is undefined for a silent region. */
-type RoundResults = { readonly region: string; readonly results: ProbeResult[] | undefined }[];
+/** What a round saw of one dependency: regions down, regions degraded, the reasons, and regions that voted. */
+interface Seen {
+  readonly regions: string[];
+  readonly degradedRegions: string[];
+  readonly reasons: string[];
+  reporting: number;
+}
+
+/**
+ * The results of one probe round, per configured region: `voting` regions have results; `silent` ones report
+ * nothing; `abstaining` ones (their egress check failed) send a heartbeat of 0 and no votes.
+ */
+type RoundResults = {
+  readonly region: string;
+  readonly mode: 'voting' | 'silent' | 'abstaining';
+  readonly results: ProbeResult[] | undefined;
+}[];
 
 export async function runScenario(opts: RunOptions): Promise<Simulation> {
   const wall0 = performance.now();
@@ -177,6 +205,7 @@ function prepareRun(opts: RunOptions): Run {
     store: new MemoryPageStateStore(),
     knownAlarms: new Set([...alarmSet.metricAlarms, ...alarmSet.compositeAlarms].map((a) => a.name)),
     failingNow: new Map(),
+    slowResults: new Map(),
     lastStatus: new Map(),
     probes: [],
     pageLog: [],
@@ -193,11 +222,11 @@ const roundContext = (now: number, intervalSeconds: number): RoundContext => ({
 });
 
 /** One heartbeat per probe shard of every tier, as a region's probe functions send each round. */
-function heartbeats(run: Run, region: string, ctx: RoundContext): MetricDatum[] {
+function heartbeats(run: Run, region: string, ctx: RoundContext, voted = true): MetricDatum[] {
   const out: MetricDatum[] = [];
   for (const tier of TIERS)
     for (let shard = 0; shard < (run.shards.get(tier) ?? 0); shard++)
-      out.push(heartbeatDatum(region, tier, shard, true, ctx));
+      out.push(heartbeatDatum(region, tier, shard, voted, ctx));
   return out;
 }
 
@@ -241,14 +270,16 @@ async function runRound(run: Run, standIns: StandIns, s: number): Promise<void> 
 }
 
 /**
- * Probes every live region once. Regions whose stand-in for a dependency behaves the same share one real probe
- * (they run on this one machine, so a second probe of the same server would only measure local noise); each
- * region still gets its own result.
+ * Probes every voting region once. Regions whose stand-in for a dependency behaves the same share one real
+ * probe (they run on this one machine, so a second probe of the same server would only measure local noise);
+ * each region still gets its own result. Silent regions report nothing; abstaining ones (egress down) probe
+ * nothing.
  */
 async function probeRound(run: Run, standIns: StandIns, s: number, now: number): Promise<RoundResults> {
   const { config, scenario } = run;
-  const live = config.probeRegions.filter((r) => !regionSilentAt(scenario, r, s));
-  const { assignments, sharers } = assignProbes(run, standIns, live, s);
+  const modes = new Map(config.probeRegions.map((r) => [r, regionModeAt(scenario, r, s)]));
+  const live = config.probeRegions.filter((r) => modes.get(r) === 'voting');
+  const { assignments, sharers, reused } = await assignProbes(run, standIns, live, s, now);
   const probedResults = await Promise.all(
     live.map((region) => probeRegion(run, standIns, region, assignments.get(region) ?? [], now)),
   );
@@ -258,25 +289,53 @@ async function probeRound(run: Run, standIns: StandIns, s: number, now: number):
     for (const region of sharers.get(`${r.region}\u0000${r.dependency}`) ?? [r.region])
       byRegion.get(region)?.push({ ...r, region });
   }
+  for (const r of reused) byRegion.get(r.region)?.push(r);
   for (const region of live)
     for (const d of run.dnsDeps)
       byRegion.get(region)?.push(dnsResult(d, region, now, stateAt(scenario, d.id, region, s)));
-  return config.probeRegions.map((region) => ({ region, results: byRegion.get(region) }));
+  return config.probeRegions.map((region) => ({
+    region,
+    mode: modes.get(region) ?? 'voting',
+    results: byRegion.get(region),
+  }));
+}
+
+const UP: StandInState = { kind: 'up' };
+const stateKey = (st: StandInState) => JSON.stringify(st);
+
+/** The state a dependency's stand-in takes: a "*" event skips checks it cannot apply to. */
+function effectiveState(run: Run, d: Dependency, region: string, s: number): StandInState {
+  const st = stateAt(run.scenario, d.id, region, s);
+  return stateFits(st, d) ? st : UP;
 }
 
 /**
  * Sets every stand-in to the scenario's state at `s` and picks, per dependency, one region to probe each
- * distinct state; `sharers` maps "<region>\0<dep>" to the regions that take that probe's result.
+ * distinct state; `sharers` maps "<region>\0<dep>" to the regions that take that probe's result; `reused` are
+ * the held results of slow states already probed.
  */
-function assignProbes(run: Run, standIns: StandIns, live: readonly string[], s: number) {
+async function assignProbes(run: Run, standIns: StandIns, live: readonly string[], s: number, now: number) {
   const assignments = new Map<string, Dependency[]>(live.map((r) => [r, []]));
   const sharers = new Map<string, string[]>();
-  const stateKey = (st: StandInState) => JSON.stringify(st);
+  const reused: ProbeResult[] = [];
   for (const d of run.config.dependencies) {
     const seen = new Map<string, string>();
+    const first = live[0] === undefined ? UP : effectiveState(run, d, live[0], s);
+    // The certificate follows the scenario's clock: issued to expire as far ahead as the scenario says.
+    if (d.check.kind !== 'dns')
+      standIns.setCertificate(
+        d.id,
+        first.kind === 'cert-expires' ? first.atSeconds * 1000 - (now - run.start) : undefined,
+      );
     for (const region of live) {
-      const st = stateAt(run.scenario, d.id, region, s);
+      const st = effectiveState(run, d, region, s);
       standIns.set(d.id, region, st);
+      await standIns.prepare(d.id, region, st);
+      const cached = st.kind === 'slow' ? run.slowResults.get(`${d.id}\u0000${stateKey(st)}`) : undefined;
+      if (cached) {
+        reused.push({ ...cached, region, time: now });
+        continue;
+      }
       const rep = seen.get(stateKey(st));
       if (rep === undefined) {
         seen.set(stateKey(st), region);
@@ -286,7 +345,7 @@ function assignProbes(run: Run, standIns: StandIns, live: readonly string[], s: 
       } else sharers.get(`${rep}\u0000${d.id}`)?.push(region);
     }
   }
-  return { assignments, sharers };
+  return { assignments, sharers, reused };
 }
 
 /** Probes `deps` from one region against their stand-ins; latencies are scaled back to scenario time. */
@@ -317,26 +376,51 @@ async function probeRegion(
       for (const d of deps.filter((d) => !isSlow(d))) out.push(...(await probeOne(d)));
       return out;
     })(),
-    Promise.all(deps.filter(isSlow).map(probeOne)).then((r) => r.flat()),
+    Promise.all(
+      deps.filter(isSlow).map(async (d) => {
+        const results = await probeOne(d);
+        const key = `${d.id}\u0000${stateKey(standIns.stateOf(d.id, region))}`;
+        for (const r of results) run.slowResults.set(key, r);
+        return results;
+      }),
+    ).then((r) => r.flat()),
   ]);
   return [...fast, ...slow].map((r) => ({ ...r, latencyMs: Math.round(r.latencyMs / run.timeScale) }));
 }
 
-/** Records a round's probe changes and failing regions; returns the datums the probe functions would send. */
+/** Records a round's probe changes and what it saw; returns the datums the probe functions would send. */
 function recordRound(run: Run, perRegion: RoundResults, s: number, ctx: RoundContext): MetricDatum[] {
   const datums: MetricDatum[] = [];
   run.failingNow.clear();
-  for (const { region, results } of perRegion) {
-    if (!results) {
+  for (const { region, mode, results } of perRegion) {
+    if (mode !== 'voting' || !results) {
+      // Silent: nothing at all. Abstaining (egress down): a heartbeat of 0 and no votes.
+      if (mode === 'abstaining') datums.push(...heartbeats(run, region, ctx, false));
       for (const d of run.config.dependencies)
-        noteStatus(run, s, { dependency: d.id, region, status: 'silent' });
+        noteStatus(run, s, mode, {
+          dependency: d.id,
+          region,
+          status: 'silent',
+          ...(mode === 'abstaining'
+            ? { detail: "abstained: the region's own egress check failed, so it cast no vote" }
+            : {}),
+        });
       continue;
     }
     datums.push(...resultDatums(results, ctx), ...heartbeats(run, region, ctx));
     for (const r of results) {
-      if (r.status === 'down')
-        run.failingNow.set(r.dependency, [...(run.failingNow.get(r.dependency) ?? []), region]);
-      noteStatus(run, s, {
+      const seen = run.failingNow.get(r.dependency) ?? {
+        regions: [],
+        degradedRegions: [],
+        reasons: [],
+        reporting: 0,
+      };
+      seen.reporting++;
+      if (r.status === 'down') seen.regions.push(region);
+      if (r.status === 'degraded') seen.degradedRegions.push(region);
+      if (r.reason) seen.reasons.push(r.reason);
+      run.failingNow.set(r.dependency, seen);
+      noteStatus(run, s, r.status, {
         dependency: r.dependency,
         region,
         status: r.status,
@@ -350,10 +434,10 @@ function recordRound(run: Run, perRegion: RoundResults, s: number, ctx: RoundCon
 }
 
 /** Keeps a probe status when it differs from the last one of its dependency and region. */
-function noteStatus(run: Run, s: number, change: Omit<SimProbeChange, 'atSeconds'>): void {
+function noteStatus(run: Run, s: number, status: string, change: Omit<SimProbeChange, 'atSeconds'>): void {
   const key = `${change.dependency}\u0000${change.region}`;
-  if (run.lastStatus.get(key) === change.status) return;
-  run.lastStatus.set(key, change.status);
+  if (run.lastStatus.get(key) === status) return;
+  run.lastStatus.set(key, status);
   run.probes.push({ atSeconds: s, ...change });
 }
 
@@ -385,7 +469,10 @@ async function deliverAction(run: Run, inv: ActionInvocation): Promise<void> {
   run.pageLog.push(...r.records);
 }
 
-/** What the paging core sees at `now`: the evaluator's alarm states and the latest round's failing regions. */
+/**
+ * What the paging core sees at `now`: the evaluator's alarm states and when each entered it, and what the latest
+ * round saw (failing and degraded regions, reasons, how many regions voted).
+ */
 function pagingContext(run: Run, now: number): PagingContext {
   return {
     config: run.config,
@@ -393,7 +480,24 @@ function pagingContext(run: Run, now: number): PagingContext {
     store: run.store,
     now: new Date(now),
     alarmState: (name) => (run.knownAlarms.has(name) ? run.evaluator.state(name) : undefined),
-    failing: (dep) => ({ regions: run.failingNow.get(dep) ?? [] }),
+    failing: (dep) => {
+      const f = run.failingNow.get(dep);
+      return {
+        regions: f?.regions ?? [],
+        degradedRegions: f?.degradedRegions ?? [],
+        reasons: [...new Set(f?.reasons ?? [])],
+        reporting: f?.reporting ?? 0,
+      };
+    },
+    alarmChangedAt: (name) => {
+      // The last transition at or before now: what DescribeAlarms' StateUpdatedTimestamp says in AWS.
+      const ts = run.evaluator.transitions;
+      for (let i = ts.length - 1; i >= 0; i--) {
+        const t = ts[i]!;
+        if (t.alarm === name && t.at <= now) return new Date(t.at);
+      }
+      return undefined;
+    },
   };
 }
 

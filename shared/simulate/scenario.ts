@@ -10,9 +10,19 @@ import { ConfigError, type ConfigProblem, type MonitorConfig, problemsFromZod } 
 export type StandInState =
   | { readonly kind: 'up' }
   | { readonly kind: 'down' }
+  /** Answers after `ms` (of the scenario's time: a constant delay is probed once and holds, see the runner). */
   | { readonly kind: 'slow'; readonly ms: number }
   | { readonly kind: 'status'; readonly code: number }
-  | { readonly kind: 'silent' };
+  /** The probe region reports nothing at all (its function failed). Only with dependency "*". */
+  | { readonly kind: 'silent' }
+  /** The probe region's own egress check fails: it abstains (heartbeat 0, no votes). Only with dependency "*". */
+  | { readonly kind: 'egress-down' }
+  /** `lost` of `of` resolved addresses refuse connections (an http check with allAddresses). */
+  | { readonly kind: 'addresses-lost'; readonly lost: number; readonly of: number }
+  /** The served certificate expires at this offset of the scenario (tls and https checks). */
+  | { readonly kind: 'cert-expires'; readonly atSeconds: number }
+  /** The expected status, with a body that fails the check's body or JSON assertions. */
+  | { readonly kind: 'wrong-body' };
 
 export interface ScenarioEvent {
   /** Seconds from the scenario's start. */
@@ -42,23 +52,58 @@ export const DEFAULT_SCENARIO_START = '2026-10-17T06:00:00Z';
 /** Longest scenario: a week of virtual time. */
 export const MAX_SCENARIO_MINUTES = 7 * 24 * 60;
 
-const OFFSET_RE = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
-const STATE_RE = /^(up|down|silent|slow:(\d+(?:\.\d+)?)(ms|s)|status:([1-5]\d\d))$/;
+/** The longest delay a timer can wait (2^31 - 1 ms, about 24.8 days): Node's setTimeout fires at once past it. */
+export const MAX_TIMER_MS = 2_147_483_647;
+/** Most addresses an `addresses-lost` stand-in serves (one loopback address each, 127.0.0.1 up). */
+export const MAX_STAND_IN_ADDRESSES = 8;
 
-/** `30s`, `5m`, `1h`, `1h30m` → seconds; undefined when malformed. */
+const OFFSET_RE = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+const STATE_RE =
+  /^(up|down|silent|egress-down|wrong-body|slow:(\d+(?:\.\d+)?)(ms|s)|status:([1-5]\d\d)|addresses-lost:(\d+)\/(\d+)|cert-expires:(\S+))$/;
+/** Every state a scenario may name, for messages. */
+export const STATE_FORMS =
+  'up, down, slow:2500ms, status:503, wrong-body, addresses-lost:1/2, cert-expires:2h, silent or egress-down';
+
+/** `30s`, `5m`, `1h`, `1h30m`, `2d` → seconds; undefined when malformed. */
 export function parseOffset(text: string): number | undefined {
   const m = OFFSET_RE.exec(text.trim());
   if (!m || text.trim() === '') return undefined;
-  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+  return Number(m[1] ?? 0) * 86_400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
 }
 
 export function parseState(text: string): StandInState | undefined {
   const m = STATE_RE.exec(text.trim());
   if (!m) return undefined;
-  if (m[1] === 'up' || m[1] === 'down' || m[1] === 'silent') return { kind: m[1] };
+  const word = m[1];
+  if (
+    word === 'up' ||
+    word === 'down' ||
+    word === 'silent' ||
+    word === 'egress-down' ||
+    word === 'wrong-body'
+  )
+    return { kind: word };
   if (m[2] !== undefined) return { kind: 'slow', ms: Math.round(Number(m[2]) * (m[3] === 's' ? 1000 : 1)) };
-  return { kind: 'status', code: Number(m[4]) };
+  if (m[4] !== undefined) return { kind: 'status', code: Number(m[4]) };
+  if (m[5] !== undefined) return { kind: 'addresses-lost', lost: Number(m[5]), of: Number(m[6]) };
+  const at = parseOffset(m[7] ?? '');
+  return at === undefined ? undefined : { kind: 'cert-expires', atSeconds: at };
 }
+
+/** What is impossible about a state on its own (a delay no timer can wait, more addresses lost than served). */
+function stateProblem(st: StandInState, text: string): string | undefined {
+  if (st.kind === 'slow' && st.ms > MAX_TIMER_MS)
+    return `expected a delay of at most ${MAX_TIMER_MS} ms (setTimeout's range, about 24.8 days), got "${text}"`;
+  if (
+    st.kind === 'addresses-lost' &&
+    (st.of < 2 || st.of > MAX_STAND_IN_ADDRESSES || st.lost < 1 || st.lost > st.of)
+  )
+    return `expected addresses-lost:LOST/OF with 2 <= OF <= ${MAX_STAND_IN_ADDRESSES} and 1 <= LOST <= OF, got "${text}"`;
+  return undefined;
+}
+
+/** Whether a state is about the probe region itself (every dependency), not one dependency. */
+export const isRegionState = (st: StandInState) => st.kind === 'silent' || st.kind === 'egress-down';
 
 /** An unknown key in a scenario points at the scenario's reference, not the config's. */
 const SCENARIO_KEY_HINT = 'check the spelling against "Scenario format" in README.md';
@@ -81,12 +126,9 @@ const EventSchema = z.strictObject({
       },
     )
     .default('all'),
-  state: z
-    .string({ error: 'expected up, down, slow:2500ms, status:503 or silent' })
-    .refine((s) => parseState(s) !== undefined, {
-      error: (iss) =>
-        `expected up, down, slow:2500ms, status:503 or silent (got ${JSON.stringify(iss.input)})`,
-    }),
+  state: z.string({ error: `expected one of ${STATE_FORMS}` }).refine((s) => parseState(s) !== undefined, {
+    error: (iss) => `expected one of ${STATE_FORMS} (got ${JSON.stringify(iss.input)})`,
+  }),
 });
 
 const ScenarioSchema = z.strictObject({
@@ -158,10 +200,12 @@ export function parseScenario(raw: unknown, file: string, dir: string): Scenario
         path: `events[${i}].at`,
         message: `expected an offset within durationMinutes (${s.durationMinutes}m), got "${e.at}"`,
       });
-    if (state.kind === 'silent' && e.dependency !== '*')
+    const impossible = stateProblem(state, e.state);
+    if (impossible) problems.push({ path: `events[${i}].state`, message: impossible });
+    if (isRegionState(state) && e.dependency !== '*')
       problems.push({
         path: `events[${i}].dependency`,
-        message: 'expected "*" with state silent: a silent probe region reports nothing for any dependency',
+        message: `expected "*" with state ${state.kind}: it is the probe region's own state, for every dependency`,
       });
     return { atSeconds, dependency: e.dependency, regions: e.regions, state, stateText: e.state };
   });
@@ -189,6 +233,13 @@ export function checkScenario(scenario: Scenario, config: MonitorConfig): void {
         message: `expected a dependency id of the config or "*", got "${e.dependency}"`,
         hint: `ids: ${[...ids].join(', ')}`,
       });
+    const deps = config.dependencies.filter((d) => e.dependency === '*' || d.id === e.dependency);
+    const unfit = deps.filter((d) => !stateFits(e.state, d));
+    if (unfit.length > 0 && (e.dependency !== '*' || unfit.length === deps.length))
+      problems.push({
+        path: `events[${i}].state`,
+        message: `${e.stateText} cannot apply to ${unfit.map((d) => d.id).join(', ')}: ${STATE_NEEDS[e.state.kind]}`,
+      });
     if (e.regions !== 'all')
       e.regions.forEach((r, j) => {
         if (!config.probeRegions.includes(r))
@@ -201,6 +252,34 @@ export function checkScenario(scenario: Scenario, config: MonitorConfig): void {
   if (problems.length > 0) throw new ConfigError(scenario.file, problems);
 }
 
+/** What a dependency's check must be for the states that depend on it. */
+const STATE_NEEDS: Readonly<Record<StandInState['kind'], string>> = {
+  up: '',
+  down: '',
+  slow: '',
+  status: '',
+  silent: '',
+  'egress-down': '',
+  'addresses-lost': 'expected an http check with allAddresses: true',
+  'cert-expires': 'expected a tls check or an https:// http check',
+  'wrong-body': 'expected an http check with json or bodyMatches assertions (a body they can fail)',
+};
+
+/** Whether a state can be rehearsed on a dependency's check (a "*" event skips those it cannot). */
+export function stateFits(st: StandInState, d: MonitorConfig['dependencies'][number]): boolean {
+  const c = d.check;
+  switch (st.kind) {
+    case 'addresses-lost':
+      return c.kind === 'http' && c.allAddresses;
+    case 'cert-expires':
+      return c.kind === 'tls' || (c.kind === 'http' && c.url.startsWith('https:'));
+    case 'wrong-body':
+      return c.kind === 'http' && (c.json.length > 0 || c.bodyMatches.length > 0);
+    default:
+      return true;
+  }
+}
+
 /** The state of `dependency` in `region` at `atSeconds`: the latest event that covers it, else up. */
 export function stateAt(
   scenario: Scenario,
@@ -211,7 +290,7 @@ export function stateAt(
   let state: StandInState = { kind: 'up' };
   for (const e of scenario.events) {
     if (e.atSeconds > atSeconds) break;
-    if (e.state.kind === 'silent') continue;
+    if (isRegionState(e.state)) continue;
     if (e.dependency !== '*' && e.dependency !== dependency) continue;
     if (e.regions !== 'all' && !e.regions.includes(region)) continue;
     state = e.state;
@@ -221,12 +300,24 @@ export function stateAt(
 
 /** Whether a probe region reports at all at `atSeconds` (a later `up` for "*" in that region ends silence). */
 export function regionSilentAt(scenario: Scenario, region: string, atSeconds: number): boolean {
-  let silent = false;
+  return regionModeAt(scenario, region, atSeconds) === 'silent';
+}
+
+/**
+ * What a probe region does at `atSeconds`: votes, stays silent (its function failed), or abstains (its own
+ * egress check failed: heartbeat 0, no votes). A later "*" event of any other state in that region ends it.
+ */
+export function regionModeAt(
+  scenario: Scenario,
+  region: string,
+  atSeconds: number,
+): 'voting' | 'silent' | 'abstaining' {
+  let mode: 'voting' | 'silent' | 'abstaining' = 'voting';
   for (const e of scenario.events) {
     if (e.atSeconds > atSeconds) break;
     if (e.dependency !== '*') continue;
     if (e.regions !== 'all' && !e.regions.includes(region)) continue;
-    silent = e.state.kind === 'silent';
+    mode = e.state.kind === 'silent' ? 'silent' : e.state.kind === 'egress-down' ? 'abstaining' : 'voting';
   }
-  return silent;
+  return mode;
 }

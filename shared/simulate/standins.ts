@@ -109,7 +109,16 @@ interface Entry {
   readonly server: net.Server;
   port: number;
   state: StandInState;
+  /** More listeners on the same port at 127.0.0.2, 127.0.0.3…: the other addresses of `addresses-lost`. */
+  readonly extra: net.Server[];
+  /** The certificate this stand-in serves when not the shared one (`cert-expires`), and its notAfter (ms). */
+  cert?: SelfSigned;
+  certNotAfter?: number;
 }
+
+/** A body no JSON or text assertion of a config expects (`wrong-body`). */
+const WRONG_JSON = JSON.stringify({ depmon: 'simulated wrong body' });
+const WRONG_TEXT = 'depmon: simulated wrong body';
 
 /**
  * Stand-in servers for every dependency (except DNS checks, whose answers the runner gives directly) in every
@@ -148,8 +157,79 @@ export class StandIns {
     return this.refused.port;
   }
 
+  /** The certificates probes trust: the shared one and any a `cert-expires` stand-in serves now. */
   get extraCa(): string[] {
-    return [this.certificate.cert];
+    const own = [...this.entries.values()].flatMap((e) => (e.cert ? [e.cert.cert] : []));
+    return [this.certificate.cert, ...new Set(own)];
+  }
+
+  /**
+   * Serves a certificate that expires `msLeft` from now (the scenario's time until `cert-expires`) on a
+   * dependency's stand-ins: the probe compares it with the machine's clock, so it is issued against it.
+   * `undefined` restores the shared certificate.
+   */
+  setCertificate(dependency: string, msLeft: number | undefined, now = Date.now()): void {
+    const entries = [...this.entries.values()].filter((e) => e.dep.id === dependency);
+    const first = entries[0];
+    if (!first) return;
+    if (msLeft === undefined) {
+      if (first.cert === undefined) return;
+      this.serve(entries, undefined);
+      return;
+    }
+    // Issued again only when the probe would judge the one served differently (days left, or expired):
+    // every new certificate costs the probe a new trust context.
+    const served = first.certNotAfter;
+    const DAY = 86_400_000;
+    const same =
+      served !== undefined &&
+      Math.floor((served - now) / DAY) === Math.floor(msLeft / DAY) &&
+      served - now <= 0 === msLeft <= 0;
+    if (same) return;
+    const notAfter = now + msLeft;
+    const cert = selfSignedCertificate(
+      [checkHost(first.dep) as string],
+      0,
+      new Date(notAfter),
+      `depmon stand-in ${dependency} until ${new Date(notAfter).toISOString()}`,
+    );
+    this.serve(entries, { cert, notAfter });
+  }
+
+  private serve(entries: Entry[], own: { cert: SelfSigned; notAfter: number } | undefined): void {
+    for (const e of entries) {
+      e.cert = own?.cert;
+      e.certNotAfter = own?.notAfter;
+      const served = own?.cert ?? this.certificate;
+      const server = e.server as tls.Server;
+      if (typeof server.setSecureContext === 'function')
+        server.setSecureContext({ cert: served.cert, key: served.key });
+    }
+  }
+
+  /** Listeners for the first `count` addresses of an `addresses-lost` stand-in (127.0.0.1 is the main one). */
+  private async ensureAddresses(e: Entry, count: number): Promise<void> {
+    while (e.extra.length < count - 1) {
+      const host = `127.0.0.${e.extra.length + 2}`;
+      const server = this.makeServer(e.dep, () => e);
+      server.on('connection', (sock: net.Socket) => {
+        this.sockets.add(sock);
+        sock.on('close', () => this.sockets.delete(sock));
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (err) =>
+          reject(new Error(`stand-in for ${e.dep.id}: cannot listen on ${host}:${e.port} (${err.message})`)),
+        );
+        server.listen(e.port, host, () => resolve());
+      });
+      e.extra.push(server);
+    }
+    // Fewer addresses up than before: the surplus listeners go, so those addresses refuse.
+    for (const server of e.extra.splice(Math.max(0, count - 1))) {
+      const closing = new Promise<void>((resolve) => server.close(() => resolve()));
+      (server as Partial<http.Server>).closeAllConnections?.();
+      await closing;
+    }
   }
 
   private async add(dep: Dependency, region: string): Promise<void> {
@@ -160,6 +240,7 @@ export class StandIns {
       server: this.makeServer(dep, () => entry),
       port: 0,
       state: { kind: 'up' },
+      extra: [],
     };
     entry.server.on('connection', (sock: net.Socket) => {
       this.sockets.add(sock);
@@ -195,9 +276,10 @@ export class StandIns {
         this.later(delayOf(st, this.timeScale), () => {
           const code = st.kind === 'status' ? st.code : ok;
           res.writeHead(code, st.kind === 'status' ? { 'content-type': 'text/plain' } : healthy.headers);
-          res.end(
-            req.method === 'HEAD' ? undefined : st.kind === 'status' ? `simulated ${code}` : healthy.body,
-          );
+          const wrong = healthy.headers['content-type'] === 'application/json' ? WRONG_JSON : WRONG_TEXT;
+          const body =
+            st.kind === 'status' ? `simulated ${code}` : st.kind === 'wrong-body' ? wrong : healthy.body;
+          res.end(req.method === 'HEAD' ? undefined : body);
         });
       };
       return dep.check.url.startsWith('https:')
@@ -226,6 +308,12 @@ export class StandIns {
     if (e) e.state = state;
   }
 
+  /** Opens what a state needs before it is probed (the listeners of `addresses-lost`). */
+  async prepare(dependency: string, region: string, state: StandInState): Promise<void> {
+    const e = this.entries.get(`${region}\u0000${dependency}`);
+    if (e && state.kind === 'addresses-lost') await this.ensureAddresses(e, state.of - state.lost);
+  }
+
   /**
    * Host → stand-in for one probe region. Down dependencies, and `status:` on checks without HTTP,
    * point at the refused port. With `dependency`, only that one's host: several dependencies may share a
@@ -236,6 +324,12 @@ export class StandIns {
     for (const e of this.entries.values()) {
       if (e.region !== region || (dependency !== undefined && e.dep.id !== dependency)) continue;
       const refused = e.state.kind === 'down' || (e.state.kind === 'status' && e.dep.check.kind !== 'http');
+      if (e.state.kind === 'addresses-lost') {
+        // The first OF-LOST addresses have listeners on the stand-in's port; the lost ones have none (refused).
+        const addresses = Array.from({ length: e.state.of }, (_, i) => `127.0.0.${i + 1}`);
+        m.set(e.host, { address: '127.0.0.1', addresses, port: e.port });
+        continue;
+      }
       m.set(e.host, { address: '127.0.0.1', port: refused ? this.refusedPort : e.port });
     }
     return m;
@@ -251,10 +345,12 @@ export class StandIns {
     for (const s of this.sockets) s.destroy();
     await this.refused.release();
     await Promise.all(
-      [...this.entries.values()].map(
-        (e) =>
-          new Promise<void>((resolve) => (e.server.listening ? e.server.close(() => resolve()) : resolve())),
-      ),
+      [...this.entries.values()]
+        .flatMap((e) => [e.server, ...e.extra])
+        .map(
+          (server) =>
+            new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
+        ),
     );
     this.entries.clear();
   }

@@ -47,10 +47,19 @@ export interface SelfSigned {
   readonly key: string;
 }
 
-/** A self-signed certificate valid from a day ago for `validDays`, for these DNS names and 127.0.0.1. */
-export function selfSignedCertificate(hosts: readonly string[], validDays = 365): SelfSigned {
+/**
+ * A self-signed certificate valid from a day ago for `validDays` (or until `notAfter`), for these DNS names and
+ * 127.0.0.1.
+ */
+export function selfSignedCertificate(
+  hosts: readonly string[],
+  validDays = 365,
+  notAfter?: Date,
+  /** Distinct names keep trust anchors apart: OpenSSL finds an issuer by its name. */
+  commonName = 'depmon simulator stand-in',
+): SelfSigned {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const name = seq(set(seq(oid(COMMON_NAME), utf8('depmon simulator stand-in'))));
+  const name = seq(set(seq(oid(COMMON_NAME), utf8(commonName))));
   const now = Date.now();
   const sans = [
     ...[...new Set(hosts)].map((h) => der(0x82, Buffer.from(h, 'ascii'))),
@@ -73,7 +82,10 @@ export function selfSignedCertificate(hosts: readonly string[], validDays = 365)
     integer(randomBytes(12)),
     seq(oid(ECDSA_SHA256)),
     name,
-    seq(time(new Date(now - 86_400_000)), time(new Date(now + validDays * 86_400_000))),
+    seq(
+      time(new Date(Math.min(now, notAfter?.getTime() ?? now) - 86_400_000)),
+      time(notAfter ?? new Date(now + validDays * 86_400_000)),
+    ),
     name,
     publicKey.export({ type: 'spki', format: 'der' }),
     extensions,
