@@ -230,6 +230,101 @@ describe('holding a resolved while the probes are blind', () => {
   });
 });
 
+describe('blindness when the resolved is finally sent, for every tier', () => {
+  const heartbeats = (region: string) => [
+    `bank-heartbeat-${region}-first-party-0`,
+    `bank-heartbeat-${region}-third-party-0`,
+  ];
+  const blind = (w: ReturnType<typeof world>, state: AlarmState, ...regions: string[]) => {
+    for (const r of regions) for (const h of heartbeats(r)) w.states.set(h, state);
+  };
+
+  it('holds a core resolved whose probes went blind while it settled, and resolves once they see again', async () => {
+    // Prepare: the SEV1 is out; core's OK arrives while every region still reports.
+    const w = world();
+    w.states.set('bank-core-outage', 'ALARM');
+    w.states.set('bank-down-core-ledger', 'ALARM');
+    await w.send(w.composite('bank-core-outage', 'ALARM', t(5)));
+    w.states.set('bank-core-outage', 'OK');
+    w.states.set('bank-down-core-ledger', 'OK');
+    const atOk = await w.send(w.composite('bank-core-outage', 'OK', t(10)));
+    // Two of three regions' heartbeat alarms fire before the settle time is over.
+    blind(w, 'ALARM', 'ap-northeast-1', 'ap-northeast-3');
+    // Act
+    const due = await w.tick(t(14));
+    const stillBlind = await w.tick(t(20));
+    blind(w, 'OK', 'ap-northeast-1', 'ap-northeast-3');
+    const seeing = await w.tick(t(25));
+    const settled = await w.tick(t(28));
+    // Assess
+    expect(atOk).toEqual([]);
+    expect(brief(due)).toEqual(['held:monitor-blind resolved bank-core-outage']);
+    expect(due[0]!.heldDetail).toContain('probes in ap-northeast-1, ap-northeast-3 are blind');
+    expect(stillBlind).toEqual([]);
+    expect(seeing).toEqual([]);
+    expect(brief(settled)).toEqual(['sent resolved bank-core-outage → core-oncall']);
+    expect(settled[0]!.messages.email).toContain('The probes were blind from');
+  });
+
+  it('gives a non-critical first-party outage a blind guard too, and never re-pages it', async () => {
+    const w = world();
+    const down = (state: 'ALARM' | 'OK', at: string) =>
+      metricAlarmMessage('bank-down-core-db-proxy', 'core-db-proxy', state, at);
+    w.states.set('bank-down-core-db-proxy', 'ALARM');
+    await w.send(down('ALARM', t(5)));
+    blind(w, 'ALARM', 'ap-northeast-1', 'ap-northeast-2');
+    w.states.set('bank-down-core-db-proxy', 'OK');
+    // Act: OK for want of votes, then ALARM again once the regions report.
+    const atOk = await w.send(down('OK', t(9)));
+    const whileBlind = await w.tick(t(15));
+    blind(w, 'OK', 'ap-northeast-1', 'ap-northeast-2');
+    w.states.set('bank-down-core-db-proxy', 'ALARM');
+    const again = await w.send(down('ALARM', t(18)));
+    // Assess
+    expect(brief(atOk)).toEqual(['held:monitor-blind resolved bank-down-core-db-proxy']);
+    expect(whileBlind).toEqual([]);
+    expect(brief(again)).toEqual(['held:already-open bank-down-core-db-proxy']);
+  });
+});
+
+describe('holds released', () => {
+  it('pages a muted outage when its maintenance window ends while it is still down', async () => {
+    const w = world();
+    w.states.set('bank-down-card-network', 'ALARM');
+    w.states.set('bank-external-outage-card-network', 'ALARM');
+    const muted = await w.send(
+      w.composite('bank-external-outage-card-network', 'ALARM', '2026-11-28T18:30:00.000Z'),
+    );
+    // Act
+    const inWindow = await w.tick('2026-11-28T18:59:00.000Z');
+    const windowEnded = await w.tick('2026-11-28T19:00:30.000Z');
+    const later = await w.tick('2026-11-28T19:10:00.000Z');
+    // Assess
+    expect(brief(muted)).toEqual(['held:maintenance bank-external-outage-card-network']);
+    expect(inWindow).toEqual([]);
+    expect(brief(windowEnded)).toEqual(['sent bank-external-outage-card-network → integrations-oncall']);
+    expect(windowEnded[0]!.since).toBe('2026-11-28T18:30:00.000Z');
+    expect(later).toEqual([]);
+  });
+
+  it('sends a third-party degraded notice held during a core outage once core recovers, if still degraded', async () => {
+    const w = world();
+    w.states.set('bank-core-outage', 'ALARM');
+    w.states.set('bank-degraded-kakao-login', 'ALARM');
+    const event = metricAlarmMessage('bank-degraded-kakao-login', 'kakao-login', 'ALARM', t(5), 'Degraded');
+    const atAlarm = await w.send(event);
+    // Act
+    const coreDown = await w.tick(t(10));
+    w.states.set('bank-core-outage', 'OK');
+    const coreUp = await w.tick(t(20));
+    // Assess
+    expect(brief(atAlarm)).toEqual(['held:core-outage bank-degraded-kakao-login']);
+    expect(coreDown).toEqual([]);
+    expect(brief(coreUp)).toEqual(['sent bank-degraded-kakao-login → integrations-oncall']);
+    expect(coreUp[0]!.since).toBe(t(5));
+  });
+});
+
 describe('an incident that grows', () => {
   it('names in the resolved every member that went down during the incident', async () => {
     const w = world();
