@@ -6,7 +6,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
-import { describeAlarmStates } from '#aws/alarms';
+import { describeAlarms } from '#aws/alarms';
 import { latestDownSums } from '#aws/down-metric';
 import { isRetryableIdempotent } from '#aws/errors';
 import { type Lease, releaseLease, tryAcquireLease } from '#aws/lease';
@@ -256,15 +256,19 @@ async function pagingContext(
   messages: readonly AlarmStateChangeMessage[],
 ): Promise<PagingContext> {
   const { deps } = inv;
-  const states = await describeAlarmStates(deps.cloudwatch, `${deps.config.name}-`, inv.retry);
+  const alarms = new Map(
+    (await describeAlarms(deps.cloudwatch, `${deps.config.name}-`, inv.retry)).map((a) => [a.name, a]),
+  );
   const failing = await failingEvidence(inv, messages);
   return {
     config: deps.config,
     plan: deps.plan,
     store: inv.store,
     now: inv.now,
-    alarmState: (name) => states.get(name),
+    alarmState: (name) => alarms.get(name)?.state,
     failing: (dep) => failing.get(dep),
+    // Since when each alarm is in its state: pages say when a partner began failing and when it recovered.
+    alarmChangedAt: (name) => alarms.get(name)?.since,
   };
 }
 

@@ -145,8 +145,11 @@ async function handleEvent(
       idSuffix: 'duplicate',
     });
   }
+  // An open incident whose ALARM page never went out (held while core was down, or muted by a window) is
+  // opened by its next ALARM: paged now if nothing holds it any more.
+  const pageOut = step.prev.paged && step.prev.mutedBy === undefined;
   if (event.NewStateValue === 'ALARM')
-    return step.prev.open && step.prev.paged ? realarmOpen(step) : openIncident(step);
+    return step.prev.open && pageOut ? realarmOpen(step) : openIncident(step);
   return handleOk(step);
 }
 

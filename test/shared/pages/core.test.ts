@@ -307,6 +307,27 @@ describe('holds released', () => {
     expect(later).toEqual([]);
   });
 
+  it('pages a muted partner outage whose window ended during a core outage once core recovers', async () => {
+    const w = world();
+    w.states.set('bank-down-card-network', 'ALARM');
+    w.states.set('bank-external-outage-card-network', 'ALARM');
+    await w.send(w.composite('bank-external-outage-card-network', 'ALARM', '2026-11-28T18:30:00.000Z'));
+    // Core fails inside the window: the composite's rule goes false (its OK is suppressed, never delivered).
+    w.states.set('bank-core-outage', 'ALARM');
+    w.states.set('bank-external-outage-card-network', 'OK');
+    const windowEnded = await w.tick('2026-11-28T19:05:00.000Z');
+    // Act: core recovers, the composite goes back to ALARM and CloudWatch delivers it.
+    w.states.set('bank-core-outage', 'OK');
+    w.states.set('bank-external-outage-card-network', 'ALARM');
+    const again = await w.send(
+      w.composite('bank-external-outage-card-network', 'ALARM', '2026-11-28T19:20:00.000Z'),
+    );
+    // Assess
+    expect(windowEnded).toEqual([]);
+    expect(brief(again)).toEqual(['sent bank-external-outage-card-network → integrations-oncall']);
+    expect(again[0]!.since).toBe('2026-11-28T18:30:00.000Z');
+  });
+
   it('sends a third-party degraded notice held during a core outage once core recovers, if still degraded', async () => {
     const w = world();
     w.states.set('bank-core-outage', 'ALARM');
