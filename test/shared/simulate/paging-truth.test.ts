@@ -2,23 +2,14 @@
 // alarms, evaluator and paging core): blindness during open outages, an outage that outlasts its maintenance
 // window, notices held during a core outage, the times pages give, and the settle time at short intervals.
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { type CliIO, main } from '../../../cli/main.ts';
+import { depmon } from '../../helpers/cli.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const SCENARIOS = path.join(ROOT, 'examples/scenarios');
 const FIXTURES = path.join(import.meta.dirname, 'fixtures/fast');
 /** A scenario runs real probes every virtual interval; under load a 45-minute one takes a minute or more. */
 const SCENARIO_TIMEOUT_MS = 240_000;
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 interface Page {
   atSeconds: number;
@@ -52,13 +43,10 @@ interface Sim {
 }
 
 async function simulate(file: string): Promise<Sim> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const io: CliIO = { stdout, stderr, cwd: ROOT, env: {} };
-  const code = await main(['simulate', file, '--json'], io);
-  expect(stderr.text.trim().split('\n').at(-1) ?? '', 'stderr').not.toMatch(/error/i);
+  const { code, stdout, stderr } = await depmon(['simulate', file, '--json'], ROOT);
+  expect(stderr.trim().split('\n').at(-1) ?? '', 'stderr').not.toMatch(/error/i);
   expect(code).toBe(0);
-  return JSON.parse(stdout.text) as Sim;
+  return JSON.parse(stdout) as Sim;
 }
 
 /** The UTC time ("06:14") an email line gives, e.g. "Since 2026-10-17 15:14 GMT+9 (06:14 UTC)." */

@@ -4,30 +4,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '#shared/config';
 import { parseScenario, runScenario } from '#shared/simulate';
-import { type CliIO, main } from '../../../cli/main.ts';
+import { depmon } from '../../helpers/cli.ts';
 import { synthHomeStack } from '../../helpers/home-stack.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function depmon(args: string[], cwd = ROOT) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const io: CliIO = { stdout, stderr, cwd, env: {} };
-  const code = await main(args, io);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 interface Probe {
   atSeconds: number;
@@ -44,7 +27,7 @@ describe('rehearse-every-state', () => {
     pages: { atSeconds: number; kind: string; subject: string; resolved: boolean; dependencies: string[] }[];
   };
   beforeAll(async () => {
-    const out = await depmon(['simulate', 'examples/scenarios/rehearse-every-state.yaml', '--json']);
+    const out = await depmon(['simulate', 'examples/scenarios/rehearse-every-state.yaml', '--json'], ROOT);
     expect(out.code).toBe(0);
     r = JSON.parse(out.stdout);
   }, 240_000);
