@@ -309,7 +309,7 @@ describe('bad input', () => {
       'bad.yaml: events[0].at: expected an offset such as "30s", "5m", "1h" or "1h30m"',
     );
     expect(r.stderr).toContain(
-      'bad.yaml: events[1].state: expected up, down, slow:2500ms, status:503 or silent',
+      'bad.yaml: events[1].state: expected one of up, down, slow:2500ms, status:503, wrong-body, addresses-lost:1/2, cert-expires:2h, silent or egress-down',
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
