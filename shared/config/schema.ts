@@ -1,7 +1,11 @@
 // The monitor config schema: the single source of truth for depmon's config types, defaults and
 // validation. Everything downstream receives the parsed, fully defaulted, readonly output.
+import { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { checkHost, safeHost } from './host.ts';
+import { parseJsonPath } from './jsonpath.ts';
+import { compileAssertionRegex } from './regex.ts';
 import { AWS_REGIONS } from './regions.ts';
 import { SECRET_REF_RE } from './secrets.ts';
 
@@ -33,17 +37,31 @@ const region = z
     error: (iss) => `expected an AWS region name such as "ap-northeast-2" (got "${String(iss.input)}")`,
   });
 
-const httpUrl = z.string({ error: 'expected an https:// or http:// URL' }).refine(
-  (u) => {
-    try {
-      const p = new URL(u);
-      return (p.protocol === 'https:' || p.protocol === 'http:') && p.hostname !== '';
-    } catch {
-      return false;
-    }
-  },
-  { error: (iss) => `expected an https:// or http:// URL (got "${String(iss.input)}")` },
-);
+function isHttpUrl(u: string): boolean {
+  try {
+    const p = new URL(u);
+    return (p.protocol === 'https:' || p.protocol === 'http:') && p.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Text the WHATWG URL parser drops or changes without a word (tabs, line breaks, control characters). */
+const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+
+const httpUrl = z
+  .string({ error: 'expected an https:// or http:// URL' })
+  .refine(isHttpUrl, { error: (iss) => `expected an https:// or http:// URL (got "${String(iss.input)}")` })
+  .refine((u) => !CONTROL_RE.test(u), {
+    error:
+      'expected a URL without tabs, line breaks or control characters (the URL parser drops them silently)',
+  })
+  // `https://user:pass@host`: undici sends no credentials from a URL (the probe would pass unauthenticated),
+  // and a literal password in a config ends up in the repository, the bundle and the logs.
+  .refine((u) => !isHttpUrl(u) || (new URL(u).username === '' && new URL(u).password === ''), {
+    error:
+      'expected a URL without user:password@ (it is not sent, and is a literal credential): put credentials in a header as a secret reference, e.g. Authorization: "Basic ${env:NAME}"',
+  });
 
 const hostName = z
   .string({ error: 'expected a host name or IP address' })
@@ -67,6 +85,21 @@ const ms = (what: string, def: number, max = 60_000) =>
 /** Header names whose values are credentials: they must be references, never literals. */
 const SENSITIVE_HEADER_RE =
   /^(authorization|proxy-authorization|cookie|x-api-key|api-key|.*token.*|.*secret.*|.*password.*)$/i;
+
+/** PEM certificates: text that is not one makes every TLS handshake of the check fail, a fake outage. */
+const pemCertificates = z.string().refine(
+  (pem) => {
+    const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+    if (blocks.length === 0) return false;
+    try {
+      for (const b of blocks) new X509Certificate(b);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'expected PEM certificates ("-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----")' },
+);
 
 const statusSpec = z.union([
   z.number().int().min(100).max(599),
@@ -140,7 +173,7 @@ const HttpCheckSchema = z
     /** Assertions on response headers. @default [] */
     responseHeaders: z.array(headerAssertion).default([]),
     /** Extra CA certificates (PEM) to trust, for internal PKI. */
-    ca: z.string().optional(),
+    ca: pemCertificates.optional(),
   })
   .superRefine((h, ctx) => {
     // A threshold at or past the timeout can never fire: the probe times out as down first.
@@ -188,18 +221,26 @@ const TlsCheckSchema = z.strictObject({
   /** @default 443 */
   port: port.default(443),
   /** SNI name. @default the host */
-  servername: z.string().optional(),
+  servername: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, { error: 'expected a host name for SNI (letters, digits, ".", "-")' })
+    .optional(),
   /** @default 5000 */
   timeoutMs: ms('timeoutMs', 5000),
   /** Certificate expiring within this many days is `degraded` (CERT_EXPIRING). @default 14 */
   warnDays: z.number().int().min(0).max(365).default(14),
   /** Extra CA certificates (PEM) to trust. */
-  ca: z.string().optional(),
+  ca: pemCertificates.optional(),
 });
 
 const dependencyBase = {
   id: id('a dependency id'),
-  name: z.string({ error: 'expected a name' }).min(1, { error: 'expected a non-empty name' }).max(200),
+  name: z
+    .string({ error: 'expected a name' })
+    .min(1, { error: 'expected a non-empty name' })
+    .max(200)
+    // Names go into page subjects, which SNS refuses with a line break: the page would never leave.
+    .refine((n) => !CONTROL_RE.test(n), { error: 'expected a name on one line, without control characters' }),
   tier: z.enum(TIERS, { error: 'expected "first-party" or "third-party"' }),
   /** A critical first-party dependency counts as "core": its outage is a core-outage page. @default false */
   critical: z.boolean().default(false),
@@ -331,6 +372,10 @@ const MaintenanceSchema = z.strictObject({
   timeZone: z.string().optional(),
 });
 
+const MINUTES_PER_DAY = 1440;
+/** CloudWatch refuses an alarm whose Period × EvaluationPeriods is over a day (PutMetricAlarm). */
+const MAX_ALARM_SPAN_SECONDS = 86_400;
+
 const PolicySchema = z.strictObject({
   /** Regions that must see a failure for it to count. @default a majority of probeRegions */
   quorum: z.number().int().min(1).optional(),
@@ -342,7 +387,7 @@ const PolicySchema = z.strictObject({
   degradedDatapointsToAlarm: z.number().int().min(1).default(3),
   degradedEvaluationPeriods: z.number().int().min(1).default(5),
   /** A dependency that changes alarm state this often within `flapWindowMinutes` is flapping. @default 4 */
-  flapTransitions: z.number().int().min(2).default(4),
+  flapTransitions: z.number().int().min(2).max(1000).default(4),
   /**
    * Down alarms: "economical" watches one period per probe interval (standard 60 s alarms at a 60 s interval);
    * "fast" watches 10 s high-resolution periods over the same rounds (pages about a minute sooner, $0.20 more
@@ -350,15 +395,21 @@ const PolicySchema = z.strictObject({
    */
   detection: z.enum(['economical', 'fast']).default('economical'),
   /** @default 30 */
-  flapWindowMinutes: z.number().int().min(1).default(30),
+  flapWindowMinutes: z.number().int().min(1).max(MINUTES_PER_DAY).default(30),
   /** A flapping dependency resolves only after this long stable. @default 10 */
-  stableMinutes: z.number().int().min(1).default(10),
+  stableMinutes: z.number().int().min(1).max(MINUTES_PER_DAY).default(10),
 });
 
 const EgressSchema = z.strictObject({
   /** URL each probe region checks before it votes; `{region}` is replaced by the probe region.
    *  Any HTTP answer counts as working egress. @default "https://sts.{region}.amazonaws.com/" */
-  url: z.string().default('https://sts.{region}.amazonaws.com/'),
+  url: z
+    .string()
+    .refine((u) => isHttpUrl(u.replaceAll('{region}', 'ap-northeast-2')), {
+      error: (iss) =>
+        `expected an https:// or http:// URL, "{region}" standing for the probe region (got ${JSON.stringify(iss.input)})`,
+    })
+    .default('https://sts.{region}.amazonaws.com/'),
   /** @default 3000 */
   timeoutMs: ms('timeoutMs', 3000),
   /** @default true */
@@ -412,15 +463,28 @@ const MonitorConfigObject = z.strictObject({
     .default('UTC'),
   /** CloudWatch namespace. @default "Depmon" */
   namespace: z
-    .string()
-    .regex(/^[A-Za-z0-9._/#:-]{1,255}$/)
+    .string({ error: 'expected a CloudWatch namespace such as "Depmon"' })
+    .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, {
+      error: 'expected a CloudWatch namespace: 1-255 letters, digits and . _ / # : -',
+    })
+    // CloudWatch refuses PutMetricData into any namespace starting with "AWS/" (reserved for AWS services).
+    .refine((n) => !/^aws\//i.test(n), {
+      error: 'expected a namespace not starting with "AWS/" (reserved for AWS services)',
+    })
     .default('Depmon'),
   policy: PolicySchema.default(PolicySchema.parse({})),
   egress: EgressSchema.default(EgressSchema.parse({})),
   /** Optional VPC placement of the first-party probe function, per probe region. */
   vpc: VpcSchema.optional(),
   /** Extra DNS servers ("127.0.0.1:5353") for probes; empty uses the system resolver. @default [] */
-  resolvers: z.array(z.string()).default([]),
+  resolvers: z
+    .array(
+      z.string().refine(isResolverAddress, {
+        error:
+          'expected a DNS server IP address, optionally with a port: "127.0.0.1", "127.0.0.1:5353", "[::1]:53"',
+      }),
+    )
+    .default([]),
   /** Probe concurrency within one function. @default 32 */
   concurrency: z.number().int().min(1).max(512).default(32),
   /** Most dependencies one probe function probes; more are split across functions. @default 50 */
@@ -511,32 +575,7 @@ function crossFieldChecks(c: Raw, ctx: z.RefinementCtx): void {
       );
     }
     const check = checkOf(d);
-    if (check?.kind === 'http') {
-      for (const [name, value] of Object.entries(check.headers)) {
-        const hasRef = new RegExp(SECRET_REF_RE.source).test(value);
-        if (SENSITIVE_HEADER_RE.test(name) && !hasRef) {
-          issue(
-            ['dependencies', i, 'http', 'headers', name],
-            'expected a secret reference such as "${env:NAME}", "${secretsmanager:NAME}" or "${ssm:/NAME}", not a literal credential',
-          );
-        }
-      }
-      for (const [k, list] of [
-        ['bodyMatches', check.bodyMatches],
-        ['bodyNotMatches', check.bodyNotMatches],
-      ] as const) {
-        list.forEach((re, j) => {
-          try {
-            new RegExp(re);
-          } catch {
-            issue(
-              ['dependencies', i, 'http', k, j],
-              `expected a valid regular expression (got ${JSON.stringify(re)})`,
-            );
-          }
-        });
-      }
-    }
+    if (check?.kind === 'http') httpCheckProblems(check, ['dependencies', i, 'http'], issue);
   });
   if (!c.dependencies.some((d) => d.tier === 'first-party' && d.critical)) {
     issue(
@@ -568,6 +607,29 @@ function crossFieldChecks(c: Raw, ctx: z.RefinementCtx): void {
       );
     }
   });
+
+  c.channels.forEach((ch, i) => {
+    if (ch.type !== 'https' || !isHttpUrl(ch.address)) return;
+    const u = new URL(ch.address);
+    if (u.username !== '' || u.password !== '')
+      issue(
+        ['channels', i, 'address'],
+        'expected a webhook URL without user:password@: a literal credential in the config ends up in the repository and the template',
+      );
+  });
+
+  // Period × periods over a day is refused by CloudWatch at deploy time; the heartbeat alarms use 60 s periods.
+  const spans = [
+    ['evaluationPeriods', c.policy.evaluationPeriods, 60],
+    ['degradedEvaluationPeriods', c.policy.degradedEvaluationPeriods, alarmPeriodSeconds(c.intervalSeconds)],
+  ] as const;
+  for (const [key, periods, period] of spans) {
+    if (periods * period > MAX_ALARM_SPAN_SECONDS)
+      issue(
+        ['policy', key],
+        `expected at most ${Math.floor(MAX_ALARM_SPAN_SECONDS / period)} periods: CloudWatch refuses alarms whose ${period} s periods span more than a day (got ${periods})`,
+      );
+  }
 
   const routeIds = new Set<string>();
   c.routes.forEach((r, i) => {
@@ -609,6 +671,108 @@ function crossFieldChecks(c: Raw, ctx: z.RefinementCtx): void {
       }
     }
   }
+}
+
+/** The alarm period of `intervalSeconds` rounds (as #shared/alarms picks it: 15 s rounds in 30 s periods). */
+function alarmPeriodSeconds(intervalSeconds: number): number {
+  return [10, 20, 30, 60].find((p) => p % intervalSeconds === 0) ?? 60;
+}
+
+/** "127.0.0.1", "127.0.0.1:5353", "::1", "[::1]:53": what dns.Resolver#setServers accepts. */
+function isResolverAddress(s: string): boolean {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(s);
+  const v4 = /^([\d.]+)(?::(\d{1,5}))?$/.exec(s);
+  const [host, port] = bracketed ? [bracketed[1], bracketed[2]] : v4 ? [v4[1], v4[2]] : [s, undefined];
+  if (!host || isIP(host) === 0) return false;
+  if (bracketed === null && v4 === null && isIP(host) !== 6) return false;
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+}
+
+/** An HTTP token (RFC 9110 §5.6.2): what a header name may be. */
+const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Header values: visible characters, spaces and tabs; never a line break (which would split the request). */
+const HEADER_VALUE_BAD_RE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+/** Headers the HTTP client owns: set by a user they break the request's framing or connection handling. */
+const CLIENT_OWNED_HEADERS: Readonly<Record<string, string>> = {
+  'transfer-encoding': 'the probe frames the request body itself',
+  'content-length': 'the probe sets it from body',
+  connection: 'the probe manages its connections',
+  'keep-alive': 'the probe manages its connections',
+  upgrade: 'the probe speaks plain HTTP/1.1',
+  te: 'the probe manages transfer codings',
+  trailer: 'the probe sends no trailers',
+  expect: 'the probe does not wait for 100-continue',
+};
+
+/**
+ * A credential header's value, references taken out, may keep only an auth scheme before the first reference
+ * ("Bearer ${env:T}") or cookie names ("sid=${env:S}; lang=${env:L}"): any other text is a literal credential.
+ */
+function literalCredential(value: string): boolean {
+  const parts = value.split(new RegExp(SECRET_REF_RE.source));
+  // split() with the reference's three groups interleaves them: literal text sits at every fourth index.
+  const literals = parts.filter((_, k) => k % 4 === 0);
+  if (literals.length === 1) return true; // no reference at all
+  return !literals.every((text, k) =>
+    k === 0
+      ? /^\s*(?:[A-Za-z][A-Za-z-]{0,19}\s+|[\w.-]+=)?$/.test(text)
+      : /^[\s;,]*(?:[\w.-]+=)?$/.test(text),
+  );
+}
+
+function httpCheckProblems(
+  h: HttpCheck,
+  at: readonly (string | number)[],
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  for (const [name, value] of Object.entries(h.headers)) {
+    const where = [...at, 'headers', name];
+    if (!HEADER_NAME_RE.test(name))
+      issue(
+        where,
+        "expected a header name of letters, digits and !#$%&'*+-.^_`|~ (no spaces, colons or line breaks)",
+      );
+    if (HEADER_VALUE_BAD_RE.test(value))
+      issue(
+        where,
+        'expected a header value on one line, without control characters (a line break would split the request)',
+      );
+    const owned = CLIENT_OWNED_HEADERS[name.toLowerCase()];
+    if (owned) issue(where, `expected no ${name} header: ${owned}`);
+    if (SENSITIVE_HEADER_RE.test(name) && literalCredential(value))
+      issue(
+        where,
+        'expected a secret reference such as "${env:NAME}", "${secretsmanager:NAME}" or "${ssm:/NAME}", not a literal credential',
+      );
+  }
+  const regexes = [
+    ...h.bodyMatches.map((re, j) => [[...at, 'bodyMatches', j], re] as const),
+    ...h.bodyNotMatches.map((re, j) => [[...at, 'bodyNotMatches', j], re] as const),
+    ...h.json.flatMap((a, j) =>
+      a.matches === undefined ? [] : [[[...at, 'json', j, 'matches'], a.matches] as const],
+    ),
+    ...h.responseHeaders.flatMap((a, j) =>
+      a.matches === undefined ? [] : [[[...at, 'responseHeaders', j, 'matches'], a.matches] as const],
+    ),
+  ];
+  for (const [path, source] of regexes) {
+    const r = compileAssertionRegex(source);
+    if (!r.ok) issue([...path], `${r.problem}; got ${JSON.stringify(source)}`);
+  }
+  h.json.forEach((a, j) => {
+    if (parseJsonPath(a.path) === undefined)
+      issue(
+        [...at, 'json', j, 'path'],
+        `expected a JSONPath in the supported subset: $.a.b, $.a[0], $['k'], $.list[*] (got ${JSON.stringify(a.path)})`,
+      );
+  });
+  h.responseHeaders.forEach((a, j) => {
+    if (!HEADER_NAME_RE.test(a.name))
+      issue(
+        [...at, 'responseHeaders', j, 'name'],
+        'expected a header name (an HTTP token: no spaces, colons or line breaks)',
+      );
+  });
 }
 
 /** A channel host shares infrastructure with a dependency when it is the same host or a sub-/parent domain of it. */

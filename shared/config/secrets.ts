@@ -82,9 +82,59 @@ export function envSecretResolver(
   };
 }
 
-/** Replaces any occurrence of the given secret values in `text` with `***`. */
+/** Secrets shorter than this are not redacted: "***" for every "ab" in a detail would hide more than it protects. */
+const MIN_SECRET_CHARS = 3;
+/** A cut-off secret at the very end of a text is redacted from this many characters on. */
+const MIN_SECRET_TAIL_CHARS = 4;
+
+/**
+ * The forms a secret takes once something has escaped or encoded it: as sent, JSON-escaped (a JSON body or
+ * `JSON.stringify` of a value), percent-encoded (a redirect's URL), and HTML-escaped.
+ */
+export function secretForms(secret: string): string[] {
+  const forms = new Set<string>([secret, JSON.stringify(secret).slice(1, -1)]);
+  for (const encode of [encodeURIComponent, encodeURI, urlPathForm, htmlNamed, htmlNumeric]) {
+    try {
+      forms.add(encode(secret));
+    } catch {
+      // A lone surrogate cannot be percent-encoded; it cannot appear encoded either.
+    }
+  }
+  return [...forms].filter((f) => f.length >= MIN_SECRET_CHARS).sort((a, b) => b.length - a.length);
+}
+
+/** How the WHATWG URL parser writes a string into a path (it leaves `'`, `@`, `:` and others as they are). */
+function urlPathForm(s: string): string {
+  return new URL(`http://h/${s.replace(/[\\?#]/g, (c) => encodeURIComponent(c))}`).pathname.slice(1);
+}
+
+const HTML_NAMED: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+const htmlNamed = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_NAMED[c] ?? c);
+const htmlNumeric = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Replaces every occurrence of the given secret values in `text`, in any of their escaped or encoded forms, with
+ * `***`; a text that ends in the first characters of a secret (cut off before it reached here, with or without
+ * an ellipsis) loses that tail too. Run it before anything cuts, escapes or encodes the text.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const s of secrets) if (s.length >= 3) out = out.split(s).join('***');
+  const forms = secrets.filter((s) => s.length >= MIN_SECRET_CHARS).flatMap(secretForms);
+  for (const f of forms) if (out.includes(f)) out = out.split(f).join('***');
+  for (const f of forms) {
+    const end = out.endsWith('…') ? out.length - 1 : out.length;
+    for (let n = Math.min(f.length - 1, end); n >= MIN_SECRET_TAIL_CHARS; n--) {
+      if (out.startsWith(f.slice(0, n), end - n)) {
+        out = `${out.slice(0, end - n)}***${out.slice(end)}`;
+        break;
+      }
+    }
+  }
   return out;
 }

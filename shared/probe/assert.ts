@@ -1,6 +1,15 @@
 // Response assertions: expected status sets, a JSONPath subset, body regexes and header checks.
-// Each returns undefined when it holds, else a short secret-free explanation.
-import type { HttpCheck } from '#shared/config';
+// Each returns undefined when it holds, else a short explanation. Server text in an explanation goes through
+// `clean` (the probe's redaction) before it is escaped or cut, so no form of a secret survives in part.
+import {
+  type AssertionRegex,
+  compileAssertionRegex,
+  type HttpCheck,
+  type JsonPathSegment,
+  parseJsonPath,
+} from '#shared/config';
+
+export { parseJsonPath };
 
 type StatusSpec = HttpCheck['expectStatus'][number];
 
@@ -19,42 +28,8 @@ export function describeStatus(specs: readonly StatusSpec[]): string {
   return specs.map(String).join(', ');
 }
 
-type Segment = { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'wildcard' };
-
-/**
- * Parses the JSONPath subset depmon supports: `$`, `.key`, `['key']` / `["key"]`, `[0]`, `[*]` and `.*`.
- * Returns undefined for anything else (config validation only checks the leading `$`).
- */
-export function parseJsonPath(path: string): Segment[] | undefined {
-  if (!path.startsWith('$')) return undefined;
-  const out: Segment[] = [];
-  let i = 1;
-  outer: while (i < path.length) {
-    const rest = path.slice(i);
-    for (const [re, make] of SEGMENT_SYNTAX) {
-      const m = re.exec(rest);
-      if (m) {
-        out.push(make(m));
-        i += m[0].length;
-        continue outer;
-      }
-    }
-    return undefined;
-  }
-  return out;
-}
-
-const unquote = (s: string) => s.replace(/\\(.)/g, '$1');
-const SEGMENT_SYNTAX: readonly [RegExp, (m: RegExpExecArray) => Segment][] = [
-  [/^(?:\.\*|\[\*\])/, () => ({ kind: 'wildcard' })],
-  [/^\.([A-Za-z_$][\w$-]*)/, (m) => ({ kind: 'key', key: m[1]! })],
-  [/^\[(\d+)\]/, (m) => ({ kind: 'index', index: Number(m[1]) })],
-  [/^\['((?:[^'\\]|\\.)*)'\]/, (m) => ({ kind: 'key', key: unquote(m[1]!) })],
-  [/^\["((?:[^"\\]|\\.)*)"\]/, (m) => ({ kind: 'key', key: unquote(m[1]!) })],
-];
-
 /** Every value the path selects in `doc` (several with wildcards). */
-export function selectJsonPath(doc: unknown, segments: readonly Segment[]): unknown[] {
+export function selectJsonPath(doc: unknown, segments: readonly JsonPathSegment[]): unknown[] {
   let current: unknown[] = [doc];
   for (const seg of segments) {
     const next: unknown[] = [];
@@ -73,8 +48,14 @@ export function selectJsonPath(doc: unknown, segments: readonly Segment[]): unkn
   return current;
 }
 
-function show(v: unknown): string {
-  const s = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+/** Removes secrets from server text; the identity where a probe resolved none. */
+export type Redactor = (text: string) => string;
+const asIs: Redactor = (s) => s;
+
+/** A value for an explanation: redacted raw and as JSON (which escapes quotes and backslashes), then cut. */
+function show(v: unknown, clean: Redactor): string {
+  const raw = typeof v === 'string' ? clean(v) : v;
+  const s = clean(JSON.stringify(raw) ?? String(raw));
   return s.length > 60 ? `${s.slice(0, 59)}…` : s;
 }
 
@@ -82,7 +63,11 @@ function show(v: unknown): string {
  * JSON assertions. With a wildcard, `equals`/`matches` must hold for every selected value and
  * `exists: true` for at least one.
  */
-export function checkJson(bodyText: string, assertions: HttpCheck['json']): string | undefined {
+export function checkJson(
+  bodyText: string,
+  assertions: HttpCheck['json'],
+  clean: Redactor = asIs,
+): string | undefined {
   if (assertions.length === 0) return undefined;
   let doc: unknown;
   try {
@@ -95,19 +80,19 @@ export function checkJson(bodyText: string, assertions: HttpCheck['json']): stri
     if (!segments) return `${a.path}: unsupported JSONPath (use $.a.b, $.a[0], $['k'], [*])`;
     const values = selectJsonPath(doc, segments);
     if (a.exists === false) {
-      if (values.length > 0) return `${a.path}: expected absent, found ${show(values[0])}`;
+      if (values.length > 0) return `${a.path}: expected absent, found ${show(values[0], clean)}`;
       continue;
     }
     if (values.length === 0) return `${a.path}: not found`;
     if (a.equals !== undefined) {
       const bad = values.findIndex((v) => v !== a.equals);
-      if (bad >= 0) return `${a.path}: expected ${show(a.equals)}, got ${show(values[bad])}`;
+      if (bad >= 0) return `${a.path}: expected ${show(a.equals, asIs)}, got ${show(values[bad], clean)}`;
     }
     if (a.matches !== undefined) {
-      const re = safeRegExp(a.matches);
-      if (!re) return `${a.path}: invalid regular expression ${show(a.matches)}`;
+      const re = regex(a.matches);
+      if (!re) return `${a.path}: invalid regular expression ${show(a.matches, asIs)}`;
       const bad = values.findIndex((v) => !re.test(typeof v === 'string' ? v : JSON.stringify(v)));
-      if (bad >= 0) return `${a.path}: expected to match /${a.matches}/, got ${show(values[bad])}`;
+      if (bad >= 0) return `${a.path}: expected to match /${a.matches}/, got ${show(values[bad], clean)}`;
     }
   }
   return undefined;
@@ -115,11 +100,11 @@ export function checkJson(bodyText: string, assertions: HttpCheck['json']): stri
 
 export function checkBody(bodyText: string, check: HttpCheck): string | undefined {
   for (const src of check.bodyMatches) {
-    const re = safeRegExp(src);
+    const re = regex(src);
     if (!re?.test(bodyText)) return `body does not match /${src}/`;
   }
   for (const src of check.bodyNotMatches) {
-    const re = safeRegExp(src);
+    const re = regex(src);
     if (!re || re.test(bodyText)) return `body matches /${src}/`;
   }
   return undefined;
@@ -128,6 +113,7 @@ export function checkBody(bodyText: string, check: HttpCheck): string | undefine
 export function checkHeaders(
   headers: Readonly<Record<string, string | string[] | undefined>>,
   assertions: HttpCheck['responseHeaders'],
+  clean: Redactor = asIs,
 ): string | undefined {
   for (const a of assertions) {
     const raw = headers[a.name.toLowerCase()];
@@ -138,17 +124,23 @@ export function checkHeaders(
     }
     if (value === undefined) return `header ${a.name}: missing`;
     if (a.equals !== undefined && value !== a.equals)
-      return `header ${a.name}: expected ${show(a.equals)}, got ${show(value)}`;
-    if (a.matches !== undefined && !safeRegExp(a.matches)?.test(value))
-      return `header ${a.name}: expected to match /${a.matches}/, got ${show(value)}`;
+      return `header ${a.name}: expected ${show(a.equals, asIs)}, got ${show(value, clean)}`;
+    if (a.matches !== undefined && !regex(a.matches)?.test(value))
+      return `header ${a.name}: expected to match /${a.matches}/, got ${show(value, clean)}`;
   }
   return undefined;
 }
 
-function safeRegExp(src: string): RegExp | undefined {
-  try {
-    return new RegExp(src);
-  } catch {
-    return undefined;
-  }
+/** Compiled assertion regexes, by source: a probe cycle runs the same few patterns every round. */
+const compiled = new Map<string, AssertionRegex | undefined>();
+const MAX_COMPILED = 512;
+
+/** The pattern on RE2 (linear time; see #shared/config regex.ts), or undefined if it cannot run there. */
+function regex(src: string): AssertionRegex | undefined {
+  if (compiled.has(src)) return compiled.get(src);
+  const c = compileAssertionRegex(src);
+  if (compiled.size >= MAX_COMPILED) compiled.clear();
+  const re = c.ok ? c.regex : undefined;
+  compiled.set(src, re);
+  return re;
 }

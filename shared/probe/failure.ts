@@ -52,6 +52,22 @@ export const TLS_CODE_WORDS: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'certificate does not name this host',
 };
 
+/** The syscalls node:dns names in its errors (Resolver: queryA, queryTxt…; lookup: getaddrinfo). */
+const DNS_SYSCALL_RE = /^(query[A-Za-z]*|getaddrinfo|getnameinfo|getHostByAddr)$/;
+
+const DNS_CODE_WORDS: Record<string, string> = {
+  ENOTFOUND: 'name does not resolve (NXDOMAIN)',
+  ESERVFAIL: 'DNS server failed (SERVFAIL)',
+  ENODATA: 'no address records',
+  EAI_AGAIN: 'DNS lookup timed out',
+  ETIMEOUT: 'DNS lookup timed out',
+  EREFUSED: 'DNS server refused the query',
+  ECONNREFUSED: 'DNS server refused the connection',
+  EBADRESP: 'DNS server sent a malformed response',
+  EFORMERR: 'DNS server could not read the query (FORMERR)',
+  ENOTIMP: 'DNS server does not implement the query (NOTIMP)',
+};
+
 /** Any error from a socket, resolver, TLS or undici → reason + detail. Never includes a stack. */
 export function classify(e: unknown): { reason: Reason; detail: string; status: ProbeStatus } {
   if (e instanceof ProbeFailure) return { reason: e.reason, detail: e.detail, status: e.status };
@@ -63,6 +79,11 @@ export function classify(e: unknown): { reason: Reason; detail: string; status: 
     inner && (code === undefined || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CONNECT') ? inner : code;
   const msg = firstLine((e as Coded | undefined)?.message);
   const down = (reason: Reason, detail: string) => ({ reason, detail, status: 'down' as const });
+  // A resolver's error, whatever its code (c-ares has two dozen: EBADRESP, EFORMERR, ENOTIMP…), is the name's
+  // failure, not the connection's: the codes it shares with sockets (ECONNREFUSED) must not read as one.
+  const syscall = (e as { syscall?: unknown } | undefined)?.syscall;
+  if (typeof syscall === 'string' && DNS_SYSCALL_RE.test(syscall) && c !== undefined)
+    return down('DNS_FAILURE', DNS_CODE_WORDS[c] ?? `DNS lookup failed (${c})`);
   switch (c) {
     case 'ECONNREFUSED':
       return down('CONNECTION_REFUSED', 'connection refused');
@@ -70,6 +91,12 @@ export function classify(e: unknown): { reason: Reason; detail: string; status: 
     case 'EPIPE':
       return down('CONNECTION_RESET', 'connection reset by peer');
     case 'UND_ERR_SOCKET':
+      // undici drops the connection itself on an informational answer it did not ask for (it never sends
+      // Expect: 100-continue nor Upgrade): the server broke the protocol, it did not hang up.
+      if (msg === 'bad response')
+        return down('PROTOCOL_ERROR', 'unsolicited 100 Continue (the probe sent no Expect: 100-continue)');
+      if (msg === 'bad upgrade')
+        return down('PROTOCOL_ERROR', 'unsolicited 101 Switching Protocols (the probe asked for no upgrade)');
       return down('CONNECTION_RESET', 'connection closed by peer');
     case 'ETIMEDOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
@@ -112,7 +139,8 @@ export function classify(e: unknown): { reason: Reason; detail: string; status: 
 }
 
 function firstLine(m: unknown): string {
-  return typeof m === 'string' ? (m.split('\n')[0] ?? '').slice(0, 160) : '';
+  // Not cut here: the engine redacts secrets first, then shortens (a cut secret would escape redaction).
+  return typeof m === 'string' ? (m.split('\n')[0] ?? '') : '';
 }
 
 /** Details stay short: one line, at most this many characters. */

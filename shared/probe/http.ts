@@ -16,7 +16,7 @@ if (typeof (UndiciClient.prototype as Partial<Client>).request !== 'function') {
   });
 }
 
-import { type HttpCheck, resolveSecretRefs } from '#shared/config';
+import { type HttpCheck, redact, resolveSecretRefs } from '#shared/config';
 import { checkBody, checkHeaders, checkJson, describeStatus, statusMatches } from './assert.ts';
 import { classify, ProbeFailure } from './failure.ts';
 import {
@@ -253,12 +253,12 @@ async function httpOnce(
         if (visited.has(next.href))
           throw new ProbeFailure(
             'TOO_MANY_REDIRECTS',
-            `redirect loop: ${res.statusCode} to ${next.pathname} already visited after ${hop + 1} redirect${hop === 0 ? '' : 's'}`,
+            `redirect loop: ${res.statusCode} to ${redact(next.pathname, ctx.secrets)} already visited after ${hop + 1} redirect${hop === 0 ? '' : 's'}`,
           );
         if (hop + 1 > check.maxRedirects)
           throw new ProbeFailure(
             'TOO_MANY_REDIRECTS',
-            `more than ${check.maxRedirects} redirects (last: ${res.statusCode} to ${next.host}${next.pathname})`,
+            `more than ${check.maxRedirects} redirects (last: ${res.statusCode} to ${redact(`${next.host}${next.pathname}`, ctx.secrets)})`,
           );
         visited.add(next.href);
         if (next.origin !== url.origin)
@@ -280,6 +280,7 @@ async function httpOnce(
 
       const text = await readBody(res, check.maxBodyBytes, ctx);
       const totalMs = elapsed(ctx);
+      const clean = (t: string) => redact(t, ctx.secrets);
       const base = {
         httpStatus: res.statusCode,
         timings: { ...timings, totalMs },
@@ -293,10 +294,15 @@ async function httpOnce(
           detail: `HTTP ${res.statusCode}, expected ${describeStatus(check.expectStatus)}`,
         };
       }
+      ctx.phase = 'matching the response against its assertions';
       const failure =
-        checkHeaders(res.headers, check.responseHeaders) ??
+        checkHeaders(res.headers, check.responseHeaders, clean) ??
         checkBody(text, check) ??
-        checkJson(text, check.json);
+        checkJson(text, check.json, clean);
+      // The regexes run on RE2 in linear time, but on a large body still synchronously: should they have
+      // outlasted the timeout (whose timer could not fire meanwhile), the answer came too late to count.
+      if (elapsed(ctx) > ctx.timeoutMs)
+        throw new ProbeFailure('TIMEOUT', `no answer within ${ctx.timeoutMs} ms (${ctx.phase})`);
       if (failure) return { ...base, status: 'down', reason: 'ASSERTION_FAILED', detail: failure };
       const downAfter = check.downAfterMs ?? check.timeoutMs;
       if (totalMs > downAfter)
