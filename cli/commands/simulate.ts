@@ -1,8 +1,8 @@
 // `depmon simulate SCENARIO [--json] [--report FILE.html] [--timeline FILE]`: replays an outage scenario through
 // stand-ins, the real probe engine, the home stack's alarms as synthesized, a local CloudWatch evaluator and
 // the real paging core. Exit 0 when it ran, 2 on bad usage, scenario or config.
-import { existsSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ import {
   TemplateError,
 } from '#shared/simulate';
 import type { CliIO } from '../main.ts';
+import { checkOutputFile, writeOutput, writeTextFile } from '../output.ts';
 import { parseCliArgs, UsageError } from '../usage.ts';
 
 const USAGE = `Usage: depmon simulate SCENARIO [--json] [--report FILE.html] [--timeline FILE]
@@ -67,9 +68,16 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError(`simulate: expected one SCENARIO file\n\n${USAGE}`);
   // Before the run, which may take minutes: a bad output path found afterwards would waste it.
-  if (values.report) checkOutputFile('--report', values.report, io.cwd);
-  if (values.timeline)
-    checkOutputFile('--timeline', values.timeline, io.cwd, ['.md', '.html', '.csv', '.json']);
+  if (values.report || values.timeline) {
+    const inputs = await runInputs(positionals[0] as string, io);
+    if (values.report)
+      checkOutputFile('--report', values.report, io.cwd, { extensions: REPORT_EXTENSIONS, inputs });
+    if (values.timeline)
+      checkOutputFile('--timeline', values.timeline, io.cwd, {
+        extensions: ['.md', '.html', '.csv', '.json'],
+        inputs,
+      });
+  }
   const result = await simulateFile(positionals[0] as string, io);
   await emit(result, io, {
     json: values.json === true,
@@ -77,6 +85,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     ...(values.timeline ? { timeline: values.timeline } : {}),
   });
   return 0;
+}
+
+/** What --report writes: a self-contained HTML page. */
+export const REPORT_EXTENSIONS = ['.html', '.htm'] as const;
+
+/** The files a simulation reads (the scenario and its config), which no output may replace. */
+export async function runInputs(scenarioFile: string, io: CliIO): Promise<string[]> {
+  const scenario = await loadScenarioFile(scenarioFile, io.cwd);
+  return [path.resolve(io.cwd, scenario.file), scenario.configFile ?? EXAMPLE_CONFIG];
 }
 
 /** Loads the scenario and its config, synthesizes the home stack and runs it. */
@@ -159,50 +176,11 @@ function clearProgress(io: CliIO): void {
   if (io.stderr.isTTY) io.stderr.write('\r\x1b[K');
 }
 
-/**
- * Refuses an output path depmon cannot write, as a UsageError (exit 2, one line): a wrong extension, an existing
- * directory, or a parent that exists but is not a directory. A missing parent folder is created when writing.
- */
-export function checkOutputFile(
-  flag: string,
-  file: string,
-  cwd: string,
-  extensions?: readonly string[],
-): void {
-  const abs = path.resolve(cwd, file);
-  const ext = path.extname(abs).toLowerCase();
-  if (extensions && !extensions.includes(ext))
-    throw new UsageError(`${flag} ${file}: expected a file ending in ${extensions.join(', ')}`);
-  if (existsSync(abs) && statSync(abs).isDirectory())
-    throw new UsageError(`${flag} ${file}: is a directory; expected a file name`);
-  for (let dir = path.dirname(abs); ; dir = path.dirname(dir)) {
-    if (existsSync(dir)) {
-      if (!statSync(dir).isDirectory()) throw new UsageError(`${flag} ${file}: ${dir} is not a directory`);
-      break;
-    }
-    if (dir === path.dirname(dir)) break;
-  }
-}
-
-/** Writes an output file (creating its folder); a failure is one line naming the flag, not a stack trace. */
-export async function writeOutput(flag: string, shown: string, write: () => Promise<void>): Promise<void> {
-  try {
-    await write();
-  } catch (e) {
-    const code =
-      (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message.split('\n')[0] : String(e));
-    throw new UsageError(`${flag} ${shown}: could not write the file (${code})`);
-  }
-}
-
 export async function emit(result: Simulation, io: CliIO, opts: SimulateOptions): Promise<void> {
   const written: string[] = [];
   if (opts.report) {
     const file = path.resolve(io.cwd, opts.report);
-    await writeOutput('--report', opts.report, async () => {
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, renderReport(result), 'utf8');
-    });
+    await writeOutput('--report', opts.report, () => writeTextFile(file, renderReport(result)));
     written.push(`report: ${opts.report}`);
   }
   if (opts.timeline) {

@@ -1,12 +1,12 @@
 // `depmon start` (what `npm start` runs): the bundled Kakao-fire rehearsal end to end, on this machine, with no
 // AWS account: the timeline, the page exactly as on-call would receive it, and an HTML report.
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatPagePreview, formatSimulation, renderReport } from '#shared/simulate';
 import type { CliIO } from '../main.ts';
+import { checkOutputFile, writeOutput, writeTextFile } from '../output.ts';
 import { parseCliArgs } from '../usage.ts';
-import { checkOutputFile, simulateFile, writeOutput, writeRehearsalTimeline } from './simulate.ts';
+import { REPORT_EXTENSIONS, runInputs, simulateFile, writeRehearsalTimeline } from './simulate.ts';
 
 // cli/commands/ in the repository, dist/cli/commands/ in the installed package.
 const PROJECT_ROOT = path.resolve(
@@ -36,7 +36,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stdout.write(USAGE);
     return 0;
   }
-  if (values.report) checkOutputFile('--report', values.report, io.cwd);
+  if (values.report) {
+    const inputs = await runInputs(KAKAO_FIRE, io);
+    checkOutputFile('--report', values.report, io.cwd, { extensions: REPORT_EXTENSIONS, inputs });
+    // The account goes beside the report: the same checks for it (a directory or a pipe of that name).
+    const beside = path.join(path.dirname(path.resolve(io.cwd, values.report)), TIMELINE_FILE);
+    checkOutputFile('--report', beside, io.cwd, { inputs });
+  }
   io.stdout.write(
     [
       'depmon: rehearsing the Kakao fire (15 October 2022) against the bundled example bank.',
@@ -52,10 +58,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const first = result.pages.find((p) => !p.resolved);
   if (first) io.stdout.write(formatPagePreview(first));
   const file = path.resolve(io.cwd, values.report ?? REPORT_FILE);
-  await writeOutput('--report', values.report ?? REPORT_FILE, async () => {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, renderReport(result), 'utf8');
-  });
+  await writeOutput('--report', values.report ?? REPORT_FILE, () =>
+    writeTextFile(file, renderReport(result)),
+  );
   const timelineFile = path.join(path.dirname(file), TIMELINE_FILE);
   await writeOutput('--report', values.report ?? REPORT_FILE, async () => {
     await writeRehearsalTimeline(result, timelineFile, TIMELINE_FILE);

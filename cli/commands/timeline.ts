@@ -10,7 +10,12 @@ import { readRecordedAccount } from '#aws/timeline';
 import { findConfigFile, loadConfigFile } from '#shared/config';
 import { formatForFile, isIncompleteNote, renderMarkdown, writeTimeline } from '#shared/timeline';
 import type { CliIO } from '../main.ts';
+import { checkOutputFile } from '../output.ts';
 import { parseCliArgs, UsageError } from '../usage.ts';
+
+const DAY_MS = 86_400_000;
+/** Longest window `depmon timeline` reads: alarm history is kept 30 days, and an incident is shorter. */
+export const MAX_WINDOW_DAYS = 31;
 
 /** Attempts the SDK makes itself (adaptive mode: backoff plus client-side rate limiting) before an error reaches us. */
 export const SDK_MAX_ATTEMPTS = 4;
@@ -71,6 +76,7 @@ export async function run(args: string[], io: CliIO, deps: TimelineDeps = {}): P
     );
   }
   const { config } = await loadConfigFile(configFile, io.cwd);
+  if (values.out !== undefined) checkOutputFile('--out', values.out, io.cwd, { inputs: [configFile] });
   const region = config.homeRegion;
   const table = values.table ?? defaultPageLogTable(config);
   const end = new Date(Math.min(to.getTime(), now.getTime()));
@@ -124,6 +130,11 @@ function parseWindow(fromFlag: string | undefined, toFlag: string | undefined, n
   if (to.getTime() <= from.getTime())
     throw new UsageError(`--to: expected a time after --from (${from.toISOString()})`);
   if (from.getTime() > now.getTime()) throw new UsageError(`--from: ${from.toISOString()} is in the future`);
+  // The page log is read one UTC day at a time: `--from 0000-01-01` meant 46,026 sequential queries.
+  if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY_MS)
+    throw new UsageError(
+      `--to: expected at most ${MAX_WINDOW_DAYS} days after --from (an incident account; split a longer period)`,
+    );
   return { from, to };
 }
 
@@ -134,12 +145,21 @@ function parseInstant(flag: string, value: string | undefined): Date {
   if (value === undefined)
     throw new UsageError(`${flag} is required (an ISO 8601 time such as 2022-10-15T15:00:00+09:00)`);
   const d = new Date(value);
-  if (!ISO_WITH_ZONE.test(value) || Number.isNaN(d.getTime())) {
+  if (!ISO_WITH_ZONE.test(value) || Number.isNaN(d.getTime()) || !realCalendarDate(value)) {
     throw new UsageError(
       `${flag}: expected an ISO 8601 time with Z or an offset, e.g. 2022-10-15T15:00:00+09:00 (got "${value}")`,
     );
   }
   return d;
+}
+
+/** `2026-02-30` is not a day (Date reads it as 2 March), nor is hour 24 or minute 60. */
+function realCalendarDate(value: string): boolean {
+  const [y, m, d] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const lastDay = new Date(0);
+  lastDay.setUTCFullYear(y, m, 0); // day 0 of the next month: the last day of month m (years < 100 too)
+  const [hour, minute] = value.slice(11, 16).split(':').map(Number) as [number, number];
+  return m >= 1 && m <= 12 && d >= 1 && d <= lastDay.getUTCDate() && hour <= 23 && minute <= 59;
 }
 
 /** One line for any failure: what happened, and what to do. */

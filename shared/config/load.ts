@@ -1,10 +1,10 @@
 // Finding, reading and validating a monitor config file (.ts, .json, .yaml).
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigError, problemsFromZod } from './errors.ts';
+import { checkInputFile, plainData, readInputFile } from './read.ts';
 import { type MonitorConfig, MonitorConfigSchema } from './schema.ts';
 
 /** The names depmon looks for, in order, when no file is named. */
@@ -22,7 +22,9 @@ export interface LoadedConfig {
 }
 
 /** Validates an already-read value. `file` only names the source in errors. */
-export function parseConfig(raw: unknown, file = 'config'): MonitorConfig {
+export function parseConfig(input: unknown, file = 'config'): MonitorConfig {
+  // A TS config is live code: read each value once, so a throwing getter names its field (no stack trace).
+  const raw = plainData(input, file);
   // zod's own message for these ("expected object, received null") names no field and no fix.
   if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
     const got =
@@ -64,18 +66,9 @@ export async function loadConfigFile(file: string, cwd = process.cwd()): Promise
 
 async function readRaw(abs: string, shown: string): Promise<unknown> {
   const ext = path.extname(abs).toLowerCase();
-  if (!existsSync(abs)) throw new ConfigError(shown, [{ path: '', message: 'file not found' }]);
-  if ((await stat(abs)).isDirectory()) {
-    throw new ConfigError(shown, [{ path: '', message: 'expected a config file, got a directory' }]);
-  }
+  await checkInputFile(abs, shown, 'config file');
   if (ext === '.json' || ext === '.yaml' || ext === '.yml') {
-    let text: string;
-    try {
-      text = await readFile(abs, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
-      throw new ConfigError(shown, [{ path: '', message: `could not read the file (${code})` }]);
-    }
+    const text = await readInputFile(abs, shown, 'config file');
     try {
       return ext === '.json' ? JSON.parse(text) : parseYaml(text);
     } catch (e) {

@@ -1,10 +1,16 @@
 // Scenario files (DESIGN.md "Scenario file"): parsing, validation against the monitor config, and the state
 // of every dependency in every probe region at a moment of the scenario.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ConfigError, type ConfigProblem, type MonitorConfig, problemsFromZod } from '#shared/config';
+import {
+  ConfigError,
+  type ConfigProblem,
+  type MonitorConfig,
+  plainData,
+  problemsFromZod,
+  readInputFile,
+} from '#shared/config';
 
 /** What a dependency does in one probe region at one moment. */
 export type StandInState =
@@ -152,19 +158,8 @@ const ScenarioSchema = z.strictObject({
 export async function loadScenarioFile(file: string, cwd = process.cwd()): Promise<Scenario> {
   const abs = path.resolve(cwd, file);
   const shown = path.relative(cwd, abs).startsWith('..') ? abs : path.relative(cwd, abs);
-  let text: string;
-  try {
-    text = await readFile(abs, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const message =
-      code === 'ENOENT'
-        ? 'scenario file not found'
-        : code === 'EISDIR'
-          ? 'expected a scenario file, got a directory'
-          : `could not read the scenario file (${code ?? String(e)})`;
-    throw new ConfigError(shown, [{ path: '', message }]);
-  }
+  // Only a regular file, at most MAX_INPUT_FILE_BYTES: a named pipe would block the read, a device never end.
+  const text = await readInputFile(abs, shown, 'scenario file', 'scenario file not found');
   let raw: unknown;
   try {
     raw = abs.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
@@ -178,7 +173,8 @@ export async function loadScenarioFile(file: string, cwd = process.cwd()): Promi
 }
 
 /** Validates an already-read scenario; `dir` resolves its `config`. */
-export function parseScenario(raw: unknown, file: string, dir: string): Scenario {
+export function parseScenario(input: unknown, file: string, dir: string): Scenario {
+  const raw = plainData(input, file);
   // zod's own message for these ("expected object, received null") names no field and no fix.
   if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
     const got =
@@ -202,6 +198,7 @@ export function parseScenario(raw: unknown, file: string, dir: string): Scenario
       });
     const impossible = stateProblem(state, e.state);
     if (impossible) problems.push({ path: `events[${i}].state`, message: impossible });
+    problems.push(...stateBoundProblems(state, e.state, `events[${i}].state`));
     if (isRegionState(state) && e.dependency !== '*')
       problems.push({
         path: `events[${i}].dependency`,
@@ -220,6 +217,24 @@ export function parseScenario(raw: unknown, file: string, dir: string): Scenario
     start: new Date(s.start ?? DEFAULT_SCENARIO_START),
     events: [...events].sort((a, b) => a.atSeconds - b.atSeconds),
   };
+}
+
+/** Slowest stand-in answer: past every check's longest timeout (60 s) a slower one only times out the same. */
+export const MAX_SLOW_MS = 3_600_000;
+
+/**
+ * Bounds on a state's numbers, apart from its syntax (STATE_RE): `slow:3000000s` would overflow the stand-in's
+ * timer (Node fires a delay over 2^31-1 ms at once), so the "slow" dependency would answer at once and read up.
+ */
+function stateBoundProblems(state: StandInState, text: string, at: string): ConfigProblem[] {
+  if (state.kind === 'slow' && !(state.ms <= MAX_SLOW_MS))
+    return [
+      {
+        path: at,
+        message: `expected a slow answer of at most ${MAX_SLOW_MS / 1000}s (slower only times out the same), got ${JSON.stringify(text)}`,
+      },
+    ];
+  return [];
 }
 
 /** Checks the events against the config: dependency ids and probe regions that exist. */

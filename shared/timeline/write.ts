@@ -1,4 +1,5 @@
 // Writes an account to a file in the format its extension names (.md, .html, .csv, .json).
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatForFile, renderTimeline } from './render.ts';
@@ -17,6 +18,17 @@ export async function writeTimeline(account: Account, file: string): Promise<voi
   const format = formatForFile(file);
   if (!format) throw new TimelineFormatError(file);
   const text = renderTimeline(account, format);
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await makeParentDirs(file);
   await writeFile(file, text, 'utf8');
+}
+
+/** Missing folders above `file`, one level at a time: Node's recursive mkdir spins at 100% CPU under /proc. */
+async function makeParentDirs(file: string): Promise<void> {
+  const missing: string[] = [];
+  let dir = path.dirname(path.resolve(file));
+  while (!existsSync(dir) && dir !== path.dirname(dir)) {
+    missing.unshift(dir);
+    dir = path.dirname(dir);
+  }
+  for (const d of missing) await mkdir(d);
 }
