@@ -55,7 +55,10 @@ const httpUrl = z
   .refine((u) => !CONTROL_RE.test(u), {
     error:
       'expected a URL without tabs, line breaks or control characters (the URL parser drops them silently)',
-  })
+  });
+
+/** A probe's URL: no credentials in it. */
+const probeUrl = httpUrl
   // `https://user:pass@host`: undici sends no credentials from a URL (the probe would pass unauthenticated),
   // and a literal password in a config ends up in the repository, the bundle and the logs.
   .refine((u) => !isHttpUrl(u) || (new URL(u).username === '' && new URL(u).password === ''), {
@@ -125,7 +128,7 @@ const headerAssertion = z.strictObject({
 
 const HttpCheckSchema = z
   .strictObject({
-    url: httpUrl,
+    url: probeUrl,
     method: z.enum(HTTP_METHODS, { error: `expected one of ${HTTP_METHODS.join(', ')}` }).default('GET'),
     /** Request headers. Credentials must be `${env:…}`, `${secretsmanager:…}` or `${ssm:…}` references. */
     headers: z.record(z.string(), z.string()).default({}),
