@@ -60,122 +60,170 @@ const H = 'monitor.config.json: dependencies[0].http';
 const CASES: readonly [string, (c: Mutable) => void, string][] = [
   [
     'CRLF in a header name',
-    (c) => void (http(c).headers = { 'X-A\r\nX-B': '1' }),
+    (c) => {
+      http(c).headers = { 'X-A\r\nX-B': '1' };
+    },
     `${H}.headers["X-A\\r\\nX-B"]: expected a header name of letters, digits and !#$%&'*+-.^_\`|~ (no spaces, colons or line breaks)`,
   ],
   [
     'a space in a header name',
-    (c) => void (http(c).headers = { 'X Trace': '1' }),
+    (c) => {
+      http(c).headers = { 'X Trace': '1' };
+    },
     `${H}.headers["X Trace"]: expected a header name of letters, digits and !#$%&'*+-.^_\`|~ (no spaces, colons or line breaks)`,
   ],
   [
     'CRLF in a header value',
-    (c) => void (http(c).headers = { 'X-Trace': 'a\r\nX-Injected: 1' }),
+    (c) => {
+      http(c).headers = { 'X-Trace': 'a\r\nX-Injected: 1' };
+    },
     `${H}.headers.X-Trace: expected a header value on one line, without control characters (a line break would split the request)`,
   ],
   [
     'a NUL in a header value',
-    (c) => void (http(c).headers = { 'X-Trace': 'a\u0000b' }),
+    (c) => {
+      http(c).headers = { 'X-Trace': 'a\u0000b' };
+    },
     `${H}.headers.X-Trace: expected a header value on one line, without control characters (a line break would split the request)`,
   ],
   [
     'a user-set Transfer-Encoding',
-    (c) => void (http(c).headers = { 'Transfer-Encoding': 'chunked' }),
+    (c) => {
+      http(c).headers = { 'Transfer-Encoding': 'chunked' };
+    },
     `${H}.headers.Transfer-Encoding: expected no Transfer-Encoding header: the probe frames the request body itself`,
   ],
   [
     'a user-set Content-Length',
-    (c) => void (http(c).headers = { 'content-length': '5' }),
+    (c) => {
+      http(c).headers = { 'content-length': '5' };
+    },
     `${H}.headers.content-length: expected no content-length header: the probe sets it from body`,
   ],
   [
     'a user-set Expect',
-    (c) => void (http(c).headers = { Expect: '100-continue' }),
+    (c) => {
+      http(c).headers = { Expect: '100-continue' };
+    },
     `${H}.headers.Expect: expected no Expect header: the probe does not wait for 100-continue`,
   ],
   [
     'an invalid json[].matches regex',
-    (c) => void (http(c).json = [{ path: '$.status', matches: '(' }]),
+    (c) => {
+      http(c).json = [{ path: '$.status', matches: '(' }];
+    },
     `${H}.json[0].matches: expected a valid regular expression (Invalid regular expression: /(/: Unterminated group); got "("`,
   ],
   [
     'an invalid responseHeaders[].matches regex',
-    (c) => void (http(c).responseHeaders = [{ name: 'content-type', matches: '[' }]),
+    (c) => {
+      http(c).responseHeaders = [{ name: 'content-type', matches: '[' }];
+    },
     `${H}.responseHeaders[0].matches: expected a valid regular expression (Invalid regular expression: /[/: Unterminated character class); got "["`,
   ],
   [
     'a backreference in bodyMatches',
-    (c) => void (http(c).bodyMatches = ['(a)\\1']),
+    (c) => {
+      http(c).bodyMatches = ['(a)\\1'];
+    },
     `${H}.bodyMatches[0]: expected a regular expression without backreferences (\\1) (regexes run on RE2, which matches in linear time); got "(a)\\\\1"`,
   ],
   [
     'a lookahead in bodyNotMatches',
-    (c) => void (http(c).bodyNotMatches = ['error(?!: none)']),
+    (c) => {
+      http(c).bodyNotMatches = ['error(?!: none)'];
+    },
     `${H}.bodyNotMatches[0]: expected a regular expression without lookahead ((?= or (?!) (regexes run on RE2, which matches in linear time); got "error(?!: none)"`,
   ],
   [
     'an unsupported JSONPath ($..x)',
-    (c) => void (http(c).json = [{ path: '$..status', equals: 'UP' }]),
+    (c) => {
+      http(c).json = [{ path: '$..status', equals: 'UP' }];
+    },
     `${H}.json[0].path: expected a JSONPath in the supported subset: $.a.b, $.a[0], $['k'], $.list[*] (got "$..status")`,
   ],
   [
     'a response header name with a space',
-    (c) => void (http(c).responseHeaders = [{ name: 'content type', exists: true }]),
+    (c) => {
+      http(c).responseHeaders = [{ name: 'content type', exists: true }];
+    },
     `${H}.responseHeaders[0].name: expected a header name (an HTTP token: no spaces, colons or line breaks)`,
   ],
   [
     'user:password in the URL',
-    (c) => void (http(c).url = 'https://user:pass@ledger.bank.example/health'),
+    (c) => {
+      http(c).url = 'https://user:pass@ledger.bank.example/health';
+    },
     `${H}.url: expected a URL without user:password@ (it is not sent, and is a literal credential): put credentials in a header as a secret reference, e.g. Authorization: "Basic \${env:NAME}"`,
   ],
   [
     'a line break inside the URL (the parser drops it silently)',
-    (c) => void (http(c).url = 'https://ledger.bank.example/hea\nlth'),
+    (c) => {
+      http(c).url = 'https://ledger.bank.example/hea\nlth';
+    },
     `${H}.url: expected a URL without tabs, line breaks or control characters (the URL parser drops them silently)`,
   ],
   [
     'a literal credential beside a reference',
-    (c) => void (http(c).headers = { Authorization: 'Bearer sk_live_abc ${env:X}' }),
+    (c) => {
+      http(c).headers = { Authorization: 'Bearer sk_live_abc ${env:X}' };
+    },
     `${H}.headers.Authorization: expected a secret reference such as "\${env:NAME}", "\${secretsmanager:NAME}" or "\${ssm:/NAME}", not a literal credential`,
   ],
   [
     'a CA that is not a PEM certificate',
-    (c) => void (http(c).ca = 'not a certificate'),
+    (c) => {
+      http(c).ca = 'not a certificate';
+    },
     `${H}.ca: expected PEM certificates ("-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----")`,
   ],
   [
     'a dependency name with a line break (page subjects)',
-    (c) => void (c.dependencies[0]!.name = 'Ledger\nAPI'),
+    (c) => {
+      c.dependencies[0]!.name = 'Ledger\nAPI';
+    },
     'monitor.config.json: dependencies[0].name: expected a name on one line, without control characters',
   ],
   [
     'a TLS servername that is not a host name',
-    (c) => void (tls(c).servername = 'kakao.example/path'),
+    (c) => {
+      tls(c).servername = 'kakao.example/path';
+    },
     'monitor.config.json: dependencies[1].tls.servername: expected a host name for SNI (letters, digits, ".", "-")',
   ],
   [
     'a resolver that is not an IP address',
-    (c) => void (c.resolvers = ['not-an-ip']),
+    (c) => {
+      c.resolvers = ['not-an-ip'];
+    },
     'monitor.config.json: resolvers[0]: expected a DNS server IP address, optionally with a port: "127.0.0.1", "127.0.0.1:5353", "[::1]:53"',
   ],
   [
     'a resolver port out of range',
-    (c) => void (c.resolvers = ['127.0.0.1:99999']),
+    (c) => {
+      c.resolvers = ['127.0.0.1:99999'];
+    },
     'monitor.config.json: resolvers[0]: expected a DNS server IP address, optionally with a port: "127.0.0.1", "127.0.0.1:5353", "[::1]:53"',
   ],
   [
     'an AWS/ namespace',
-    (c) => void (c.namespace = 'AWS/EC2'),
+    (c) => {
+      c.namespace = 'AWS/EC2';
+    },
     'monitor.config.json: namespace: expected a namespace not starting with "AWS/" (reserved for AWS services)',
   ],
   [
     'an egress URL that is not a URL',
-    (c) => void (c.egress.url = 'not a url'),
+    (c) => {
+      c.egress.url = 'not a url';
+    },
     'monitor.config.json: egress.url: expected an https:// or http:// URL, "{region}" standing for the probe region (got "not a url")',
   ],
   [
     'evaluationPeriods spanning more than a day',
-    (c) => void (c.policy.evaluationPeriods = 1e9),
+    (c) => {
+      c.policy.evaluationPeriods = 1e9;
+    },
     'monitor.config.json: policy.evaluationPeriods: expected at most 1440 periods: CloudWatch refuses alarms whose 60 s periods span more than a day (got 1000000000)',
   ],
   [
