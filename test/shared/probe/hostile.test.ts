@@ -32,9 +32,9 @@ describe('a regex cannot hold a probe (RE2, linear time)', () => {
   let server: TestServer;
   const evil = `${'a'.repeat(32)}!`;
   beforeAll(async () => {
-    server = await startHttp((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'x-evil': evil });
-      res.end(JSON.stringify({ v: evil }));
+    server = await startHttp((req, res) => {
+      res.writeHead(200, { 'x-evil': evil });
+      res.end(req.url === '/json' ? JSON.stringify({ v: evil }) : evil);
     });
   });
   afterAll(() => server.close());
@@ -48,15 +48,16 @@ describe('a regex cannot hold a probe (RE2, linear time)', () => {
     ],
     [
       'responseHeaders[].matches',
-      { responseHeaders: [{ name: 'x-evil', matches: '^(a|aa)+$' }] },
-      `header x-evil: expected to match /^(a|aa)+$/, got "${evil}"`,
+      { responseHeaders: [{ name: 'x-evil', matches: '^(a+)+$' }] },
+      `header x-evil: expected to match /^(a+)+$/, got "${evil}"`,
     ],
   ])(
     '%s: ^(a+)+$ against 32 "a"s and a "!" ends as a failed assertion',
     async (_field, assertion, detail) => {
       // Prepare: on a backtracking engine each of these takes about 2^32 steps, with every timer blocked.
+      const path = 'json' in assertion ? '/json' : '/';
       const [dep] = deps({
-        evil: { http: { url: `http://127.0.0.1:${server.port}/`, timeoutMs: 2000, ...assertion } },
+        evil: { http: { url: `http://127.0.0.1:${server.port}${path}`, timeoutMs: 2000, ...assertion } },
       });
       // Act
       const r = await probeOne(dep!);
