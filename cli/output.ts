@@ -7,6 +7,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './usage.ts';
 
+/** Kernel file systems: nothing depmon writes belongs there, and Node's mkdir loops on /proc. */
+const KERNEL_FS = ['/proc', '/sys', '/dev'] as const;
+
 export interface OutputCheck {
   /** Extensions the file must end in (lower case, with the dot). */
   readonly extensions?: readonly string[];
@@ -48,6 +51,11 @@ export function checkOutputFile(flag: string, file: string, cwd: string, opts: O
   if (opts.extensions && !opts.extensions.includes(ext))
     throw new UsageError(`${flag} ${file}: expected a file ending in ${opts.extensions.join(', ')}`);
   const target = canonical(abs);
+  const kernel = KERNEL_FS.find((root) => target === root || target.startsWith(`${root}/`));
+  if (kernel)
+    throw new UsageError(
+      `${flag} ${file}: is under ${kernel}, a kernel file system; expected a file on disk`,
+    );
   for (const input of opts.inputs ?? []) {
     if (canonical(path.resolve(cwd, input)) === target)
       throw new UsageError(`${flag} ${file}: is an input of this run; expected a new file name`);
