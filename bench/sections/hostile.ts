@@ -9,10 +9,8 @@ import { compileAssertionRegex, loadConfigFile, MAX_INPUT_FILE_BYTES, parseConfi
 import { parseScenario } from '#shared/simulate';
 import { fileText, mutated, VALID_CONFIG, VALID_SCENARIO } from '../../test/helpers/hostile-inputs.ts';
 import {
-  commitLabel,
   fmt,
   load,
-  loadText,
   mdTable,
   median,
   percentile,
@@ -102,8 +100,6 @@ export async function run(log: (s: string) => void, { smoke }: RunOptions): Prom
   const atEnd = load();
 
   const markdown = [
-    `Measured: the working tree at ${commitLabel()}, in process. Machine: ${loadText(atStart)} at the start, ${loadText(atEnd)} at the end.`,
-    '',
     'Inputs from the generators of `test/shared/config/fuzz.test.ts` (seed 16): a valid config or scenario with one to four fields replaced by',
     'anything, keys removed or invented, getters that throw, or any value at all; the files are that text as YAML,',
     'sometimes cut and spliced with noise. Times in ms per input; every input ended in a value or a ConfigError.',
