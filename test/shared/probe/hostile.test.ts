@@ -7,7 +7,8 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dependency, envSecretResolver, parseConfig, redact } from '#shared/config';
 import { type ProbeResult, probeAll, probeOne } from '#shared/probe';
-import { accountFromSimulation, renderTimeline } from '#shared/timeline';
+import { accountFromSimulation } from '#shared/simulate';
+import { renderTimeline } from '#shared/timeline';
 import { table } from '../../../cli/commands/check.ts';
 import { runInvocation } from '../../../functions/probe/cycle.ts';
 import { createRuntime } from '../../../functions/probe/handler.ts';
@@ -248,11 +249,22 @@ describe('redaction: an echoing server cannot make a secret appear in any output
   it.each(['md', 'html', 'csv', 'json'] as const)('no part of it is in a %s incident account', (format) => {
     // Prepare: the rehearsal account of these results (what simulate --timeline and start write).
     const account = accountFromSimulation({
-      config: { name: 'hostile', timeZone: 'Asia/Seoul', probeRegions: ['ap-northeast-2'] },
-      start: '2026-12-01T00:00:00Z',
-      durationSeconds: 600,
+      scenario: {
+        name: 'hostile',
+        file: 'hostile.yaml',
+        start: '2026-12-01T00:00:00Z',
+        durationSeconds: 600,
+        monitor: 'hostile',
+        timeZone: 'Asia/Seoul',
+        intervalSeconds: 60,
+        probeRegions: ['ap-northeast-2'],
+        dependencies: list.map((d) => ({ id: d.id, name: d.name, tier: d.tier, critical: d.critical })),
+      },
       alarms: [],
       pages: [],
+      held: [],
+      alarmCatalog: { alarms: [] },
+      notes: [],
       probes: results.map((r, i) => ({
         atSeconds: 60 * i,
         dependency: r.dependency,
