@@ -10,8 +10,13 @@ import {
 import type { AlarmState } from '#shared/alarms';
 import type { Retrier } from './retry.ts';
 
-/** DescribeAlarms returns at most 100 alarms per page (CloudWatch API reference). */
+/** DescribeAlarms returns at most 100 alarms per page (CloudWatch API reference, DescribeAlarms: MaxRecords 1–100). */
 export const DESCRIBE_ALARMS_MAX_RECORDS = 100;
+/**
+ * DescribeAlarms' default request rate per account and Region (CloudWatch service quotas, "DescribeAlarms":
+ * 9 transactions per second, adjustable). One invocation's pages are spaced to stay under it.
+ */
+export const DESCRIBE_ALARMS_TPS = 9;
 /** DescribeAlarmHistory returns at most 100 items per page (CloudWatch API reference). */
 export const DESCRIBE_ALARM_HISTORY_MAX_RECORDS = 100;
 
@@ -33,20 +38,24 @@ export interface AlarmStateUpdate {
   readonly reason?: string;
 }
 
-/** Every metric and composite alarm whose name starts with `prefix`, all pages. */
+/** Every metric and composite alarm whose name starts with `prefix` (and in `state`, if given), all pages. */
 export async function describeAlarms(
   cw: CloudWatchClient,
   prefix: string,
   retry: Retrier = once,
+  pace?: Pace,
+  state?: AlarmState,
 ): Promise<CurrentAlarm[]> {
   const out: CurrentAlarm[] = [];
   let NextToken: string | undefined;
   do {
+    await pace?.();
     const page: DescribeAlarmsCommandOutput = await retry('cloudwatch:DescribeAlarms', () =>
       cw.send(
         new DescribeAlarmsCommand({
           AlarmNamePrefix: prefix,
           AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+          ...(state ? { StateValue: state } : {}),
           MaxRecords: DESCRIBE_ALARMS_MAX_RECORDS,
           NextToken,
         }),
@@ -65,15 +74,66 @@ export async function describeAlarms(
   return out;
 }
 
-/** Alarm name → state, for the alarms whose names start with `prefix`. */
+/**
+ * Alarm name → its state (and since when, where listed), for the alarms whose names start with `prefix`.
+ * With `known`, only the alarms not OK are listed and every other known one reads OK, with no time.
+ */
 export async function describeAlarmStates(
   cw: CloudWatchClient,
   prefix: string,
   retry: Retrier = once,
-): Promise<Map<string, AlarmState>> {
-  const states = new Map<string, AlarmState>();
-  for (const a of await describeAlarms(cw, prefix, retry)) if (a.state) states.set(a.name, a.state);
+  opts: AlarmStateReadOptions = {},
+): Promise<Map<string, CurrentAlarm>> {
+  const states = new Map<string, CurrentAlarm>();
+  if (opts.known === undefined) {
+    for (const a of await describeAlarms(cw, prefix, retry, opts.pace)) if (a.state) states.set(a.name, a);
+    return states;
+  }
+  // Only the alarms not OK are listed: at 1,000 dependencies (about 2,200 alarms) a full listing was 22 pages
+  // per invocation, against 2 now while all is well. INSUFFICIENT_DATA is read first, ALARM last, so an alarm
+  // that turns to ALARM between the two reads is still seen in it.
+  for (const state of NOT_OK)
+    for (const a of await describeAlarms(cw, prefix, retry, opts.pace, state))
+      if (a.state) states.set(a.name, a);
+  for (const name of opts.known) if (!states.has(name)) states.set(name, { name, state: 'OK' });
   return states;
+}
+
+const NOT_OK = ['INSUFFICIENT_DATA', 'ALARM'] as const satisfies readonly AlarmState[];
+
+export interface AlarmStateReadOptions {
+  /**
+   * Every alarm name that exists (the alarm plan's): then only the alarms in ALARM or INSUFFICIENT_DATA are
+   * listed and every other known one is OK. @default list every alarm with the prefix
+   */
+  readonly known?: Iterable<string>;
+  /** Waits before each page so calls stay under a request rate. @default no wait */
+  readonly pace?: Pace;
+}
+
+/** Waits, if need be, before a call; see `pacer`. */
+export type Pace = () => Promise<void>;
+
+/**
+ * Keeps calls to at most `tps` in any one-second window: the first `tps` go at once (a page's usual one or two
+ * reads never wait), a later one waits until the call `tps` places before it is a second old. `now` and `sleep`
+ * are injectable so tests neither wait nor depend on timing.
+ */
+export function pacer(
+  tps: number,
+  clock: { now?: () => number; sleep?: (ms: number) => Promise<void> } = {},
+): Pace {
+  const now = clock.now ?? (() => performance.now());
+  const sleep = clock.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const starts: number[] = [];
+  return async () => {
+    const t = now();
+    const oldest = starts.length >= tps ? (starts[starts.length - tps] as number) : undefined;
+    const at = oldest === undefined ? t : Math.max(t, oldest + 1000);
+    starts.push(at);
+    if (starts.length > tps) starts.shift();
+    if (at > t) await sleep(at - t);
+  };
 }
 
 /** The state changes of the alarms `matches` accepts, in time order, between `from` and `to`. */

@@ -12,6 +12,11 @@ import type { Retrier } from './retry.ts';
 
 /** GetMetricData takes at most 500 queries per request (CloudWatch API reference, GetMetricData). */
 export const GET_METRIC_DATA_MAX_QUERIES = 500;
+/**
+ * GetMetricData's default request rate per account and Region (CloudWatch service quotas, "GetMetricData":
+ * 50 transactions per second, adjustable).
+ */
+export const GET_METRIC_DATA_TPS = 50;
 
 const once: Retrier = (_action, fn) => fn();
 
@@ -34,9 +39,9 @@ function downQuery(id: string, namespace: string, dependency: string, period: nu
 }
 
 /**
- * The newest ended period's `Down` Sum per dependency (at most GET_METRIC_DATA_MAX_QUERIES of them), over
- * the last `periods` periods before `now`. The newest period may still be filling (a page often goes
- * out mid-period): it would under-count, even as 0, so it is skipped.
+ * The newest ended period's `Down` Sum per dependency, over the last `periods` periods before `now`, in one
+ * request per GET_METRIC_DATA_MAX_QUERIES dependencies. The newest period may still be filling (a page often
+ * goes out mid-period): it would under-count, even as 0, so it is skipped.
  */
 export async function latestDownSums(
   cw: CloudWatchClient,
@@ -48,10 +53,24 @@ export async function latestDownSums(
     readonly now: Date;
   },
   retry: Retrier = once,
+  pace?: () => Promise<void>,
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  const ids = q.dependencies.slice(0, GET_METRIC_DATA_MAX_QUERIES);
-  if (ids.length === 0) return out;
+  for (let i = 0; i < q.dependencies.length; i += GET_METRIC_DATA_MAX_QUERIES) {
+    await pace?.();
+    const ids = q.dependencies.slice(i, i + GET_METRIC_DATA_MAX_QUERIES);
+    for (const [dep, sum] of await latestDownSumsOnce(cw, q, ids, retry)) out.set(dep, sum);
+  }
+  return out;
+}
+
+async function latestDownSumsOnce(
+  cw: CloudWatchClient,
+  q: { readonly namespace: string; readonly period: number; readonly periods: number; readonly now: Date },
+  ids: readonly string[],
+  retry: Retrier,
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
   const res = await retry('cloudwatch:GetMetricData', () =>
     cw.send(
       new GetMetricDataCommand({

@@ -6,8 +6,8 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
-import { describeAlarms } from '#aws/alarms';
-import { latestDownSums } from '#aws/down-metric';
+import { DESCRIBE_ALARMS_TPS, describeAlarmStates, pacer } from '#aws/alarms';
+import { GET_METRIC_DATA_TPS, latestDownSums } from '#aws/down-metric';
 import { isRetryableIdempotent } from '#aws/errors';
 import { type Lease, releaseLease, tryAcquireLease } from '#aws/lease';
 import { PageOutbox } from '#aws/outbox';
@@ -67,9 +67,9 @@ export interface NotifyDeps {
   readonly log?: (record: Record<string, unknown>) => void;
   /** @default NOTIFY_RETRY */
   readonly retry?: RetryPolicy;
-  /** Backoff and lease-poll wait. @default setTimeout */
+  /** Backoff, lease-poll and pacing wait. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Epoch ms for the lease and the delivery budget. @default Date.now */
+  /** Epoch ms for the lease, the delivery budget and pacing CloudWatch reads. @default Date.now */
   readonly clock?: () => number;
 }
 
@@ -250,15 +250,19 @@ function invocation(deps: NotifyDeps): Invocation {
   };
 }
 
-/** What the paging core asks of CloudWatch: every alarm's state, and the failing-region counts. */
+/**
+ * What the paging core asks of CloudWatch: every alarm's state (the plan's alarms not listed as ALARM or
+ * INSUFFICIENT_DATA are OK), and the failing-region counts. Reads are paced under each API's default rate.
+ */
 async function pagingContext(
   inv: Invocation,
   messages: readonly AlarmStateChangeMessage[],
 ): Promise<PagingContext> {
   const { deps } = inv;
-  const alarms = new Map(
-    (await describeAlarms(deps.cloudwatch, `${deps.config.name}-`, inv.retry)).map((a) => [a.name, a]),
-  );
+  const alarms = await describeAlarmStates(deps.cloudwatch, `${deps.config.name}-`, inv.retry, {
+    known: deps.plan.alarms.map((a) => a.name),
+    pace: pacer(DESCRIBE_ALARMS_TPS, paceClock(deps)),
+  });
   const failing = await failingEvidence(inv, messages);
   return {
     config: deps.config,
@@ -271,6 +275,11 @@ async function pagingContext(
     alarmChangedAt: (name) => alarms.get(name)?.since,
   };
 }
+
+const paceClock = (deps: NotifyDeps) => ({
+  ...(deps.clock ? { now: deps.clock } : {}),
+  ...(deps.sleep ? { sleep: deps.sleep } : {}),
+});
 
 /**
  * How many probe regions see each dependency of the messages' alarms down, from the shared `Down` series:
@@ -298,6 +307,7 @@ async function failingEvidence(
         now: inv.now,
       },
       inv.retry,
+      pacer(GET_METRIC_DATA_TPS, paceClock(inv.deps)),
     );
     const out = new Map<string, FailingEvidence>();
     for (const [dep, sum] of sums) {

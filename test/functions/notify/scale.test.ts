@@ -1,0 +1,226 @@
+// The notify function at 1,000 dependencies (about 2,200 alarms): its CloudWatch reads per invocation, made by
+// the real SDK client against a local CloudWatch that honours DescribeAlarms' filters and paging and checks
+// GetMetricData's query limit, stay inside the APIs' limits and default request rates. DynamoDB and SNS are
+// mocked in memory: only the alarm-state reads are under test here.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { SNSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DESCRIBE_ALARMS_MAX_RECORDS, DESCRIBE_ALARMS_TPS } from '#aws/alarms';
+import { GET_METRIC_DATA_MAX_QUERIES } from '#aws/down-metric';
+import { type NotifyDeps, notify } from '#functions/notify';
+import { type AlarmPlan, type AlarmState, alarmNames, buildAlarmPlan } from '#shared/alarms';
+import { type MonitorConfig, parseConfig } from '#shared/config';
+import type { AlarmStateChangeMessage } from '#shared/pages';
+import { scaleConfigInput } from '../../../bench/lib/scale-config.ts';
+import { inMemoryDynamo } from '../../helpers/aws.ts';
+
+const snsMock = mockClient(SNSClient);
+const ddbMock = mockClient(DynamoDBClient);
+
+interface CwCall {
+  readonly op: string;
+  readonly stateValue?: string;
+  readonly queries?: number;
+  /** The notify function's (virtual) clock when the request arrived. */
+  readonly at: number;
+}
+
+/** CloudWatch on 127.0.0.1: alarm states by name, DescribeAlarms with prefix, StateValue, MaxRecords, NextToken. */
+async function startCloudWatch(clock: { now: number }) {
+  const states = new Map<string, AlarmState>();
+  const calls: CwCall[] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '?';
+    const json = (status: number, value: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify(value));
+    };
+    if (op === 'DescribeAlarms') {
+      calls.push({ op, ...(input.StateValue ? { stateValue: input.StateValue } : {}), at: clock.now });
+      const max = input.MaxRecords ?? 50;
+      if (max > DESCRIBE_ALARMS_MAX_RECORDS)
+        return json(400, { __type: 'InvalidParameterValue', message: 'MaxRecords' });
+      const all = [...states]
+        .filter(
+          ([n, s]) =>
+            n.startsWith(input.AlarmNamePrefix ?? '') && (!input.StateValue || s === input.StateValue),
+        )
+        .map(([AlarmName, StateValue]) => ({ AlarmName, StateValue }));
+      const from = Number(input.NextToken ?? 0);
+      const page = all.slice(from, from + max);
+      return json(200, {
+        MetricAlarms: page.filter((a) => !isComposite(a.AlarmName)),
+        CompositeAlarms: page.filter((a) => isComposite(a.AlarmName)),
+        ...(from + max < all.length ? { NextToken: String(from + max) } : {}),
+      });
+    }
+    if (op === 'GetMetricData') {
+      calls.push({ op, queries: input.MetricDataQueries.length, at: clock.now });
+      if (input.MetricDataQueries.length > GET_METRIC_DATA_MAX_QUERIES)
+        return json(400, { __type: 'InvalidParameterValue', message: 'too many queries' });
+      return json(200, {
+        MetricDataResults: input.MetricDataQueries.map((q: { Id: string }) => ({
+          Id: q.Id,
+          StatusCode: 'Complete',
+          Timestamps: [Math.floor(input.EndTime / 60) * 60 - 60],
+          Values: [6],
+        })),
+      });
+    }
+    return json(400, { __type: 'InvalidAction', message: op });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    states,
+    calls,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+let composites: Set<string>;
+const isComposite = (name: string) => composites.has(name);
+
+const config: MonitorConfig = parseConfig(scaleConfigInput(1000), 'scale.config.json');
+const plan: AlarmPlan = buildAlarmPlan(config);
+const clock = { now: 0 };
+let cw: Awaited<ReturnType<typeof startCloudWatch>>;
+
+beforeAll(async () => {
+  composites = new Set(plan.alarms.filter((a) => a.type === 'composite').map((a) => a.name));
+  cw = await startCloudWatch(clock);
+});
+afterAll(() => cw.close());
+beforeEach(() => {
+  snsMock.reset();
+  ddbMock.reset();
+  inMemoryDynamo(ddbMock);
+  snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  cw.calls.length = 0;
+  cw.states.clear();
+  for (const a of plan.alarms) cw.states.set(a.name, 'OK');
+  clock.now = 0;
+});
+
+function deps(now: string): NotifyDeps {
+  return {
+    config,
+    plan,
+    sns: new SNSClient({ region: 'ap-northeast-2' }),
+    ddb: new DynamoDBClient({ region: 'ap-northeast-2' }),
+    cloudwatch: new CloudWatchClient({
+      region: 'ap-northeast-2',
+      endpoint: cw.endpoint,
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    }),
+    stateTable: 'scale-page-state',
+    pageLogTable: 'scale-page-log',
+    topics: Object.fromEntries(
+      plan.routes.map((r) => [r.id, `arn:aws:sns:ap-northeast-2:123456789012:${r.id}`]),
+    ),
+    now: () => new Date(now),
+    // Virtual time: pacing waits advance the clock instead of sleeping.
+    clock: () => clock.now,
+    sleep: async (ms) => {
+      clock.now += ms;
+    },
+  };
+}
+
+const event = (m: AlarmStateChangeMessage): SNSEvent =>
+  ({ Records: [{ Sns: { Message: JSON.stringify(m) } }] }) as unknown as SNSEvent;
+
+const alarmMessage = (name: string, state: 'ALARM' | 'OK', time: string): AlarmStateChangeMessage => ({
+  AlarmName: name,
+  NewStateValue: state,
+  OldStateValue: state === 'ALARM' ? 'OK' : 'ALARM',
+  NewStateReason: 'test',
+  StateChangeTime: time,
+  AlarmActions: [],
+  OKActions: [],
+});
+
+/** Pages DescribeAlarms needs for one state's alarms (at least one request, even for none). */
+const pagesFor = (n: number) => Math.max(1, Math.ceil(n / DESCRIBE_ALARMS_MAX_RECORDS));
+const count = (state: AlarmState) => [...cw.states.values()].filter((s) => s === state).length;
+const describeCalls = () => cw.calls.filter((c) => c.op === 'DescribeAlarms');
+
+/** The most calls that started within any one second of the virtual clock. */
+function busiestSecond(calls: readonly CwCall[]): number {
+  let most = 0;
+  for (const c of calls)
+    most = Math.max(most, calls.filter((d) => d.at >= c.at && d.at < c.at + 1000).length);
+  return most;
+}
+
+describe('notify at 1,000 dependencies', () => {
+  const group = config.dependencies.find((d) => d.group)?.group as string;
+  const members = config.dependencies.filter((d) => d.group === group);
+  const external = alarmNames.externalOutage(config, group);
+
+  it('reads only the alarms not OK: 2 DescribeAlarms pages per invocation while one vendor is down, not 22', async () => {
+    // Prepare: one vendor group down; every other alarm OK.
+    for (const d of members) cw.states.set(alarmNames.down(config, d.id), 'ALARM');
+    cw.states.set(external, 'ALARM');
+    // Act: the vendor's external-outage page, then a one-minute tick with that incident open.
+    const page = await notify(
+      event(alarmMessage(external, 'ALARM', '2026-01-05T01:12:00.000+0000')),
+      deps('2026-01-05T01:12:05Z'),
+    );
+    const afterPage = describeCalls().length;
+    await notify({ source: 'depmon.tick' }, deps('2026-01-05T01:13:00Z'));
+    // Assess: the page reads core as healthy (OK is inferred for every alarm not listed)…
+    expect(page.records.map((r) => [r.outcome, r.kind])).toContainEqual(['sent', 'external-outage']);
+    expect(page.records.find((r) => r.outcome === 'sent')?.subject).toContain('core healthy');
+    // …with one page per non-OK state per invocation, and GetMetricData within its query limit.
+    const bound = pagesFor(count('ALARM')) + pagesFor(count('INSUFFICIENT_DATA'));
+    expect(plan.alarms.length).toBeGreaterThan(2000);
+    expect(afterPage).toBe(bound);
+    expect(describeCalls().length - afterPage).toBe(bound);
+    const gmd = cw.calls.filter((c) => c.op === 'GetMetricData');
+    expect(gmd.length).toBe(Math.ceil(members.length / GET_METRIC_DATA_MAX_QUERIES));
+    expect(gmd.every((c) => (c.queries ?? 0) <= GET_METRIC_DATA_MAX_QUERIES)).toBe(true);
+  });
+
+  it('keeps DescribeAlarms within its default rate when every dependency is down at once', async () => {
+    // Prepare: every down alarm and composite in ALARM (over 1,000 alarms: 11 pages or more).
+    for (const a of plan.alarms)
+      if (a.name.includes('-down-') || a.type === 'composite') cw.states.set(a.name, 'ALARM');
+    // Act
+    await notify(
+      event(alarmMessage(external, 'ALARM', '2026-01-05T01:12:00.000+0000')),
+      deps('2026-01-05T01:12:05Z'),
+    );
+    // Assess: all the pages it takes, and never more than the default TPS in any one second.
+    const calls = describeCalls();
+    expect(calls.length).toBe(pagesFor(count('ALARM')) + pagesFor(count('INSUFFICIENT_DATA')));
+    expect(calls.length).toBeGreaterThan(DESCRIBE_ALARMS_TPS);
+    expect(busiestSecond(calls)).toBeLessThanOrEqual(DESCRIBE_ALARMS_TPS);
+    expect(calls.filter((c) => c.stateValue === 'ALARM').length).toBe(pagesFor(count('ALARM')));
+  });
+
+  it('asks GetMetricData in requests of at most 500 queries for a composite of many dependencies', async () => {
+    const { latestDownSums } = await import('#aws/down-metric');
+    const client = deps('2026-01-05T01:12:05Z').cloudwatch;
+    const ids = config.dependencies.map((d) => d.id);
+    const sums = await latestDownSums(client, {
+      namespace: config.namespace,
+      dependencies: ids,
+      period: 60,
+      periods: 4,
+      now: new Date('2026-01-05T01:12:05Z'),
+    });
+    const gmd = cw.calls.filter((c) => c.op === 'GetMetricData');
+    expect(gmd.map((c) => c.queries)).toEqual([500, 500]);
+    expect(sums.size).toBe(1000);
+  });
+});
