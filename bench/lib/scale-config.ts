@@ -11,6 +11,8 @@ export interface LoopbackTargets {
   readonly httpPort: number;
   readonly tcpPort: number;
   readonly tlsPort: number;
+  /** A DNS server ("127.0.0.1:PORT") that answers every DNS check's name; see `scaleDnsNames`. */
+  readonly resolver?: string;
 }
 
 export interface ScaleConfigOptions {
@@ -65,11 +67,17 @@ function check(i: number, loopback: LoopbackTargets | undefined): Record<string,
     case 'tcp':
       return { tcp: { host, port: loopback ? loopback.tcpPort : 5432 } };
     case 'dns':
-      return { dns: { name: loopback ? 'localhost' : host } };
+      return { dns: { name: loopback ? `${scaleId(i)}.scale.test` : host } };
     case 'tls':
       return { tls: { host, port: loopback ? loopback.tlsPort : 443 } };
   }
 }
+
+/** The names a loopback config's DNS checks ask for. */
+export const scaleDnsNames = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => i)
+    .filter((i) => scaleKind(i) === 'dns')
+    .map((i) => `${scaleId(i)}.scale.test`);
 
 export function scaleConfigInput(n: number, opts: ScaleConfigOptions = {}): MonitorConfigInput {
   const dependencies = Array.from({ length: n }, (_, i) => {
@@ -89,6 +97,7 @@ export function scaleConfigInput(n: number, opts: ScaleConfigOptions = {}): Moni
     homeRegion: SCALE_REGIONS[0],
     probeRegions: [...SCALE_REGIONS],
     intervalSeconds: opts.intervalSeconds ?? 60,
+    ...(opts.loopback?.resolver ? { resolvers: [opts.loopback.resolver] } : {}),
     dependencies: dependencies as MonitorConfigInput['dependencies'],
     channels: [{ id: 'oncall', type: 'email', address: 'oncall@ops.bank.example' }],
   };

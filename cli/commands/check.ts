@@ -55,7 +55,7 @@ export async function check(config: MonitorConfig, io: CliIO, opts: CheckOptions
       secrets: envSecretResolver(io.env),
       ...opts.probe,
       onResult: (r, done, total) => {
-        progress.update(done, total);
+        progress.update(done, total, r.status);
         opts.probe?.onResult?.(r, done, total);
       },
     });
@@ -77,11 +77,21 @@ function jsonRow(r: ProbeResult) {
   };
 }
 
-/** The human table: one row per dependency, then a one-line summary. */
+/** Failing first: down, then degraded, then up; the config's order within each. */
+const STATUS_ORDER: Record<ProbeResult['status'], number> = { down: 0, degraded: 1, up: 2 };
+
+/**
+ * The human table: the summary first (at 1,000 dependencies the failing ones must not scroll away), one row
+ * per dependency with the failing ones on top, and the summary again at the end, where a terminal leaves it.
+ */
 export function table(results: readonly ProbeResult[]): string {
+  const ordered = results
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => STATUS_ORDER[a.r.status] - STATUS_ORDER[b.r.status] || a.i - b.i)
+    .map(({ r }) => r);
   const rows = [
     ['DEPENDENCY', 'TIER', 'STATUS', 'LATENCY', 'REASON / DETAIL'],
-    ...results.map((r) => [
+    ...ordered.map((r) => [
       r.dependency,
       r.tier,
       r.status.toUpperCase(),
@@ -97,28 +107,37 @@ export function table(results: readonly ProbeResult[]): string {
       .join('  ')
       .trimEnd(),
   );
-  const count = (s: string) => results.filter((r) => r.status === s).length;
-  const summary = `${count('up')} up, ${count('degraded')} degraded, ${count('down')} down`;
-  return `${lines.join('\n')}\n\n${summary}\n`;
+  const summary = summaryLine(results);
+  return `${results.length} dependencies: ${summary}\n\n${lines.join('\n')}\n\n${summary}\n`;
 }
 
-/** "probing… 3/10" on a terminal's stderr once the cycle passes PROGRESS_AFTER_MS; erased at the end. */
+function summaryLine(results: readonly ProbeResult[]): string {
+  const count = (s: string) => results.filter((r) => r.status === s).length;
+  return `${count('up')} up, ${count('degraded')} degraded, ${count('down')} down`;
+}
+
+/**
+ * "probing… 3/10" (and "(2 down)" once any is) on a terminal's stderr once the cycle passes PROGRESS_AFTER_MS;
+ * erased at the end. Not on a pipe or file: there a redrawn line is noise, and the summary says it all.
+ */
 function progressLine(io: CliIO, count: number) {
   const tty = io.stderr.isTTY === true;
   const started = Date.now();
   let done = 0;
+  let down = 0;
   let total = count;
   let shown = false;
   const draw = () => {
     if (total === 0 || done >= total) return;
-    io.stderr.write(`\r\x1b[Kprobing… ${done}/${total}`);
+    io.stderr.write(`\r\x1b[Kprobing… ${done}/${total}${down > 0 ? ` (${down} down)` : ''}`);
     shown = true;
   };
   const timer = tty ? setTimeout(draw, PROGRESS_AFTER_MS) : undefined;
   return {
-    update(d: number, t: number) {
+    update(d: number, t: number, status: ProbeResult['status']) {
       done = d;
       total = t;
+      if (status === 'down') down++;
       if (tty && Date.now() - started >= PROGRESS_AFTER_MS) draw();
     },
     clear() {

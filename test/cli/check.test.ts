@@ -118,12 +118,14 @@ describe('depmon check', () => {
     const code = await main(['check'], io);
     expect(code).toBe(1);
     const lines = stdout.text.split('\n');
-    expect(lines[0]).toMatch(/^DEPENDENCY\s+TIER\s+STATUS\s+LATENCY\s+REASON \/ DETAIL$/);
-    expect(lines[1]).toMatch(/^ledger\s+first-party\s+UP\s+\d+ ms$/);
-    expect(lines[2]).toMatch(
+    // The summary first, and the failing one above the healthy one.
+    expect(lines[0]).toBe('2 dependencies: 1 up, 0 degraded, 1 down');
+    expect(lines[2]).toMatch(/^DEPENDENCY\s+TIER\s+STATUS\s+LATENCY\s+REASON \/ DETAIL$/);
+    expect(lines[3]).toMatch(
       /^kakao\s+third-party\s+DOWN\s+\d+ ms\s+CONNECTION_REFUSED: connection refused$/,
     );
-    expect(stdout.text).toContain('\n1 up, 0 degraded, 1 down\n');
+    expect(lines[4]).toMatch(/^ledger\s+first-party\s+UP\s+\d+ ms$/);
+    expect(stdout.text).toMatch(/\n1 up, 0 degraded, 1 down\n$/);
   });
 
   it('exit 2 on a bad config: one message on stderr naming the file and the field path', async () => {
