@@ -1,8 +1,8 @@
 // The HTML report of a simulation: one self-contained page (inline CSS, SVG and a little JS; no external URL)
-// with the timeline chart (probe state bands per dependency and region, alarm state bands, page markers) and
-// every page's text as on-call would receive it.
+// with the timeline chart (alarm state bands, page markers), the probe lanes (one per dependency, its regions
+// folded in, in collapsible groups, failing ones first) and every page's text as on-call would receive it.
 import { escapeHtml as esc } from '#shared/timeline';
-import type { Simulation } from './result.ts';
+import type { SimProbeChange, SimScenario, Simulation } from './result.ts';
 
 const COLORS: Record<string, string> = {
   up: '#3fa34d',
@@ -68,9 +68,14 @@ const TOP = 58;
 /** The chart's rows as they are laid out top to bottom; `y` is where the next one goes. */
 class Chart {
   readonly rows: string[] = [];
-  y = TOP + 4;
+  y: number;
 
-  constructor(private readonly end: number) {}
+  constructor(
+    private readonly end: number,
+    top = TOP + 4,
+  ) {
+    this.y = top;
+  }
 
   /** The x of a moment `s` seconds into the scenario. */
   x(s: number): number {
@@ -83,10 +88,12 @@ class Chart {
     this.y += 16;
   }
 
-  row(label: string, bs: readonly Band[], cls: string): void {
+  /** One lane; `shown` is the label as drawn (shortened to fit), `hover` what its tooltip adds. */
+  row(label: string, bs: readonly Band[], cls: string, shown = label, hover?: string): void {
     const { y } = this;
+    const tip = hover && hover !== label ? `${label}: ${hover}` : label;
     this.rows.push(
-      `<text class="label" x="${LABEL_W - 6}" y="${y + ROW_H - 3}" text-anchor="end">${esc(label)}</text>`,
+      `<text class="label" x="${LABEL_W - 6}" y="${y + ROW_H - 3}" text-anchor="end">${esc(shown)}${shown !== label || hover ? `<title>${esc(tip)}</title>` : ''}</text>`,
     );
     for (const b of bs) {
       const w = Math.max(0.5, this.x(b.to) - this.x(b.from));
@@ -103,21 +110,95 @@ class Chart {
   }
 }
 
-/** One row per dependency and probe region: up, degraded, down or silent over time. */
-function probeBands(chart: Chart, r: Simulation): void {
-  chart.section('Probe results (per dependency and probe region)');
-  for (const d of r.scenario.dependencies) {
-    for (const region of r.scenario.probeRegions) {
-      const changes = r.probes
-        .filter((p) => p.dependency === d.id && p.region === region)
-        .map((p) => ({
-          at: p.atSeconds,
-          state: p.status,
-          title: `${p.status}${p.reason ? ` ${p.reason}` : ''}${p.latencyMs !== undefined ? `, ${p.latencyMs} ms` : ''}${p.detail ? `: ${p.detail}` : ''}`,
-        }));
-      chart.row(`${d.id} @ ${region}`, bands(changes, r.scenario.durationSeconds, 'up'), 'probe');
+/** Worst first: a lane shows the worst state any region saw. */
+const SEVERITY: Record<string, number> = { down: 3, silent: 2, degraded: 1, up: 0 };
+
+/**
+ * One lane per dependency with its probe regions folded in: each band is the worst state any region saw
+ * then, and its hover text names every region's own state.
+ */
+export function foldedBands(
+  changes: readonly SimProbeChange[],
+  regions: readonly string[],
+  end: number,
+): Band[] {
+  const now = new Map<string, { state: string; text: string }>(
+    regions.map((r) => [r, { state: 'up', text: 'up' }]),
+  );
+  const times = [...new Set(changes.map((c) => c.atSeconds))].sort((a, b) => a - b);
+  const out: { at: number; state: string; title: string }[] = [];
+  let i = 0;
+  const sorted = [...changes].sort((a, b) => a.atSeconds - b.atSeconds);
+  for (const t of times) {
+    for (; i < sorted.length && (sorted[i] as SimProbeChange).atSeconds === t; i++) {
+      const c = sorted[i] as SimProbeChange;
+      now.set(c.region, {
+        state: c.status,
+        text: `${c.status}${c.reason ? ` ${c.reason}` : ''}${c.latencyMs !== undefined ? `, ${c.latencyMs} ms` : ''}${c.detail ? `: ${c.detail}` : ''}`,
+      });
     }
+    const states = regions.map((r) => now.get(r) as { state: string; text: string });
+    const worst = states.reduce((w, x) => ((SEVERITY[x.state] ?? 0) > (SEVERITY[w.state] ?? 0) ? x : w));
+    const title = regions.map((r, k) => `${r}: ${(states[k] as { text: string }).text}`).join('; ');
+    const prev = out.at(-1);
+    if (prev && prev.state === worst.state && prev.title === title) continue;
+    out.push({ at: t, state: worst.state, title });
   }
+  const initial = regions.map((r) => `${r}: up`).join('; ');
+  return bands(out, end, 'up').map((b) => (b.title === 'up' ? { ...b, title: initial } : b));
+}
+
+/** A dependency's lane group: its vendor group, else its tier. */
+const laneGroup = (d: SimScenario['dependencies'][number]) =>
+  d.group ? `group ${d.group}` : d.tier === 'first-party' ? 'first party' : 'third party, no group';
+
+const LABEL_CHARS = 44;
+const shortLabel = (s: string) => (s.length > LABEL_CHARS ? `${s.slice(0, LABEL_CHARS - 1)}…` : s);
+
+/**
+ * The probe lanes, one per dependency with its regions folded in, in collapsible groups (vendor group, else
+ * tier): groups with a failing dependency first and open, failing dependencies first within a group.
+ */
+function probeLanes(r: Simulation): string {
+  const end = r.scenario.durationSeconds;
+  const byDep = new Map<string, SimProbeChange[]>();
+  for (const p of r.probes) {
+    const list = byDep.get(p.dependency);
+    if (list) list.push(p);
+    else byDep.set(p.dependency, [p]);
+  }
+  const lanes = r.scenario.dependencies.map((d, order) => {
+    const bs = foldedBands(byDep.get(d.id) ?? [], r.scenario.probeRegions, end);
+    const worst = Math.max(0, ...bs.map((b) => SEVERITY[b.state] ?? 0));
+    return { d, bs, worst, order };
+  });
+  const groups = new Map<string, typeof lanes>();
+  for (const l of lanes) {
+    const g = laneGroup(l.d);
+    const list = groups.get(g);
+    if (list) list.push(l);
+    else groups.set(g, [l]);
+  }
+  const ordered = [...groups]
+    .map(([name, ls]) => ({
+      name,
+      lanes: [...ls].sort((a, b) => b.worst - a.worst || a.order - b.order),
+      failing: ls.filter((l) => l.worst > 0).length,
+      worst: Math.max(...ls.map((l) => l.worst)),
+      order: Math.min(...ls.map((l) => l.order)),
+    }))
+    .sort((a, b) => b.worst - a.worst || b.failing - a.failing || a.order - b.order);
+  return ordered
+    .map((g) => {
+      const chart = new Chart(end, 4);
+      for (const l of g.lanes) chart.row(`${l.d.id}`, l.bs, 'probe', shortLabel(l.d.id), l.d.name);
+      const tickMarks = ticks(chart, end, false);
+      const height = chart.y + 4;
+      const width = LABEL_W + CHART_W + 20;
+      const what = `${g.lanes.length} ${g.lanes.length === 1 ? 'dependency' : 'dependencies'}${g.failing ? `, ${g.failing} not up at some point` : ', all up'}`;
+      return `<details class="lanes${g.failing ? ' failing' : ''}" data-group="${esc(g.name)}"${g.failing ? ' open' : ''}><summary><b>${esc(g.name)}</b> · ${esc(what)}</summary><svg class="lanes" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(`Probe results of ${g.name}`)}">${tickMarks.join('')}${chart.rows.join('')}</svg></details>`;
+    })
+    .join('\n');
 }
 
 /** Every alarm that left OK, plus the alarms that page. */
@@ -159,26 +240,26 @@ function markers(chart: Chart, r: Simulation): string[] {
 }
 
 /** Time ticks every 10 minutes, half hour or hour, by the scenario's length. */
-function ticks(chart: Chart, end: number): string[] {
+function ticks(chart: Chart, end: number, labelled = true): string[] {
   const out: string[] = [];
   const step = end <= 3600 ? 600 : end <= 4 * 3600 ? 1800 : 3600;
+  const top = labelled ? TOP + 6 : 0;
   for (let s = 0; s <= end; s += step)
     out.push(
-      `<line class="tick" x1="${chart.x(s)}" x2="${chart.x(s)}" y1="${TOP + 6}" y2="${chart.y}"/><text class="tick" x="${chart.x(s)}" y="12" text-anchor="middle">T+${mmss(s)}</text>`,
+      `<line class="tick" x1="${chart.x(s)}" x2="${chart.x(s)}" y1="${top}" y2="${chart.y}"/>${labelled ? `<text class="tick" x="${chart.x(s)}" y="12" text-anchor="middle">T+${mmss(s)}</text>` : ''}`,
     );
   return out;
 }
 
-/** The timeline chart: probe bands, alarm bands, page and held markers, as one SVG. */
+/** The timeline chart: alarm bands, page and held markers, as one SVG (the probe lanes follow, by group). */
 function timelineChart(r: Simulation): string {
   const chart = new Chart(r.scenario.durationSeconds);
-  probeBands(chart, r);
   alarmBands(chart, r);
   const marks = markers(chart, r);
   const tickMarks = ticks(chart, r.scenario.durationSeconds);
   const height = chart.y + 10;
   const width = LABEL_W + CHART_W + 20;
-  return `<svg id="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Timeline of probe results, alarm states and pages">${tickMarks.join('')}${chart.rows.join('')}${marks.join('')}</svg>`;
+  return `<svg id="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Timeline of alarm states and pages">${tickMarks.join('')}${chart.rows.join('')}${marks.join('')}</svg>`;
 }
 
 /** Every page sent, with its email and SMS text. */
@@ -251,7 +332,8 @@ article.page.resolved{border-color:#2e8b57;background:#f5fbf7}article.page.flash
 .meta{color:#555;margin:0 0 4px}pre{white-space:pre-wrap;background:#fff;border:1px solid #e5e5ea;padding:8px;border-radius:4px}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:3px 6px;border-bottom:1px solid #eee;vertical-align:top}
 td.reason{color:#555;font-size:12px}.st-ALARM{color:#d64541;font-weight:600}.st-OK{color:#2e8b57}
-.notes{color:#8a6d00}
+.notes{color:#8a6d00}details.lanes>summary{cursor:pointer;padding:4px 0}details.lanes.failing>summary b{color:#d64541}
+svg.lanes{display:block}
 `;
 
 /** A click on a page marker scrolls to that page's card and flashes it. */
@@ -286,6 +368,9 @@ ${r.notes.length ? `<p class="notes">${r.notes.map(esc).join('<br>')}</p>` : ''}
 <h2>Timeline</h2>
 <p>${legend()}<span class="key">● page</span><span class="key">■ held back</span></p>
 <div class="chartwrap">${timelineChart(r)}</div>
+<h2>Probe results</h2>
+<p class="sub">One lane per dependency, its probe regions folded in: the worst state any region saw (hover for each region's own). Groups with a dependency that was not up come first, open.</p>
+<div class="chartwrap">${probeLanes(r)}</div>
 <h2>Pages, as on-call receives them</h2>
 ${pageCards(r) || '<p>No page was sent.</p>'}
 <h2>Held back</h2>
