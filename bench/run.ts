@@ -32,6 +32,10 @@ const SECTIONS: Record<string, { title: string; load: () => Promise<Section> }> 
   soak: { title: 'f. Soak', load: () => import('./sections/soak.ts') },
   bounds: { title: 'g. Time bounds', load: () => import('./sections/bounds.ts') },
   hostile: { title: 'h. Hostile input', load: () => import('./sections/hostile.ts') },
+  'scale-layers': {
+    title: 'i. Layers at size: simulate and notify at 1,000 dependencies',
+    load: () => import('./sections/scale-layers.ts'),
+  },
 };
 
 const RESULTS = path.join(BENCH_DIR, 'RESULTS.md');

@@ -394,9 +394,6 @@ async function probeRegion(
   return [...fast, ...slow].map((r) => ({ ...r, latencyMs: Math.round(r.latencyMs / run.timeScale) }));
 }
 
-<<<<<<< HEAD
-/** Records a round's probe changes and what it saw; returns the datums the probe functions would send. */
-=======
 /** `f` over `items`, at most `limit` at a time; results in the items' order. */
 async function inPool<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
@@ -411,8 +408,7 @@ async function inPool<T, R>(items: readonly T[], limit: number, f: (item: T) => 
   return out;
 }
 
-/** Records a round's probe changes and failing regions; returns the datums the probe functions would send. */
->>>>>>> 85a1e92 (simulate: probe healthy stand-ins four at a time per region instead of one at a time (a round of 1,000 dependencies was 1,000 sequential probes))
+/** Records a round's probe changes and what it saw; returns the datums the probe functions would send. */
 function recordRound(run: Run, perRegion: RoundResults, s: number, ctx: RoundContext): MetricDatum[] {
   const datums: MetricDatum[] = [];
   run.failingNow.clear();

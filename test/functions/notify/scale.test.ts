@@ -2,8 +2,6 @@
 // the real SDK client against a local CloudWatch that honours DescribeAlarms' filters and paging and checks
 // GetMetricData's query limit, stay inside the APIs' limits and default request rates. DynamoDB and SNS are
 // mocked in memory: only the alarm-state reads are under test here.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -16,87 +14,21 @@ import { type NotifyDeps, notify } from '#functions/notify';
 import { type AlarmPlan, type AlarmState, alarmNames, buildAlarmPlan } from '#shared/alarms';
 import { type MonitorConfig, parseConfig } from '#shared/config';
 import type { AlarmStateChangeMessage } from '#shared/pages';
+import { type CwCall, startFakeCloudWatch } from '../../../bench/lib/fake-cloudwatch.ts';
 import { scaleConfigInput } from '../../../bench/lib/scale-config.ts';
 import { inMemoryDynamo } from '../../helpers/aws.ts';
 
 const snsMock = mockClient(SNSClient);
 const ddbMock = mockClient(DynamoDBClient);
 
-interface CwCall {
-  readonly op: string;
-  readonly stateValue?: string;
-  readonly queries?: number;
-  /** The notify function's (virtual) clock when the request arrived. */
-  readonly at: number;
-}
-
-/** CloudWatch on 127.0.0.1: alarm states by name, DescribeAlarms with prefix, StateValue, MaxRecords, NextToken. */
-async function startCloudWatch(clock: { now: number }) {
-  const states = new Map<string, AlarmState>();
-  const calls: CwCall[] = [];
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-    const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '?';
-    const json = (status: number, value: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify(value));
-    };
-    if (op === 'DescribeAlarms') {
-      calls.push({ op, ...(input.StateValue ? { stateValue: input.StateValue } : {}), at: clock.now });
-      const max = input.MaxRecords ?? 50;
-      if (max > DESCRIBE_ALARMS_MAX_RECORDS)
-        return json(400, { __type: 'InvalidParameterValue', message: 'MaxRecords' });
-      const all = [...states]
-        .filter(
-          ([n, s]) =>
-            n.startsWith(input.AlarmNamePrefix ?? '') && (!input.StateValue || s === input.StateValue),
-        )
-        .map(([AlarmName, StateValue]) => ({ AlarmName, StateValue }));
-      const from = Number(input.NextToken ?? 0);
-      const page = all.slice(from, from + max);
-      return json(200, {
-        MetricAlarms: page.filter((a) => !isComposite(a.AlarmName)),
-        CompositeAlarms: page.filter((a) => isComposite(a.AlarmName)),
-        ...(from + max < all.length ? { NextToken: String(from + max) } : {}),
-      });
-    }
-    if (op === 'GetMetricData') {
-      calls.push({ op, queries: input.MetricDataQueries.length, at: clock.now });
-      if (input.MetricDataQueries.length > GET_METRIC_DATA_MAX_QUERIES)
-        return json(400, { __type: 'InvalidParameterValue', message: 'too many queries' });
-      return json(200, {
-        MetricDataResults: input.MetricDataQueries.map((q: { Id: string }) => ({
-          Id: q.Id,
-          StatusCode: 'Complete',
-          Timestamps: [Math.floor(input.EndTime / 60) * 60 - 60],
-          Values: [6],
-        })),
-      });
-    }
-    return json(400, { __type: 'InvalidAction', message: op });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    states,
-    calls,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
-let composites: Set<string>;
-const isComposite = (name: string) => composites.has(name);
-
 const config: MonitorConfig = parseConfig(scaleConfigInput(1000), 'scale.config.json');
 const plan: AlarmPlan = buildAlarmPlan(config);
 const clock = { now: 0 };
-let cw: Awaited<ReturnType<typeof startCloudWatch>>;
+let cw: Awaited<ReturnType<typeof startFakeCloudWatch>>;
 
 beforeAll(async () => {
-  composites = new Set(plan.alarms.filter((a) => a.type === 'composite').map((a) => a.name));
-  cw = await startCloudWatch(clock);
+  const composites = new Set(plan.alarms.filter((a) => a.type === 'composite').map((a) => a.name));
+  cw = await startFakeCloudWatch(clock, (name) => composites.has(name));
 });
 afterAll(() => cw.close());
 beforeEach(() => {
