@@ -58,8 +58,6 @@ export const DEFAULT_SCENARIO_START = '2026-10-17T06:00:00Z';
 /** Longest scenario: a week of virtual time. */
 export const MAX_SCENARIO_MINUTES = 7 * 24 * 60;
 
-/** The longest delay a timer can wait (2^31 - 1 ms, about 24.8 days): Node's setTimeout fires at once past it. */
-export const MAX_TIMER_MS = 2_147_483_647;
 /** Most addresses an `addresses-lost` stand-in serves (one loopback address each, 127.0.0.1 up). */
 export const MAX_STAND_IN_ADDRESSES = 8;
 
