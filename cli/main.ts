@@ -25,7 +25,7 @@ const HELP = `depmon: dependency-health monitor
 Usage:
   depmon init [DIR]                               a starting project: monitor.config.ts, cdk.json, a scenario
   depmon check [--config FILE] [--json]           probe every dependency once from this machine
-  depmon simulate SCENARIO [--json] [--report FILE.html] [--timeline FILE]
+  depmon simulate SCENARIO [--config FILE] [--json] [--report FILE.html] [--timeline FILE]
                                                   replay an outage scenario through the real alarm rules
   depmon cost [--config FILE] [--json] [--free-tier]
                                                   monthly AWS bill of the synthesized stacks, beside

@@ -1,20 +1,37 @@
-// The CDK app (cdk.json: `npx tsx infra/app.ts`): reads the monitor config and builds depmon's stacks.
-// Config: `-c config=FILE`, else monitor.config.{ts,json,yaml} in the working directory, else the bundled example.
-import path from 'node:path';
+// The CDK app (cdk.json: `"app": "npx depmon app"`): reads the monitor config and builds depmon's stacks.
+// Config by the one rule (README "Which config file"): `-c config=FILE` (or cdk.json's context), else
+// monitor.config.{ts,json,yaml} in the working directory, else a one-line error. The repository's cdk.json names
+// the bundled example; nothing falls back to it.
 import { App } from 'aws-cdk-lib';
-import { ConfigError, findConfigFile, loadConfigFile } from '#shared/config';
-import { PROJECT_ROOT } from './lambda.ts';
+import { CURRENT_VERSION_EXPIRED_FLAGS, FLAGS } from 'aws-cdk-lib/cx-api';
+import { ConfigError, configWarnings, loadConfigFile, resolveConfigFile } from '#shared/config';
 import { DependencyMonitor } from './monitor.ts';
 
-/** The bundled example, used when the working directory has no config. */
-export const EXAMPLE_CONFIG = path.join(PROJECT_ROOT, 'examples/bank/monitor.config.ts');
+/**
+ * Every CDK feature flag left unset, pinned to the behaviour it has unset: the templates depmon is tested with,
+ * stated rather than implied, so `cdk synth` does not end with "N feature flags are not configured". A value in
+ * cdk.json's context or `-c` still wins (the app's own context is the lowest layer).
+ */
+export function pinnedFeatureFlags(): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(FLAGS)
+      .filter(([name]) => !CURRENT_VERSION_EXPIRED_FLAGS.includes(name))
+      .map(([name, flag]) => [name, flag.unconfiguredBehavesLike?.v2 ?? false]),
+  );
+}
 
-const app = new App();
+const app = new App({ context: pinnedFeatureFlags() });
 const named = app.node.tryGetContext('config') as string | undefined;
-const file = named ?? findConfigFile(process.cwd()) ?? EXAMPLE_CONFIG;
 
 try {
+  const { file } = resolveConfigFile({
+    cwd: process.cwd(),
+    command: 'cdk synth',
+    named,
+    flag: '-c config=FILE',
+  });
   const { config, file: shown } = await loadConfigFile(file);
+  for (const w of configWarnings(config)) process.stderr.write(`depmon: warning: ${shown}: ${w}\n`);
   new DependencyMonitor(app, 'Depmon', {
     config,
     configFile: shown,

@@ -1,15 +1,22 @@
 // `depmon check [--config FILE] [--json]`: probes every dependency once from this machine and prints a table
 // (or one JSON object). Exit 0 when all are up or degraded, 1 when any is down, 2 on bad usage or config.
-import { envSecretResolver, findConfigFile, loadConfigFile, type MonitorConfig } from '#shared/config';
+import {
+  configWarnings,
+  envSecretResolver,
+  loadConfigFile,
+  type MonitorConfig,
+  resolveConfigFile,
+} from '#shared/config';
 import { type ProbeOptions, type ProbeResult, probeAll } from '#shared/probe';
 import type { CliIO } from '../main.ts';
-import { parseCliArgs, UsageError } from '../usage.ts';
+import { parseCliArgs } from '../usage.ts';
 
 const USAGE = `Usage: depmon check [--config FILE] [--json]
 
 Probes every dependency in the monitor config once, from this machine.
   --config FILE  the config (default: monitor.config.ts, .json or .yaml in this directory)
-  --json         print one JSON object: {"results":[{"dependency","tier","status","latencyMs","reason"?,"detail"?}]}
+  --json         print one JSON object: {"results":[{"dependency","tier","status","latencyMs","reason"?,"detail"?,
+                 "httpStatus"?,"timings"?,"certDaysLeft"?,"addresses"?}]}
 
 Exit codes: 0 all up or degraded, 1 any down, 2 bad usage or bad config.
 `;
@@ -27,13 +34,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.stdout.write(USAGE);
     return 0;
   }
-  const file = values.config ?? findConfigFile(io.cwd);
-  if (file === undefined) {
-    throw new UsageError(
-      `check: no monitor.config.ts, monitor.config.json or monitor.config.yaml in ${io.cwd}; name one with --config FILE`,
-    );
-  }
-  const { config } = await loadConfigFile(file, io.cwd);
+  const { file } = resolveConfigFile({ cwd: io.cwd, command: 'check', named: values.config });
+  const { config, file: shown } = await loadConfigFile(file, io.cwd);
+  for (const w of configWarnings(config)) io.stderr.write(`depmon: warning: ${shown}: ${w}\n`);
   return check(config, io, { json: values.json === true });
 }
 
@@ -66,6 +69,7 @@ export async function check(config: MonitorConfig, io: CliIO, opts: CheckOptions
   return results.some((r) => r.status === 'down') ? 1 : 0;
 }
 
+/** One result as README "Probe results and reason codes" lists it: every field the probe had, none invented. */
 function jsonRow(r: ProbeResult) {
   return {
     dependency: r.dependency,
@@ -74,6 +78,10 @@ function jsonRow(r: ProbeResult) {
     latencyMs: r.latencyMs,
     ...(r.reason ? { reason: r.reason } : {}),
     ...(r.detail ? { detail: r.detail } : {}),
+    ...(r.httpStatus !== undefined ? { httpStatus: r.httpStatus } : {}),
+    ...(r.timings ? { timings: r.timings } : {}),
+    ...(r.certDaysLeft !== undefined ? { certDaysLeft: r.certDaysLeft } : {}),
+    ...(r.addresses ? { addresses: r.addresses } : {}),
   };
 }
 

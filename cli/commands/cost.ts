@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { ConfigError, findConfigFile, loadConfigFile, type MonitorConfig } from '#shared/config';
+import { ConfigError, loadConfigFile, type MonitorConfig, resolveConfigFile } from '#shared/config';
 import {
   costReport,
   type Deployment,
@@ -14,7 +14,7 @@ import {
   type SynthesizedStack,
 } from '#shared/cost';
 import type { CliIO } from '../main.ts';
-import { parseCliArgs, UsageError } from '../usage.ts';
+import { parseCliArgs } from '../usage.ts';
 
 /** CloudFormation's resources per template (CloudFormation quotas). */
 const CFN_MAX_RESOURCES = 500;
@@ -25,13 +25,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     json: { type: 'boolean', default: false },
     'free-tier': { type: 'boolean', default: false },
   });
-  const file = values.config ?? findConfigFile(io.cwd);
-  if (file === undefined) {
-    // Worded as check's: the same missing file, the same message (naming no file that does not exist).
-    throw new UsageError(
-      `cost: no monitor.config.ts, monitor.config.json or monitor.config.yaml in ${io.cwd}; name one with --config FILE`,
-    );
-  }
+  const { file } = resolveConfigFile({ cwd: io.cwd, command: 'cost', named: values.config });
   const { config, file: shown } = await loadConfigFile(file, io.cwd);
   const { deployment, oversized } = await synthesizedDeployment(config, shown);
   for (const o of oversized)

@@ -5,10 +5,15 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import type { AlarmPlan } from '#shared/alarms';
-import { ConfigError, loadConfigFile, type MonitorConfig } from '#shared/config';
+import {
+  ConfigError,
+  configWarnings,
+  loadConfigFile,
+  type MonitorConfig,
+  resolveConfigFile,
+} from '#shared/config';
 import {
   accountFromSimulation,
   formatSimulation,
@@ -24,26 +29,19 @@ import type { CliIO } from '../main.ts';
 import { checkOutputFile, writeOutput, writeTextFile } from '../output.ts';
 import { parseCliArgs, UsageError } from '../usage.ts';
 
-const USAGE = `Usage: depmon simulate SCENARIO [--json] [--report FILE.html] [--timeline FILE]
+const USAGE = `Usage: depmon simulate SCENARIO [--config FILE] [--json] [--report FILE.html] [--timeline FILE]
 
 Replays an outage scenario (YAML or JSON, see README "Scenario format") on a virtual clock: local stand-ins
 behave as the scenario says, the real probe engine probes them from every probe region, and the home stack's
 alarms (as cdk synth renders them) are evaluated with CloudWatch's rules. Prints who would be paged, when,
 and with what text. No AWS account needed.
+  --config FILE      the config (default: the scenario's config:, else monitor.config.ts, .json or .yaml here)
   --json             print one JSON object: {"pages":[…],"alarms":[…],"held":[…],…}
   --report FILE      write a self-contained HTML report with a timeline chart
   --timeline FILE    write the incident account (.md, .html, .csv or .json), as depmon timeline does
 
 Exit codes: 0 it ran, 2 bad usage, scenario or config.
 `;
-
-// cli/commands/ in the repository, dist/cli/commands/ in the installed package.
-const PROJECT_ROOT = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  import.meta.url.endsWith('.js') ? '../../..' : '../..',
-);
-/** The config a scenario without `config:` runs against. */
-export const EXAMPLE_CONFIG = path.join(PROJECT_ROOT, 'examples/bank/monitor.config.ts');
 
 export interface SimulateOptions {
   readonly json?: boolean;
@@ -55,6 +53,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCliArgs(
     args,
     {
+      config: { type: 'string', short: 'c' },
       json: { type: 'boolean', default: false },
       report: { type: 'string' },
       timeline: { type: 'string' },
@@ -69,7 +68,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`simulate: expected one SCENARIO file\n\n${USAGE}`);
   // Before the run, which may take minutes: a bad output path found afterwards would waste it.
   if (values.report || values.timeline) {
-    const inputs = await runInputs(positionals[0] as string, io);
+    const inputs = await runInputs(positionals[0] as string, io, values.config);
     if (values.report)
       checkOutputFile('--report', values.report, io.cwd, { extensions: REPORT_EXTENSIONS, inputs });
     if (values.timeline)
@@ -78,7 +77,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         inputs,
       });
   }
-  const result = await simulateFile(positionals[0] as string, io);
+  const result = await simulateFile(positionals[0] as string, io, values.config);
   await emit(result, io, {
     json: values.json === true,
     ...(values.report ? { report: values.report } : {}),
@@ -91,16 +90,25 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 export const REPORT_EXTENSIONS = ['.html', '.htm'] as const;
 
 /** The files a simulation reads (the scenario and its config), which no output may replace. */
-export async function runInputs(scenarioFile: string, io: CliIO): Promise<string[]> {
+export async function runInputs(scenarioFile: string, io: CliIO, named?: string): Promise<string[]> {
   const scenario = await loadScenarioFile(scenarioFile, io.cwd);
-  return [path.resolve(io.cwd, scenario.file), scenario.configFile ?? EXAMPLE_CONFIG];
+  const { file } = resolveConfigFile({
+    cwd: io.cwd,
+    command: 'simulate',
+    named,
+    scenario: { file: scenario.file, config: scenario.configFile },
+  });
+  return [path.resolve(io.cwd, scenario.file), path.resolve(io.cwd, file)];
 }
 
-/** Loads the scenario and its config, synthesizes the home stack and runs it. */
-export async function simulateFile(file: string, io: CliIO): Promise<Simulation> {
+/**
+ * Loads the scenario and its config (by the one rule: `named`, else the scenario's `config:`, else the working
+ * directory's monitor.config.*), synthesizes the home stack and runs it.
+ */
+export async function simulateFile(file: string, io: CliIO, named?: string): Promise<Simulation> {
   const scenario = await loadScenarioFile(file, io.cwd);
   // A `config:` that names nothing is the scenario's mistake: name the scenario's field, not only the path.
-  if (scenario.configFile !== undefined && !existsSync(scenario.configFile))
+  if (named === undefined && scenario.configFile !== undefined && !existsSync(scenario.configFile))
     throw new ConfigError(scenario.file, [
       {
         path: 'config',
@@ -108,8 +116,15 @@ export async function simulateFile(file: string, io: CliIO): Promise<Simulation>
         hint: 'the path is relative to the scenario file',
       },
     ]);
-  const { config, file: configShown } = await loadConfigFile(scenario.configFile ?? EXAMPLE_CONFIG, io.cwd);
+  const { file: configFile } = resolveConfigFile({
+    cwd: io.cwd,
+    command: 'simulate',
+    named,
+    scenario: { file: scenario.file, config: scenario.configFile },
+  });
+  const { config, file: configShown } = await loadConfigFile(configFile, io.cwd);
   const { template, plan } = await homeTemplate(config, configShown);
+  for (const w of configWarnings(config)) io.stderr.write(`depmon: warning: ${configShown}: ${w}\n`);
   let result: Simulation;
   try {
     result = await runScenario({ scenario, config, template, plan, onProgress: progress(io, scenario) });

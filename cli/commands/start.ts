@@ -14,6 +14,8 @@ const PROJECT_ROOT = path.resolve(
   import.meta.url.endsWith('.js') ? '../../..' : '../..',
 );
 export const KAKAO_FIRE = path.join(PROJECT_ROOT, 'examples/scenarios/kakao-fire.yaml');
+/** The bundled example bank: named here, never a fallback (README "Which config file"). */
+export const EXAMPLE_CONFIG = path.join(PROJECT_ROOT, 'examples/bank/monitor.config.ts');
 /** Where the report goes, relative to the working directory. */
 export const REPORT_FILE = 'depmon-report.html';
 /** The rehearsal's incident account (as `depmon timeline` writes for a real incident), beside the report. */
@@ -53,7 +55,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       '',
     ].join('\n'),
   );
-  const result = await simulateFile(KAKAO_FIRE, io);
+  const result = await simulateFile(KAKAO_FIRE, io, EXAMPLE_CONFIG);
   io.stdout.write(formatSimulation(result));
   const first = result.pages.find((p) => !p.resolved);
   if (first) io.stdout.write(formatPagePreview(first));

@@ -7,7 +7,7 @@ import { ACCESS_DENIED, AwsCallError, BAD_CREDENTIALS, isThrottling } from '#aws
 import { defaultPageLogTable } from '#aws/page-log';
 import { type RetryPolicy, retrier } from '#aws/retry';
 import { readRecordedAccount } from '#aws/timeline';
-import { findConfigFile, loadConfigFile } from '#shared/config';
+import { loadConfigFile, resolveConfigFile } from '#shared/config';
 import { formatForFile, isIncompleteNote, renderMarkdown, writeTimeline } from '#shared/timeline';
 import type { CliIO } from '../main.ts';
 import { checkOutputFile } from '../output.ts';
@@ -68,13 +68,7 @@ export async function run(args: string[], io: CliIO, deps: TimelineDeps = {}): P
   if (values.out !== undefined && !formatForFile(values.out)) {
     throw new UsageError(`--out: expected a file ending in .md, .html, .csv or .json (got "${values.out}")`);
   }
-  const configFile = values.config ?? findConfigFile(io.cwd);
-  if (!configFile) {
-    // Worded as check's: the same missing file, the same message (naming no file that does not exist).
-    throw new UsageError(
-      `timeline: no monitor.config.ts, monitor.config.json or monitor.config.yaml in ${io.cwd}; name one with --config FILE`,
-    );
-  }
+  const { file: configFile } = resolveConfigFile({ cwd: io.cwd, command: 'timeline', named: values.config });
   const { config } = await loadConfigFile(configFile, io.cwd);
   if (values.out !== undefined) checkOutputFile('--out', values.out, io.cwd, { inputs: [configFile] });
   const region = config.homeRegion;

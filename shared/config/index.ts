@@ -1,5 +1,6 @@
 // Monitor config: schema, types, defineMonitor() and loaders.
 export { defineMonitor } from './define.ts';
+export { ConfigNotFoundError, type ConfigOrigin, type ConfigRequest, resolveConfigFile } from './discover.ts';
 export { ConfigError, type ConfigProblem, problemsFromZod } from './errors.ts';
 export { checkHost, checkTimeoutMs, unknownCheck } from './host.ts';
 export { type JsonPathSegment, parseJsonPath } from './jsonpath.ts';
@@ -9,3 +10,4 @@ export { type AssertionRegex, compileAssertionRegex } from './regex.ts';
 export { AWS_REGIONS } from './regions.ts';
 export * from './schema.ts';
 export * from './secrets.ts';
+export { configWarnings } from './warnings.ts';

@@ -45,7 +45,7 @@ export interface Scenario {
   readonly file: string;
   readonly name: string;
   readonly description?: string;
-  /** Absolute path of the config file, or undefined for the bundled example. */
+  /** Absolute path of its `config:`, or undefined: the command uses the discovered config (README "Which config file"). */
   readonly configFile?: string;
   readonly durationSeconds: number;
   /** The virtual clock's origin. */

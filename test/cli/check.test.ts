@@ -8,7 +8,14 @@ import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliIO, main } from '../../cli/main.ts';
-import { refusedPort, startHttp, startTcp, type TestServer } from '../helpers/servers.ts';
+import {
+  makeCerts,
+  refusedPort,
+  startHttp,
+  startHttps,
+  startTcp,
+  type TestServer,
+} from '../helpers/servers.ts';
 
 const execFileAsync = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -49,11 +56,13 @@ async function serve(p: Promise<TestServer>): Promise<TestServer> {
   return s;
 }
 
+/** A config whose pages reach someone (one without channels draws a warning on stderr: see its own test). */
 function config(deps: unknown[]) {
   return {
     name: 'local',
     homeRegion: 'ap-northeast-2',
     probeRegions: ['ap-northeast-2'],
+    channels: [{ id: 'oncall', type: 'email', address: 'oncall@corp.example' }],
     dependencies: deps,
   };
 }
@@ -91,10 +100,19 @@ describe('depmon check', () => {
     const out = JSON.parse(stdout.text) as { results: Record<string, unknown>[] };
     expect(Object.keys(out)).toEqual(['results']);
     expect(out.results.map((r) => Object.keys(r))).toEqual([
-      ['dependency', 'tier', 'status', 'latencyMs'],
-      ['dependency', 'tier', 'status', 'latencyMs', 'reason', 'detail'],
+      ['dependency', 'tier', 'status', 'latencyMs', 'httpStatus', 'timings'],
+      ['dependency', 'tier', 'status', 'latencyMs', 'reason', 'detail', 'httpStatus', 'timings'],
     ]);
-    expect(out.results[0]).toMatchObject({ dependency: 'ledger', tier: 'first-party', status: 'up' });
+    expect(out.results[0]).toMatchObject({
+      dependency: 'ledger',
+      tier: 'first-party',
+      status: 'up',
+      httpStatus: 200,
+    });
+    // The phases README "Probe results and reason codes" lists for a plain-HTTP probe of an IP literal.
+    expect(Object.keys(out.results[0]!.timings as object).sort()).toEqual(
+      ['connectMs', 'dnsMs', 'firstByteMs', 'totalMs'].sort(),
+    );
     expect(out.results[1]).toMatchObject({
       dependency: 'sms',
       tier: 'third-party',
@@ -103,6 +121,51 @@ describe('depmon check', () => {
     });
     expect(typeof out.results[0]!.latencyMs).toBe('number');
     expect(stdout.text.trim().split('\n')).toHaveLength(1);
+  });
+
+  it("--json carries a TLS check's certDaysLeft", async () => {
+    // Prepare: a certificate signed by a test CA, expiring in 3 days (inside warnDays)
+    const certs = await makeCerts(['localhost']);
+    const tls = await serve(startHttps(certs.expiringSoon, ok));
+    await writeConfig(
+      config([
+        httpDep('ledger', `https://127.0.0.1:${tls.port}/`, { ca: certs.ca }),
+        {
+          id: 'cert',
+          name: 'cert',
+          tier: 'third-party',
+          tls: { host: '127.0.0.1', port: tls.port, ca: certs.ca },
+        },
+      ]),
+    );
+    const { io, stdout, stderr } = fakeIO(dir);
+    // Act
+    const code = await main(['check', '--json'], io);
+    // Assess
+    expect(code, stderr.text + stdout.text).toBe(0);
+    const [https, row] = (JSON.parse(stdout.text) as { results: Record<string, unknown>[] }).results;
+    expect(https!.certDaysLeft).toBe(row!.certDaysLeft);
+    expect(row).toMatchObject({ status: 'degraded', reason: 'CERT_EXPIRING' });
+    expect(row!.certDaysLeft).toBeGreaterThanOrEqual(2);
+    expect(row!.certDaysLeft).toBeLessThanOrEqual(3);
+  });
+
+  it("warns on stderr, keeping stdout one JSON object, when the config's pages reach nobody", async () => {
+    // Prepare: DESIGN.md's minimal config: valid, but no channels
+    const fast = await serve(startHttp(ok));
+    const { channels: _, ...noChannels } = config([
+      httpDep('ledger', `http://127.0.0.1:${fast.port}/health`),
+    ]);
+    await writeConfig(noChannels);
+    const { io, stdout, stderr } = fakeIO(dir);
+    // Act
+    const code = await main(['check', '--json'], io);
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout.text)).toHaveProperty('results');
+    expect(stderr.text).toBe(
+      'depmon: warning: monitor.config.json: channels: none configured, so every page reaches nobody (add channels; without routes, each gets every page)\n',
+    );
   });
 
   it('exit 1 when any dependency is down; the table names it with its reason', async () => {

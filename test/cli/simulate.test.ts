@@ -320,6 +320,7 @@ describe('bad input', () => {
     await writeFile(
       file,
       JSON.stringify({
+        config: path.join(ROOT, 'examples/bank/monitor.config.ts'),
         durationMinutes: 5,
         events: [{ at: '1m', dependency: 'nope', regions: ['eu-west-1'], state: 'down' }],
       }),

@@ -45,6 +45,8 @@ describe('the notify bundle', () => {
           ...process.env,
           CDK_OUTDIR: outdir,
           CDK_CONTEXT_JSON: JSON.stringify({
+            // What the repository's cdk.json names (the app never falls back to the example on its own).
+            config: 'examples/bank/monitor.config.ts',
             'aws:cdk:bundling-stacks': ['Depmon/Home'],
             'aws:cdk:enable-asset-metadata': true,
           }),
