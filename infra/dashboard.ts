@@ -128,7 +128,7 @@ function headline(config: MonitorConfig, plan: AlarmPlan): TextWidget {
     height: 2,
     markdown:
       `## depmon ${config.name}: whose outage is it?\n` +
-      `**core-outage** = our core banking (SEV1) · **external-outage** = a partner, core healthy (SEV2) · ` +
+      `**core-outage** = our ${config.coreName} (SEV1) · **external-outage** = a partner, core healthy (SEV2) · ` +
       `**blind** = depmon's own probes stopped · down = at least ${config.policy.quorum} of ${config.probeRegions.length} regions for ${config.policy.datapointsToAlarm} of ${config.policy.evaluationPeriods} periods of ${plan.period} s`,
   });
 }
@@ -139,7 +139,7 @@ function tierColumn(config: MonitorConfig, tier: Tier, period: Duration): Column
   const deps = config.dependencies
     .filter((d) => d.tier === tier)
     .sort((a, b) => Number(b.critical) - Number(a.critical));
-  const title = tier === 'first-party' ? 'First party (core banking)' : 'Third party (partners)';
+  const title = tier === 'first-party' ? `First party (${config.coreName})` : 'Third party (partners)';
   const widgets: IWidget[] = [
     new TextWidget({
       width: GRID_WIDTH / 2,

@@ -8,6 +8,8 @@ export default defineMonitor({
   probeRegions: ['ap-northeast-2', 'ap-northeast-1', 'ap-northeast-3'],
   intervalSeconds: 60,
   timeZone: 'Asia/Seoul',
+  // What pages and the dashboard call the critical first-party dependencies together.
+  coreName: 'core banking',
   policy: { quorum: 2, datapointsToAlarm: 2, evaluationPeriods: 3 },
   dependencies: [
     // ── First party: core banking ────────────────────────────────────────────────

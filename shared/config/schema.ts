@@ -13,6 +13,9 @@ import { SECRET_REF_RE } from './secrets.ts';
 const INTERVALS_SECONDS = [10, 15, 20, 30, 60] as const;
 
 /** What a page is about. `resolved` is not a kind of its own: every kind has a resolved form. */
+/** The config's `coreName` when it sets none: neutral wording for any business. */
+export const DEFAULT_CORE_NAME = 'core platform';
+
 export const PAGE_KINDS = ['core-outage', 'external-outage', 'degraded', 'monitor-blind'] as const;
 export type PageKind = (typeof PAGE_KINDS)[number];
 
@@ -464,6 +467,15 @@ const MonitorConfigObject = z.strictObject({
       { error: 'expected an IANA time zone such as "Asia/Seoul"' },
     )
     .default('UTC'),
+  /**
+   * What the critical first-party dependencies are called together, in pages and on the dashboard: "core banking",
+   * "trading platform". Pages say "<coreName> is healthy". @default "core platform"
+   */
+  coreName: z
+    .string({ error: 'expected a short name such as "core banking"' })
+    .trim()
+    .regex(/^[^\r\n]{1,40}$/, { error: 'expected 1-40 characters on one line, such as "core banking"' })
+    .default(DEFAULT_CORE_NAME),
   /** CloudWatch namespace. @default "Depmon" */
   namespace: z
     .string({ error: 'expected a CloudWatch namespace such as "Depmon"' })

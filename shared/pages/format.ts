@@ -257,13 +257,13 @@ function formatEmail(p: PageInput, severity: Severity, subject: string): string 
         .filter((d) => d.tier === 'first-party' && d.critical)
         .map((d) => d.id);
       lines.push(
-        `Core banking is healthy: every critical first-party dependency (${core.join(', ')}) is up. This is a third-party outage${p.alarm.group && p.alarm.dependencies.length > 1 ? ` of partner group "${p.alarm.group}"` : ''}.`,
+        `${upperFirst(p.config.coreName)} is healthy: every critical first-party dependency (${core.join(', ')}) is up. This is a third-party outage${p.alarm.group && p.alarm.dependencies.length > 1 ? ` of partner group "${p.alarm.group}"` : ''}.`,
         '',
       );
     }
   } else if (p.kind === 'core-outage' && !p.resolved) {
     lines.push(
-      'A critical first-party dependency is down. External-outage pages are held while core is down.',
+      `A critical first-party dependency is down. External-outage pages are held while ${p.config.coreName} is down.`,
       '',
     );
   } else if (p.kind === 'monitor-blind') {
@@ -368,6 +368,11 @@ function httpsBody(p: PageInput, severity: Severity, subject: string) {
 
 function minutesBetween(fromIso: string, toIso: string): number {
   return Math.max(0, Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 60_000));
+}
+
+/** "core banking" → "Core banking", for the start of a sentence. */
+function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** "14:05 GMT+9" in the config's time zone. */

@@ -18,6 +18,9 @@ export default defineMonitor({
   probeRegions: ['ap-northeast-2', 'ap-northeast-1', 'ap-northeast-3'],
   // Seconds between probes: 10, 20, 30 or 60 (sub-minute alarms cost three times as much).
   intervalSeconds: 60,
+  // What pages and the dashboard call your critical first-party dependencies together: pages say
+  // "Core platform is healthy" while only partners are down. Yours: "core banking", "trading platform"…
+  coreName: 'core platform',
   dependencies: [
     {
       // First party and critical: "core". Its outage pages SEV1 (core-outage) and holds partner pages back.

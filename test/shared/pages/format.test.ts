@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlarmState } from '#shared/alarms';
+import { parseConfig } from '#shared/config';
 import {
   fitSms,
   handleAlarmStateChange,
@@ -10,6 +11,7 @@ import {
   SNS_SUBJECT_MAX_CHARS,
   smsLength,
 } from '#shared/pages';
+import bankInput from '../../../examples/bank/monitor.config.ts';
 import { compositeAlarmMessage, metricAlarmMessage } from './alarm-messages.ts';
 import { bank, bankPlan } from './bank.ts';
 
@@ -37,6 +39,42 @@ const ruleOf = (name: string) => {
   const a = bankPlan().alarms.find((x) => x.name === name);
   return a?.type === 'composite' ? a.rule : '';
 };
+
+describe('the name of core (coreName)', () => {
+  const kakaoDown = async (coreName: string | undefined) => {
+    const { coreName: _, ...rest } = bankInput as typeof bankInput & { coreName?: string };
+    const config = parseConfig(coreName === undefined ? rest : { ...rest, coreName });
+    const ctx = context(
+      {
+        'bank-core-outage': 'OK',
+        'bank-down-kakaotalk-message-api': 'ALARM',
+        'bank-down-kakaotalk-alimtalk-api': 'ALARM',
+        'bank-down-kakao-login': 'ALARM',
+      },
+      '2026-11-26T05:05:20Z',
+      { config },
+    );
+    const event = compositeAlarmMessage(
+      'bank-external-outage-kakao',
+      ruleOf('bank-external-outage-kakao'),
+      'bank-down-kakaotalk-message-api',
+      'ALARM',
+      '2026-11-26T05:05:13.145+0000',
+    );
+    const { records } = await handleAlarmStateChange(event, ctx);
+    return records[0]!.messages.email;
+  };
+
+  it('says "Core platform is healthy" when the config names no core, and never "core banking"', async () => {
+    const email = await kakaoDown(undefined);
+    expect(email).toContain('Core platform is healthy: every critical first-party dependency');
+    expect(email).not.toMatch(/core banking/i);
+  });
+
+  it("uses the config's own words", async () => {
+    expect(await kakaoDown('trading platform')).toContain('Trading platform is healthy:');
+  });
+});
 
 describe('page text for every kind', () => {
   it('external-outage: one page for the Kakao group naming every failing API, features, fallback, runbook and that core is healthy', async () => {
