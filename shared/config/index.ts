@@ -10,4 +10,5 @@ export { type AssertionRegex, compileAssertionRegex } from './regex.ts';
 export { AWS_REGIONS } from './regions.ts';
 export * from './schema.ts';
 export * from './secrets.ts';
+export { zoneLabel } from './time-zone.ts';
 export { configWarnings } from './warnings.ts';

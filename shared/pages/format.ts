@@ -2,7 +2,7 @@
 // Written for the person woken at 3 a.m.: what broke, whose it is, what users lose, what to switch on.
 
 import type { AlarmSpec } from '#shared/alarms';
-import type { Dependency, MonitorConfig, PageKind, Tier } from '#shared/config';
+import { type Dependency, type MonitorConfig, type PageKind, type Tier, zoneLabel } from '#shared/config';
 import type { Severity } from './log.ts';
 import type { FailingEvidence } from './types.ts';
 
@@ -375,18 +375,19 @@ function upperFirst(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** "14:05 GMT+9" in the config's time zone. */
+/** "14:05 KST" in the config's time zone, labelled as accounts and the report label it (zoneLabel). */
 function clock(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
+  const d = new Date(iso);
+  const hm = new Intl.DateTimeFormat('en-GB', {
     timeZone,
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-    timeZoneName: 'short',
-  }).format(new Date(iso));
+  }).format(d);
+  return `${hm} ${zoneLabel(timeZone, d)}`;
 }
 
-/** "2026-11-26 14:05 GMT+9 (05:05 UTC)". */
+/** "2026-11-26 14:05 KST (05:05 UTC)". */
 export function when(iso: string, timeZone: string): string {
   const d = new Date(iso);
   const date = new Intl.DateTimeFormat('en-CA', {

@@ -1,6 +1,7 @@
 // The HTML report of a simulation: one self-contained page (inline CSS, SVG and a little JS; no external URL)
 // with the timeline chart (alarm state bands, page markers), the probe lanes (one per dependency, its regions
 // folded in, in collapsible groups, failing ones first) and every page's text as on-call would receive it.
+import { zoneLabel } from '#shared/config';
 import { escapeHtml as esc } from '#shared/timeline';
 import type { SimProbeChange, SimScenario, Simulation } from './result.ts';
 
@@ -52,7 +53,7 @@ function localStart(r: Simulation): string {
       timeStyle: 'short',
       hourCycle: 'h23',
     }).format(d);
-    return `${local} ${r.scenario.timeZone} (${d.toISOString().slice(0, 16).replace('T', ' ')} UTC)`;
+    return `${local} ${zoneLabel(r.scenario.timeZone, d)} (${d.toISOString().slice(0, 16).replace('T', ' ')} UTC)`;
   } catch {
     return d.toISOString();
   }

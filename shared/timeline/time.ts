@@ -1,39 +1,8 @@
 // Instants as the account prints them: ISO UTC, and wall-clock time in the config's time zone with a
-// short label a reader recognises (a Korean bank reads KST, not "GMT+9").
+// short label a reader recognises (a Korean bank reads KST, not "GMT+9"): #shared/config's zoneLabel, the one
+// label pages and the report use too.
+import { zoneLabel } from '#shared/config';
 import type { Stamp } from './types.ts';
-
-/** Abbreviations Intl does not give in English for zones without daylight saving (and UTC). */
-const ZONE_LABELS: Readonly<Record<string, string>> = {
-  UTC: 'UTC',
-  'Etc/UTC': 'UTC',
-  GMT: 'GMT',
-  'Asia/Seoul': 'KST',
-  'Asia/Tokyo': 'JST',
-  'Asia/Shanghai': 'CST',
-  'Asia/Hong_Kong': 'HKT',
-  'Asia/Taipei': 'CST',
-  'Asia/Singapore': 'SGT',
-  'Asia/Kolkata': 'IST',
-  'Asia/Jakarta': 'WIB',
-};
-
-/** The short label of `timeZone` at `at` (DST-aware where Intl knows the abbreviation). */
-export function zoneLabel(timeZone: string, at: Date = new Date(0)): string {
-  const fixed = ZONE_LABELS[timeZone];
-  if (fixed) return fixed;
-  // en-US knows American abbreviations (EST, PDT), en-GB the European ones (BST, CET); else "GMT+9".
-  let label: string | undefined;
-  for (const locale of ['en-US', 'en-GB']) {
-    label = cached(
-      `${locale}|${timeZone}|name`,
-      () => new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }),
-    )
-      .formatToParts(at)
-      .find((p) => p.type === 'timeZoneName')?.value;
-    if (label && !/^(GMT|UTC)[+-]/.test(label)) return label;
-  }
-  return label ?? timeZone;
-}
 
 /** Building an Intl.DateTimeFormat costs far more than using one: an account stamps thousands of events. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -74,6 +43,8 @@ export function localTime(at: Date, timeZone: string): string {
 export function utcTime(at: Date): string {
   return `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
+
+export { zoneLabel };
 
 export function stamp(at: Date, timeZone: string): Stamp {
   return { at: at.toISOString(), local: localTime(at, timeZone) };

@@ -129,7 +129,7 @@ describe('page text for every kind', () => {
       '  - kakaotalk-alimtalk-api: Fail over notices to the SMS gateway (feature flag notices.channel=sms).',
     );
     expect(email).toContain('  - kakao-login: https://runbooks.bank.example/partners/kakao#login');
-    expect(email).toContain('Since 2026-11-26 14:05 GMT+9 (05:05 UTC).');
+    expect(email).toContain('Since 2026-11-26 14:05 KST (05:05 UTC).');
     expect(page.attributes).toEqual({
       severity: 'SEV2',
       kind: 'external-outage',
@@ -171,7 +171,7 @@ describe('page text for every kind', () => {
       '  - Core ledger (accounts & balances) (core-ledger, first-party): down from 2 of 3 probe regions',
     );
     expect(records[0]!.messages.sms).toBe(
-      'SEV1 bank: core-ledger DOWN 2/3 regions since 14:05 GMT+9. Fallback: None: the ledger is the bank. Declare SEV1 and follow the core-banking DR plan.',
+      'SEV1 bank: core-ledger DOWN 2/3 regions since 14:05 KST. Fallback: None: the ledger is the bank. Declare SEV1 and follow the core-banking DR plan.',
     );
   });
 
@@ -343,7 +343,7 @@ describe('length limits', () => {
     const sms = page!.messages.sms;
     const m = smsLength(sms);
     expect(m.length).toBeLessThanOrEqual(m.limit);
-    expect(sms).toBe('SEV2 bank: kakao (1 of 3 APIs) DOWN 3/3 regions since 14:05 GMT+9. Core OK.');
+    expect(sms).toBe('SEV2 bank: kakao (1 of 3 APIs) DOWN 3/3 regions since 14:05 KST. Core OK.');
   });
 
   it('keeps a long English SMS within 160 GSM characters', async () => {
