@@ -39,7 +39,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (values.report) {
-    const inputs = await runInputs(KAKAO_FIRE, io);
+    const inputs = await runInputs(KAKAO_FIRE, io, EXAMPLE_CONFIG);
     checkOutputFile('--report', values.report, io.cwd, { extensions: REPORT_EXTENSIONS, inputs });
     // The account goes beside the report: the same checks for it (a directory or a pipe of that name).
     const beside = path.join(path.dirname(path.resolve(io.cwd, values.report)), TIMELINE_FILE);
