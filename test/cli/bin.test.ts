@@ -46,6 +46,7 @@ export default {
   name: 'mini',
   homeRegion: 'ap-northeast-2',
   probeRegions: ['ap-northeast-2'],
+  channels: [{ id: 'oncall', type: 'email', address: 'oncall@corp.example' }],
   dependencies: [{ id: 'ts-ledger', name: 'Ledger', tier: 'first-party', critical: true, tcp: { host: '127.0.0.1', port } }],
 };
 `;
@@ -58,7 +59,13 @@ export default {
       expect(stderr).toBe('');
       expect(JSON.parse(stdout)).toEqual({
         results: [
-          { dependency: 'ts-ledger', tier: 'first-party', status: 'up', latencyMs: expect.any(Number) },
+          {
+            dependency: 'ts-ledger',
+            tier: 'first-party',
+            status: 'up',
+            latencyMs: expect.any(Number),
+            timings: { dnsMs: 0, connectMs: expect.any(Number), totalMs: expect.any(Number) },
+          },
         ],
       });
     },
