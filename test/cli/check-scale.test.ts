@@ -87,14 +87,26 @@ describe('depmon check at 1,000 dependencies', () => {
     expect(downIds).toEqual(expect.arrayContaining(mustFail));
   }, 180_000);
 
-  it('--json keeps the contract: one result per dependency in config order, the contract keys only', async () => {
+  it('--json keeps the contract: one result per dependency in config order, the contract and README result keys only', async () => {
     const { io: cli, stdout } = io();
     const code = await main(['check', '--config', file, '--json'], cli);
     expect(code).toBe(1);
     const out = JSON.parse(stdout.text) as { results: Record<string, unknown>[] };
     expect(Object.keys(out)).toEqual(['results']);
     expect(out.results.map((r) => r.dependency)).toEqual(scaleConfigInput(N).dependencies.map((d) => d.id));
-    const allowed = new Set(['dependency', 'tier', 'status', 'latencyMs', 'reason', 'detail']);
+    // DESIGN.md's keys, plus the result fields README "Probe results and reason codes" lists (issue 17 point 8).
+    const allowed = new Set([
+      'dependency',
+      'tier',
+      'status',
+      'latencyMs',
+      'reason',
+      'detail',
+      'httpStatus',
+      'timings',
+      'certDaysLeft',
+      'addresses',
+    ]);
     expect(out.results.every((r) => Object.keys(r).every((k) => allowed.has(k)))).toBe(true);
     expect(out.results.filter((r) => r.status === 'down').every((r) => typeof r.reason === 'string')).toBe(
       true,
