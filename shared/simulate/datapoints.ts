@@ -46,10 +46,20 @@ export interface PeriodStatistic {
   readonly sampleCount: number;
 }
 
-export class DatapointStore {
-  private readonly series = new Map<string, Map<number, number[]>>();
+/** The samples of one storage slot; `visibleAt` (epoch ms, parallel to `values`) only once a datum arrived late. */
+interface Slot {
+  readonly values: number[];
+  visibleAt?: number[];
+}
 
-  put(namespace: string, datums: readonly MetricDatum[]): void {
+export class DatapointStore {
+  private readonly series = new Map<string, Map<number, Slot>>();
+
+  /**
+   * Stores datums; `visibleAt` (epoch ms) is when CloudWatch has ingested them: alarms evaluated earlier do not
+   * see them (the timing model's ingestion delay). Omitted: visible at once.
+   */
+  put(namespace: string, datums: readonly MetricDatum[], visibleAt?: number): void {
     for (const d of datums) {
       const key = metricKey({
         namespace,
@@ -66,27 +76,48 @@ export class DatapointStore {
       const slot =
         Math.floor(t / (d.StorageResolution === 1 ? BUCKET_MS : 60_000)) *
         (d.StorageResolution === 1 ? BUCKET_MS : 60_000);
-      const list = buckets.get(slot);
-      if (list) list.push(d.Value);
-      else buckets.set(slot, [d.Value]);
+      let entry = buckets.get(slot);
+      if (!entry) {
+        entry = { values: [] };
+        buckets.set(slot, entry);
+      }
+      if (visibleAt !== undefined || entry.visibleAt) {
+        entry.visibleAt ??= entry.values.map(() => Number.NEGATIVE_INFINITY);
+        entry.visibleAt.push(visibleAt ?? Number.NEGATIVE_INFINITY);
+      }
+      entry.values.push(d.Value);
     }
   }
 
-  /** Raw values in [start, start + periodMs). */
-  values(id: MetricId, start: number, periodMs: number): number[] {
+  /** Raw values in [start, start + periodMs) that had been ingested by `asOf` (epoch ms; omitted: all). */
+  values(id: MetricId, start: number, periodMs: number, asOf?: number): number[] {
     const buckets = this.series.get(metricKey(id));
     if (!buckets) return [];
     const out: number[] = [];
     for (let t = Math.floor(start / BUCKET_MS) * BUCKET_MS; t < start + periodMs; t += BUCKET_MS) {
-      const list = buckets.get(t);
-      if (list) out.push(...list);
+      const entry = buckets.get(t);
+      if (!entry) continue;
+      const seen = entry.visibleAt;
+      if (asOf === undefined || !seen) out.push(...entry.values);
+      else
+        for (let i = 0; i < entry.values.length; i++)
+          if ((seen[i] as number) <= asOf) out.push(entry.values[i] as number);
     }
     return out;
   }
 
-  /** The statistic over one period, or undefined when the period has no data (a missing datapoint). */
-  statistic(id: MetricId, stat: string, start: number, periodMs: number): PeriodStatistic | undefined {
-    const v = this.values(id, start, periodMs);
+  /**
+   * The statistic over one period as an alarm evaluated at `asOf` sees it, or undefined when the period has no
+   * data then (a missing datapoint).
+   */
+  statistic(
+    id: MetricId,
+    stat: string,
+    start: number,
+    periodMs: number,
+    asOf?: number,
+  ): PeriodStatistic | undefined {
+    const v = this.values(id, start, periodMs, asOf);
     if (v.length === 0) return undefined;
     return { value: computeStatistic(stat, v), sampleCount: v.length };
   }

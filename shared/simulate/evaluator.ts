@@ -1,6 +1,8 @@
-// A local CloudWatch alarm evaluator on a virtual clock: metric alarms (period, statistic, M of N, each
-// TreatMissingData mode over the evaluation range), composite rules, action suppressors with wait and
-// extension periods, and the actions each state change would invoke. Pure: no AWS, no timers.
+// A local CloudWatch alarm evaluator on a virtual clock: metric alarms (period, statistic, M of N over a window
+// that slides with each evaluation, each TreatMissingData mode over the evaluation range), composite rules,
+// action suppressors with wait and extension periods, and the actions each state change would invoke; with a
+// timing model, each alarm runs at its own offset and sees only the datums ingested by then. Pure: no AWS, no
+// timers.
 import {
   type AlarmState,
   type ComparisonOperator,
@@ -12,6 +14,7 @@ import {
 import type { MetricDatum } from '#shared/metrics';
 import { DatapointStore, lowSampleThreshold, percentileOf } from './datapoints.ts';
 import type { AlarmSet, CompositeAlarmDef, MetricAlarmDef } from './template.ts';
+import type { TimingModel } from './timing.ts';
 
 /** A datapoint as the missing-data rules see it: breaching, not breaching, missing. */
 export type Point = 'X' | '0' | '-';
@@ -134,6 +137,17 @@ export interface EvaluationOutput {
   readonly actions: readonly ActionInvocation[];
 }
 
+/** How often CloudWatch evaluates an alarm of this period ("Alarm evaluation" in the user guide). */
+export const evaluationIntervalMs = (periodSeconds: number): number =>
+  periodSeconds < 60 ? HIGH_RESOLUTION_EVALUATION_MS : STANDARD_EVALUATION_MS;
+
+/** Metric alarms evaluated together: same interval, same offset into it. */
+interface EvaluationGroup {
+  readonly intervalMs: number;
+  readonly offsetMs: number;
+  readonly alarms: MetricAlarmDef[];
+}
+
 interface CompositeRuntime {
   waitUntil?: number;
   extensionUntil?: number;
@@ -146,6 +160,8 @@ export interface EvaluatorOptions {
   readonly start: number;
   /** Namespace datums land in when `put` is called without one. @default "Depmon" */
   readonly namespace?: string;
+  /** Per-alarm evaluation offsets. @default every alarm evaluated at the start of its interval */
+  readonly timing?: Pick<TimingModel, 'evaluationOffsetMs'>;
 }
 
 export class AlarmEvaluator {
@@ -158,6 +174,7 @@ export class AlarmEvaluator {
   private readonly allActions: ActionInvocation[] = [];
   private nowMs: number;
   private readonly namespace: string;
+  private readonly groups: EvaluationGroup[];
 
   constructor(
     readonly alarms: AlarmSet,
@@ -169,6 +186,7 @@ export class AlarmEvaluator {
       this.states.set(a.name, 'INSUFFICIENT_DATA');
     this.composites = topoOrder(alarms.compositeAlarms);
     for (const c of this.composites) this.runtime.set(c.name, { suppressedPending: false });
+    this.groups = evaluationGroups(alarms.metricAlarms, options.timing);
   }
 
   get now(): number {
@@ -187,8 +205,9 @@ export class AlarmEvaluator {
     return this.allActions;
   }
 
-  put(datums: readonly MetricDatum[], namespace = this.namespace): void {
-    this.store.put(namespace, datums);
+  /** Stores datums; with `visibleAt` (epoch ms), alarms evaluated before then do not see them yet. */
+  put(datums: readonly MetricDatum[], namespace = this.namespace, visibleAt?: number): void {
+    this.store.put(namespace, datums, visibleAt);
   }
 
   /** Runs every evaluation (and suppressor timer) up to and including `t`; returns what happened. */
@@ -196,10 +215,8 @@ export class AlarmEvaluator {
     const t0 = this.all.length;
     const a0 = this.allActions.length;
     for (;;) {
-      // Ticks stay on the 10 s grid even after a suppressor timer fired between two of them.
-      const nextTick =
-        Math.floor(this.nowMs / HIGH_RESOLUTION_EVALUATION_MS) * HIGH_RESOLUTION_EVALUATION_MS +
-        HIGH_RESOLUTION_EVALUATION_MS;
+      // Evaluations stay on their interval's grid (plus their offset) even after a suppressor timer fired.
+      const nextTick = this.nextEvaluation();
       const nextTimer = this.nextTimer();
       const next = nextTimer !== undefined && nextTimer < nextTick ? nextTimer : nextTick;
       if (next > t) break;
@@ -208,6 +225,16 @@ export class AlarmEvaluator {
       this.fireTimers(next);
     }
     return { transitions: this.all.slice(t0), actions: this.allActions.slice(a0) };
+  }
+
+  private nextEvaluation(): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const g of this.groups) {
+      const next =
+        Math.floor((this.nowMs - g.offsetMs) / g.intervalMs) * g.intervalMs + g.intervalMs + g.offsetMs;
+      if (next < min) min = next;
+    }
+    return min;
   }
 
   private nextTimer(): number | undefined {
@@ -219,28 +246,33 @@ export class AlarmEvaluator {
   }
 
   private tick(t: number): void {
-    let evaluated = false;
-    for (const a of this.alarms.metricAlarms) {
-      const every = a.periodSeconds < 60 ? HIGH_RESOLUTION_EVALUATION_MS : STANDARD_EVALUATION_MS;
-      if (t % every !== 0) continue;
-      evaluated = true;
-      const d = this.evaluateMetricAlarm(a, t);
-      if (d) this.setState(a, d.state, d.why, t);
+    for (const g of this.groups) {
+      if ((t - g.offsetMs) % g.intervalMs !== 0) continue;
+      for (const a of g.alarms) {
+        const d = this.evaluateMetricAlarm(a, t);
+        if (d) this.setState(a, d.state, d.why, t);
+      }
     }
-    // Composites follow their children: they are evaluated when metric alarms were.
-    if (evaluated || this.alarms.metricAlarms.length === 0) this.evaluateComposites(t);
+    // Composites follow their children: they are evaluated whenever metric alarms were.
+    this.evaluateComposites(t);
   }
 
-  /** The evaluation range's values, oldest first; undefined = missing. Exposed for reports and tests. */
+  /**
+   * The evaluation range's values, oldest first; undefined = missing. Exposed for reports and tests. The window
+   * slides with each evaluation (CloudWatch's default `SlidingWindow`): it ends at the latest evaluation
+   * instant, so a 5-minute period evaluated at 12:07 covers 12:02–12:07, not 12:00–12:05; only datums ingested
+   * by `t` count.
+   */
   rangeValues(a: MetricAlarmDef, t: number): { start: number; value?: number; lowSample: boolean }[] {
     const p = a.periodSeconds * 1000;
-    const end = Math.floor(t / p) * p;
+    const every = evaluationIntervalMs(a.periodSeconds);
+    const end = Math.floor(t / every) * every;
     const r = a.evaluationPeriods + EVALUATION_RANGE_EXTRA;
     const out: { start: number; value?: number; lowSample: boolean }[] = [];
     const pct = percentileOf(a.stat);
     for (let i = r; i >= 1; i--) {
       const start = end - i * p;
-      const s = this.store.statistic(a.metric, a.stat, start, p);
+      const s = this.store.statistic(a.metric, a.stat, start, p, t);
       const lowSample = s !== undefined && pct !== undefined && s.sampleCount < lowSampleThreshold(pct);
       out.push(s ? { start, value: s.value, lowSample } : { start, lowSample: false });
     }
@@ -398,6 +430,28 @@ const opText = (op: ComparisonOperator) =>
     LessThanThreshold: '<',
     LessThanOrEqualToThreshold: '<=',
   })[op];
+
+/** Metric alarms grouped by evaluation interval and offset; an alarm-less set still ticks every 10 s for composites. */
+function evaluationGroups(
+  alarms: readonly MetricAlarmDef[],
+  timing: Pick<TimingModel, 'evaluationOffsetMs'> | undefined,
+): EvaluationGroup[] {
+  if (alarms.length === 0) return [{ intervalMs: HIGH_RESOLUTION_EVALUATION_MS, offsetMs: 0, alarms: [] }];
+  const groups = new Map<string, EvaluationGroup>();
+  for (const a of alarms) {
+    const intervalMs = evaluationIntervalMs(a.periodSeconds);
+    const offsetMs = timing?.evaluationOffsetMs(a.name, intervalMs) ?? 0;
+    if (!Number.isInteger(offsetMs) || offsetMs < 0 || offsetMs >= intervalMs)
+      throw new RangeError(
+        `evaluation offset of ${a.name} must be whole ms in [0, ${intervalMs}), got ${offsetMs}`,
+      );
+    const key = `${intervalMs}:${offsetMs}`;
+    const g = groups.get(key);
+    if (g) g.alarms.push(a);
+    else groups.set(key, { intervalMs, offsetMs, alarms: [a] });
+  }
+  return [...groups.values()];
+}
 
 function topoOrder(composites: readonly CompositeAlarmDef[]): CompositeAlarmDef[] {
   const byName = new Map(composites.map((c) => [c.name, c]));

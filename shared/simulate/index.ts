@@ -10,4 +10,5 @@ export * from './runner.ts';
 export * from './scenario.ts';
 export * from './standins.ts';
 export * from './template.ts';
+export * from './timing.ts';
 export * from './x509.ts';
