@@ -40,12 +40,14 @@ import {
 } from './rule.ts';
 
 /**
- * How long an external-outage composite waits for core-outage to go into ALARM before it acts: half an
- * alarm period (at least 10 s). Both composites follow metric alarms evaluated together, so a core failure
- * in the same evaluation is caught; a wait of a whole period would swallow every page of a partner that is
- * down one period and up the next (a change during the wait restarts it), and flapping must page once.
+ * How long an external-outage composite waits for core-outage to go into ALARM before it acts: one second under
+ * the alarms' evaluation interval (59 s for periods of 60 s or more, 9 s for 10/20/30 s periods). CloudWatch does
+ * not evaluate every alarm at the same instant: core's down alarm can run up to 59 s after a partner's in the
+ * same minute (AWS recommends a 60 s wait for this reason), so the wait must outlast that. It must also end
+ * before the partner's alarm is next evaluated, because a change during the wait restarts it: a wait of a whole
+ * interval would swallow every page of a partner whose alarm changes at each evaluation (flapping must page once).
  */
-export const suppressorWaitSeconds = (period: number): number => Math.max(10, Math.floor(period / 2));
+export const suppressorWaitSeconds = (period: number): number => (period < 60 ? 10 : 60) - 1;
 /** How long external-outage stays quiet after core-outage leaves ALARM (seconds): core recovery settles first. */
 export const SUPPRESSOR_EXTENSION_SECONDS = 120;
 

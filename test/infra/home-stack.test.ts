@@ -98,7 +98,7 @@ describe('HomeStack alarms', () => {
       template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
         AlarmName: `bank-external-outage-${group}`,
         ActionsSuppressor: 'bank-core-outage',
-        ActionsSuppressorWaitPeriod: 30,
+        ActionsSuppressorWaitPeriod: 59,
         ActionsSuppressorExtensionPeriod: 120,
       });
     }

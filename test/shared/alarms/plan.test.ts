@@ -113,7 +113,7 @@ describe('buildAlarmPlan on the bank example', () => {
   it('lets core-outage suppress every external-outage and gives page kinds only to alarms with actions', () => {
     const plan = buildAlarmPlan(bank(), { configFile: BANK });
     for (const a of byRole(plan.alarms, 'external-outage') as CompositeAlarmSpec[]) {
-      expect(a.suppressor).toEqual({ alarm: 'bank-core-outage', waitSeconds: 30, extensionSeconds: 120 });
+      expect(a.suppressor).toEqual({ alarm: 'bank-core-outage', waitSeconds: 59, extensionSeconds: 120 });
       expect(a.pageKind).toBe('external-outage');
     }
     expect(named(plan.alarms, 'bank-core-outage')?.pageKind).toBe('core-outage');

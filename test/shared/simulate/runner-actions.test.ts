@@ -38,7 +38,8 @@ const config = parseConfig({
 describe('runScenario alarm actions', () => {
   it('pages a group with the members down when the suppressor wait ends, not all members', async () => {
     // Prepare: vendor-a down at 10m and 12m only. Its down alarm is in ALARM from 13:00 to 14:00; the group
-    // composite's actions run when its 30 s suppressor wait ends, at 13:30.
+    // composite's actions run when its 59 s suppressor wait ends, at 13:59, a second before the alarm's next
+    // evaluation.
     const scenario = parseScenario(
       {
         durationMinutes: 16,
@@ -63,7 +64,7 @@ describe('runScenario alarm actions', () => {
       [840, 'OK'],
     ]);
     const first = r.pages.find((p) => !p.resolved);
-    expect(first).toMatchObject({ atSeconds: 810, kind: 'external-outage', dependencies: ['vendor-a'] });
+    expect(first).toMatchObject({ atSeconds: 839, kind: 'external-outage', dependencies: ['vendor-a'] });
     expect(first?.subject).toContain('1 of 2 APIs');
   }, 120_000);
 });

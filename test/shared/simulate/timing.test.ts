@@ -1,9 +1,11 @@
 // CloudWatch's own timing in the evaluator: windows that slide with each evaluation (periods over 60 s), alarms
 // evaluated at their own offsets, datums that arrive late, and the seeded model behind `--jitter`.
 import { describe, expect, it } from 'vitest';
+import { parseRule, suppressorWaitSeconds } from '#shared/alarms';
 import type { MetricDatum } from '#shared/metrics';
 import {
   AlarmEvaluator,
+  type AlarmSet,
   fixedTiming,
   INGESTION_DELAY_MAX_MS,
   INGESTION_DELAY_MIN_MS,
@@ -14,6 +16,7 @@ import {
 const START = Date.UTC(2026, 10, 26, 12, 0, 0);
 const NS = 'Test';
 const MIN = 60_000;
+const PAGER = 'arn:aws:sns:ap-northeast-2:123456789012:pager';
 
 const alarm = (name: string, over: Partial<MetricAlarmDef> = {}): MetricAlarmDef => ({
   kind: 'metric',
@@ -189,5 +192,50 @@ describe('the seeded timing model', () => {
     expect(() => seededTiming(-1)).toThrow(RangeError);
     expect(() => seededTiming(1.5)).toThrow(RangeError);
     expect(() => seededTiming(2 ** 32)).toThrow(RangeError);
+  });
+});
+
+describe("the external-outage suppressor's wait against a core alarm evaluated later", () => {
+  // partner's down alarm, core's down alarm (the suppressor), and the partner composite held while core is down.
+  const set = (wait: number): AlarmSet => ({
+    metricAlarms: [alarm('partner'), alarm('core')],
+    compositeAlarms: [
+      {
+        kind: 'composite',
+        logicalId: 'Ext',
+        name: 'ext',
+        actionsEnabled: true,
+        alarmActions: [PAGER],
+        okActions: [PAGER],
+        insufficientDataActions: [],
+        ruleText: 'ALARM(partner) AND NOT ALARM(core)',
+        rule: parseRule('ALARM(partner) AND NOT ALARM(core)'),
+        children: ['partner', 'core'],
+        suppressor: 'core',
+        waitPeriodSeconds: wait,
+        extensionPeriodSeconds: 120,
+      },
+    ],
+  });
+  const run = (wait: number, coreOffset: number) => {
+    const ev = new AlarmEvaluator(set(wait), {
+      start: START,
+      namespace: NS,
+      timing: fixedTiming({ partner: 0, core: coreOffset }),
+    });
+    // Both fail in minute 5 and stay down.
+    const down = Array.from({ length: 15 }, (_, m) => m + 5);
+    ev.put([...minutes('partner', 20, down), ...minutes('core', 20, down)], NS);
+    ev.advanceTo(START + 20 * MIN);
+    return ev.actions.filter((a) => a.alarm === 'ext' && a.state === 'ALARM' && !a.suppressed);
+  };
+
+  it('holds the partner page for every core offset up to 59 s with the wait depmon deploys', () => {
+    const wait = suppressorWaitSeconds(60);
+    for (let offset = 0; offset < 60; offset++) expect(run(wait, offset), `core at +${offset} s`).toEqual([]);
+  });
+
+  it('would page the partner when core is evaluated more than 30 s later, with the former 30 s wait', () => {
+    expect(run(30, 45)).toHaveLength(1);
   });
 });
