@@ -1,5 +1,5 @@
-// `depmon simulate SCENARIO [--json] [--report FILE.html] [--timeline FILE]`: replays an outage scenario through
-// stand-ins, the real probe engine, the home stack's alarms as synthesized, a local CloudWatch evaluator and
+// `depmon simulate SCENARIO [--json] [--report FILE.html] [--timeline FILE] [--jitter SEED]`: replays an outage
+// scenario through stand-ins, the real probe engine, the home stack's alarms as synthesized, a local CloudWatch evaluator and
 // the real paging core. Exit 0 when it ran, 2 on bad usage, scenario or config.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,18 +18,21 @@ import {
   accountFromSimulation,
   formatSimulation,
   loadScenarioFile,
+  MAX_JITTER_SEED,
   renderReport,
   runScenario,
   type Scenario,
   type Simulation,
+  seededTiming,
   simulationJson,
   TemplateError,
+  type TimingModel,
 } from '#shared/simulate';
 import type { CliIO } from '../main.ts';
 import { checkOutputFile, writeOutput, writeTextFile } from '../output.ts';
 import { parseCliArgs, UsageError } from '../usage.ts';
 
-const USAGE = `Usage: depmon simulate SCENARIO [--config FILE] [--json] [--report FILE.html] [--timeline FILE]
+const USAGE = `Usage: depmon simulate SCENARIO [--config FILE] [--json] [--report FILE.html] [--timeline FILE] [--jitter SEED]
 
 Replays an outage scenario (YAML or JSON, see README "Scenario format") on a virtual clock: local stand-ins
 behave as the scenario says, the real probe engine probes them from every probe region, and the home stack's
@@ -39,6 +42,8 @@ and with what text. No AWS account needed.
   --json             print one JSON object: {"pages":[…],"alarms":[…],"held":[…],…}
   --report FILE      write a self-contained HTML report with a timeline chart
   --timeline FILE    write the incident account (.md, .html, .csv or .json), as depmon timeline does
+  --jitter SEED      add CloudWatch's own timing, drawn from SEED (0 to 4294967295): each alarm evaluated at
+                     its own second of the minute, datums ingested seconds late; the same seed gives the same run
 
 Exit codes: 0 it ran, 2 bad usage, scenario or config.
 `;
@@ -57,6 +62,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       json: { type: 'boolean', default: false },
       report: { type: 'string' },
       timeline: { type: 'string' },
+      jitter: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     true,
@@ -67,6 +73,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError(`simulate: expected one SCENARIO file\n\n${USAGE}`);
   // Before the run, which may take minutes: a bad output path found afterwards would waste it.
+  const timing = values.jitter === undefined ? undefined : seededTiming(parseSeed(values.jitter));
   if (values.report || values.timeline) {
     const inputs = await runInputs(positionals[0] as string, io, values.config);
     if (values.report)
@@ -77,7 +84,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         inputs,
       });
   }
-  const result = await simulateFile(positionals[0] as string, io, values.config);
+  const result = await simulateFile(positionals[0] as string, io, values.config, timing ? { timing } : {});
   await emit(result, io, {
     json: values.json === true,
     ...(values.report ? { report: values.report } : {}),
@@ -101,11 +108,24 @@ export async function runInputs(scenarioFile: string, io: CliIO, named?: string)
   return [path.resolve(io.cwd, scenario.file), path.resolve(io.cwd, file)];
 }
 
+/** `--jitter SEED`: a whole number CloudWatch's timing model can draw from. */
+export function parseSeed(text: string): number {
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n > MAX_JITTER_SEED)
+    throw new UsageError(`--jitter ${text}: expected a whole number seed from 0 to ${MAX_JITTER_SEED}`);
+  return n;
+}
+
 /**
  * Loads the scenario and its config (by the one rule: `named`, else the scenario's `config:`, else the working
- * directory's monitor.config.*), synthesizes the home stack and runs it.
+ * directory's monitor.config.*), synthesizes the home stack and runs it (under `timing`, if given).
  */
-export async function simulateFile(file: string, io: CliIO, named?: string): Promise<Simulation> {
+export async function simulateFile(
+  file: string,
+  io: CliIO,
+  named?: string,
+  options: { readonly timing?: TimingModel } = {},
+): Promise<Simulation> {
   const scenario = await loadScenarioFile(file, io.cwd);
   // A `config:` that names nothing is the scenario's mistake: name the scenario's field, not only the path.
   if (named === undefined && scenario.configFile !== undefined && !existsSync(scenario.configFile))
@@ -127,7 +147,14 @@ export async function simulateFile(file: string, io: CliIO, named?: string): Pro
   for (const w of configWarnings(config)) io.stderr.write(`depmon: warning: ${configShown}: ${w}\n`);
   let result: Simulation;
   try {
-    result = await runScenario({ scenario, config, template, plan, onProgress: progress(io, scenario) });
+    result = await runScenario({
+      scenario,
+      config,
+      template,
+      plan,
+      onProgress: progress(io, scenario),
+      ...(options.timing ? { timing: options.timing } : {}),
+    });
   } catch (e) {
     // An alarm the evaluator cannot model is bad input too: name the resource and property, no stack trace.
     if (e instanceof TemplateError)

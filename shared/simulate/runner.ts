@@ -33,6 +33,7 @@ import {
 } from './scenario.ts';
 import { StandIns } from './standins.ts';
 import { type AlarmSet, alarmsFromTemplate } from './template.ts';
+import type { TimingModel } from './timing.ts';
 
 /**
  * Time inside a probe runs this much faster than the scenario's clock: a `slow:2500ms` stand-in answers
@@ -63,6 +64,21 @@ export interface RunOptions {
   readonly timeScale?: number;
   /** Called after each probe round with the virtual seconds done. */
   readonly onProgress?: (doneSeconds: number, totalSeconds: number) => void;
+  /**
+   * CloudWatch's own timing (`depmon simulate --jitter SEED`): each alarm evaluated at its own offset, each probe
+   * function's datums visible some seconds after their round. @default none: every alarm evaluated at the start
+   * of its interval, datums visible at once
+   */
+  readonly timing?: TimingModel;
+  /** Receives every probe round's results, so the same probes can be replayed under other timings. */
+  readonly record?: ProbeRecording;
+  /** Probe rounds recorded by an earlier run of this scenario and config: replayed instead of probing stand-ins. */
+  readonly replay?: ProbeRecording;
+}
+
+/** The probe results of a run, round by round: probing is the slow part and does not depend on the timing model. */
+export interface ProbeRecording {
+  readonly rounds: { readonly results: RoundResults; readonly probes: number }[];
 }
 
 /** Header references resolve to a placeholder: stand-ins do not check credentials. */
@@ -132,6 +148,9 @@ interface Run {
   readonly pageLog: PageLogRecord[];
   readonly held: HeldPages;
   readonly notes: string[];
+  readonly timing: TimingModel | undefined;
+  /** Dependency id → "<tier>/<shard>": which probe function publishes its datums. */
+  readonly shardOf: ReadonlyMap<string, string>;
   rounds: number;
   probeCount: number;
 }
@@ -148,30 +167,55 @@ interface Seen {
  * The results of one probe round, per configured region: `voting` regions have results; `silent` ones report
  * nothing; `abstaining` ones (their egress check failed) send a heartbeat of 0 and no votes.
  */
-type RoundResults = {
+export type RoundResults = {
   readonly region: string;
   readonly mode: 'voting' | 'silent' | 'abstaining';
   readonly results: ProbeResult[] | undefined;
 }[];
 
+/** Where a round's results come from: the stand-ins, or a recording. */
+type ProbeSource = (s: number, now: number) => Promise<RoundResults>;
+
 export async function runScenario(opts: RunOptions): Promise<Simulation> {
   const wall0 = performance.now();
   const run = prepareRun(opts);
   warmUp(run);
-  const standIns = await StandIns.start(run.config, run.timeScale);
-  try {
-    // One discarded round first: TLS and JIT warm-up would otherwise show as latency in the first minute.
-    await probeRound(run, standIns, 0, run.start);
-    run.probeCount = 0;
-    const interval = run.config.intervalSeconds;
-    for (let s = 0; s < run.scenario.durationSeconds; s += interval) {
-      await runRound(run, standIns, s);
-      opts.onProgress?.(s + interval, run.scenario.durationSeconds);
+  if (opts.replay) await runRounds(run, opts, replaySource(run, opts.replay));
+  else {
+    const standIns = await StandIns.start(run.config, run.timeScale);
+    try {
+      // One discarded round first: TLS and JIT warm-up would otherwise show as latency in the first minute.
+      await probeRound(run, standIns, 0, run.start);
+      run.probeCount = 0;
+      await runRounds(run, opts, (s, now) => probeRound(run, standIns, s, now));
+    } finally {
+      await standIns.close();
     }
-  } finally {
-    await standIns.close();
   }
   return collectResult(run, Math.round(performance.now() - wall0));
+}
+
+async function runRounds(run: Run, opts: RunOptions, probe: ProbeSource): Promise<void> {
+  const interval = run.config.intervalSeconds;
+  for (let s = 0; s < run.scenario.durationSeconds; s += interval) {
+    const before = run.probeCount;
+    const results = await runRound(run, probe, s);
+    opts.record?.rounds.push({ results, probes: run.probeCount - before });
+    opts.onProgress?.(s + interval, run.scenario.durationSeconds);
+  }
+}
+
+/** A recording's rounds in order; it must come from this scenario (one round per interval of its duration). */
+function replaySource(run: Run, recording: ProbeRecording): ProbeSource {
+  const expected = Math.ceil(run.scenario.durationSeconds / run.config.intervalSeconds);
+  if (recording.rounds.length !== expected)
+    throw new Error(`probe recording has ${recording.rounds.length} rounds; this scenario runs ${expected}`);
+  let i = 0;
+  return async () => {
+    const round = recording.rounds[i++] as ProbeRecording['rounds'][number];
+    run.probeCount += round.probes;
+    return round.results;
+  };
 }
 
 /** Checks the scenario against the config, reads the template's alarms and sets up the evaluator. */
@@ -191,8 +235,10 @@ function prepareRun(opts: RunOptions): Run {
   const evaluator = new AlarmEvaluator(alarmSet, {
     start: start - warmSeconds * 1000,
     namespace: config.namespace,
+    ...(opts.timing ? { timing: opts.timing } : {}),
   });
   const notes: string[] = [];
+  if (opts.timing) notes.push(opts.timing.description);
   if (config.dependencies.some((d) => d.check.kind === 'dns'))
     notes.push('DNS checks have no stand-in server: their results follow the scenario directly.');
   const probed = config.dependencies.filter((d) => d.check.kind !== 'dns').map((d) => scaled(d, timeScale));
@@ -217,6 +263,8 @@ function prepareRun(opts: RunOptions): Run {
     pageLog: [],
     held: new HeldPages(config, plan, alarmSet, evaluator, start),
     notes,
+    timing: opts.timing,
+    shardOf: new Map(plan.shards.flatMap((x) => x.dependencies.map((d) => [d, `${x.tier}/${x.shard}`]))),
     rounds: 0,
     probeCount: 0,
   };
@@ -262,17 +310,61 @@ function warmUp(run: Run): void {
 }
 
 /** One round at `s` seconds: probe, publish what the probes saw, let the alarms act, tick the paging core. */
-async function runRound(run: Run, standIns: StandIns, s: number): Promise<void> {
+async function runRound(run: Run, probe: ProbeSource, s: number): Promise<RoundResults> {
   const { config } = run;
   const now = run.start + s * 1000;
   const end = now + config.intervalSeconds * 1000;
-  const perRegion = await probeRound(run, standIns, s, now);
-  const datums = recordRound(run, perRegion, s, roundContext(now, config.intervalSeconds));
-  run.evaluator.put(datums, config.namespace);
+  const perRegion = await probe(s, now);
+  publish(run, recordRound(run, perRegion, s, roundContext(now, config.intervalSeconds)), s, now);
   await deliverActions(run, now, end);
   run.held.heldByRule(end);
   run.pageLog.push(...(await handlePagingTick(pagingContext(run, end))).records);
   run.rounds++;
+  return perRegion;
+}
+
+/** One probe function's PutMetricData of a round: its datums and who sent them ("<region>/<tier>/<shard>"). */
+interface Publish {
+  readonly source: string;
+  readonly datums: MetricDatum[];
+}
+
+/** Hands a round's publishes to CloudWatch, each visible after its own ingestion delay under a timing model. */
+function publish(run: Run, publishes: readonly Publish[], s: number, now: number): void {
+  for (const p of publishes)
+    run.evaluator.put(
+      p.datums,
+      run.config.namespace,
+      run.timing ? now + run.timing.ingestionDelayMs(`${p.source}@${s}`) : undefined,
+    );
+}
+
+/**
+ * A region's datums for one round, as its probe functions publish them: one publish per tier and shard under a
+ * timing model (each function's datums arrive on their own), else one for the whole region. `voted` false: the
+ * region abstained (its egress failed) and sends heartbeats of 0 only.
+ */
+function regionPublishes(
+  run: Run,
+  region: string,
+  results: readonly ProbeResult[],
+  ctx: RoundContext,
+  voted = true,
+): Publish[] {
+  if (!run.timing)
+    return [
+      { source: region, datums: [...resultDatums(results, ctx), ...heartbeats(run, region, ctx, voted)] },
+    ];
+  const byFunction = new Map<string, MetricDatum[]>();
+  const add = (key: string, datums: MetricDatum[]) => {
+    const list = byFunction.get(key);
+    if (list) list.push(...datums);
+    else byFunction.set(key, datums);
+  };
+  for (const { tier, shard } of run.plan.shards)
+    add(`${tier}/${shard}`, [heartbeatDatum(region, tier, shard, voted, ctx)]);
+  for (const r of results) add(run.shardOf.get(r.dependency) ?? r.tier, resultDatums([r], ctx));
+  return [...byFunction].map(([key, datums]) => ({ source: `${region}/${key}`, datums }));
 }
 
 /**
@@ -408,14 +500,14 @@ async function inPool<T, R>(items: readonly T[], limit: number, f: (item: T) => 
   return out;
 }
 
-/** Records a round's probe changes and what it saw; returns the datums the probe functions would send. */
-function recordRound(run: Run, perRegion: RoundResults, s: number, ctx: RoundContext): MetricDatum[] {
-  const datums: MetricDatum[] = [];
+/** Records a round's probe changes and what it saw; returns what the probe functions would publish. */
+function recordRound(run: Run, perRegion: RoundResults, s: number, ctx: RoundContext): Publish[] {
+  const datums: Publish[] = [];
   run.failingNow.clear();
   for (const { region, mode, results } of perRegion) {
     if (mode !== 'voting' || !results) {
       // Silent: nothing at all. Abstaining (egress down): a heartbeat of 0 and no votes.
-      if (mode === 'abstaining') datums.push(...heartbeats(run, region, ctx, false));
+      if (mode === 'abstaining') datums.push(...regionPublishes(run, region, [], ctx, false));
       for (const d of run.config.dependencies)
         noteStatus(run, s, mode, {
           dependency: d.id,
@@ -427,7 +519,7 @@ function recordRound(run: Run, perRegion: RoundResults, s: number, ctx: RoundCon
         });
       continue;
     }
-    datums.push(...resultDatums(results, ctx), ...heartbeats(run, region, ctx));
+    datums.push(...regionPublishes(run, region, results, ctx));
     for (const r of results) {
       const seen = run.failingNow.get(r.dependency) ?? {
         regions: [],
