@@ -153,9 +153,9 @@ describe('buildAlarmPlan on the bank example', () => {
     };
 
     // Assess: N spans at most 3 rounds (at 15 s, 40 s holds 3 rounds); one round per period, so the quorum.
-    expect(window(60)).toEqual([10, 18, 2, 2, 10]);
-    expect(window(20)).toEqual([10, 6, 2, 2, 10]);
-    expect(window(15)).toEqual([10, 4, 2, 2, 10]);
+    expect(window(60)).toEqual([10, 18, 2, 2, 9]);
+    expect(window(20)).toEqual([10, 6, 2, 2, 9]);
+    expect(window(15)).toEqual([10, 4, 2, 2, 9]);
     // Degraded notices and heartbeats keep the economical periods.
     const plan = buildAlarmPlan(fast(60), { configFile: BANK });
     expect((named(plan.alarms, 'bank-degraded-core-ledger') as MetricAlarmSpec).period).toBe(60);
