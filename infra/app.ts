@@ -22,6 +22,8 @@ export function pinnedFeatureFlags(): Record<string, unknown> {
 
 const app = new App({ context: pinnedFeatureFlags() });
 const named = app.node.tryGetContext('config') as string | undefined;
+// `-c alarmStacks=N` (or cdk.json context): fixed before the first deployment, see DependencyMonitor.
+const alarmStacks = app.node.tryGetContext('alarmStacks') as string | number | undefined;
 
 try {
   const { file } = resolveConfigFile({
@@ -35,6 +37,7 @@ try {
   new DependencyMonitor(app, 'Depmon', {
     config,
     configFile: shown,
+    ...(alarmStacks !== undefined ? { alarmStacks: Number(alarmStacks) } : {}),
     // Unset offline: the stacks stay account-agnostic and synth needs no credentials.
     ...(process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}),
   });

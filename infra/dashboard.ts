@@ -1,13 +1,14 @@
-// The on-call dashboard in the home region, laid out for 3 a.m.: first the paging alarms (is it core,
-// is it a partner, is it us?), then the two tiers side by side (availability and latency p50/p99 per
-// dependency), then the probes' own pulse per region, then per-region detail from the probe logs.
-import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+// The on-call dashboards, laid out for 3 a.m. at any size. The overview answers "whose outage is it?" first: the
+// paging alarms in the order of the question (core-outage, then external-outage, then monitor-blind), then the
+// probes' pulse per region, then what fails from each region (probe logs), and links to the detail pages. The
+// detail pages (shared/runtime `detailPages`) show each tier by section (critical core, each partner group):
+// the section's alarms, which members the regions see failing, and their latency, one line per dependency in
+// a shared graph rather than one graph per dependency.
+import { Arn, ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   Alarm,
   AlarmStatusWidget,
   AlarmStatusWidgetSortBy,
-  Color,
-  Column,
   CompositeAlarm,
   Dashboard,
   GraphWidget,
@@ -16,13 +17,11 @@ import {
   LegendPosition,
   LogQueryVisualizationType,
   LogQueryWidget,
-  MathExpression,
   Metric,
-  Row,
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import { Construct } from 'constructs';
-import type { AlarmPlan } from '#shared/alarms';
+import type { Construct } from 'constructs';
+import { type AlarmPlan, type AlarmSpec, alarmNames } from '#shared/alarms';
 import type { Dependency, MonitorConfig, Tier } from '#shared/config';
 import {
   dependencyDimensions,
@@ -31,6 +30,7 @@ import {
   METRIC_HEARTBEAT,
   METRIC_LATENCY,
 } from '#shared/metrics';
+import { type DashboardSection, type DetailPage, detailPages } from '#shared/runtime';
 
 /** Dashboards are 24 grid units wide (CloudWatch dashboard body structure). */
 const GRID_WIDTH = 24;
@@ -38,6 +38,16 @@ const GRID_WIDTH = 24;
 export const DASHBOARD_MAX_WIDGETS = 500;
 /** An alarm status widget lists at most 100 alarms (CloudWatch dashboard body structure, alarm widget). */
 export const ALARM_STATUS_MAX_ALARMS = 100;
+/** Metrics on one dashboard, math inputs included, and on one widget (CloudWatch service quotas, "Dashboards"). */
+export const DASHBOARD_MAX_METRICS = 2500;
+export const WIDGET_MAX_METRICS = 500;
+/** Log groups one Logs Insights query may name (CloudWatch Logs quotas). */
+export const LOG_QUERY_MAX_GROUPS = 50;
+/**
+ * depmon's own cap on a dashboard body. AWS documents no byte limit for it that we could find; the body sits
+ * inline in the stack's template (CloudFormation: 1 MB), so every page stays far below that.
+ */
+export const DASHBOARD_BODY_BUDGET_BYTES = 256 * 1024;
 
 /**
  * Log group of a probe function shard, in its probe region. Metrics are shared across regions (one
@@ -46,66 +56,65 @@ export const ALARM_STATUS_MAX_ALARMS = 100;
 export const probeLogGroupName = (config: Pick<MonitorConfig, 'name'>, tier: Tier, shard: number): string =>
   `/depmon/${config.name}/probe-${tier}-${shard}`;
 
-export interface DepmonDashboardProps {
+/** Dashboard names: the overview is `depmon-<name>`, a detail page `depmon-<name>-<tier>-<n>`. */
+export const dashboardName = (config: Pick<MonitorConfig, 'name'>, page?: DetailPage): string =>
+  page ? `depmon-${config.name}-${page.key}` : `depmon-${config.name}`;
+
+/**
+ * Detail pages per dashboard stack: a page's body holds about 420 bytes per dependency (alarm ARNs are
+ * CloudFormation joins), so 4 pages of DASHBOARD_PAGE_MAX_DEPENDENCIES stay near 400 KB of a 1 MB template.
+ */
+export const PAGES_PER_DASHBOARD_STACK = 4;
+
+export interface DashboardStackProps extends StackProps {
   readonly config: MonitorConfig;
   readonly plan: AlarmPlan;
+  /** Render the overview (`depmon-<name>`). @default false */
+  readonly overview?: boolean;
+  /** The detail pages this stack holds. @default none */
+  readonly pages?: readonly DetailPage[];
 }
 
-export class DepmonDashboard extends Construct {
-  readonly dashboard: Dashboard;
+/**
+ * Dashboards, deployed after the alarms they show: the overview, or a fixed slice of a tier's detail pages
+ * (page n of a tier always lives in the same stack, so a page never moves between stacks).
+ */
+export class DashboardStack extends Stack {
+  readonly overview?: Dashboard;
+  readonly details: readonly Dashboard[];
 
-  constructor(scope: Construct, id: string, props: DepmonDashboardProps) {
-    super(scope, id);
+  constructor(scope: Construct, id: string, props: DashboardStackProps) {
+    super(scope, id, props);
     const { config, plan } = props;
-    this.dashboard = new Dashboard(this, 'Dashboard', {
-      dashboardName: `depmon-${config.name}`,
-      defaultInterval: Duration.hours(3),
-    });
-    // Row 1: what is paging, worst first.
-    this.dashboard.addWidgets(headline(config, plan));
-    for (const widget of this.pagingAlarms(plan)) this.dashboard.addWidgets(widget);
-    // Row 2: the tiers side by side.
-    const period = Duration.seconds(plan.period);
-    this.dashboard.addWidgets(
-      new Row(tierColumn(config, 'first-party', period), tierColumn(config, 'third-party', period)),
-    );
-    // Row 3: the probes' pulse, per region.
-    const width = Math.max(6, Math.floor(GRID_WIDTH / config.probeRegions.length));
-    this.dashboard.addWidgets(
-      ...config.probeRegions.map((region) => heartbeatWidget(config, plan, region, width)),
-    );
-    // Row 4: per-region failures, from the probe logs (metrics are shared across regions).
-    const logGroups = plan.shards.map(({ tier, shard }) => probeLogGroupName(config, tier, shard));
-    if (logGroups.length > 0) {
-      this.dashboard.addWidgets(
-        ...config.probeRegions.map((region) => failingWidget(region, logGroups, width)),
-      );
+    const refs = new AlarmRefs(this);
+    if (props.overview) {
+      this.overview = new Dashboard(this, 'Overview', {
+        dashboardName: dashboardName(config),
+        defaultInterval: Duration.hours(3),
+        widgets: overviewRows(config, plan, detailPages(config), refs),
+      });
     }
-  }
-
-  /** The alarms that page, worst kind first, in widgets of at most ALARM_STATUS_MAX_ALARMS. */
-  private pagingAlarms(plan: AlarmPlan): AlarmStatusWidget[] {
-    const paging = plan.alarms.filter((a) => a.pageKind !== undefined);
-    const order = ['core-outage', 'external-outage', 'monitor-blind', 'degraded'];
-    paging.sort((a, b) => order.indexOf(a.pageKind!) - order.indexOf(b.pageKind!));
-    const widgets: AlarmStatusWidget[] = [];
-    for (let i = 0; i < paging.length; i += ALARM_STATUS_MAX_ALARMS) {
-      const chunk = paging.slice(i, i + ALARM_STATUS_MAX_ALARMS);
-      widgets.push(
-        new AlarmStatusWidget({
-          title: i === 0 ? 'Paging alarms (red = paging now)' : 'Paging alarms (continued)',
-          width: GRID_WIDTH,
-          height: Math.min(8, 2 + Math.ceil(chunk.length / 4)),
-          alarms: chunk.map((a) => this.alarmRef(a.name, a.type === 'composite')),
-          sortBy: AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
+    const pages = props.pages ?? [];
+    const byId = new Map(config.dependencies.map((d) => [d.id, d]));
+    this.details = pages.map(
+      (page) =>
+        new Dashboard(this, `Page-${page.key}`, {
+          dashboardName: dashboardName(config, page),
+          defaultInterval: Duration.hours(3),
+          widgets: page.sections.map((s) => sectionRow(config, page, s, byId, refs)),
         }),
-      );
-    }
-    return widgets;
+    );
   }
+}
 
-  /** An alarm of the plan by name (the home stack renders it; the dashboard only points at it). */
-  private alarmRef(name: string, composite: boolean): IAlarm {
+/** Alarms of the plan by name (the alarm stacks render them; a dashboard only points at them). */
+class AlarmRefs {
+  private readonly made = new Map<string, IAlarm>();
+  constructor(private readonly stack: Stack) {}
+
+  get(name: string, composite: boolean): IAlarm {
+    const known = this.made.get(name);
+    if (known) return known;
     const arn = Arn.format(
       {
         service: 'cloudwatch',
@@ -113,51 +122,81 @@ export class DepmonDashboard extends Construct {
         resourceName: name,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       },
-      Stack.of(this),
+      this.stack,
     );
-    return composite
-      ? CompositeAlarm.fromCompositeAlarmArn(this, `Ref-${name}`, arn)
-      : Alarm.fromAlarmArn(this, `Ref-${name}`, arn);
+    const ref = composite
+      ? CompositeAlarm.fromCompositeAlarmArn(this.stack, `Ref-${name}`, arn)
+      : Alarm.fromAlarmArn(this.stack, `Ref-${name}`, arn);
+    this.made.set(name, ref);
+    return ref;
+  }
+
+  of(a: AlarmSpec): IAlarm {
+    return this.get(a.name, a.type === 'composite');
   }
 }
 
-/** The legend: which page kind means whose outage, and what "down" means for this config. */
-function headline(config: MonitorConfig, plan: AlarmPlan): TextWidget {
-  return new TextWidget({
-    width: GRID_WIDTH,
-    height: 2,
-    markdown:
-      `## depmon ${config.name}: whose outage is it?\n` +
-      `**core-outage** = our ${config.coreName} (SEV1) · **external-outage** = a partner, core healthy (SEV2) · ` +
-      `**blind** = depmon's own probes stopped · down = at least ${config.policy.quorum} of ${config.probeRegions.length} regions for ${config.policy.datapointsToAlarm} of ${config.policy.evaluationPeriods} periods of ${plan.period} s`,
-  });
+/** The overview's rows: headline, the three kinds of paging alarm in order, heartbeats, failing per region. */
+function overviewRows(
+  config: MonitorConfig,
+  plan: AlarmPlan,
+  pages: readonly DetailPage[],
+  refs: AlarmRefs,
+): IWidget[][] {
+  const kind = (k: string) => plan.alarms.filter((a) => a.pageKind === k && a.type === 'composite');
+  const width = Math.max(6, Math.floor(GRID_WIDTH / config.probeRegions.length));
+  return [
+    [headline(config, plan, pages)],
+    alarmWidgets(`1 · core-outage: our ${config.coreName} is down (SEV1)`, kind('core-outage'), refs),
+    alarmWidgets(
+      '2 · external-outage: a partner is down, core healthy (SEV2)',
+      kind('external-outage'),
+      refs,
+    ),
+    alarmWidgets("3 · monitor-blind: depmon's own probes stopped in a region", kind('monitor-blind'), refs),
+    config.probeRegions.map((region) => heartbeatWidget(config, plan, region, width)),
+    config.probeRegions.flatMap((region) => failingWidgets(config, plan, region, width)),
+  ].filter((row) => row.length > 0);
 }
 
-/** One tier's dependencies, critical ones first, so a cut (for very large configs) never hides core. */
-function tierColumn(config: MonitorConfig, tier: Tier, period: Duration): Column {
-  const perTier = Math.floor((DASHBOARD_MAX_WIDGETS - 20 - 2 * config.probeRegions.length) / 2) - 2;
-  const deps = config.dependencies
-    .filter((d) => d.tier === tier)
-    .sort((a, b) => Number(b.critical) - Number(a.critical));
-  const title = tier === 'first-party' ? `First party (${config.coreName})` : 'Third party (partners)';
-  const widgets: IWidget[] = [
-    new TextWidget({
-      width: GRID_WIDTH / 2,
-      height: 1,
-      markdown: `### ${title}: ${deps.length} dependencies`,
-    }),
-    ...deps.slice(0, perTier).map((d) => dependencyWidget(config, d, period)),
-  ];
-  if (deps.length > perTier) {
+/** Alarm status widgets of at most ALARM_STATUS_MAX_ALARMS, alarms in ALARM listed first. */
+function alarmWidgets(title: string, alarms: readonly AlarmSpec[], refs: AlarmRefs): AlarmStatusWidget[] {
+  const widgets: AlarmStatusWidget[] = [];
+  for (let i = 0; i < alarms.length; i += ALARM_STATUS_MAX_ALARMS) {
+    const chunk = alarms.slice(i, i + ALARM_STATUS_MAX_ALARMS);
     widgets.push(
-      new TextWidget({
-        width: GRID_WIDTH / 2,
-        height: 1,
-        markdown: `${deps.length - perTier} more not shown (dashboard widget limit): see the alarm list or metric \`${METRIC_DOWN}\``,
+      new AlarmStatusWidget({
+        title: i === 0 ? title : `${title} (continued)`,
+        width: GRID_WIDTH,
+        height: Math.min(8, 2 + Math.ceil(chunk.length / 4)),
+        alarms: chunk.map((a) => refs.of(a)),
+        sortBy: AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
       }),
     );
   }
-  return new Column(...widgets);
+  return widgets;
+}
+
+/** The legend, and a link to every detail page. */
+function headline(config: MonitorConfig, plan: AlarmPlan, pages: readonly DetailPage[]): TextWidget {
+  const link = (p: DetailPage) => `[${p.key}](#dashboards/dashboard/${dashboardName(config, p)})`;
+  const tiers = (['first-party', 'third-party'] as const)
+    .map((t) => {
+      const own = pages.filter((p) => p.tier === t);
+      const n = config.dependencies.filter((d) => d.tier === t).length;
+      return own.length > 0 ? `${t} (${n}): ${own.map(link).join(' · ')}` : '';
+    })
+    .filter(Boolean)
+    .join(' — ');
+  return new TextWidget({
+    width: GRID_WIDTH,
+    height: 3,
+    markdown:
+      `## depmon ${config.name}: whose outage is it?\n` +
+      `**core-outage** = our ${config.coreName} (SEV1) · **external-outage** = a partner, core healthy (SEV2) · ` +
+      `**blind** = depmon's own probes stopped · down = at least ${config.policy.quorum} of ${config.probeRegions.length} regions for ${config.policy.datapointsToAlarm} of ${config.policy.evaluationPeriods} periods of ${plan.period} s\n\n` +
+      `Detail pages: ${tiers}`,
+  });
 }
 
 /** A region's heartbeats, one line per shard. */
@@ -167,7 +206,7 @@ function heartbeatWidget(config: MonitorConfig, plan: AlarmPlan, region: string,
     width,
     height: 5,
     leftYAxis: { min: 0, max: 1.2, showUnits: false },
-    legendPosition: LegendPosition.BOTTOM,
+    legendPosition: plan.shards.length > 12 ? LegendPosition.HIDDEN : LegendPosition.BOTTOM,
     left: plan.shards.map(
       ({ tier, shard }) =>
         new Metric({
@@ -184,52 +223,95 @@ function heartbeatWidget(config: MonitorConfig, plan: AlarmPlan, region: string,
   });
 }
 
-/** What fails from one region, from its probe logs. */
-function failingWidget(region: string, logGroupNames: string[], width: number): LogQueryWidget {
-  return new LogQueryWidget({
-    title: `Failing from ${region} (probe logs)`,
-    region,
-    width,
-    height: 6,
-    logGroupNames,
-    view: LogQueryVisualizationType.TABLE,
-    queryLines: [
-      'fields @timestamp, dependency, status, reason, latencyMs',
-      'filter msg = "probe-result" and status != "up"',
-      'stats count(*) as failures, latest(status) as last, latest(reason) as why, max(@timestamp) as lastSeen by dependency',
-      'sort failures desc',
-    ],
-  });
+/** What fails from one region, from its probe logs: one table per LOG_QUERY_MAX_GROUPS shards. */
+function failingWidgets(
+  config: MonitorConfig,
+  plan: AlarmPlan,
+  region: string,
+  width: number,
+): LogQueryWidget[] {
+  const groups = plan.shards.map(({ tier, shard }) => probeLogGroupName(config, tier, shard));
+  const widgets: LogQueryWidget[] = [];
+  for (let i = 0; i < groups.length; i += LOG_QUERY_MAX_GROUPS) {
+    const n = Math.ceil(groups.length / LOG_QUERY_MAX_GROUPS);
+    widgets.push(
+      new LogQueryWidget({
+        title: `Failing from ${region} (probe logs${n > 1 ? `, shards ${i + 1}-${Math.min(groups.length, i + LOG_QUERY_MAX_GROUPS)}` : ''})`,
+        region,
+        width,
+        height: 6,
+        logGroupNames: groups.slice(i, i + LOG_QUERY_MAX_GROUPS),
+        view: LogQueryVisualizationType.TABLE,
+        queryLines: [
+          'fields @timestamp, dependency, status, reason, latencyMs',
+          'filter msg = "probe-result" and status != "up"',
+          'stats count(*) as failures, latest(status) as last, latest(reason) as why, max(@timestamp) as lastSeen by dependency',
+          'sort failures desc',
+        ],
+      }),
+    );
+  }
+  return widgets;
 }
 
-/** One dependency: availability (% of voting regions that saw it up) and latency p50/p99. */
-function dependencyWidget(config: MonitorConfig, d: Dependency, period: Duration): GraphWidget {
-  const dims = Object.fromEntries(dependencyDimensions(d.id).map((x) => [x.Name, x.Value]));
-  const m = (metricName: string, statistic: string, label: string, color?: string) =>
+/**
+ * One section of a detail page: its alarms (the group's external-outage, each member's down and degraded; an
+ * ungrouped partner shows its own external-outage instead of its down alarm), the regions failing per member
+ * (Down, Sum: failing region-rounds per minute) and latency p99, one line per member.
+ */
+function sectionRow(
+  config: MonitorConfig,
+  page: DetailPage,
+  section: DashboardSection,
+  byId: ReadonlyMap<string, Dependency>,
+  refs: AlarmRefs,
+): IWidget[] {
+  const deps = section.dependencies.map((id) => byId.get(id)!);
+  const alarms = [
+    ...(section.group !== undefined
+      ? [refs.get(alarmNames.externalOutage(config, section.group), true)]
+      : []),
+    ...deps.flatMap((d) => [
+      page.tier === 'third-party' && !d.group
+        ? refs.get(alarmNames.externalOutage(config, d.id), true)
+        : refs.get(alarmNames.down(config, d.id), false),
+      refs.get(alarmNames.degraded(config, d.id), false),
+    ]),
+  ];
+  const metric = (d: Dependency, metricName: string, statistic: string) =>
     new Metric({
       namespace: config.namespace,
       metricName,
-      dimensionsMap: dims,
+      dimensionsMap: Object.fromEntries(dependencyDimensions(d.id).map((x) => [x.Name, x.Value])),
       statistic,
-      period,
-      label,
-      ...(color ? { color } : {}),
+      // A graph's period must be 1, 5, 10, 30 s or whole minutes: 20 s alarm periods are shown per minute.
+      period: Duration.minutes(1),
+      label: d.id,
     });
-  const availability = new MathExpression({
-    expression: '100 * (1 - down / votes)',
-    usingMetrics: { down: m(METRIC_DOWN, 'Sum', 'down'), votes: m(METRIC_DOWN, 'SampleCount', 'votes') },
-    label: 'availability %',
-    period,
-    color: Color.GREEN,
-  });
-  return new GraphWidget({
-    title: `${d.critical ? '★ ' : ''}${d.name}${d.group ? ` [${d.group}]` : ''}`,
-    width: GRID_WIDTH / 2,
-    height: 5,
-    left: [availability],
-    leftYAxis: { min: 0, max: 100, label: '%', showUnits: false },
-    right: [m(METRIC_LATENCY, 'p50', 'p50 ms', Color.BLUE), m(METRIC_LATENCY, 'p99', 'p99 ms', Color.ORANGE)],
-    rightYAxis: { min: 0, label: 'ms', showUnits: false },
-    legendPosition: LegendPosition.BOTTOM,
-  });
+  const height = Math.min(12, 4 + Math.ceil(deps.length / 8));
+  return [
+    new AlarmStatusWidget({
+      title: `${section.title}: alarms`,
+      width: 8,
+      height,
+      alarms,
+      sortBy: AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
+    }),
+    new GraphWidget({
+      title: `${section.title}: regions failing (Down, region-rounds per minute)`,
+      width: 8,
+      height,
+      left: deps.map((d) => metric(d, METRIC_DOWN, 'Sum')),
+      leftYAxis: { min: 0, showUnits: false },
+      legendPosition: deps.length > 12 ? LegendPosition.HIDDEN : LegendPosition.BOTTOM,
+    }),
+    new GraphWidget({
+      title: `${section.title}: latency p99 (ms)`,
+      width: 8,
+      height,
+      left: deps.map((d) => metric(d, METRIC_LATENCY, 'p99')),
+      leftYAxis: { min: 0, showUnits: false },
+      legendPosition: deps.length > 12 ? LegendPosition.HIDDEN : LegendPosition.BOTTOM,
+    }),
+  ];
 }

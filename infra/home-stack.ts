@@ -1,8 +1,9 @@
-// The home-region stack: the alarm plan rendered 1:1 (metric and composite alarms), the SNS topics
-// (alarm topic and one per route, KMS-encrypted, SSL-only), the notify function with its page log and
-// state tables, and the dashboard. Nothing here decides anything the simulator cannot see.
+// The home Region's base stack: the SNS topics (alarm topic and one per route, KMS-encrypted, SSL-only), the
+// notify function with its page log and state tables, and the alarms that watch depmon itself (heartbeats and
+// the monitor-blind composites). The dependencies' alarms are in the core and alarm stacks (infra/alarms.ts),
+// deployed after this one; shared/runtime layout.ts says which alarm lives where. Nothing here decides
+// anything the simulator cannot see.
 import { Duration, RemovalPolicy, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
-import { CfnAlarm, CfnCompositeAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
@@ -15,12 +16,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { PAGE_LOG_KEY } from '#aws/page-log';
-import {
-  type AlarmPlan,
-  buildAlarmPlan,
-  type CompositeAlarmSpec,
-  type MetricAlarmSpec,
-} from '#shared/alarms';
+import { type AlarmPlan, type AlarmSpec, buildAlarmPlan } from '#shared/alarms';
 import { ConfigError, configInput, type MonitorConfig, parseConfig } from '#shared/config';
 import {
   NOTIFY_ENTRY,
@@ -30,7 +26,7 @@ import {
   notifyEnvironment,
   planShards,
 } from '#shared/runtime';
-import { DepmonDashboard } from './dashboard.ts';
+import { checkAlarmBudget, renderAlarms } from './alarms.ts';
 import { DeliveryAlarms } from './delivery-alarms.ts';
 import { DepmonFunction } from './lambda.ts';
 import { alarmTopicKey, encryptedTopic, subscribeChannels } from './topics.ts';
@@ -45,9 +41,16 @@ export interface HomeStackProps extends StackProps {
    * heartbeat alarm per deployed probe shard. @default config.targetsPerFunction
    */
   readonly targetsPerFunction?: number;
+  /** The alarm plan, when the caller built it (DependencyMonitor builds it once for every home stack). @default built here */
+  readonly plan?: AlarmPlan;
+  /**
+   * The plan's alarms this stack renders. @default every alarm of the plan (a single-stack home, for a small
+   * config in a user's own app); DependencyMonitor passes the base stack's share (shared/runtime `homeLayout`).
+   */
+  readonly alarms?: readonly AlarmSpec[];
 }
 
-/** Alarms, composite alarms, topics, the notify function, the page log and the dashboard, in the home region. */
+/** Topics, the notify function, the page log and the base stack's alarms, in the home region. */
 export class HomeStack extends Stack {
   readonly plan: AlarmPlan;
   readonly alarmTopic: Topic;
@@ -60,7 +63,7 @@ export class HomeStack extends Stack {
     super(scope, id, props);
     const { config, configFile } = props;
     this.checkConfig(config, configFile);
-    const plan = alarmPlanOf(config, configFile, props.targetsPerFunction);
+    const plan = props.plan ?? alarmPlanOf(config, configFile, props.targetsPerFunction);
     this.plan = plan;
     // Encryption key for every topic: CloudWatch must be able to use it (alarm actions fail against the
     // AWS-managed alias/aws/sns key).
@@ -86,8 +89,15 @@ export class HomeStack extends Stack {
       pageDeliveryDlq,
       key,
     });
-    renderAlarms(this, plan, [this.alarmTopic.topicArn]);
-    new DepmonDashboard(this, 'Dashboard', { config, plan });
+    const alarms = props.alarms ?? plan.alarms;
+    checkAlarmBudget(
+      configFile,
+      this.stackName,
+      alarms,
+      BASE_RESOURCES,
+      'the heartbeats grow with probe shards: raise targetsPerFunction (fewer, larger shards)',
+    );
+    renderAlarms(this, alarms, [this.alarmTopic.topicArn]);
   }
 
   /**
@@ -147,8 +157,15 @@ export class HomeStack extends Stack {
   }
 }
 
+/** Resources of the base stack besides its alarms (topics, keys, tables, the notify function…), rounded up. */
+const BASE_RESOURCES = 60;
+
 /** The alarm plan, with the probe stacks' own shard split (it also caps shards by what fits in a round). */
-function alarmPlanOf(config: MonitorConfig, configFile: string, targetsPerFunction?: number): AlarmPlan {
+export function alarmPlanOf(
+  config: MonitorConfig,
+  configFile: string,
+  targetsPerFunction?: number,
+): AlarmPlan {
   // One heartbeat alarm per deployed probe shard.
   const shards = planShards(config, targetsPerFunction ?? config.targetsPerFunction).map((s) => ({
     tier: s.tier,
@@ -313,66 +330,5 @@ function notifyTick(stack: Stack, config: MonitorConfig, fn: DepmonFunction, dlq
       retryAttempts: 0,
       maxEventAge: Duration.minutes(1),
     }),
-  });
-}
-
-/** The plan, 1:1: each alarm as CloudFormation receives it, composites after the alarms they reference. */
-function renderAlarms(scope: Construct, plan: AlarmPlan, alarmActions: string[]): void {
-  const rendered = new Map<string, CfnAlarm | CfnCompositeAlarm>();
-  for (const a of plan.alarms) {
-    const actions = a.pageKind ? { alarmActions, okActions: alarmActions } : {};
-    if (a.type === 'metric') rendered.set(a.name, renderMetricAlarm(scope, a, actions));
-    else {
-      const c = renderCompositeAlarm(scope, a, actions);
-      for (const child of [...a.children, ...(a.suppressor ? [a.suppressor.alarm] : [])]) {
-        const dep = rendered.get(child);
-        if (dep) c.addResourceDependency(dep);
-      }
-      rendered.set(a.name, c);
-    }
-  }
-}
-
-function renderMetricAlarm(
-  scope: Construct,
-  a: MetricAlarmSpec,
-  actions: { alarmActions?: string[]; okActions?: string[] },
-): CfnAlarm {
-  return new CfnAlarm(scope, `Alarm-${a.name}`, {
-    alarmName: a.name,
-    alarmDescription: a.description,
-    namespace: a.namespace,
-    metricName: a.metricName,
-    dimensions: a.dimensions.map((d) => ({ name: d.Name, value: d.Value })),
-    statistic: a.statistic,
-    period: a.period,
-    evaluationPeriods: a.evaluationPeriods,
-    datapointsToAlarm: a.datapointsToAlarm,
-    threshold: a.threshold,
-    comparisonOperator: a.comparisonOperator,
-    treatMissingData: a.treatMissingData,
-    actionsEnabled: a.pageKind !== undefined,
-    ...actions,
-  });
-}
-
-function renderCompositeAlarm(
-  scope: Construct,
-  a: CompositeAlarmSpec,
-  actions: { alarmActions?: string[]; okActions?: string[] },
-): CfnCompositeAlarm {
-  return new CfnCompositeAlarm(scope, `Alarm-${a.name}`, {
-    alarmName: a.name,
-    alarmDescription: a.description,
-    alarmRule: a.rule,
-    actionsEnabled: a.pageKind !== undefined,
-    ...(a.suppressor
-      ? {
-          actionsSuppressor: a.suppressor.alarm,
-          actionsSuppressorWaitPeriod: a.suppressor.waitSeconds,
-          actionsSuppressorExtensionPeriod: a.suppressor.extensionSeconds,
-        }
-      : {}),
-    ...actions,
   });
 }

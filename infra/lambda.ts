@@ -1,13 +1,15 @@
 // One way to build depmon's Lambda functions: Node 22 on arm64, ESM, minified by the local esbuild
-// (no Docker), a log group with retention, and an optional value embedded in the bundle at build time.
-import { existsSync } from 'node:fs';
+// (no Docker), a log group with retention, and an optional value delivered beside the bundle at build time.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { EMBED_FILE } from '#shared/runtime';
 
 /** Running as the installed package's compiled JavaScript (dist/infra/lambda.js), not the TypeScript sources. */
 const COMPILED = import.meta.url.endsWith('.js');
@@ -68,14 +70,14 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
  */
 export const BUNDLE_EXTERNALS: readonly string[] = ['*/llhttp-wasm.js'];
 
-/** The global name under which `embed` is visible in the bundle (declare it in the handler). */
-export const EMBED_GLOBAL = '__DEPMON_EMBED__';
-
 export interface DepmonFunctionProps
   extends Omit<NodejsFunctionProps, 'runtime' | 'architecture' | 'bundling' | 'entry' | 'logGroup'> {
   /** Handler source, relative to the repository root, e.g. `functions/probe/handler.ts`. */
   readonly entry: string;
-  /** JSON-serialisable value compiled into the bundle as `__DEPMON_EMBED__` (e.g. the resolved config). */
+  /**
+   * JSON-serialisable value the function reads at start-up (e.g. its dependencies): written as
+   * `depmon-embed.json` beside `index.mjs` in the code asset (shared/runtime `EMBED_FILE`, `readEmbed`).
+   */
   readonly embed?: unknown;
   /** @default RetentionDays.THREE_MONTHS */
   readonly logRetention?: RetentionDays;
@@ -112,7 +114,8 @@ export class DepmonFunction extends NodejsFunction {
         minify,
         sourceMap: false,
         banner: ESM_REQUIRE_BANNER,
-        define: { [EMBED_GLOBAL]: JSON.stringify(embed ?? null) },
+        // The embed goes into the asset as a file, never on esbuild's command line (128 KiB per argument).
+        ...(embed !== undefined ? { commandHooks: embedHooks(scope, embed) } : {}),
         // The AWS SDK v3 ships in the Lambda runtime, but pinning our own keeps tested == shipped.
         externalModules: [...BUNDLE_EXTERNALS],
         // From the sources, "#shared/x" must resolve to the .ts files (package.json "imports"); compiled, to dist/.
@@ -127,4 +130,28 @@ export class DepmonFunction extends NodejsFunction {
       },
     });
   }
+}
+
+/**
+ * Bundling hooks that copy `embed`, written as JSON under the cloud assembly, into the asset beside the bundle.
+ * The asset's hash covers the bundle folder, so a function whose embed changed is redeployed and no other is.
+ * Only written when this stack is bundled (a synth that skips bundling never reads it).
+ */
+function embedHooks(scope: Construct, embed: unknown) {
+  let source: string | undefined;
+  if (Stack.of(scope).bundlingRequired) {
+    const json = JSON.stringify(embed);
+    const dir = path.join(Stage.of(scope)?.outdir ?? PROJECT_ROOT, 'depmon-embeds');
+    mkdirSync(dir, { recursive: true });
+    source = path.join(dir, `${createHash('sha256').update(json).digest('hex').slice(0, 32)}.json`);
+    writeFileSync(source, json);
+  }
+  const copy = process.platform === 'win32' ? 'copy /Y' : 'cp';
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    // CDK builds the command even for a stack it will not bundle; then there is nothing to copy.
+    afterBundling: (_input: string, output: string) =>
+      source ? [`${copy} "${source}" "${path.join(output, EMBED_FILE)}"`] : [],
+  };
 }

@@ -1,9 +1,14 @@
-// DependencyMonitor: all of depmon as one construct (a home stack plus one probe stack per probe
-// Region), for `infra/app.ts` and for users who embed depmon in their own CDK app.
+// DependencyMonitor: all of depmon as one construct (the home Region's stacks, infra/home-region.ts, plus one
+// probe stack per probe Region), for `infra/app.ts` and for users who embed depmon in their own CDK app.
+import type { Stack } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { AlarmPlan } from '#shared/alarms';
 import { configInput, type MonitorConfig, type MonitorConfigInput, parseConfig } from '#shared/config';
-import { HomeStack } from './home-stack.ts';
+import type { AlarmStack } from './alarms.ts';
+import type { DashboardStack } from './dashboard.ts';
+import { homeRegionStacks } from './home-region.ts';
+import type { HomeStack } from './home-stack.ts';
 import { ProbeStack } from './probe-stack.ts';
 
 export interface DependencyMonitorProps {
@@ -23,7 +28,14 @@ export interface DependencyMonitorProps {
    */
   readonly account?: string;
   /**
-   * Prefix of the stack names: `<prefix>-home`, `<prefix>-probe-<region>`.
+   * Alarm stacks in the home Region (each dependency's alarms go to one chosen by a hash of its id or group).
+   * Choose it before the first deployment: changing it later moves alarms between stacks.
+   * @default DEFAULT_ALARM_STACKS (16: about 3,000 dependencies)
+   */
+  readonly alarmStacks?: number;
+  /**
+   * Prefix of the stack names: `<prefix>-home`, `<prefix>-core`, `<prefix>-alarms-<n>`, `<prefix>-dashboards`,
+   * `<prefix>-probe-<region>`.
    * @default `depmon-${config.name}`
    */
   readonly stackNamePrefix?: string;
@@ -46,8 +58,18 @@ export interface DependencyMonitorProps {
 
 export class DependencyMonitor extends Construct {
   readonly config: MonitorConfig;
-  /** Alarms, topics, the notify function and the dashboard, in `config.homeRegion`. */
+  /** The alarm plan every home stack renders a share of. */
+  readonly plan: AlarmPlan;
+  /** Topics, the notify function, tables, heartbeats and monitor-blind composites, in `config.homeRegion`. */
   readonly homeStack: HomeStack;
+  /** Critical first-party down alarms and core-outage. */
+  readonly coreStack: AlarmStack;
+  /** The dependencies' alarms and the external-outage composites, a fixed number of stacks. */
+  readonly alarmStacks: readonly AlarmStack[];
+  /** The overview first, then the detail pages. */
+  readonly dashboardStacks: readonly DashboardStack[];
+  /** Every stack of the home Region, in deploy order. */
+  readonly homeRegionStacks: readonly Stack[];
   /** One per probe Region, keyed by Region. */
   readonly probeStacks: ReadonlyMap<string, ProbeStack>;
 
@@ -59,15 +81,21 @@ export class DependencyMonitor extends Construct {
     const prefix = props.stackNamePrefix ?? `depmon-${config.name}`;
     const env = (region: string) => (props.account ? { account: props.account, region } : { region });
 
-    this.homeStack = new HomeStack(this, 'Home', {
+    const home = homeRegionStacks(this, {
       config,
       configFile,
       env: env(config.homeRegion),
-      stackName: `${prefix}-home`,
-      description: `depmon ${config.name}: alarms, pages and dashboard (home region)`,
+      stackNamePrefix: prefix,
       // The same shard split as the probe stacks: one heartbeat alarm per deployed probe function.
       ...(props.targetsPerFunction !== undefined ? { targetsPerFunction: props.targetsPerFunction } : {}),
+      ...(props.alarmStacks !== undefined ? { alarmStacks: props.alarmStacks } : {}),
     });
+    this.plan = home.plan;
+    this.homeStack = home.home;
+    this.coreStack = home.core;
+    this.alarmStacks = home.alarmStacks;
+    this.dashboardStacks = home.dashboards;
+    this.homeRegionStacks = home.all;
     const probeStacks = new Map<string, ProbeStack>();
     for (const region of config.probeRegions) {
       probeStacks.set(

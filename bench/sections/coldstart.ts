@@ -29,7 +29,13 @@ import { measuredTree } from '../lib/snapshot.ts';
 
 /** infra/lambda.ts of a measured tree: its DepmonFunction builds that tree's bundles. */
 type LambdaModule = Partial<typeof import('#infra/lambda')> &
-  Pick<typeof import('#infra/lambda'), 'DepmonFunction' | 'ESM_REQUIRE_BANNER' | 'EMBED_GLOBAL'>;
+  Pick<typeof import('#infra/lambda'), 'DepmonFunction' | 'ESM_REQUIRE_BANNER'> & {
+    /** Only in trees from before the embed file (shared/runtime EMBED_FILE): the embed's global name. */
+    readonly EMBED_GLOBAL?: string;
+  };
+
+/** The global a tree's bundles read their embed from, if they still compile it in. */
+const embedGlobal = (b: Build): string | undefined => b.lambda.EMBED_GLOBAL;
 
 interface Build {
   /** `before` (the baseline commit) or `now` (the measured tree). */
@@ -111,7 +117,8 @@ async function sizeByPackage(b: Build, fn: Fn): Promise<[string, number][]> {
     minify: true,
     metafile: true,
     banner: { js: b.lambda.ESM_REQUIRE_BANNER },
-    define: { [b.lambda.EMBED_GLOBAL]: JSON.stringify(fn.embed) },
+    // A baseline from before the embed file compiled the embed in; since, it travels beside the bundle.
+    ...(embedGlobal(b) ? { define: { [embedGlobal(b)!]: JSON.stringify(fn.embed) } } : {}),
     // As infra/lambda.ts bundles from the sources: "#shared/x" resolves to the .ts files, the SDK to its ESM build.
     conditions: ['depmon-source', 'module'],
     alias: { ...(b.lambda.BUNDLE_ALIASES ?? {}) },

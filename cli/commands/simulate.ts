@@ -1,11 +1,8 @@
 // `depmon simulate SCENARIO [--json] [--report FILE.html] [--timeline FILE] [--jitter SEED]`: replays an outage
-// scenario through stand-ins, the real probe engine, the home stack's alarms as synthesized, a local CloudWatch evaluator and
+// scenario through stand-ins, the real probe engine, the home Region's alarms as synthesized, a local CloudWatch evaluator and
 // the real paging core. Exit 0 when it ran, 2 on bad usage, scenario or config.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { App } from 'aws-cdk-lib';
 import type { AlarmPlan } from '#shared/alarms';
 import {
   ConfigError,
@@ -169,36 +166,27 @@ export async function simulateFile(
 }
 
 /**
- * The home stack's template, synthesized in-process with asset bundling skipped, and the alarm plan it was
- * rendered from (its probe shards are the deployed ones). A synth that fails, or renders no alarms, is a
- * ConfigError (exit 2, one line): simulating anything but what `cdk synth` emits would rehearse the wrong alarms.
+ * The home Region's templates (base, core, alarm and dashboard stacks), synthesized in-process with asset
+ * bundling skipped and read as one, and the alarm plan they were rendered from (its probe shards are the deployed
+ * ones). A synth that fails, or renders no alarms, is a ConfigError (exit 2, one line): simulating anything but
+ * what `cdk synth` emits would rehearse the wrong alarms.
  */
 export async function homeTemplate(
   config: MonitorConfig,
   configFile: string,
 ): Promise<{ template: unknown; plan: AlarmPlan }> {
-  // The cloud assembly is only read here: it goes in a temporary folder, removed once the template is read.
-  const outdir = await mkdtemp(path.join(tmpdir(), 'depmon-simulate-'));
   let why: string;
   try {
-    const { HomeStack } = await import('#infra/home-stack');
-    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new HomeStack(app, 'Home', { config, configFile, env: { region: config.homeRegion } });
-    const template = app.synth().getStackByName(stack.stackName).template as {
-      Resources?: Record<string, { Type?: string }>;
-    };
-    const hasAlarms = Object.values(template.Resources ?? {}).some((r) =>
-      r.Type?.startsWith('AWS::CloudWatch::'),
-    );
-    if (hasAlarms) return { template, plan: stack.plan };
+    const { synthHomeRegion } = await import('#infra/home-region');
+    const { template, plan } = synthHomeRegion(config, configFile);
+    const hasAlarms = Object.values(template.Resources).some((r) => r.Type.startsWith('AWS::CloudWatch::'));
+    if (hasAlarms) return { template, plan };
     why = 'it rendered no alarms';
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     why = e instanceof Error ? (e.message.split('\n')[0] ?? e.name) : String(e);
-  } finally {
-    await rm(outdir, { recursive: true, force: true });
   }
-  throw new ConfigError(configFile, [{ path: '', message: `cdk synth of the home stack failed: ${why}` }]);
+  throw new ConfigError(configFile, [{ path: '', message: `cdk synth of the home stacks failed: ${why}` }]);
 }
 
 function progress(io: CliIO, scenario: Scenario): ((done: number, total: number) => void) | undefined {

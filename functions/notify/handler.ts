@@ -1,20 +1,17 @@
-// The notify Lambda handler: the alarm topic's subscriber and a one-minute tick. Reads the embedded
-// config and its environment, creates the clients once, and hands everything to notify().
+// The notify Lambda handler: the alarm topic's subscriber and a one-minute tick. Reads the config and plan
+// beside its bundle and its environment, creates the clients once, and hands everything to notify().
 import type { SNSEvent } from 'aws-lambda';
 import type { MonitorConfig } from '#shared/config';
-import { type NotifyEmbed, readNotifySettings } from '#shared/runtime';
+import { type NotifyEmbed, readEmbed, readNotifySettings } from '#shared/runtime';
 import { notifyClients } from './clients.ts';
 import { type NotifyDeps, type NotifySummary, notify, type TickEvent } from './notify.ts';
-
-// Compiled in by DepmonFunction's `embed` (esbuild `define`); null when the module runs unbundled.
-declare const __DEPMON_EMBED__: NotifyEmbed | null;
 
 let cached: NotifyDeps | undefined;
 
 function init(): NotifyDeps {
   if (cached) return cached;
-  const embed = typeof __DEPMON_EMBED__ === 'undefined' ? null : __DEPMON_EMBED__;
-  if (!embed) throw new Error('notify function: no embedded config (was it built by DepmonFunction?)');
+  // Written beside the bundle by DepmonFunction's `embed` (the config and the alarm plan as rendered).
+  const embed = readEmbed<NotifyEmbed>('notify', import.meta.url);
   const config: MonitorConfig = embed.config;
   const settings = readNotifySettings(process.env);
   cached = {

@@ -1,4 +1,4 @@
-// The probe Lambda handler: reads its settings and embedded dependency subset, wires the real clients
+// The probe Lambda handler: reads its settings and its dependency subset (the embed file beside the bundle), wires the real clients
 // (CloudWatch in the home Region, Secrets Manager/SSM in the probe Region) and runs one invocation.
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { MetricDatum } from '#shared/metrics';
@@ -7,15 +7,13 @@ import {
   type ProbeEmbed,
   type ProbeSettings,
   PUBLISH_REQUEST_TIMEOUT_MS,
+  readEmbed,
   readProbeSettings,
 } from '#shared/runtime';
 import { type CycleRuntime, type InvocationSummary, type ProbeFn, runInvocation } from './cycle.ts';
 import { checkEgress } from './egress.ts';
 import { type PublishOptions, publishDatums } from './publish.ts';
 import { createAwsSecretResolver } from './secrets.ts';
-
-// Compiled in by DepmonFunction's `embed` (esbuild `define`); null when the module runs unbundled.
-declare const __DEPMON_EMBED__: ProbeEmbed | null;
 
 /** One JSON object per line on stdout: Lambda stores it as-is, so Logs Insights discovers its fields. */
 export const jsonLog = (record: Record<string, unknown>): void => {
@@ -50,8 +48,8 @@ let cached: { embed: ProbeEmbed; settings: ProbeSettings; runtime: CycleRuntime 
 
 function init() {
   if (cached) return cached;
-  const embed = typeof __DEPMON_EMBED__ === 'undefined' ? null : __DEPMON_EMBED__;
-  if (!embed) throw new Error('probe function: no embedded dependencies (was it built by DepmonFunction?)');
+  // Written beside the bundle by DepmonFunction's `embed` (the shard's dependencies and probe settings).
+  const embed = readEmbed<ProbeEmbed>('probe', import.meta.url);
   const settings = readProbeSettings(process.env);
   const cloudwatch = new CloudWatchClient({
     region: settings.homeRegion,

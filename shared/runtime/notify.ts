@@ -1,5 +1,5 @@
 // What the home stack hands the notify function and what the function reads back: its entry file, the
-// config and alarm plan compiled into its bundle, and its environment variables (names, values, parser).
+// config and alarm plan written beside its bundle, and its environment variables (names, values, parser).
 import type { AlarmPlan } from '#shared/alarms';
 import type { MonitorConfig } from '#shared/config';
 import { type EnvRecord, requiredEnv } from './env.ts';
@@ -8,7 +8,7 @@ import { type EnvRecord, requiredEnv } from './env.ts';
 export const NOTIFY_ENTRY = 'functions/notify/handler.ts';
 
 /**
- * Embedded at build time (DepmonFunction `embed`): the validated config (secret references unresolved,
+ * Written beside the bundle at build time (DepmonFunction `embed`): the validated config (secret references unresolved,
  * never values) and the alarm plan exactly as the stack rendered it.
  */
 export interface NotifyEmbed {

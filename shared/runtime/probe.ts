@@ -1,5 +1,5 @@
 // What the probe stack hands each probe function and what the function reads back: its entry file, the
-// dependency subset compiled into its bundle, and its environment variables (names, values, parser).
+// dependency subset written beside its bundle, and its environment variables (names, values, parser).
 import type { Dependency, MonitorConfig, Tier } from '#shared/config';
 import { type EnvRecord, requiredEnv } from './env.ts';
 import type { ProbeShard } from './shards.ts';
@@ -8,7 +8,7 @@ import type { ProbeShard } from './shards.ts';
 export const PROBE_ENTRY = 'functions/probe/handler.ts';
 
 /**
- * Compiled into the bundle as `__DEPMON_EMBED__`. Header values keep their `${…}` references:
+ * Written beside the bundle (EMBED_FILE) at build time. Header values keep their `${…}` references:
  * no secret value is ever embedded.
  */
 export interface ProbeEmbed {

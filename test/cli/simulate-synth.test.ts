@@ -21,11 +21,12 @@ afterAll(async () => {
 });
 
 describe('depmon simulate when synth fails', () => {
-  it('exits 2 with one line naming the failed synth and its reason', async () => {
-    // Prepare: 250 partner APIs are 500 alarms and more: past CloudFormation's 500 resources per stack.
+  it('exits 2 with one message naming the stack that cannot be synthesized and why', async () => {
+    // Prepare: 500 partner APIs of one group: their down alarms and the group's composite share one alarm stack
+    // (a composite lives with the alarms it names), past what one CloudFormation stack may hold.
     const dir = await mkdtemp(path.join(tmpdir(), 'depmon-synth-'));
     dirs.push(dir);
-    const partners = Array.from({ length: 250 }, (_, i) => ({
+    const partners = Array.from({ length: 500 }, (_, i) => ({
       id: `partner-${i}`,
       name: `Partner ${i}`,
       tier: 'third-party',
@@ -57,7 +58,7 @@ describe('depmon simulate when synth fails', () => {
     // Assess
     expect(code).toBe(2);
     expect(stderr.text).toMatch(
-      /^wide\.json: cdk synth of the home stack failed: Number of resources in stack 'Home': \d+ is greater than allowed maximum of 500[^\n]*\n$/,
+      /^wide\.json: dependencies: stack depmon-wide-alarms-\d+ would hold \d+ resources \(\d+ alarms\); depmon keeps a stack within 480 of CloudFormation's 500\n {2}Hint: deploy with more alarm stacks[^\n]*\n$/,
     );
     expect(stdout.text).toBe('');
   }, 120_000);

@@ -262,16 +262,6 @@ describe('HomeStack topics and routes', () => {
       }),
     });
   });
-
-  it('builds the dashboard with alarm status, both tiers, heartbeats and per-region log queries', () => {
-    const body = JSON.stringify(ofType('AWS::CloudWatch::Dashboard')[0]![1].Properties.DashboardBody);
-    expect(body).toContain('Paging alarms (red = paging now)');
-    expect(body).toContain('First party (core banking)');
-    expect(body).toContain('Third party (partners)');
-    expect(body).toContain('Heartbeat ap-northeast-3');
-    expect(body).toContain('Failing from ap-northeast-1 (probe logs)');
-    expect(body).toContain('p99');
-  });
 });
 
 describe('HomeStack without channels', () => {

@@ -71,12 +71,19 @@ describe('DependencyMonitor', () => {
         .synth()
         .stacks.map((s) => s.stackName)
         .sort(),
-    ).toEqual([
-      'bank-deps-home',
-      'bank-deps-probe-ap-northeast-1',
-      'bank-deps-probe-ap-northeast-2',
-      'bank-deps-probe-ap-northeast-3',
-    ]);
+    ).toEqual(
+      [
+        'bank-deps-home',
+        'bank-deps-core',
+        ...Array.from({ length: 16 }, (_, i) => `bank-deps-alarms-${i}`),
+        'bank-deps-dashboards',
+        'bank-deps-dashboards-first-party-0',
+        'bank-deps-dashboards-third-party-0',
+        'bank-deps-probe-ap-northeast-1',
+        'bank-deps-probe-ap-northeast-2',
+        'bank-deps-probe-ap-northeast-3',
+      ].sort(),
+    );
   });
 
   it('runs separate first- and third-party functions on Node 22, arm64, with their settings in the environment', () => {

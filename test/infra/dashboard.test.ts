@@ -1,0 +1,89 @@
+// The dashboards as synthesized: the overview answers "whose outage is it" first (core-outage, then
+// external-outage, then monitor-blind), and the detail pages show each tier by section, not one graph per
+// dependency.
+import { describe, expect, it } from 'vitest';
+import { homeRegionStacks } from '#infra/home-region';
+import { parseConfig } from '#shared/config';
+import { detailPages } from '#shared/runtime';
+import bankInput from '../../examples/bank/monitor.config.ts';
+import { unbundledApp } from '../helpers/cdk.ts';
+import { scaleConfig } from '../scale/configs.ts';
+import { dashboardBodies, type Widget } from '../scale/quotas.ts';
+
+const BANK = 'examples/bank/monitor.config.ts';
+
+function dashboards(config = parseConfig(bankInput, BANK)) {
+  const app = unbundledApp({ builtinCloudFormationValidation: false });
+  const stacks = homeRegionStacks(app, {
+    config,
+    configFile: BANK,
+    env: { region: config.homeRegion },
+    stackNamePrefix: 'depmon-bank',
+  });
+  const assembly = app.synth();
+  return dashboardBodies(stacks.dashboards.map((s) => assembly.getStackByName(s.stackName).template));
+}
+
+const titles = (widgets: readonly Widget[]) => widgets.map((w) => w.properties.title ?? '');
+
+describe('the overview dashboard', () => {
+  it('lists the paging alarms in the order of the question: core-outage, external-outage, monitor-blind', () => {
+    // Act
+    const overview = dashboards().get('depmon-bank')!;
+    // Assess
+    const alarmWidgets = overview.widgets.filter((w) => w.type === 'alarm');
+    expect(titles(alarmWidgets).map((t) => t.split(':')[0])).toEqual([
+      '1 · core-outage',
+      '2 · external-outage',
+      '3 · monitor-blind',
+    ]);
+    const names = (w: Widget) => (w.properties.alarms as string[]).map((a) => a.split(':alarm:')[1]);
+    expect(names(alarmWidgets[0]!)).toEqual(['bank-core-outage']);
+    expect(names(alarmWidgets[1]!).every((n) => n!.startsWith('bank-external-outage-'))).toBe(true);
+    expect(names(alarmWidgets[2]!).every((n) => n!.startsWith('bank-blind-'))).toBe(true);
+    // The headline comes first and links every detail page.
+    expect(overview.widgets[0]!.type).toBe('text');
+    expect(overview.widgets[0]!.properties.markdown).toContain('whose outage is it?');
+    expect(overview.widgets[0]!.properties.markdown).toContain(
+      '#dashboards/dashboard/depmon-bank-third-party-1',
+    );
+    expect(titles(overview.widgets)).toContain(
+      'Heartbeat ap-northeast-3 (1 = voting, 0 = abstained, gap = blind)',
+    );
+    expect(titles(overview.widgets)).toContain('Failing from ap-northeast-1 (probe logs)');
+  });
+});
+
+describe('the detail dashboards', () => {
+  it('show each partner group as one section: its alarms, regions failing and latency, a line per member', () => {
+    // Act
+    const config = parseConfig(bankInput, BANK);
+    const page = dashboards(config).get('depmon-bank-third-party-1')!;
+    // Assess: one row of three widgets per group, not one graph per dependency
+    const groups = new Set(config.dependencies.flatMap((d) => (d.group ? [d.group] : [])));
+    const graphs = page.widgets.filter((w) => w.type === 'metric');
+    const thirdParty = config.dependencies.filter((d) => d.tier === 'third-party');
+    expect(graphs.length).toBeLessThan(2 * thirdParty.length);
+    const lines = graphs
+      .filter((w) => (w.properties.title as string).includes('regions failing'))
+      .flatMap((w) => (w.properties.metrics as unknown[][]).map((m) => m[3]));
+    expect(lines.sort()).toEqual(thirdParty.map((d) => d.id).sort());
+    const sectionTitles = titles(page.widgets.filter((w) => w.type === 'alarm'));
+    for (const g of groups) expect(sectionTitles).toContain(`Group ${g}: alarms`);
+  });
+
+  it('at 3,000 dependencies, pages of at most 240 dependencies, critical core first', () => {
+    // Act
+    const config = scaleConfig(3000);
+    const pages = detailPages(config);
+    // Assess
+    const first = pages.filter((p) => p.tier === 'first-party');
+    expect(first[0]!.sections[0]!.title).toMatch(/^Critical core/);
+    for (const p of pages) {
+      const n = p.sections.reduce((k, s) => k + s.dependencies.length, 0);
+      expect(n).toBeLessThanOrEqual(240);
+    }
+    const all = pages.flatMap((p) => p.sections.flatMap((s) => s.dependencies));
+    expect(all.sort()).toEqual(config.dependencies.map((d) => d.id).sort());
+  });
+});
