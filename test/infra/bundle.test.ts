@@ -1,5 +1,7 @@
 // The one slow infra test: a real `infra/app.ts` synth with esbuild bundling, then each probe bundle loaded
-// and invoked on Node 22 (the Lambda runtime) against a loopback stand-in and a loopback CloudWatch.
+// and invoked on Node 22 (the Lambda runtime) against a loopback stand-in and a loopback CloudWatch. The config
+// is larger than one command-line argument may be (128 KiB): it reaches the functions as a file beside the
+// bundle, and the bundle itself is the same code whatever the config.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -67,8 +69,16 @@ afterAll(async () => {
 
 describe('the probe bundles', () => {
   it('build with esbuild in a real synth, stay under 500 KB, and serve an invocation on Node 22', async () => {
-    // Prepare: a config whose targets and egress reference are loopback stand-ins
+    // Prepare: a config whose targets and egress reference are loopback stand-ins; 150 more partners with a
+    // long header each make it larger than one command-line argument may be (Linux: 128 KiB).
     const base = `http://127.0.0.1:${targetPort}`;
+    const padded = Array.from({ length: 150 }, (_, i) => ({
+      id: `bulk-${i}`,
+      name: `Bulk partner ${i}`,
+      tier: 'third-party',
+      group: 'bulk',
+      http: { url: `${base}/bulk/${i}`, headers: { 'X-Padding': `${i}-`.padEnd(1000, 'p') } },
+    }));
     const configFile = path.join(dir, 'monitor.config.json');
     writeFileSync(
       configFile,
@@ -77,6 +87,8 @@ describe('the probe bundles', () => {
         homeRegion: 'ap-northeast-2',
         probeRegions: ['ap-northeast-1'],
         namespace: 'Depmon/BundleTest',
+        // One function per tier: the 151 partners fit one round (32 at a time, 11 waves of 5 s in a minute).
+        targetsPerFunction: 500,
         egress: { url: `${base}/egress/{region}` },
         channels: [{ id: 'oncall', type: 'email', address: 'oncall@bundle.example' }],
         dependencies: [
@@ -100,9 +112,11 @@ describe('the probe bundles', () => {
               },
             },
           },
+          ...padded,
         ],
       }),
     );
+    expect(statSync(configFile).size).toBeGreaterThan(128 * 1024);
     const outdir = path.join(dir, 'cdk.out');
 
     // Act 1: synthesize as `cdk synth` would (the CLI runs the app with these variables), bundling the probe stack
@@ -134,23 +148,29 @@ describe('the probe bundles', () => {
     ) as Template;
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
 
-    // Assess 1: two functions, each an ESM bundle under 500 KB with its dependencies embedded (references, not
-    // values) and without the SDK's default credential chain (the variables of its web-identity and container providers are the marker)
+    // Assess 1: two functions, each the same ESM bundle under 500 KB, its dependencies in the embed file beside
+    // it (secret references, not values), without the SDK's default credential chain (the variables of its
+    // web-identity and container providers are the marker)
     expect(functions).toHaveLength(2);
     const bundles = functions.map((fn) => {
       const file = path.join(outdir, fn.Metadata!['aws:asset:path']!, 'index.mjs');
       const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
-      return { file, env, bytes: statSync(file).size };
+      const embed = path.join(path.dirname(file), 'depmon-embed.json');
+      return { file, env, bytes: statSync(file).size, code: readFileSync(file, 'utf8'), embed };
     });
     for (const b of bundles) {
       process.stdout.write(`probe bundle ${b.env.DEPMON_TIER}: ${(b.bytes / 1024).toFixed(0)} KiB\n`);
       expect(b.bytes).toBeLessThan(MAX_BUNDLE_BYTES);
-      expect(withoutCredentialChain(readFileSync(b.file, 'utf8'))).toBe(true);
+      expect(withoutCredentialChain(b.code)).toBe(true);
+      expect(b.code).not.toContain(base);
     }
+    expect(bundles[0]!.code).toBe(bundles[1]!.code);
     const thirdParty = bundles.find((b) => b.env.DEPMON_TIER === 'third-party')!;
-    const code = readFileSync(thirdParty.file, 'utf8');
-    expect(code).toContain('${env:DEPMON_TEST_KEY}');
-    expect(code).not.toContain(`${base}/core`);
+    const embedded = JSON.parse(readFileSync(thirdParty.embed, 'utf8')) as {
+      dependencies: { id: string; check: { headers: Record<string, string> } }[];
+    };
+    expect(embedded.dependencies.map((d) => d.id)).toEqual(['partner', ...padded.map((d) => d.id)]);
+    expect(embedded.dependencies[0]!.check.headers['X-Api-Key']).toBe('${env:DEPMON_TEST_KEY}');
 
     // Act 2: load each bundle on Node 22 and invoke its handler, as Lambda would
     const runner = path.join(dir, 'invoke.mjs');
@@ -219,9 +239,10 @@ describe('the probe bundles', () => {
     );
     // A failing probe is named with its reason before the round counts are compared.
     expect(logLines.filter((l) => l.msg === 'probe-result' && l.status !== 'up')).toEqual([]);
-    for (const r of results) {
+    for (const [i, r] of results.entries()) {
       expect(r.node).toMatch(/^v22\./);
-      expect(r.out.rounds).toEqual([expect.objectContaining({ voted: true, results: 1, down: 0 })]);
+      const probed = bundles[i]!.env.DEPMON_TIER === 'third-party' ? 151 : 1;
+      expect(r.out.rounds).toEqual([expect.objectContaining({ voted: true, results: probed, down: 0 })]);
     }
     expect(logLines).toContainEqual(
       expect.objectContaining({
@@ -239,7 +260,7 @@ describe('the probe bundles', () => {
       expect(r.body.Namespace).toBe('Depmon/BundleTest');
       return r.body.MetricData!;
     });
-    expect(datums.filter((d) => d.MetricName === 'Down').map((d) => d.Value)).toEqual([0, 0]);
+    expect(datums.filter((d) => d.MetricName === 'Down').map((d) => d.Value)).toEqual(Array(152).fill(0));
     expect(datums.filter((d) => d.MetricName === 'Heartbeat')).toHaveLength(2);
   });
 });
