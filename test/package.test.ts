@@ -184,7 +184,8 @@ describe('package (slow: npm pack, offline install into an empty project, init, 
       expect(synth.code, synth.stderr).toBe(0);
       const out = path.join(project, 'cdk.out');
       const templates = (await readdir(out)).filter((f) => f.endsWith('.template.json'));
-      expect(templates).toHaveLength(4); // home + three probe regions
+      // home, core, 16 alarm stacks, the overview and one detail-page stack per tier, three probe regions
+      expect(templates).toHaveLength(24);
       const bundles = (await readdir(out))
         .filter((f) => f.startsWith('asset.'))
         .map((f) => path.join(out, f, 'index.mjs'))
