@@ -30,7 +30,7 @@ import {
   METRIC_HEARTBEAT,
   METRIC_LATENCY,
 } from '#shared/metrics';
-import { type DashboardSection, type DetailPage, detailPages } from '#shared/runtime';
+import { type DashboardSection, type DetailPage, detailPages, tierSections } from '#shared/runtime';
 
 /** Dashboards are 24 grid units wide (CloudWatch dashboard body structure). */
 const GRID_WIDTH = 24;
@@ -87,21 +87,29 @@ export class DashboardStack extends Stack {
     super(scope, id, props);
     const { config, plan } = props;
     const refs = new AlarmRefs(this);
+    const byId = new Map(config.dependencies.map((d) => [d.id, d]));
     if (props.overview) {
+      const pages = detailPages(config);
+      // A small config has no detail pages: its sections follow the overview's own rows.
+      const sections =
+        pages.length > 0
+          ? []
+          : (['first-party', 'third-party'] as const).flatMap((tier) =>
+              tierSections(config)[tier].map((s) => sectionRow(config, tier, s, byId, refs)),
+            );
       this.overview = new Dashboard(this, 'Overview', {
         dashboardName: dashboardName(config),
         defaultInterval: Duration.hours(3),
-        widgets: overviewRows(config, plan, detailPages(config), refs),
+        widgets: [...overviewRows(config, plan, pages, refs), ...sections],
       });
     }
     const pages = props.pages ?? [];
-    const byId = new Map(config.dependencies.map((d) => [d.id, d]));
     this.details = pages.map(
       (page) =>
         new Dashboard(this, `Page-${page.key}`, {
           dashboardName: dashboardName(config, page),
           defaultInterval: Duration.hours(3),
-          widgets: page.sections.map((s) => sectionRow(config, page, s, byId, refs)),
+          widgets: page.sections.map((s) => sectionRow(config, page.tier, s, byId, refs)),
         }),
     );
   }
@@ -180,6 +188,7 @@ function alarmWidgets(title: string, alarms: readonly AlarmSpec[], refs: AlarmRe
 /** The legend, and a link to every detail page. */
 function headline(config: MonitorConfig, plan: AlarmPlan, pages: readonly DetailPage[]): TextWidget {
   const link = (p: DetailPage) => `[${p.key}](#dashboards/dashboard/${dashboardName(config, p)})`;
+  if (pages.length === 0) return headlineWidget(config, plan, 'Every dependency, by section: below.');
   const tiers = (['first-party', 'third-party'] as const)
     .map((t) => {
       const own = pages.filter((p) => p.tier === t);
@@ -188,6 +197,10 @@ function headline(config: MonitorConfig, plan: AlarmPlan, pages: readonly Detail
     })
     .filter(Boolean)
     .join(' — ');
+  return headlineWidget(config, plan, `Detail pages: ${tiers}`);
+}
+
+function headlineWidget(config: MonitorConfig, plan: AlarmPlan, details: string): TextWidget {
   return new TextWidget({
     width: GRID_WIDTH,
     height: 3,
@@ -195,7 +208,7 @@ function headline(config: MonitorConfig, plan: AlarmPlan, pages: readonly Detail
       `## depmon ${config.name}: whose outage is it?\n` +
       `**core-outage** = our ${config.coreName} (SEV1) · **external-outage** = a partner, core healthy (SEV2) · ` +
       `**blind** = depmon's own probes stopped · down = at least ${config.policy.quorum} of ${config.probeRegions.length} regions for ${config.policy.datapointsToAlarm} of ${config.policy.evaluationPeriods} periods of ${plan.period} s\n\n` +
-      `Detail pages: ${tiers}`,
+      details,
   });
 }
 
@@ -261,7 +274,7 @@ function failingWidgets(
  */
 function sectionRow(
   config: MonitorConfig,
-  page: DetailPage,
+  tier: Tier,
   section: DashboardSection,
   byId: ReadonlyMap<string, Dependency>,
   refs: AlarmRefs,
@@ -272,7 +285,7 @@ function sectionRow(
       ? [refs.get(alarmNames.externalOutage(config, section.group), true)]
       : []),
     ...deps.flatMap((d) => [
-      page.tier === 'third-party' && !d.group
+      tier === 'third-party' && !d.group
         ? refs.get(alarmNames.externalOutage(config, d.id), true)
         : refs.get(alarmNames.down(config, d.id), false),
       refs.get(alarmNames.degraded(config, d.id), false),

@@ -184,8 +184,8 @@ describe('package (slow: npm pack, offline install into an empty project, init, 
       expect(synth.code, synth.stderr).toBe(0);
       const out = path.join(project, 'cdk.out');
       const templates = (await readdir(out)).filter((f) => f.endsWith('.template.json'));
-      // home, core, 16 alarm stacks, the overview and one detail-page stack per tier, three probe regions
-      expect(templates).toHaveLength(24);
+      // home, core, 16 alarm stacks, the dashboards (a small config: the overview only), three probe regions
+      expect(templates).toHaveLength(22);
       const bundles = (await readdir(out))
         .filter((f) => f.startsWith('asset.'))
         .map((f) => path.join(out, f, 'index.mjs'))

@@ -4,7 +4,7 @@
 // themselves (`depmon cost` synthesizes and counts them, so it prices the stacks that really synthesize).
 import type { AlarmPlan } from '#shared/alarms';
 import type { MonitorConfig } from '#shared/config';
-import { ENV_TIER, planShards } from '#shared/runtime';
+import { dashboardCount, ENV_TIER, planShards } from '#shared/runtime';
 import { type AlarmCounts, alarmCountsFromPlan } from './alarms.ts';
 
 export interface RegionDeployment {
@@ -66,7 +66,8 @@ export function deploymentOf(config: MonitorConfig, plan: AlarmPlan): Deployment
     // per function; the alert topic's key.
     add(region, { probeFunctions: shards, schedules: shards, operationalAlarms: 1 + shards, kmsKeys: 1 });
   }
-  return { source: 'config', regions, alarms: alarmCountsFromPlan(plan), dashboards: 1 };
+  // The overview and the detail pages (shared/runtime `detailPages`, as infra's dashboard stacks render them).
+  return { source: 'config', regions, alarms: alarmCountsFromPlan(plan), dashboards: dashboardCount(config) };
 }
 
 interface TemplateResource {

@@ -140,16 +140,21 @@ function sectionsOf(title: string, ids: readonly string[], group?: string): Dash
 }
 
 /**
- * The detail dashboards: per tier, critical core first, then each partner group (ungrouped partners together),
- * packed in config order onto pages of at most DASHBOARD_PAGE_MAX_DEPENDENCIES. A section never straddles pages.
+ * Up to this many dependencies the overview carries every section itself and there are no detail pages: a
+ * dashboard is $3 a month, and a small estate reads best on one page.
  */
-export function detailPages(config: MonitorConfig): DetailPage[] {
+export const OVERVIEW_SECTIONS_MAX_DEPENDENCIES = 48;
+
+/** Each tier's sections: critical core first, then each partner group (ungrouped partners together). */
+export function tierSections(
+  config: MonitorConfig,
+): Record<'first-party' | 'third-party', readonly DashboardSection[]> {
   const first = config.dependencies.filter((d) => d.tier === 'first-party');
   const third = config.dependencies.filter((d) => d.tier === 'third-party');
   const groups = new Map<string, string[]>();
   for (const d of third) if (d.group) groups.set(d.group, [...(groups.get(d.group) ?? []), d.id]);
   const ungrouped = third.filter((d) => !d.group).map((d) => d.id);
-  const byTier = {
+  return {
     'first-party': [
       ...sectionsOf(
         'Critical core (core-outage)',
@@ -164,7 +169,17 @@ export function detailPages(config: MonitorConfig): DetailPage[] {
       ...[...groups].flatMap(([g, ids]) => sectionsOf(`Group ${g}`, ids, g)),
       ...sectionsOf('Ungrouped partners (each pages alone)', ungrouped),
     ],
-  } as const;
+  };
+}
+
+/**
+ * The detail dashboards: each tier's sections packed in config order onto pages of at most
+ * DASHBOARD_PAGE_MAX_DEPENDENCIES (a section never straddles pages); none for a config small enough for the
+ * overview to show every section (OVERVIEW_SECTIONS_MAX_DEPENDENCIES).
+ */
+export function detailPages(config: MonitorConfig): DetailPage[] {
+  if (config.dependencies.length <= OVERVIEW_SECTIONS_MAX_DEPENDENCIES) return [];
+  const byTier = tierSections(config);
   const pages: DetailPage[] = [];
   for (const tier of ['first-party', 'third-party'] as const) {
     let sections: DashboardSection[] = [];

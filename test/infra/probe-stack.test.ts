@@ -77,8 +77,6 @@ describe('DependencyMonitor', () => {
         'bank-deps-core',
         ...Array.from({ length: 16 }, (_, i) => `bank-deps-alarms-${i}`),
         'bank-deps-dashboards',
-        'bank-deps-dashboards-first-party-0',
-        'bank-deps-dashboards-third-party-0',
         'bank-deps-probe-ap-northeast-1',
         'bank-deps-probe-ap-northeast-2',
         'bank-deps-probe-ap-northeast-3',
