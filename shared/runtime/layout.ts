@@ -157,11 +157,11 @@ export function tierSections(
   return {
     'first-party': [
       ...sectionsOf(
-        'Critical core (core-outage)',
+        `First party (${config.coreName}): critical, pages core-outage`,
         first.filter((d) => d.critical).map((d) => d.id),
       ),
       ...sectionsOf(
-        'Other first party',
+        'First party: other services',
         first.filter((d) => !d.critical).map((d) => d.id),
       ),
     ],
