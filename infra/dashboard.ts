@@ -3,7 +3,7 @@
 // probes' pulse per region, then what fails from each region (probe logs), and links to the detail pages. The
 // detail pages (shared/runtime `detailPages`) show each tier by section (critical core, each partner group):
 // the section's alarms, which members the regions see failing, and their latency, one line per dependency in
-// a shared graph rather than one graph per dependency.
+// a shared graph rather than one graph per dependency, then what to do (owner, fallback, runbook of each member).
 import { Arn, ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   Alarm,
@@ -156,6 +156,7 @@ function overviewRows(
   return [
     [headline(config, plan, pages)],
     alarmWidgets(`1 · core-outage: our ${config.coreName} is down (SEV1)`, kind('core-outage'), refs),
+    coreWhatToDo(config),
     alarmWidgets(
       '2 · external-outage: a partner is down, core healthy (SEV2)',
       kind('external-outage'),
@@ -165,6 +166,13 @@ function overviewRows(
     config.probeRegions.map((region) => heartbeatWidget(config, plan, region, width)),
     config.probeRegions.flatMap((region) => failingWidgets(config, plan, region, width)),
   ].filter((row) => row.length > 0);
+}
+
+/** Under the core-outage alarm: what to do for each critical first-party dependency (its page's own table). */
+function coreWhatToDo(config: MonitorConfig): TextWidget[] {
+  const core = config.dependencies.filter((d) => d.tier === 'first-party' && d.critical);
+  const widget = whatToDoWidget(`core-outage: what to do`, core);
+  return widget ? [widget] : [];
 }
 
 /** Alarm status widgets of at most ALARM_STATUS_MAX_ALARMS, alarms in ALARM listed first. */
@@ -270,7 +278,7 @@ function failingWidgets(
 /**
  * One section of a detail page: its alarms (the group's external-outage, each member's down and degraded; an
  * ungrouped partner shows its own external-outage instead of its down alarm), the regions failing per member
- * (Down, Sum: failing region-rounds per minute) and latency p99, one line per member.
+ * (Down, Sum: failing region-rounds per minute) and latency p99, one line per member; then what to do.
  */
 function sectionRow(
   config: MonitorConfig,
@@ -302,6 +310,7 @@ function sectionRow(
       label: d.id,
     });
   const height = Math.min(12, 4 + Math.ceil(deps.length / 8));
+  const todo = whatToDoWidget(`${section.title}: what to do`, deps);
   return [
     new AlarmStatusWidget({
       title: `${section.title}: alarms`,
@@ -326,5 +335,38 @@ function sectionRow(
       leftYAxis: { min: 0, showUnits: false },
       legendPosition: deps.length > 12 ? LegendPosition.HIDDEN : LegendPosition.BOTTOM,
     }),
+    ...(todo ? [todo] : []),
   ];
+}
+
+/** A cell of the what-to-do table holds at most this many characters; the page's email carries the whole text. */
+export const WHAT_TO_DO_CELL_MAX = 160;
+
+/** One markdown table cell: on one line, pipes escaped, cut to WHAT_TO_DO_CELL_MAX characters. */
+function cell(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  const cut = line.length > WHAT_TO_DO_CELL_MAX ? `${line.slice(0, WHAT_TO_DO_CELL_MAX - 1)}…` : line;
+  return cut.replace(/\\/g, '\\\\').replace(/\|/g, '\\|') || '—';
+}
+
+/**
+ * What on-call does when a paging alarm fires: owner, fallback and runbook of each dependency that names one, as a
+ * table under the alarms that page for them. No widget when none of them names any.
+ */
+export function whatToDoWidget(title: string, deps: readonly Dependency[]): TextWidget | undefined {
+  const named = deps.filter((d) => d.owner || d.fallback || d.runbook);
+  if (named.length === 0) return undefined;
+  const rows = named.map(
+    (d) => `| ${cell(d.id)} | ${cell(d.owner)} | ${cell(d.fallback)} | ${cell(d.runbook)} |`,
+  );
+  return new TextWidget({
+    width: GRID_WIDTH,
+    height: Math.min(12, 3 + named.length),
+    markdown: [
+      `### ${title}`,
+      '| Dependency | Owner | Fallback | Runbook |',
+      '|---|---|---|---|',
+      ...rows,
+    ].join('\n'),
+  });
 }

@@ -2,6 +2,7 @@
 // external-outage, then monitor-blind), and the detail pages show each tier by section, not one graph per
 // dependency.
 import { describe, expect, it } from 'vitest';
+import { WHAT_TO_DO_CELL_MAX } from '#infra/dashboard';
 import { homeRegionStacks } from '#infra/home-region';
 import { parseConfig } from '#shared/config';
 import { detailPages } from '#shared/runtime';
@@ -101,5 +102,56 @@ describe('the detail dashboards', () => {
     }
     const all = pages.flatMap((p) => p.sections.flatMap((s) => s.dependencies));
     expect(all.sort()).toEqual(config.dependencies.map((d) => d.id).sort());
+  });
+});
+
+describe('what to do, beside the alarms that page', () => {
+  const markdowns = (widgets: readonly Widget[]) =>
+    widgets.filter((w) => w.type === 'text').map((w) => w.properties.markdown as string);
+
+  it('lists owner, fallback and runbook of each core dependency under core-outage, and of each group under its section', () => {
+    // Act
+    const config = parseConfig(bankInput, BANK);
+    const overview = dashboards(config).get('depmon-bank')!;
+    // Assess: the core table comes right after the core-outage alarms
+    const coreAt = overview.widgets.findIndex((w) =>
+      (w.properties.title ?? '').startsWith('1 · core-outage'),
+    );
+    const core = overview.widgets[coreAt + 1]!;
+    expect(core.type).toBe('text');
+    const critical = config.dependencies.filter((d) => d.tier === 'first-party' && d.critical);
+    for (const d of critical.filter((x) => x.owner || x.fallback || x.runbook)) {
+      const row = (core.properties.markdown as string).split('\n').find((l) => l.startsWith(`| ${d.id} |`));
+      expect(row, d.id).toBeDefined();
+      if (d.owner) expect(row).toContain(d.owner);
+    }
+    // every dependency naming a fallback has it in some section's table
+    const tables = markdowns(overview.widgets).join('\n');
+    for (const d of config.dependencies.filter((x) => x.fallback)) {
+      expect(tables).toContain(`| ${d.id} |`);
+      expect(tables).toContain(d.fallback.replace(/\s+/g, ' ').slice(0, 40));
+    }
+  });
+
+  it('keeps each table cell on one line, pipes escaped, and cut to its maximum', () => {
+    // Arrange
+    const input = structuredClone(bankInput) as typeof bankInput;
+    const dep = input.dependencies.find((d) => d.tier === 'first-party' && d.critical)!;
+    Object.assign(dep, {
+      owner: 'team | core\nbanking',
+      fallback: 'x'.repeat(500),
+      runbook: 'https://wiki.example/rb',
+    });
+    // Act
+    const overview = dashboards(parseConfig(input, BANK)).get('depmon-bank')!;
+    // Assess
+    const row = markdowns(overview.widgets)
+      .join('\n')
+      .split('\n')
+      .find((l) => l.startsWith(`| ${dep.id} |`))!;
+    expect(row).toContain('team \\| core banking');
+    expect(row).toContain(`${'x'.repeat(WHAT_TO_DO_CELL_MAX - 1)}…`);
+    expect(row).not.toContain('x'.repeat(WHAT_TO_DO_CELL_MAX));
+    expect(row.split(/(?<!\\)\|/).length).toBe(6);
   });
 });

@@ -23,8 +23,16 @@ export function scaleDependency(i: number, n: number): DependencyInput {
         : kind === 'dns'
           ? { dns: { name: host } }
           : { tls: { host, port: 443 } };
+  // Every dependency names what to do, fallbacks at the dashboard's cell maximum: the largest dashboards.
+  const todo = {
+    owner: `team-${i % 20}`,
+    runbook: `https://wiki.bank.example/runbooks/${id}`,
+    fallback: `Switch ${id} traffic to the standby route and tell customers through the status page. `.repeat(
+      3,
+    ),
+  };
   if (firstParty) {
-    return { id, name: `Core service ${i}`, tier: 'first-party', critical: i % 30 === 0, ...check };
+    return { id, name: `Core service ${i}`, tier: 'first-party', critical: i % 30 === 0, ...todo, ...check };
   }
   // Partners: most in groups of about 15 (a vendor's APIs page together), every 10th one on its own. At most
   // about 140 external-outage alarms at 3,000 (CloudWatch lets core-outage be referenced by 150 composites).
@@ -37,6 +45,7 @@ export function scaleDependency(i: number, n: number): DependencyInput {
     tier: 'third-party',
     ...(grouped || !ungroupedAllowed ? { group: `vendor-${i % groups}` } : {}),
     features: [`feature ${i % 7}`],
+    ...todo,
     ...check,
   };
 }
