@@ -31,7 +31,7 @@ import { parseCliArgs, UsageError } from '../usage.ts';
 
 const USAGE = `Usage: depmon simulate SCENARIO [--config FILE] [--json] [--report FILE.html] [--timeline FILE] [--jitter SEED]
 
-Replays an outage scenario (YAML or JSON, see README "Scenario format") on a virtual clock: local stand-ins
+Replays an outage scenario (YAML or JSON, see docs/simulate.md "Scenario format") on a virtual clock: local stand-ins
 behave as the scenario says, the real probe engine probes them from every probe region, and the home stack's
 alarms (as cdk synth renders them) are evaluated with CloudWatch's rules. Prints who would be paged, when,
 and with what text. No AWS account needed.

@@ -25,7 +25,7 @@ export const SDK_MAX_ATTEMPTS = 4;
  */
 export const THROTTLE_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 16_000 };
 
-const README_POLICY = 'the read-only IAM policy in the README ("depmon timeline", "IAM policy")';
+const README_POLICY = 'the read-only IAM policy in docs/timeline.md ("IAM policy (read-only)")';
 
 export interface TimelineDeps {
   readonly cloudwatch?: CloudWatchClient;

@@ -46,7 +46,7 @@ const HINTS: Record<string, string> = {
 /** zod issues → problems, with unknown keys named one by one. */
 export function problemsFromZod(
   error: z.ZodError,
-  unknownKeyHint = 'check the spelling against the config reference in README.md',
+  unknownKeyHint = 'check the spelling against the config reference in docs/config.md',
   /** The value as read, when known: a field absent from it is reported as required, not as a wrong value. */
   raw?: unknown,
 ): ConfigProblem[] {

@@ -108,7 +108,7 @@ function stateProblem(st: StandInState, text: string): string | undefined {
 export const isRegionState = (st: StandInState) => st.kind === 'silent' || st.kind === 'egress-down';
 
 /** An unknown key in a scenario points at the scenario's reference, not the config's. */
-const SCENARIO_KEY_HINT = 'check the spelling against "Scenario format" in README.md';
+const SCENARIO_KEY_HINT = 'check the spelling against "Scenario format" in docs/simulate.md';
 
 const EventSchema = z.strictObject({
   at: z

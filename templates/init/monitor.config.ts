@@ -1,6 +1,6 @@
 // depmon monitor config, written by `depmon init`: what to probe, from which AWS regions, and whom to page.
 // Every host below is loopback or under the reserved `.example` domain, so nothing here reaches a real
-// service until you replace them. Fields and defaults: the README's config reference; your editor checks
+// service until you replace them. Fields and defaults: docs/config.md in depmon's repository; your editor checks
 // this file through defineMonitor's types.
 //
 //   npx depmon check                                    probe each dependency once from this machine

@@ -202,7 +202,7 @@ describe('depmon check', () => {
     expect(code).toBe(2);
     expect(stdout.text).toBe('');
     expect(stderr.text).toBe(
-      'bad.json: dependencies[0].timeout: unknown key "timeout"\n  Hint: check the spelling against the config reference in README.md\n',
+      'bad.json: dependencies[0].timeout: unknown key "timeout"\n  Hint: check the spelling against the config reference in docs/config.md\n',
     );
   });
 

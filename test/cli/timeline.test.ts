@@ -368,7 +368,7 @@ describe('depmon timeline', () => {
     expect(cli.out()).toBe('');
   });
 
-  it('names the denied action and the README policy on AccessDenied', async () => {
+  it('names the denied action and the docs policy on AccessDenied', async () => {
     // Prepare
     cwMock
       .on(DescribeAlarmHistoryCommand)
@@ -386,7 +386,7 @@ describe('depmon timeline', () => {
     // Assess
     expect(code).toBe(2);
     expect(cli.err()).toBe(
-      'depmon timeline: access denied for cloudwatch:DescribeAlarmHistory in ap-northeast-2: attach the read-only IAM policy in the README ("depmon timeline", "IAM policy")\n',
+      'depmon timeline: access denied for cloudwatch:DescribeAlarmHistory in ap-northeast-2: attach the read-only IAM policy in docs/timeline.md ("IAM policy (read-only)")\n',
     );
   });
 

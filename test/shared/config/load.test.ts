@@ -230,7 +230,7 @@ describe('valid configs load with every default applied', () => {
       [
         'mini.json: dependencies[0].http.url: required: expected an https:// or http:// URL',
         'mini.json: dependencies[0].http.urll: unknown key "urll"',
-        '  Hint: did you mean "url"? check the spelling against the config reference in README.md',
+        '  Hint: did you mean "url"? check the spelling against the config reference in docs/config.md',
       ].join('\n'),
     );
   });

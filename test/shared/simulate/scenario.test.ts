@@ -211,7 +211,7 @@ describe('parseScenario shape errors', () => {
       [
         'x.yaml: events[0].regions: expected at least one probe region, or "all"',
         'x.yaml: events[1].region: unknown key "region"',
-        '  Hint: check the spelling against "Scenario format" in README.md',
+        '  Hint: check the spelling against "Scenario format" in docs/simulate.md',
       ].join('\n'),
     );
   });
