@@ -141,7 +141,8 @@ function embedHooks(scope: Construct, embed: unknown) {
   let source: string | undefined;
   if (Stack.of(scope).bundlingRequired) {
     const json = JSON.stringify(embed);
-    const dir = path.join(Stage.of(scope)?.outdir ?? PROJECT_ROOT, 'depmon-embeds');
+    // Absolute: the copy runs in the bundling's working directory (the package's folder), not the app's.
+    const dir = path.resolve(Stage.of(scope)?.outdir ?? PROJECT_ROOT, 'depmon-embeds');
     mkdirSync(dir, { recursive: true });
     source = path.join(dir, `${createHash('sha256').update(json).digest('hex').slice(0, 32)}.json`);
     writeFileSync(source, json);
