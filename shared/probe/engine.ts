@@ -86,16 +86,35 @@ function notRun(dep: Dependency, options: ProbeOptions, reason: unknown): ProbeR
   };
 }
 
+/** One dependency probed under its own timeout and the cycle's signal; the outcome, whatever it is, as a result. */
 async function runProbe(
   dep: Dependency,
   options: ProbeOptions,
   cycleSignal?: AbortSignal,
 ): Promise<ProbeResult> {
   const time = (options.now ?? Date.now)();
-  const timeoutMs = checkTimeoutMs(dep);
   const ac = new AbortController();
-  const ctx: ProbeContext = {
-    signal: ac.signal,
+  const ctx = newContext(checkTimeoutMs(dep), options, ac.signal);
+  const disarm = armDeadlines(ac, ctx.timeoutMs, cycleSignal);
+  let outcome: Outcome;
+  try {
+    const work = runCheck(dep, ctx);
+    // The check may still be unwinding after an abort; its late rejection is expected and ignored.
+    work.catch(() => undefined);
+    outcome = await Promise.race([work, aborted(ac.signal)]);
+  } catch (e) {
+    outcome = fromError(e, ctx, cycleSignal);
+  } finally {
+    disarm();
+    if (!ac.signal.aborted) ac.abort(new ProbeFailure('INTERNAL_ERROR', 'probe finished'));
+    await closeAll(ctx);
+  }
+  return toResult(dep, options, time, outcome, ctx);
+}
+
+function newContext(timeoutMs: number, options: ProbeOptions, signal: AbortSignal): ProbeContext {
+  return {
+    signal,
     started: performance.now(),
     timeoutMs,
     hostOverrides: lowerKeys(options.hostOverrides),
@@ -108,6 +127,10 @@ async function runProbe(
     reached: {},
     cleanups: new Set(),
   };
+}
+
+/** Aborts the probe at its timeout (TIMEOUT) or when the cycle ends (CYCLE_DEADLINE); returns the disarm. */
+function armDeadlines(ac: AbortController, timeoutMs: number, cycleSignal?: AbortSignal): () => void {
   const timer = setTimeout(
     () => ac.abort(new ProbeFailure('TIMEOUT', `no answer within ${timeoutMs} ms`)),
     timeoutMs,
@@ -115,21 +138,20 @@ async function runProbe(
   const onCycle = () => ac.abort(new ProbeFailure('CYCLE_DEADLINE', 'cycle'));
   if (cycleSignal?.aborted) onCycle();
   else cycleSignal?.addEventListener('abort', onCycle, { once: true });
-
-  let outcome: Outcome;
-  try {
-    const work = runCheck(dep, ctx);
-    // The check may still be unwinding after an abort; its late rejection is expected and ignored.
-    work.catch(() => undefined);
-    outcome = await Promise.race([work, aborted(ac.signal)]);
-  } catch (e) {
-    outcome = fromError(e, ctx, cycleSignal);
-  } finally {
+  return () => {
     clearTimeout(timer);
     cycleSignal?.removeEventListener('abort', onCycle);
-    if (!ac.signal.aborted) ac.abort(new ProbeFailure('INTERNAL_ERROR', 'probe finished'));
-    await closeAll(ctx);
-  }
+  };
+}
+
+/** The outcome as a result: timings rounded, details redacted before they are shortened. */
+function toResult(
+  dep: Dependency,
+  options: ProbeOptions,
+  time: number,
+  outcome: Outcome,
+  ctx: ProbeContext,
+): ProbeResult {
   const latencyMs = toMicros(outcome.timings?.totalMs ?? performance.now() - ctx.started);
   const detail = outcome.detail === undefined ? undefined : shorten(redact(outcome.detail, ctx.secrets));
   return {

@@ -68,22 +68,42 @@ const DNS_CODE_WORDS: Record<string, string> = {
   ENOTIMP: 'DNS server does not implement the query (NOTIMP)',
 };
 
+type Classified = { reason: Reason; detail: string; status: ProbeStatus };
+
+function down(reason: Reason, detail: string): Classified {
+  return { reason, detail, status: 'down' };
+}
+
 /** Any error from a socket, resolver, TLS or undici → reason + detail. Never includes a stack. */
-export function classify(e: unknown): { reason: Reason; detail: string; status: ProbeStatus } {
+export function classify(e: unknown): Classified {
   if (e instanceof ProbeFailure) return { reason: e.reason, detail: e.detail, status: e.status };
-  // undici wraps socket errors; the cause has the system code.
-  const cause = (e as Coded | undefined)?.cause;
-  const code = codeOf(e);
-  const inner = codeOf(cause);
-  const c =
-    inner && (code === undefined || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CONNECT') ? inner : code;
+  const c = systemCode(e);
   const msg = firstLine((e as Coded | undefined)?.message);
-  const down = (reason: Reason, detail: string) => ({ reason, detail, status: 'down' as const });
-  // A resolver's error, whatever its code (c-ares has two dozen: EBADRESP, EFORMERR, ENOTIMP…), is the name's
-  // failure, not the connection's: the codes it shares with sockets (ECONNREFUSED) must not read as one.
+  return (
+    resolverFailure(e, c) ?? socketFailure(c, msg) ?? nameOrCertificateFailure(c) ?? byCodeFamily(e, c, msg)
+  );
+}
+
+/** The code that says what happened: undici wraps socket errors, and then the cause holds the system code. */
+function systemCode(e: unknown): string | undefined {
+  const code = codeOf(e);
+  const inner = codeOf((e as Coded | undefined)?.cause);
+  return inner && (code === undefined || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CONNECT')
+    ? inner
+    : code;
+}
+
+/** A resolver's error, whatever its code (c-ares has two dozen: EBADRESP, EFORMERR, ENOTIMP…), is the name's
+ *  failure, not the connection's: the codes it shares with sockets (ECONNREFUSED) must not read as one. */
+function resolverFailure(e: unknown, c: string | undefined): Classified | undefined {
   const syscall = (e as { syscall?: unknown } | undefined)?.syscall;
   if (typeof syscall === 'string' && DNS_SYSCALL_RE.test(syscall) && c !== undefined)
     return down('DNS_FAILURE', DNS_CODE_WORDS[c] ?? `DNS lookup failed (${c})`);
+  return undefined;
+}
+
+/** Connections refused, reset, closed, timed out or unreachable. */
+function socketFailure(c: string | undefined, msg: string): Classified | undefined {
   switch (c) {
     case 'ECONNREFUSED':
       return down('CONNECTION_REFUSED', 'connection refused');
@@ -107,6 +127,18 @@ export function classify(e: unknown): { reason: Reason; detail: string; status: 
     case 'ENETUNREACH':
     case 'EADDRNOTAVAIL':
       return down('CONNECTION_REFUSED', `host unreachable (${c})`);
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+      return down('CONNECTION_RESET', 'response ended before its content-length');
+    case 'UND_ERR_ABORTED':
+      return down('TIMEOUT', 'request aborted');
+    default:
+      return undefined;
+  }
+}
+
+/** Names that do not resolve (from lookups that are not the resolver's own) and the expired certificate. */
+function nameOrCertificateFailure(c: string | undefined): Classified | undefined {
+  switch (c) {
     case 'ENOTFOUND':
       return down('DNS_FAILURE', 'name does not resolve (NXDOMAIN)');
     case 'ESERVFAIL':
@@ -121,13 +153,13 @@ export function classify(e: unknown): { reason: Reason; detail: string; status: 
       return down('DNS_FAILURE', 'DNS server refused the query');
     case 'CERT_HAS_EXPIRED':
       return down('CERT_EXPIRED', 'certificate expired');
-    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-      return down('CONNECTION_RESET', 'response ended before its content-length');
-    case 'UND_ERR_ABORTED':
-      return down('TIMEOUT', 'request aborted');
     default:
-      break;
+      return undefined;
   }
+}
+
+/** Whatever no exact code named: TLS trust and handshake, HTTP parsing, other undici errors, other codes. */
+function byCodeFamily(e: unknown, c: string | undefined, msg: string): Classified {
   if (c !== undefined && TLS_TRUST_CODES.has(c)) return down('TLS_ERROR', TLS_CODE_WORDS[c] ?? c);
   if (c?.startsWith('ERR_SSL') || c?.startsWith('ERR_TLS'))
     return down('TLS_ERROR', `TLS handshake failed (${c})`);

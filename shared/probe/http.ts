@@ -171,19 +171,77 @@ interface Pin {
   readonly dnsMs: number;
 }
 
+/** What one attempt learns while connecting, shared by the connector and the hops that use it. */
+interface Attempt {
+  readonly timings: { dnsMs?: number; connectMs?: number; tlsMs?: number; firstByteMs?: number };
+  daysLeft?: number;
+  /** When the last connection became ready: time to first byte counts from here or the hop's start. */
+  readyAt: number;
+}
+
+/** One hop's request: what a redirect may change. */
+interface Request {
+  readonly url: URL;
+  readonly method: string;
+  readonly body: string | undefined;
+  readonly headers: Record<string, string>;
+}
+
+type Response = Awaited<ReturnType<Client['request']>>;
+
+/** One request through the check's redirects, on connections of our own (to `pin` when allAddresses names one). */
 async function httpOnce(
   check: HttpCheck,
   headers: Record<string, string>,
   ctx: ProbeContext,
   pin?: Pin,
 ): Promise<Outcome> {
-  const timings: { dnsMs?: number; connectMs?: number; tlsMs?: number; firstByteMs?: number } = {};
-  if (pin) timings.dnsMs = pin.dnsMs;
-  let daysLeft: number | undefined;
-  let readyAt = 0;
+  const attempt: Attempt = { timings: pin ? { dnsMs: pin.dnsMs } : {}, readyAt: 0 };
+  const connect = pinnedConnector(check, ctx, attempt, pin);
   const clients = new Map<string, Client>();
+  let req: Request = {
+    url: new URL(check.url),
+    method: check.method,
+    body: check.body,
+    headers: { ...headers },
+  };
+  const visited = new Set<string>([req.url.href]);
+  try {
+    for (let hop = 0; ; hop++) {
+      const client = clientFor(req.url.origin, clients, connect, ctx);
+      ctx.phase = 'waiting for response headers';
+      const hopStart = performance.now();
+      const res = await client.request({
+        path: `${req.url.pathname}${req.url.search}`,
+        method: req.method as 'GET',
+        headers: req.headers,
+        ...(req.body === undefined ? {} : { body: req.body }),
+        signal: ctx.signal,
+      });
+      attempt.timings.firstByteMs = performance.now() - Math.max(attempt.readyAt, hopStart);
+      const location = res.headers.location;
+      if (check.followRedirects && REDIRECT_STATUSES.has(res.statusCode) && typeof location === 'string') {
+        await res.body.dump({ limit: REDIRECT_DRAIN_BYTES }).catch(() => undefined);
+        req = redirected(req, res.statusCode, location, hop, visited, check, ctx);
+        continue;
+      }
+      return await judgeResponse(res, check, ctx, attempt);
+    }
+  } finally {
+    await Promise.all([...clients.values()].map((c) => c.destroy().catch(() => undefined)));
+  }
+}
 
-  const connect: buildConnector.connector = (opts, cb) => {
+/** undici's connector, ours: resolves (or takes the pinned address), connects and handshakes under the probe's
+ *  deadline, recording each phase's first timing and the certificate's days left. */
+function pinnedConnector(
+  check: HttpCheck,
+  ctx: ProbeContext,
+  attempt: Attempt,
+  pin: Pin | undefined,
+): buildConnector.connector {
+  const { timings } = attempt;
+  return (opts, cb) => {
     (async () => {
       const host = bareHost(opts.hostname).toLowerCase();
       let port = Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80);
@@ -202,135 +260,134 @@ async function httpOnce(
       if (opts.protocol !== 'https:') return tcp.socket;
       const t = await tlsHandshake(tcp.socket, host, ctx, { ca: check.ca, alpn: ['http/1.1'] });
       timings.tlsMs ??= t.tlsMs;
-      daysLeft ??= certDaysLeft(t.cert);
+      attempt.daysLeft ??= certDaysLeft(t.cert);
       assertCertificate(t);
       return t.socket;
     })().then(
       (socket) => {
-        readyAt = performance.now();
+        attempt.readyAt = performance.now();
         ctx.phase = 'waiting for response headers';
         cb(null, socket);
       },
       (e: unknown) => cb(e instanceof Error ? e : new Error(String(e)), null),
     );
   };
-
-  let url = new URL(check.url);
-  let method: string = check.method;
-  let body = check.body;
-  let hdrs = { ...headers };
-  const visited = new Set<string>([url.href]);
-  try {
-    for (let hop = 0; ; hop++) {
-      let client = clients.get(url.origin);
-      if (!client) {
-        client = new UndiciClient(url.origin, {
-          connect,
-          // Backstops only: the probe's own AbortSignal enforces the timeout (undici's timers are coarse).
-          headersTimeout: ctx.timeoutMs + 1000,
-          bodyTimeout: ctx.timeoutMs + 1000,
-        });
-        const c = client;
-        clients.set(url.origin, c);
-        ctx.cleanups.add(() => c.destroy().catch(() => undefined));
-      }
-      ctx.phase = 'waiting for response headers';
-      const hopStart = performance.now();
-      const res = await client.request({
-        path: `${url.pathname}${url.search}`,
-        method: method as 'GET',
-        headers: hdrs,
-        ...(body === undefined ? {} : { body }),
-        signal: ctx.signal,
-      });
-      timings.firstByteMs = performance.now() - Math.max(readyAt, hopStart);
-      const location = res.headers.location;
-      if (check.followRedirects && REDIRECT_STATUSES.has(res.statusCode) && typeof location === 'string') {
-        await res.body.dump({ limit: REDIRECT_DRAIN_BYTES }).catch(() => undefined);
-        const next = new URL(location, url);
-        if (next.protocol !== 'http:' && next.protocol !== 'https:')
-          throw new ProbeFailure('PROTOCOL_ERROR', `redirect to a non-HTTP URL (${next.protocol})`);
-        if (visited.has(next.href))
-          throw new ProbeFailure(
-            'TOO_MANY_REDIRECTS',
-            `redirect loop: ${res.statusCode} to ${redact(next.pathname, ctx.secrets)} already visited after ${hop + 1} redirect${hop === 0 ? '' : 's'}`,
-          );
-        if (hop + 1 > check.maxRedirects)
-          throw new ProbeFailure(
-            'TOO_MANY_REDIRECTS',
-            `more than ${check.maxRedirects} redirects (last: ${res.statusCode} to ${redact(`${next.host}${next.pathname}`, ctx.secrets)})`,
-          );
-        visited.add(next.href);
-        if (next.origin !== url.origin)
-          hdrs = Object.fromEntries(
-            Object.entries(hdrs).filter(
-              ([k]) => !CROSS_ORIGIN_DROP.test(k) && !ctx.secretHeaders.has(k.toLowerCase()),
-            ),
-          );
-        if (
-          res.statusCode === 303 ||
-          ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')
-        ) {
-          method = 'GET';
-          body = undefined;
-        }
-        url = next;
-        continue;
-      }
-
-      const text = await readBody(res, check.maxBodyBytes, ctx);
-      const totalMs = elapsed(ctx);
-      const clean = (t: string) => redact(t, ctx.secrets);
-      const base = {
-        httpStatus: res.statusCode,
-        timings: { ...timings, totalMs },
-        ...(daysLeft === undefined ? {} : { certDaysLeft: daysLeft }),
-      };
-      if (!statusMatches(res.statusCode, check.expectStatus)) {
-        return {
-          ...base,
-          status: 'down',
-          reason: 'HTTP_STATUS',
-          detail: `HTTP ${res.statusCode}, expected ${describeStatus(check.expectStatus)}`,
-        };
-      }
-      ctx.phase = 'matching the response against its assertions';
-      const failure =
-        checkHeaders(res.headers, check.responseHeaders, clean) ??
-        checkBody(text, check) ??
-        checkJson(text, check.json, clean);
-      // The regexes run on RE2 in linear time, but on a large body still synchronously: should they have
-      // outlasted the timeout (whose timer could not fire meanwhile), the answer came too late to count.
-      if (elapsed(ctx) > ctx.timeoutMs)
-        throw new ProbeFailure('TIMEOUT', `no answer within ${ctx.timeoutMs} ms (${ctx.phase})`);
-      if (failure) return { ...base, status: 'down', reason: 'ASSERTION_FAILED', detail: failure };
-      const downAfter = check.downAfterMs ?? check.timeoutMs;
-      if (totalMs > downAfter)
-        return {
-          ...base,
-          status: 'down',
-          reason: 'SLOW',
-          detail: `answered in ${Math.round(totalMs)} ms, over downAfterMs ${downAfter}`,
-        };
-      if (totalMs > check.degradedAfterMs)
-        return {
-          ...base,
-          status: 'degraded',
-          reason: 'SLOW',
-          detail: `answered in ${Math.round(totalMs)} ms, over degradedAfterMs ${check.degradedAfterMs}`,
-        };
-      return { ...base, status: 'up' };
-    }
-  } finally {
-    await Promise.all([...clients.values()].map((c) => c.destroy().catch(() => undefined)));
-  }
 }
 
-async function readBody(
-  res: Awaited<ReturnType<Client['request']>>,
-  maxBytes: number,
+/** One client per origin, destroyed with the probe even if the attempt is abandoned mid-way. */
+function clientFor(
+  origin: string,
+  clients: Map<string, Client>,
+  connect: buildConnector.connector,
   ctx: ProbeContext,
-): Promise<string> {
+): Client {
+  const known = clients.get(origin);
+  if (known) return known;
+  const client: Client = new UndiciClient(origin, {
+    connect,
+    // Backstops only: the probe's own AbortSignal enforces the timeout (undici's timers are coarse).
+    headersTimeout: ctx.timeoutMs + 1000,
+    bodyTimeout: ctx.timeoutMs + 1000,
+  });
+  clients.set(origin, client);
+  ctx.cleanups.add(() => client.destroy().catch(() => undefined));
+  return client;
+}
+
+/** The next hop of a redirect, or a failure for a non-HTTP target, a loop or too many hops. Credentials stay
+ *  with their origin; 303 (and 301/302 after a POST) turn the request into a bodiless GET. */
+function redirected(
+  req: Request,
+  statusCode: number,
+  location: string,
+  hop: number,
+  visited: Set<string>,
+  check: HttpCheck,
+  ctx: ProbeContext,
+): Request {
+  const next = new URL(location, req.url);
+  if (next.protocol !== 'http:' && next.protocol !== 'https:')
+    throw new ProbeFailure('PROTOCOL_ERROR', `redirect to a non-HTTP URL (${next.protocol})`);
+  if (visited.has(next.href))
+    throw new ProbeFailure(
+      'TOO_MANY_REDIRECTS',
+      `redirect loop: ${statusCode} to ${redact(next.pathname, ctx.secrets)} already visited after ${hop + 1} redirect${hop === 0 ? '' : 's'}`,
+    );
+  if (hop + 1 > check.maxRedirects)
+    throw new ProbeFailure(
+      'TOO_MANY_REDIRECTS',
+      `more than ${check.maxRedirects} redirects (last: ${statusCode} to ${redact(`${next.host}${next.pathname}`, ctx.secrets)})`,
+    );
+  visited.add(next.href);
+  const headers =
+    next.origin === req.url.origin
+      ? req.headers
+      : Object.fromEntries(
+          Object.entries(req.headers).filter(
+            ([k]) => !CROSS_ORIGIN_DROP.test(k) && !ctx.secretHeaders.has(k.toLowerCase()),
+          ),
+        );
+  const toGet = statusCode === 303 || ((statusCode === 301 || statusCode === 302) && req.method === 'POST');
+  return toGet
+    ? { url: next, method: 'GET', body: undefined, headers }
+    : { url: next, method: req.method, body: req.body, headers };
+}
+
+/** The final answer judged: status, then header, body and JSON assertions, then how long it took. */
+async function judgeResponse(
+  res: Response,
+  check: HttpCheck,
+  ctx: ProbeContext,
+  attempt: Attempt,
+): Promise<Outcome> {
+  const text = await readBody(res, check.maxBodyBytes, ctx);
+  const totalMs = elapsed(ctx);
+  const clean = (t: string) => redact(t, ctx.secrets);
+  const base = {
+    httpStatus: res.statusCode,
+    timings: { ...attempt.timings, totalMs },
+    ...(attempt.daysLeft === undefined ? {} : { certDaysLeft: attempt.daysLeft }),
+  };
+  if (!statusMatches(res.statusCode, check.expectStatus)) {
+    return {
+      ...base,
+      status: 'down',
+      reason: 'HTTP_STATUS',
+      detail: `HTTP ${res.statusCode}, expected ${describeStatus(check.expectStatus)}`,
+    };
+  }
+  ctx.phase = 'matching the response against its assertions';
+  const failure =
+    checkHeaders(res.headers, check.responseHeaders, clean) ??
+    checkBody(text, check) ??
+    checkJson(text, check.json, clean);
+  // The regexes run on RE2 in linear time, but on a large body still synchronously: should they have
+  // outlasted the timeout (whose timer could not fire meanwhile), the answer came too late to count.
+  if (elapsed(ctx) > ctx.timeoutMs)
+    throw new ProbeFailure('TIMEOUT', `no answer within ${ctx.timeoutMs} ms (${ctx.phase})`);
+  if (failure) return { ...base, status: 'down', reason: 'ASSERTION_FAILED', detail: failure };
+  return { ...base, ...judgeSpeed(totalMs, check) };
+}
+
+/** Down past downAfterMs (the timeout by default), degraded past degradedAfterMs, else up. */
+function judgeSpeed(totalMs: number, check: HttpCheck): Pick<Outcome, 'status' | 'reason' | 'detail'> {
+  const downAfter = check.downAfterMs ?? check.timeoutMs;
+  if (totalMs > downAfter)
+    return {
+      status: 'down',
+      reason: 'SLOW',
+      detail: `answered in ${Math.round(totalMs)} ms, over downAfterMs ${downAfter}`,
+    };
+  if (totalMs > check.degradedAfterMs)
+    return {
+      status: 'degraded',
+      reason: 'SLOW',
+      detail: `answered in ${Math.round(totalMs)} ms, over degradedAfterMs ${check.degradedAfterMs}`,
+    };
+  return { status: 'up' };
+}
+
+async function readBody(res: Response, maxBytes: number, ctx: ProbeContext): Promise<string> {
   const declared = Number(res.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     res.body.destroy();
