@@ -7,7 +7,6 @@ import { Duration, RemovalPolicy, Stack, type StackProps, Token, Validations } f
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -28,6 +27,7 @@ import {
 } from '#shared/runtime';
 import { checkAlarmBudget, renderAlarms } from './alarms.ts';
 import { DeliveryAlarms } from './delivery-alarms.ts';
+import { AWS_DOCS, acknowledgedPolicy, type Finding, invokeVersionsFinding } from './iam.ts';
 import { DepmonFunction } from './lambda.ts';
 import { alarmTopicKey, encryptedTopic, subscribeChannels } from './topics.ts';
 
@@ -245,7 +245,11 @@ function pageTables(stack: Stack, config: MonitorConfig): { pageLog: Table; stat
   return { pageLog, stateTable };
 }
 
-/** What the notify function may do, and cdk-nag's acknowledgements for what cannot be narrower. */
+/**
+ * What the notify function may do. Its default policy holds only grants on named resources (its log group, the
+ * route topics, the two tables, its failure queue); the key and the alarm reads, which AWS documents with
+ * wildcards, sit in policies of their own, each acknowledging exactly its findings.
+ */
 function grantNotify(
   role: Role,
   fn: DepmonFunction,
@@ -266,39 +270,12 @@ function grantNotify(
         resources: [...to.routeTopics.values()].map((t) => t.topicArn),
       }),
     );
+    acknowledgedPolicy(role, 'PublishEncrypted', [publishEncrypted(to.key)], [GENERATE_DATA_KEY], [fn]);
   }
-  to.key.grantEncryptDecrypt(role);
   to.pageLog.grant(role, 'dynamodb:PutItem');
   // DeleteItem: giving back the lease (conditional on holding it).
   to.stateTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Scan');
-  role.addToPolicy(
-    new PolicyStatement({
-      sid: 'ReadAlarmStatesAndDownMetric',
-      effect: Effect.ALLOW,
-      // Read-only. GetMetricData has no resource type; DescribeAlarms is called with a name prefix,
-      // which IAM authorises against the account's alarms, not one ARN (Service Authorization Reference).
-      actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData'],
-      resources: ['*'],
-    }),
-  );
-  acknowledgeNotifyGrants(role, fn);
-}
-
-function acknowledgeNotifyGrants(role: Role, fn: DepmonFunction): void {
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason:
-      'cloudwatch:GetMetricData has no resource type and DescribeAlarms by name prefix is not scoped to one ARN; both are read-only.',
-  });
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-    reason:
-      'Publishing to a KMS-encrypted topic needs GenerateDataKey*; the grant is on the topics key only.',
-  });
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-    reason: 'Granted by grantEncryptDecrypt on the topics key only.',
-  });
+  acknowledgedPolicy(role, 'ReadAlarms', [readAlarmStates()], [READ_ALARMS_ON_STAR], [fn]);
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-L1',
     reason:
@@ -307,17 +284,48 @@ function acknowledgeNotifyGrants(role: Role, fn: DepmonFunction): void {
   });
 }
 
+/** A publisher to a KMS-encrypted topic needs these two on the topic's key, and nothing else of KMS: no
+ *  Encrypt or ReEncrypt (SNS encrypts with the data key it generates). */
+function publishEncrypted(key: Key): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'UseTopicKeyToPublish',
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+    resources: [key.keyArn],
+  });
+}
+
+const GENERATE_DATA_KEY: Finding = {
+  id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+  reason:
+    'Pages are published to topics encrypted with the topic key, and the SNS developer guide asks that a publisher ' +
+    `to an encrypted topic hold kms:GenerateDataKey* and kms:Decrypt on its key (${AWS_DOCS.snsKeyManagement}); ` +
+    'granted on that one key only.',
+};
+
+/** Read-only: alarm states (composites included) and the Down metric, to decide and word pages. */
+function readAlarmStates(): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'ReadAlarmStatesAndDownMetric',
+    effect: Effect.ALLOW,
+    actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData'],
+    resources: ['*'],
+  });
+}
+
+const READ_ALARMS_ON_STAR: Finding = {
+  id: 'AwsSolutions-IAM5[Resource::*]',
+  reason:
+    'Notify reads the core and partner composite alarms before paging: CloudWatch returns composite alarms only ' +
+    `when cloudwatch:DescribeAlarms is allowed on "*" (${AWS_DOCS.cloudwatchPermissions}); cloudwatch:GetMetricData, ` +
+    `which reads the Down metric for the page text, has no resource type (${AWS_DOCS.cloudwatchActions}). Both read-only.`,
+};
+
 /** One-minute tick: sends resolves that have come due (settle time, flapping's stable time). */
 function notifyTick(stack: Stack, config: MonitorConfig, fn: DepmonFunction, dlq: Queue): void {
   const tickRole = new Role(stack, 'TickScheduleRole', {
     assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
   });
-  Validations.of(tickRole).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
-    reason:
-      'CDK\'s LambdaInvoke target grants lambda:InvokeFunction on the function and its versions/aliases ("ARN:*"), ' +
-      'all of them the notify function.',
-  });
+  Validations.of(tickRole).acknowledge(invokeVersionsFinding(fn));
   new Schedule(stack, 'NotifyTick', {
     scheduleName: `${config.name}-notify-tick`,
     description: `depmon ${config.name}: sends resolved pages that have come due`,

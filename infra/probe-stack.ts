@@ -33,6 +33,7 @@ import {
   roundBudgetMs,
 } from '#shared/runtime';
 import { probeLogGroupName } from './dashboard.ts';
+import { AWS_DOCS, acknowledgedPolicy, type Finding, invokeVersionsFinding } from './iam.ts';
 import { DepmonFunction } from './lambda.ts';
 import { alarmTopicKey, encryptedTopic, subscribeChannels } from './topics.ts';
 
@@ -184,12 +185,7 @@ export class ProbeStack extends Stack {
 
   /** The shard's schedule: every PROBE_SCHEDULE_MINUTES, no flexible window, undeliverable runs to the queue. */
   private schedule(name: string, shard: ProbeShard, config: MonitorConfig, fn: DepmonFunction, role: Role) {
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
-      reason:
-        'CDK\'s LambdaInvoke target grants lambda:InvokeFunction on the function and its versions/aliases ("ARN:*"), ' +
-        'all of them this one function.',
-    });
+    Validations.of(role).acknowledge(invokeVersionsFinding(fn));
     return new Schedule(this, `${name}Schedule`, {
       description: `depmon ${config.name}: ${shard.tier} probes, shard ${shard.shard}, every minute`,
       schedule: ScheduleExpression.rate(Duration.minutes(PROBE_SCHEDULE_MINUTES)),
@@ -288,7 +284,10 @@ function vpcPlacement(config: MonitorConfig, configFile: string, region: string)
   return { subnetIds: [...subnetIds], securityGroupIds: [...securityGroupIds] };
 }
 
-/** Exactly what one probe function needs, and cdk-nag's acknowledgements for what cannot be narrower. */
+/**
+ * Exactly what one probe function needs. Its default policy holds only grants on named resources; the two that
+ * AWS allows only on "*" sit in policies of their own, each acknowledging that one finding.
+ */
 function grantProbePermissions(
   stack: Stack,
   role: Role,
@@ -304,23 +303,10 @@ function grantProbePermissions(
       resources: [fn.logGroup.logGroupArn],
     }),
   );
-  role.addToPolicy(
-    new PolicyStatement({
-      sid: 'PutDepmonMetrics',
-      actions: ['cloudwatch:PutMetricData'],
-      // PutMetricData has no resource type; the namespace condition is how AWS scopes it.
-      resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': namespace } },
-    }),
-  );
   for (const statement of secretStatements(stack, deps)) role.addToPolicy(statement);
-  if (inVpc) role.addToPolicy(vpcNetworkInterfaces());
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason:
-      'cloudwatch:PutMetricData has no resource type, so "*" with a cloudwatch:namespace condition is the narrowest grant; ' +
-      'in a VPC, Lambda needs its ENI actions on "*" (AWSLambdaVPCAccessExecutionRole grants the same).',
-  });
+  acknowledgedPolicy(role, 'PutMetrics', [putDepmonMetrics(namespace)], [PUT_METRICS_ON_STAR], [fn]);
+  if (inVpc)
+    acknowledgedPolicy(role, 'VpcNetworkInterfaces', [vpcNetworkInterfaces()], [VPC_ENI_ON_STAR], [fn]);
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-L1',
     reason:
@@ -328,6 +314,32 @@ function grantProbePermissions(
       'a newer runtime is adopted by changing LAMBDA_RUNTIME together with that test.',
   });
 }
+
+/** The probe's one write to CloudWatch: its results, into the config's namespace only. */
+function putDepmonMetrics(namespace: string): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'PutDepmonMetrics',
+    actions: ['cloudwatch:PutMetricData'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'cloudwatch:namespace': namespace } },
+  });
+}
+
+const PUT_METRICS_ON_STAR: Finding = {
+  id: 'AwsSolutions-IAM5[Resource::*]',
+  reason:
+    'The probe publishes its results with cloudwatch:PutMetricData, which has no resource type (Service ' +
+    `Authorization Reference, ${AWS_DOCS.cloudwatchActions}), so its Resource must be "*"; the ` +
+    `cloudwatch:namespace condition limits it to the config's namespace (${AWS_DOCS.cloudwatchConditionKeys}).`,
+};
+
+const VPC_ENI_ON_STAR: Finding = {
+  id: 'AwsSolutions-IAM5[Resource::*]',
+  reason:
+    'A probe in a VPC reaches internal APIs through network interfaces Lambda creates with the function role; ' +
+    `the Lambda guide lists these actions and says ec2:DescribeNetworkInterfaces works only on "*" (${AWS_DOCS.lambdaVpc}); ` +
+    'they are the actions of AWSLambdaVPCAccessExecutionRole.',
+};
 
 /** Read access to exactly the secrets and parameters the dependencies reference (never `${env:…}` ones). */
 function secretStatements(stack: Stack, deps: readonly Dependency[]): PolicyStatement[] {
