@@ -7,10 +7,9 @@ import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
   PutItemCommand,
-  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { PageLogRecord } from '#shared/pages';
-import { PAGE_STATE_KEY, PAGE_STATE_TTL_ATTRIBUTE } from './paging-state.ts';
+import { PAGE_STATE_KEY, PAGE_STATE_TTL_ATTRIBUTE, scanByPrefix } from './paging-state.ts';
 import type { Retrier } from './retry.ts';
 
 const once: Retrier = (_action, fn) => fn();
@@ -81,26 +80,15 @@ export class PageOutbox {
   /** Every item not yet done, oldest decision first (a strongly consistent, paginated Scan). */
   async undone(): Promise<OutboxItem[]> {
     const out: OutboxItem[] = [];
-    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.retry('dynamodb:Scan', () =>
-        this.ddb.send(
-          new ScanCommand({
-            TableName: this.table,
-            ConsistentRead: true,
-            FilterExpression: 'begins_with(#k, :p) AND #s <> :done',
-            ExpressionAttributeNames: { '#k': PAGE_STATE_KEY, '#s': 'status' },
-            ExpressionAttributeValues: { ':p': { S: OUTBOX }, ':done': { S: 'done' } },
-            ExclusiveStartKey,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
-        const parsed = fromItem(item);
-        if (parsed && parsed.status !== 'done') out.push(parsed);
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const notDone = {
+      expression: '#s <> :done',
+      names: { '#s': 'status' },
+      values: { ':done': { S: 'done' } },
+    };
+    for (const item of await scanByPrefix(this.ddb, this.table, this.retry, OUTBOX, notDone)) {
+      const parsed = fromItem(item);
+      if (parsed && parsed.status !== 'done') out.push(parsed);
+    }
     return out.sort((a, b) => a.seq - b.seq);
   }
 

@@ -17,6 +17,45 @@ export const PAGE_STATE_TTL_ATTRIBUTE = 'expiresAt';
 
 const SUBJECT = 'subject#';
 
+/** A condition ANDed to the key-prefix filter of `scanByPrefix`, with the names and values it uses. */
+export interface ScanFilter {
+  readonly expression: string;
+  readonly names: Readonly<Record<string, string>>;
+  readonly values: Readonly<Record<string, AttributeValue>>;
+}
+
+/**
+ * Every item of the state table whose key starts with `prefix` (and passes `and`): a strongly consistent Scan,
+ * read to its last page (DynamoDB filters after the read, so a page may be empty with more to come).
+ */
+export async function scanByPrefix(
+  ddb: DynamoDBClient,
+  table: string,
+  retry: Retrier,
+  prefix: string,
+  and?: ScanFilter,
+): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await retry('dynamodb:Scan', () =>
+      ddb.send(
+        new ScanCommand({
+          TableName: table,
+          ConsistentRead: true,
+          FilterExpression: and ? `begins_with(#k, :p) AND ${and.expression}` : 'begins_with(#k, :p)',
+          ExpressionAttributeNames: { '#k': PAGE_STATE_KEY, ...and?.names },
+          ExpressionAttributeValues: { ':p': { S: prefix }, ...and?.values },
+          ExclusiveStartKey,
+        }),
+      ),
+    );
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
 /**
  * PageStateStore over the state table (partition key `key`). Reads go to DynamoDB; writes are buffered
  * until `flush()`, which the notify function calls right after the decided pages are in the outbox and
@@ -64,26 +103,10 @@ export class DynamoPageStateStore implements PageStateStore {
   /** Every subject item: a strongly consistent Scan, paginated (the filter applies after the read). */
   private async scanSubjects(): Promise<Map<string, SubjectState>> {
     const found = new Map<string, SubjectState>();
-    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.retry('dynamodb:Scan', () =>
-        this.ddb.send(
-          new ScanCommand({
-            TableName: this.table,
-            ConsistentRead: true,
-            FilterExpression: 'begins_with(#k, :p)',
-            ExpressionAttributeNames: { '#k': PAGE_STATE_KEY },
-            ExpressionAttributeValues: { ':p': { S: SUBJECT } },
-            ExclusiveStartKey,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
-        const s = this.remember(item);
-        if (s) found.set(s.alarmName, s);
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    for (const item of await scanByPrefix(this.ddb, this.table, this.retry, SUBJECT)) {
+      const s = this.remember(item);
+      if (s) found.set(s.alarmName, s);
+    }
     return found;
   }
 
