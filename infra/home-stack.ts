@@ -12,7 +12,7 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { PAGE_LOG_KEY } from '#aws/page-log';
 import { type AlarmPlan, type AlarmSpec, buildAlarmPlan } from '#shared/alarms';
@@ -29,6 +29,7 @@ import { checkAlarmBudget, renderAlarms } from './alarms.ts';
 import { DeliveryAlarms } from './delivery-alarms.ts';
 import { AWS_DOCS, acknowledgedPolicy, type Finding, invokeVersionsFinding } from './iam.ts';
 import { DepmonFunction } from './lambda.ts';
+import { deadLetterQueue } from './queues.ts';
 import { alarmTopicKey, encryptedTopic, subscribeChannels } from './topics.ts';
 
 export interface HomeStackProps extends StackProps {
@@ -118,16 +119,12 @@ export class HomeStack extends Stack {
 
   /** The notify function, subscribed to the alarm topic, with its failure queue and role. */
   private buildNotifyFunction(config: MonitorConfig, configFile: string, stateTable: Table) {
-    const dlq = new Queue(this, 'NotifyDlq', {
-      queueName: `${config.name}-notify-failures`,
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(dlq).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the on-failure destination of the notify function and its schedule.',
-    });
+    const dlq = deadLetterQueue(
+      this,
+      'NotifyDlq',
+      'the notify function and its schedule (their on-failure destination)',
+      `${config.name}-notify-failures`,
+    );
     const role = new Role(this, 'NotifyRole', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `depmon ${config.name}: notify function`,
@@ -177,17 +174,12 @@ export function alarmPlanOf(
 
 /** Where SNS puts HTTPS pages it could not deliver after its retries (it drops them otherwise). */
 function pageDeliveryQueue(stack: Stack, config: MonitorConfig): Queue {
-  const queue = new Queue(stack, 'SubscriptionDlq', {
-    queueName: `${config.name}-page-delivery-dlq`,
-    encryption: QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-  });
-  Validations.of(queue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason: 'This queue is itself the dead-letter queue of the HTTPS page subscriptions.',
-  });
-  return queue;
+  return deadLetterQueue(
+    stack,
+    'SubscriptionDlq',
+    'the HTTPS page subscriptions',
+    `${config.name}-page-delivery-dlq`,
+  );
 }
 
 /** One encrypted topic per route, subscribed by the route's channels; undeliverable HTTPS pages to a DLQ. */
@@ -255,13 +247,6 @@ function grantNotify(
   fn: DepmonFunction,
   to: { key: Key; routeTopics: ReadonlyMap<string, Topic>; pageLog: Table; stateTable: Table },
 ): void {
-  role.addToPolicy(
-    new PolicyStatement({
-      sid: 'WriteOwnLogs',
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [fn.logGroup.logGroupArn],
-    }),
-  );
   if (to.routeTopics.size > 0) {
     role.addToPolicy(
       new PolicyStatement({
@@ -276,12 +261,6 @@ function grantNotify(
   // DeleteItem: giving back the lease (conditional on holding it).
   to.stateTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Scan');
   acknowledgedPolicy(role, 'ReadAlarms', [readAlarmStates()], [READ_ALARMS_ON_STAR], [fn]);
-  Validations.of(fn).acknowledge({
-    id: 'AwsSolutions-L1',
-    reason:
-      'Node.js 22 is deliberate: the bundles are tested on a real Node 22 binary before they ship (test/infra); ' +
-      'a newer runtime is adopted by changing LAMBDA_RUNTIME together with that test.',
-  });
 }
 
 /** A publisher to a KMS-encrypted topic needs these two on the topic's key, and nothing else of KMS: no

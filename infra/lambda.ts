@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Stage } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -87,7 +88,7 @@ export interface DepmonFunctionProps
   readonly logGroupName?: string;
 }
 
-/** A NodejsFunction with depmon's defaults. */
+/** A NodejsFunction with depmon's defaults; its role may write to its own log group and nothing else of logs. */
 export class DepmonFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: DepmonFunctionProps) {
     const { embed, logRetention, minify = true, entry, logGroupName, ...rest } = props;
@@ -128,6 +129,19 @@ export class DepmonFunction extends NodejsFunction {
         },
         forceDockerBundling: false,
       },
+    });
+    this.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is deliberate: the bundles are tested on a real Node 22 binary before they ship (test/infra); ' +
+        'a newer runtime is adopted by changing LAMBDA_RUNTIME together with that test.',
     });
   }
 }

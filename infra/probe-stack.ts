@@ -10,7 +10,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   allSecretRefs,
@@ -35,6 +35,7 @@ import {
 import { probeLogGroupName } from './dashboard.ts';
 import { AWS_DOCS, acknowledgedPolicy, type Finding, invokeVersionsFinding } from './iam.ts';
 import { DepmonFunction } from './lambda.ts';
+import { deadLetterQueue } from './queues.ts';
 import { alarmTopicKey, encryptedTopic, subscribeChannels } from './topics.ts';
 
 /** The IAM resource a secret reference may be read from, in `stack`'s Region and account unless it is an ARN. */
@@ -202,16 +203,7 @@ export class ProbeStack extends Stack {
 
 /** Failed invocations (Lambda on-failure destination) and undeliverable schedules (Scheduler DLQ). */
 function failureQueue(stack: Stack): Queue {
-  const queue = new Queue(stack, 'FailureQueue', {
-    encryption: QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-  });
-  Validations.of(queue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason: 'This queue is itself the dead-letter queue of the probe functions and their schedules.',
-  });
-  return queue;
+  return deadLetterQueue(stack, 'FailureQueue', 'the probe functions and their schedules');
 }
 
 /**
@@ -236,17 +228,7 @@ function alertTopic(stack: Stack, config: MonitorConfig, region: string): Topic 
   const channels = config.channels.filter((c) => channelIds.has(c.id));
   let dlq: Queue | undefined;
   subscribeChannels(topic, channels, () => {
-    if (!dlq) {
-      dlq = new Queue(stack, 'AlertDeliveryDlq', {
-        encryption: QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
-      Validations.of(dlq).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason: 'This queue is itself the dead-letter queue of the HTTPS alert subscriptions.',
-      });
-    }
+    dlq ??= deadLetterQueue(stack, 'AlertDeliveryDlq', 'the HTTPS alert subscriptions');
     return dlq;
   });
   if (channels.length === 0) {
@@ -296,23 +278,10 @@ function grantProbePermissions(
   deps: readonly Dependency[],
   inVpc: boolean,
 ): void {
-  role.addToPolicy(
-    new PolicyStatement({
-      sid: 'WriteOwnLogs',
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [fn.logGroup.logGroupArn],
-    }),
-  );
   for (const statement of secretStatements(stack, deps)) role.addToPolicy(statement);
   acknowledgedPolicy(role, 'PutMetrics', [putDepmonMetrics(namespace)], [PUT_METRICS_ON_STAR], [fn]);
   if (inVpc)
     acknowledgedPolicy(role, 'VpcNetworkInterfaces', [vpcNetworkInterfaces()], [VPC_ENI_ON_STAR], [fn]);
-  Validations.of(fn).acknowledge({
-    id: 'AwsSolutions-L1',
-    reason:
-      'Node.js 22 is deliberate: the bundles are tested on a real Node 22 binary before they ship (test/infra); ' +
-      'a newer runtime is adopted by changing LAMBDA_RUNTIME together with that test.',
-  });
 }
 
 /** The probe's one write to CloudWatch: its results, into the config's namespace only. */
