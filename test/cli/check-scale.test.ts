@@ -5,19 +5,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scaleConfigInput, scaleDnsNames, scaleId, scaleKind } from '../../bench/lib/scale-config.ts';
 import { type CliIO, main } from '../../cli/main.ts';
+import { Capture } from '../helpers/cli.ts';
 import { startDns, startHttp, startTcp, type TestServer } from '../helpers/servers.ts';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 const N = 1000;
 /** HTTP dependencies whose index is a multiple of 7 answer 503; TLS ones reach a server that speaks no TLS. */

@@ -5,28 +5,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INIT_FILES } from '../../cli/commands/init.ts';
-import { type CliIO, main } from '../../cli/main.ts';
+import { depmon } from '../helpers/cli.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function depmon(args: string[], cwd: string) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const io: CliIO = { stdout, stderr, cwd, env: {} };
-  const code = await main(args, io);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 let dir: string;
 beforeAll(async () => {

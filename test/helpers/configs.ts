@@ -1,4 +1,5 @@
-// Configs for the infra and runtime tests: a small multi-region one with VPC placement and secret references,
+// Configs for the infra, runtime and simulator tests: a small multi-region one with VPC placement and secret
+// references, a group of vendors beside core,
 // and a large one that must be sharded.
 import { type MonitorConfig, type MonitorConfigInput, parseConfig } from '#shared/config';
 
@@ -72,4 +73,33 @@ export function manyDependencies(n: number): MonitorConfigInput['dependencies'] 
       http: { url: `https://p${i}.partner.example/` },
     })),
   ];
+}
+
+/**
+ * The simulator's group config: a critical core (`core`) and third parties `vendor-<m>` of one group, `vendor`,
+ * all TCP checks on `.example` hosts, one e-mail channel.
+ */
+export function vendorGroupConfig(members: readonly string[]): MonitorConfig {
+  return parseConfig({
+    name: 'grp',
+    homeRegion: 'ap-northeast-2',
+    probeRegions: ['ap-northeast-2', 'ap-northeast-1', 'ap-northeast-3'],
+    dependencies: [
+      {
+        id: 'core',
+        name: 'Core',
+        tier: 'first-party',
+        critical: true,
+        tcp: { host: 'core.grp.example', port: 5432 },
+      },
+      ...members.map((m) => ({
+        id: `vendor-${m}`,
+        name: `Vendor ${m.toUpperCase()}`,
+        tier: 'third-party' as const,
+        group: 'vendor',
+        tcp: { host: `${m}.vendor.example`, port: 443 },
+      })),
+    ],
+    channels: [{ id: 'ops', type: 'email', address: 'ops@grp.example' }],
+  });
 }

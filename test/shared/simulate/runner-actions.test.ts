@@ -1,39 +1,11 @@
 // The runner hands each alarm action to the paging core at the action's own time: a group page whose
 // suppressor wait ends mid-interval names the member that was down then, not every member of the group.
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '#shared/config';
 import { parseScenario, runScenario } from '#shared/simulate';
+import { vendorGroupConfig } from '../../helpers/configs.ts';
 import { synthHomeStack } from '../../helpers/home-stack.ts';
 
-const config = parseConfig({
-  name: 'grp',
-  homeRegion: 'ap-northeast-2',
-  probeRegions: ['ap-northeast-2', 'ap-northeast-1', 'ap-northeast-3'],
-  dependencies: [
-    {
-      id: 'core',
-      name: 'Core',
-      tier: 'first-party',
-      critical: true,
-      tcp: { host: 'core.grp.example', port: 5432 },
-    },
-    {
-      id: 'vendor-a',
-      name: 'Vendor A',
-      tier: 'third-party',
-      group: 'vendor',
-      tcp: { host: 'a.vendor.example', port: 443 },
-    },
-    {
-      id: 'vendor-b',
-      name: 'Vendor B',
-      tier: 'third-party',
-      group: 'vendor',
-      tcp: { host: 'b.vendor.example', port: 443 },
-    },
-  ],
-  channels: [{ id: 'ops', type: 'email', address: 'ops@grp.example' }],
-});
+const config = vendorGroupConfig(['a', 'b']);
 
 describe('runScenario alarm actions', () => {
   it('pages a group with the members down when the suppressor wait ends, not all members', async () => {

@@ -1,32 +1,11 @@
 // The runner under CloudWatch's timing: a partner that fails together with core, whose down alarm CloudWatch
 // evaluates before core's, is still held back by the external-outage suppressor's wait.
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '#shared/config';
 import { fixedTiming, parseScenario, runScenario } from '#shared/simulate';
+import { vendorGroupConfig } from '../../helpers/configs.ts';
 import { synthHomeStack } from '../../helpers/home-stack.ts';
 
-const config = parseConfig({
-  name: 'grp',
-  homeRegion: 'ap-northeast-2',
-  probeRegions: ['ap-northeast-2', 'ap-northeast-1', 'ap-northeast-3'],
-  dependencies: [
-    {
-      id: 'core',
-      name: 'Core',
-      tier: 'first-party',
-      critical: true,
-      tcp: { host: 'core.grp.example', port: 5432 },
-    },
-    {
-      id: 'vendor-a',
-      name: 'Vendor A',
-      tier: 'third-party',
-      group: 'vendor',
-      tcp: { host: 'a.vendor.example', port: 443 },
-    },
-  ],
-  channels: [{ id: 'ops', type: 'email', address: 'ops@grp.example' }],
-});
+const config = vendorGroupConfig(['a']);
 
 describe('runScenario with the core alarm evaluated after the partner’s', () => {
   it('sends the core-outage page only: the partner page waits for core and is held', async () => {
