@@ -3,29 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricDatum } from '#shared/metrics';
 import { AlarmEvaluator, type MetricAlarmDef } from '#shared/simulate';
+import { metricAlarmDef } from '../../helpers/alarm-defs.ts';
 
 const START = Date.UTC(2026, 10, 26, 0, 0, 0);
 const NS = 'Test';
 
-const alarm = (over: Partial<MetricAlarmDef>): MetricAlarmDef => ({
-  kind: 'metric',
-  logicalId: 'A',
-  name: 'a',
-  actionsEnabled: true,
-  alarmActions: [],
-  okActions: [],
-  insufficientDataActions: [],
-  periodSeconds: 60,
-  evaluationPeriods: 1,
-  datapointsToAlarm: 1,
-  threshold: 1,
-  comparison: 'GreaterThanOrEqualToThreshold',
-  treatMissingData: 'missing',
-  evaluateLowSampleCountPercentile: 'evaluate',
-  metric: { namespace: NS, metricName: 'M', dimensions: {} },
-  stat: 'Maximum',
-  ...over,
-});
+const alarm = (over: Partial<MetricAlarmDef>): MetricAlarmDef =>
+  metricAlarmDef('a', {
+    logicalId: 'A',
+    treatMissingData: 'missing',
+    metric: { namespace: NS, metricName: 'M', dimensions: {} },
+    ...over,
+  });
 
 const datum = (ms: number, value: number, highRes = false): MetricDatum => ({
   MetricName: 'M',

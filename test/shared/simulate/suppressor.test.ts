@@ -2,31 +2,15 @@
 // examples of CloudWatch's "Composite alarm action suppression" (wait 2 min, extension 3 min here).
 import { describe, expect, it } from 'vitest';
 import { parseRule } from '#shared/alarms';
-import { AlarmEvaluator, type AlarmSet, type MetricAlarmDef } from '#shared/simulate';
+import { AlarmEvaluator, type AlarmSet } from '#shared/simulate';
+import { metricAlarmDef } from '../../helpers/alarm-defs.ts';
 
 const NS = 'Test';
 const START = Date.UTC(2026, 10, 26, 0, 0, 0);
 const MIN = 60_000;
 const PAGER = 'arn:aws:sns:ap-northeast-2:123456789012:pager';
 
-const metricAlarm = (name: string): MetricAlarmDef => ({
-  kind: 'metric',
-  logicalId: name,
-  name,
-  actionsEnabled: true,
-  alarmActions: [],
-  okActions: [],
-  insufficientDataActions: [],
-  periodSeconds: 60,
-  evaluationPeriods: 1,
-  datapointsToAlarm: 1,
-  threshold: 1,
-  comparison: 'GreaterThanOrEqualToThreshold',
-  treatMissingData: 'notBreaching',
-  evaluateLowSampleCountPercentile: 'evaluate',
-  metric: { namespace: NS, metricName: name, dimensions: {} },
-  stat: 'Maximum',
-});
+const metricAlarm = (name: string) => metricAlarmDef(name);
 
 const set = (wait: number, extension: number, suppressor = true): AlarmSet => ({
   metricAlarms: [metricAlarm('child'), metricAlarm('sup')],

@@ -12,31 +12,14 @@ import {
   type MetricAlarmDef,
   seededTiming,
 } from '#shared/simulate';
+import { metricAlarmDef } from '../../helpers/alarm-defs.ts';
 
 const START = Date.UTC(2026, 10, 26, 12, 0, 0);
 const NS = 'Test';
 const MIN = 60_000;
 const PAGER = 'arn:aws:sns:ap-northeast-2:123456789012:pager';
 
-const alarm = (name: string, over: Partial<MetricAlarmDef> = {}): MetricAlarmDef => ({
-  kind: 'metric',
-  logicalId: name,
-  name,
-  actionsEnabled: true,
-  alarmActions: [],
-  okActions: [],
-  insufficientDataActions: [],
-  periodSeconds: 60,
-  evaluationPeriods: 1,
-  datapointsToAlarm: 1,
-  threshold: 1,
-  comparison: 'GreaterThanOrEqualToThreshold',
-  treatMissingData: 'notBreaching',
-  evaluateLowSampleCountPercentile: 'evaluate',
-  metric: { namespace: NS, metricName: name, dimensions: {} },
-  stat: 'Maximum',
-  ...over,
-});
+const alarm = metricAlarmDef;
 
 const datum = (metric: string, ms: number, value: number): MetricDatum => ({
   MetricName: metric,
