@@ -9,12 +9,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliIO, main } from '../../cli/main.ts';
 import { Capture } from '../helpers/cli.ts';
 import {
+  closedAfterEach,
   makeCerts,
   refusedPort,
   startHttp,
   startHttps,
   startTcp,
-  type TestServer,
 } from '../helpers/servers.ts';
 
 const execFileAsync = promisify(execFile);
@@ -31,19 +31,13 @@ const ok = (_req: http.IncomingMessage, res: http.ServerResponse) =>
   void res.writeHead(200).end('{"status":"UP"}');
 
 let dir: string;
-const servers: TestServer[] = [];
+const serve = closedAfterEach();
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'depmon-check-'));
 });
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
   await rm(dir, { recursive: true, force: true });
 });
-async function serve(p: Promise<TestServer>): Promise<TestServer> {
-  const s = await p;
-  servers.push(s);
-  return s;
-}
 
 /** A config whose pages reach someone (one without channels draws a warning on stderr: see its own test). */
 function config(deps: unknown[]) {

@@ -10,6 +10,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { afterEach } from 'vitest';
 import { reserveRefusedPort } from '#shared/simulate';
 
 const run = promisify(execFile);
@@ -323,4 +324,20 @@ export async function socketsLeft(withinMs = 1000): Promise<string[]> {
     if (left.length === 0 || Date.now() >= until) return left;
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * For a test file's servers: `const serve = closedAfterEach();` then `await serve(startHttp(…))` starts a server
+ * that is closed after the test that started it.
+ */
+export function closedAfterEach(): (started: Promise<TestServer>) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (started) => {
+    const s = await started;
+    servers.push(s);
+    return s;
+  };
 }

@@ -1,24 +1,16 @@
 // probeAll: concurrency, a hung dependency not delaying others, the cycle deadline, order and progress. Time is
 // the engine's clock (fake timers), never the machine's: the wall-clock bounds are measured in bench/ (section g).
 import type http from 'node:http';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type Dependency, DependencySchema } from '#shared/config';
 import { type ProbeResult, probeAll } from '#shared/probe';
 import { stopEngineClock, watch } from '../../helpers/engine-clock.ts';
-import { socketsLeft, startHttp, startTcp, type TestServer } from '../../helpers/servers.ts';
+import { closedAfterEach, socketsLeft, startHttp, startTcp } from '../../helpers/servers.ts';
 
 /** The issue's bound: a cycle ends within its deadline plus this much. */
 const SLACK_MS = 250;
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function serve(p: Promise<TestServer>): Promise<TestServer> {
-  const s = await p;
-  servers.push(s);
-  return s;
-}
+const serve = closedAfterEach();
 const dep = (id: string, port: number, timeoutMs: number, tier = 'third-party'): Dependency =>
   DependencySchema.parse({ id, name: id, tier, http: { url: `http://127.0.0.1:${port}/${id}`, timeoutMs } });
 const ok = (_req: http.IncomingMessage, res: http.ServerResponse) => void res.writeHead(200).end('ok');

@@ -2,11 +2,12 @@
 // and leaves no socket open; a server that stalls is cut off at the probe's timeout on the engine's clock.
 import dgram from 'node:dgram';
 import type http from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkTimeoutMs, type Dependency, DependencySchema, envSecretResolver } from '#shared/config';
 import { type ProbeOptions, type ProbeResult, probeOne } from '#shared/probe';
 import { stopEngineClock, watch } from '../../helpers/engine-clock.ts';
 import {
+  closedAfterEach,
   makeCerts,
   refusedPort,
   socketsLeft,
@@ -22,16 +23,7 @@ import {
 /** The bound: a probe ends within its own timeout plus this much (on the wall clock: bench section g). */
 const SLACK_MS = 250;
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function serve(p: Promise<TestServer>): Promise<TestServer> {
-  const s = await p;
-  servers.push(s);
-  return s;
-}
+const serve = closedAfterEach();
 
 function dep(check: Record<string, unknown>, id = 'dep'): Dependency {
   return DependencySchema.parse({ id, name: id, tier: 'third-party', ...check });
@@ -472,7 +464,7 @@ describe('DNS, TCP and every address', () => {
     const first = await serve(
       startHttp((_req, res) => void res.writeHead(200).end('ok'), { host: '127.0.0.2' }),
     );
-    await serve(
+    const second = await serve(
       startHttp((_req, res) => void res.writeHead(200).end('ok'), { host: '127.0.0.3', port: first.port }),
     );
     const check = {
@@ -486,7 +478,7 @@ describe('DNS, TCP and every address', () => {
       ['127.0.0.3', 'up'],
       ['127.0.0.4', 'down'],
     ]);
-    await Promise.all(servers.splice(0).map((s) => s.close()));
+    await Promise.all([first.close(), second.close()]);
     const allDead = await probe(dep(check), { resolvers: [dns.server] });
     expect(allDead).toMatchObject({ status: 'down', reason: 'CONNECTION_REFUSED' });
     expect(allDead.detail).toMatch(/^all 3 addresses failing: /);
