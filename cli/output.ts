@@ -3,8 +3,9 @@
 // never an input of the same run (`--report scenario.yaml` would replace the scenario); missing folders are made
 // one level at a time (Node's recursive mkdir spins at 100% CPU under /proc).
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { makeParentDirs } from '#shared/timeline';
 import { UsageError } from './usage.ts';
 
 /** Kernel file systems: nothing depmon writes belongs there, and Node's mkdir loops on /proc. */
@@ -69,16 +70,8 @@ export function checkOutputFile(flag: string, file: string, cwd: string, opts: O
   }
 }
 
-/** Creates the missing folders above `file`, one level at a time from the nearest existing one. */
-export async function makeParentDirs(file: string): Promise<void> {
-  const missing: string[] = [];
-  let dir = path.dirname(path.resolve(file));
-  while (!existsSync(dir) && dir !== path.dirname(dir)) {
-    missing.unshift(dir);
-    dir = path.dirname(dir);
-  }
-  for (const d of missing) await mkdir(d);
-}
+/** Creates the missing folders above `file` (one level at a time: see shared/timeline). */
+export { makeParentDirs };
 
 /** Writes an output file (creating its folder); a failure is one line naming the flag, not a stack trace. */
 export async function writeOutput(flag: string, shown: string, write: () => Promise<void>): Promise<void> {

@@ -45,4 +45,4 @@ export {
 } from './render.ts';
 export { localTime, minutesBetween, zoneLabel } from './time.ts';
 export * from './types.ts';
-export { TimelineFormatError, writeTimeline } from './write.ts';
+export { makeParentDirs, TimelineFormatError, writeTimeline } from './write.ts';

@@ -22,8 +22,9 @@ export async function writeTimeline(account: Account, file: string): Promise<voi
   await writeFile(file, text, 'utf8');
 }
 
-/** Missing folders above `file`, one level at a time: Node's recursive mkdir spins at 100% CPU under /proc. */
-async function makeParentDirs(file: string): Promise<void> {
+/** Creates the missing folders above `file`, one level at a time from the nearest existing one: Node's recursive
+ *  mkdir spins at 100% CPU under /proc. The CLI's other output files use it too. */
+export async function makeParentDirs(file: string): Promise<void> {
   const missing: string[] = [];
   let dir = path.dirname(path.resolve(file));
   while (!existsSync(dir) && dir !== path.dirname(dir)) {
