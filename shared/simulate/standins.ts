@@ -1,5 +1,5 @@
-// Real local stand-ins for a config's dependencies: one server on 127.0.0.1 per dependency and probe region,
-// answering as the scenario says at the current virtual moment. The real probe engine reaches them through
+// Real local stand-ins for a config's dependencies: one loopback port per dependency and probe region, answering
+// as the scenario says at the current virtual moment. The real probe engine reaches them through
 // `hostOverrides`; a `down` dependency is pointed at a loopback port nobody listens on (connection refused).
 import http from 'node:http';
 import https from 'node:https';
@@ -106,26 +106,75 @@ interface Entry {
   readonly dep: Dependency;
   readonly region: string;
   readonly host: string;
-  readonly server: net.Server;
+  /** Accepts on the stand-in's own port and hands each connection to the server of its kind. */
+  readonly listener: net.Server;
   port: number;
   state: StandInState;
   /** More listeners on the same port at 127.0.0.2, 127.0.0.3…: the other addresses of `addresses-lost`. */
   readonly extra: net.Server[];
-  /** The certificate this stand-in serves when not the shared one (`cert-expires`), and its notAfter (ms). */
-  cert?: SelfSigned;
-  certNotAfter?: number;
+  /** The healthy answer of an HTTP stand-in, built once from the dependency's own assertions. */
+  readonly healthy: {
+    readonly status: number;
+    readonly body: string;
+    readonly headers: Record<string, string>;
+  };
+}
+
+/** A certificate one dependency's stand-ins serve instead of the shared one (`cert-expires`), and its server. */
+interface OwnCertificate {
+  readonly cert: SelfSigned;
+  /** notAfter, epoch ms. */
+  readonly notAfter: number;
+  /** The dependency's own TLS or HTTPS server, speaking on its stand-ins' connections while the certificate holds. */
+  readonly server?: tls.Server;
 }
 
 /** A body no JSON or text assertion of a config expects (`wrong-body`). */
 const WRONG_JSON = JSON.stringify({ depmon: 'simulated wrong body' });
 const WRONG_TEXT = 'depmon: simulated wrong body';
 
+/** The kinds of stand-in server; each is one server object, whatever the number of dependencies. */
+type ServerKind = 'http' | 'https' | 'tls' | 'tcp';
+function serverKind(dep: Dependency): ServerKind | undefined {
+  const { check } = dep;
+  if (check.kind === 'http') return check.url.startsWith('https:') ? 'https' : 'http';
+  return check.kind === 'tls' || check.kind === 'tcp' ? check.kind : undefined;
+}
+
+/**
+ * The names the stand-ins' shared certificate carries: each host of three labels or more as a wildcard on its
+ * parent (`ledger.core.bank.example` → `*.core.bank.example`), other hosts and addresses as they are. One name per
+ * host made the certificate grow with the config: at 1,000 dependencies every handshake parsed and matched a
+ * thousand names. Hosts a wildcard cannot match (an A-label first, RFC
+ * 6125) keep their own name.
+ */
+export function certificateNames(hosts: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const host of hosts) {
+    const h = host.toLowerCase();
+    const labels = h.split('.');
+    const wildcard = net.isIP(h) === 0 && labels.length >= 3 && !labels[0]?.startsWith('xn--');
+    names.add(wildcard ? `*.${labels.slice(1).join('.')}` : h);
+  }
+  return [...names];
+}
+
 /**
  * Stand-in servers for every dependency (except DNS checks, whose answers the runner gives directly) in every
  * probe region. Set each one's state with `set`, then probe with `overrides(region)` and `extraCa`.
+ *
+ * Each (dependency, region) has its own loopback port, so a region's state is its own; behind the ports there is
+ * one server per kind (HTTP, HTTPS, TLS), which tells the stand-ins apart by the port a connection came in on.
+ * One TLS server per dependency and region cost a secure context each (1,200 at 1,000 dependencies in 3 regions).
  */
 export class StandIns {
   private readonly entries = new Map<string, Entry>();
+  private readonly byDependency = new Map<string, Entry[]>();
+  private readonly byPort = new Map<number, Entry>();
+  private readonly servers = new Map<ServerKind, net.Server>();
+  /** Dependencies serving their own certificate now (`cert-expires`). */
+  private readonly ownCerts = new Map<string, OwnCertificate>();
+  private trusted: string[] | undefined;
   private readonly sockets = new Set<net.Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -138,7 +187,11 @@ export class StandIns {
 
   static async start(config: MonitorConfig, timeScale: number): Promise<StandIns> {
     const hosts = config.dependencies.map(checkHost).filter((h): h is string => h !== undefined);
-    const s = new StandIns(selfSignedCertificate(hosts), await reserveRefusedPort(), timeScale);
+    const s = new StandIns(
+      selfSignedCertificate(certificateNames(hosts)),
+      await reserveRefusedPort(),
+      timeScale,
+    );
     try {
       for (const region of config.probeRegions)
         for (const dep of config.dependencies) {
@@ -159,8 +212,8 @@ export class StandIns {
 
   /** The certificates probes trust: the shared one and any a `cert-expires` stand-in serves now. */
   get extraCa(): string[] {
-    const own = [...this.entries.values()].flatMap((e) => (e.cert ? [e.cert.cert] : []));
-    return [this.certificate.cert, ...new Set(own)];
+    this.trusted ??= [this.certificate.cert, ...new Set([...this.ownCerts.values()].map((o) => o.cert.cert))];
+    return this.trusted;
   }
 
   /**
@@ -169,22 +222,20 @@ export class StandIns {
    * `undefined` restores the shared certificate.
    */
   setCertificate(dependency: string, msLeft: number | undefined, now = Date.now()): void {
-    const entries = [...this.entries.values()].filter((e) => e.dep.id === dependency);
-    const first = entries[0];
+    const first = this.byDependency.get(dependency)?.[0];
     if (!first) return;
+    const served = this.ownCerts.get(dependency);
     if (msLeft === undefined) {
-      if (first.cert === undefined) return;
-      this.serve(entries, undefined);
+      if (served) this.serveOwn(first.dep, undefined);
       return;
     }
     // Issued again only when the probe would judge the one served differently (days left, or expired):
     // every new certificate costs the probe a new trust context.
-    const served = first.certNotAfter;
     const DAY = 86_400_000;
     const same =
       served !== undefined &&
-      Math.floor((served - now) / DAY) === Math.floor(msLeft / DAY) &&
-      served - now <= 0 === msLeft <= 0;
+      Math.floor((served.notAfter - now) / DAY) === Math.floor(msLeft / DAY) &&
+      served.notAfter - now <= 0 === msLeft <= 0;
     if (same) return;
     const notAfter = now + msLeft;
     const cert = selfSignedCertificate(
@@ -193,65 +244,104 @@ export class StandIns {
       new Date(notAfter),
       `depmon stand-in ${dependency} until ${new Date(notAfter).toISOString()}`,
     );
-    this.serve(entries, { cert, notAfter });
+    this.serveOwn(first.dep, { cert, notAfter });
   }
 
-  private serve(entries: Entry[], own: { cert: SelfSigned; notAfter: number } | undefined): void {
-    for (const e of entries) {
-      e.cert = own?.cert;
-      e.certNotAfter = own?.notAfter;
-      const served = own?.cert ?? this.certificate;
-      const server = e.server as tls.Server;
-      if (typeof server.setSecureContext === 'function')
-        server.setSecureContext({ cert: served.cert, key: served.key });
+  /** The dependency's stand-ins speak TLS with `own` from their next connection on; undefined: the shared one. */
+  private serveOwn(dep: Dependency, own: { cert: SelfSigned; notAfter: number } | undefined): void {
+    this.trusted = undefined;
+    const prior = this.ownCerts.get(dep.id);
+    if (!own) {
+      this.ownCerts.delete(dep.id);
+      return;
     }
+    const kind = serverKind(dep);
+    let server = prior?.server;
+    if (server) server.setSecureContext({ cert: own.cert.cert, key: own.cert.key });
+    else if (kind === 'https' || kind === 'tls') server = this.makeServer(kind, own.cert) as tls.Server;
+    this.ownCerts.set(dep.id, { ...own, ...(server ? { server } : {}) });
+  }
+
+  /** The notAfter (epoch ms) of the certificate a dependency's stand-ins serve instead of the shared one, if any. */
+  certificateServed(dependency: string): number | undefined {
+    return this.ownCerts.get(dependency)?.notAfter;
   }
 
   /** Listeners for the first `count` addresses of an `addresses-lost` stand-in (127.0.0.1 is the main one). */
   private async ensureAddresses(e: Entry, count: number): Promise<void> {
     while (e.extra.length < count - 1) {
       const host = `127.0.0.${e.extra.length + 2}`;
-      const server = this.makeServer(e.dep, () => e);
-      server.on('connection', (sock: net.Socket) => {
-        this.sockets.add(sock);
-        sock.on('close', () => this.sockets.delete(sock));
-      });
+      const listener = this.makeListener();
       await new Promise<void>((resolve, reject) => {
-        server.once('error', (err) =>
+        listener.once('error', (err) =>
           reject(new Error(`stand-in for ${e.dep.id}: cannot listen on ${host}:${e.port} (${err.message})`)),
         );
-        server.listen(e.port, host, () => resolve());
+        listener.listen(e.port, host, () => resolve());
       });
-      e.extra.push(server);
+      e.extra.push(listener);
     }
-    // Fewer addresses up than before: the surplus listeners go, so those addresses refuse.
-    for (const server of e.extra.splice(Math.max(0, count - 1))) {
-      const closing = new Promise<void>((resolve) => server.close(() => resolve()));
-      (server as Partial<http.Server>).closeAllConnections?.();
+    // Fewer addresses up than before: the surplus listeners go, and their connections, so those addresses refuse.
+    for (const listener of e.extra.splice(Math.max(0, count - 1))) {
+      const { address } = listener.address() as net.AddressInfo;
+      const closing = new Promise<void>((resolve) => listener.close(() => resolve()));
+      for (const sock of this.sockets)
+        if (sock.localAddress === address && sock.localPort === e.port) sock.destroy();
       await closing;
     }
   }
 
   private async add(dep: Dependency, region: string): Promise<void> {
+    const listener = this.makeListener();
+    const answer = healthyResponse(dep);
     const entry: Entry = {
       dep,
       region,
       host: checkHost(dep) as string,
-      server: this.makeServer(dep, () => entry),
+      listener,
       port: 0,
       state: { kind: 'up' },
       extra: [],
+      healthy: {
+        ...answer,
+        status: dep.check.kind === 'http' ? healthyStatus(dep.check.expectStatus) : 200,
+      },
     };
-    entry.server.on('connection', (sock: net.Socket) => {
+    await new Promise<void>((resolve, reject) => {
+      listener.once('error', reject);
+      listener.listen(0, '127.0.0.1', () => resolve());
+    });
+    entry.port = (listener.address() as net.AddressInfo).port;
+    this.entries.set(`${region}\u0000${dep.id}`, entry);
+    this.byPort.set(entry.port, entry);
+    const same = this.byDependency.get(dep.id);
+    if (same) same.push(entry);
+    else this.byDependency.set(dep.id, [entry]);
+  }
+
+  /**
+   * A listener that only accepts: the connection goes to the server of its stand-in's kind (or to the
+   * dependency's own TLS server while it serves its own certificate), which speaks the protocol on it.
+   */
+  private makeListener(): net.Server {
+    return net.createServer((sock) => {
       this.sockets.add(sock);
       sock.on('close', () => this.sockets.delete(sock));
+      sock.on('error', () => undefined);
+      const entry = this.byPort.get(sock.localPort as number);
+      const kind = entry && serverKind(entry.dep);
+      if (!entry || !kind || kind === 'tcp') {
+        // TCP: accepting the connection is the whole answer.
+        sock.end();
+        return;
+      }
+      (this.ownCerts.get(entry.dep.id)?.server ?? this.serverFor(kind)).emit('connection', sock);
     });
-    await new Promise<void>((resolve, reject) => {
-      entry.server.once('error', reject);
-      entry.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    entry.port = (entry.server.address() as net.AddressInfo).port;
-    this.entries.set(`${region}\u0000${dep.id}`, entry);
+  }
+
+  /** The stand-in a request reached, by the loopback port its connection came in on. */
+  private entryOf(req: http.IncomingMessage): Entry | undefined {
+    const port = req.socket.localPort;
+    return port === undefined ? undefined : this.byPort.get(port);
   }
 
   private later(ms: number, f: () => void): void {
@@ -266,15 +356,29 @@ export class StandIns {
     this.timers.add(t);
   }
 
-  private makeServer(dep: Dependency, entry: () => Entry): net.Server {
-    if (dep.check.kind === 'http') {
-      const healthy = healthyResponse(dep);
-      const ok = healthyStatus(dep.check.expectStatus);
+  private serverFor(kind: Exclude<ServerKind, 'tcp'>): net.Server {
+    let server = this.servers.get(kind);
+    if (!server) {
+      server = this.makeServer(kind, this.certificate);
+      this.servers.set(kind, server);
+    }
+    return server;
+  }
+
+  /** An HTTP(S) server answering each stand-in as its state says, or a TLS server that completes the handshake and closes. */
+  private makeServer(kind: Exclude<ServerKind, 'tcp'>, cert: SelfSigned): net.Server {
+    if (kind === 'http' || kind === 'https') {
       const handler: http.RequestListener = (req, res) => {
-        const st = entry().state;
         req.resume();
+        const entry = this.entryOf(req);
+        if (!entry) {
+          res.writeHead(500).end('depmon simulator: no stand-in on this port');
+          return;
+        }
+        const st = entry.state;
+        const healthy = entry.healthy;
         this.later(delayOf(st, this.timeScale), () => {
-          const code = st.kind === 'status' ? st.code : ok;
+          const code = st.kind === 'status' ? st.code : healthy.status;
           res.writeHead(code, st.kind === 'status' ? { 'content-type': 'text/plain' } : healthy.headers);
           const wrong = healthy.headers['content-type'] === 'application/json' ? WRONG_JSON : WRONG_TEXT;
           const body =
@@ -282,18 +386,11 @@ export class StandIns {
           res.end(req.method === 'HEAD' ? undefined : body);
         });
       };
-      return dep.check.url.startsWith('https:')
-        ? https.createServer({ cert: this.certificate.cert, key: this.certificate.key }, handler)
+      return kind === 'https'
+        ? https.createServer({ cert: cert.cert, key: cert.key }, handler)
         : http.createServer(handler);
     }
-    if (dep.check.kind === 'tls') {
-      return tls.createServer({ cert: this.certificate.cert, key: this.certificate.key }, (sock) => {
-        sock.on('error', () => undefined);
-        sock.end();
-      });
-    }
-    // TCP: accepting the connection is the whole answer.
-    return net.createServer((sock) => {
+    return tls.createServer({ cert: cert.cert, key: cert.key }, (sock) => {
       sock.on('error', () => undefined);
       sock.end();
     });
@@ -321,18 +418,25 @@ export class StandIns {
    */
   overrides(region: string, dependency?: string): Map<string, HostOverride> {
     const m = new Map<string, HostOverride>();
-    for (const e of this.entries.values()) {
-      if (e.region !== region || (dependency !== undefined && e.dep.id !== dependency)) continue;
-      const refused = e.state.kind === 'down' || (e.state.kind === 'status' && e.dep.check.kind !== 'http');
-      if (e.state.kind === 'addresses-lost') {
-        // The first OF-LOST addresses have listeners on the stand-in's port; the lost ones have none (refused).
-        const addresses = Array.from({ length: e.state.of }, (_, i) => `127.0.0.${i + 1}`);
-        m.set(e.host, { address: '127.0.0.1', addresses, port: e.port });
-        continue;
-      }
-      m.set(e.host, { address: '127.0.0.1', port: refused ? this.refusedPort : e.port });
+    if (dependency !== undefined) {
+      // One lookup: scanning every stand-in per probe made a round quadratic in the dependencies.
+      const e = this.entries.get(`${region}\u0000${dependency}`);
+      if (e) this.addOverride(m, e);
+      return m;
     }
+    for (const e of this.entries.values()) if (e.region === region) this.addOverride(m, e);
     return m;
+  }
+
+  private addOverride(m: Map<string, HostOverride>, e: Entry): void {
+    if (e.state.kind === 'addresses-lost') {
+      // The first OF-LOST addresses have listeners on the stand-in's port; the lost ones have none (refused).
+      const addresses = Array.from({ length: e.state.of }, (_, i) => `127.0.0.${i + 1}`);
+      m.set(e.host, { address: '127.0.0.1', addresses, port: e.port });
+      return;
+    }
+    const refused = e.state.kind === 'down' || (e.state.kind === 'status' && e.dep.check.kind !== 'http');
+    m.set(e.host, { address: '127.0.0.1', port: refused ? this.refusedPort : e.port });
   }
 
   handles(): StandInHandle[] {
@@ -346,13 +450,17 @@ export class StandIns {
     await this.refused.release();
     await Promise.all(
       [...this.entries.values()]
-        .flatMap((e) => [e.server, ...e.extra])
+        .flatMap((e) => [e.listener, ...e.extra])
         .map(
           (server) =>
             new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
         ),
     );
     this.entries.clear();
+    this.byPort.clear();
+    this.byDependency.clear();
+    this.servers.clear();
+    this.ownCerts.clear();
   }
 }
 

@@ -4,7 +4,14 @@ import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { DependencySchema, parseConfig } from '#shared/config';
-import { healthyResponse, healthyStatus, StandIns, selfSignedCertificate } from '#shared/simulate';
+import { probeAll } from '#shared/probe';
+import {
+  certificateNames,
+  healthyResponse,
+  healthyStatus,
+  StandIns,
+  selfSignedCertificate,
+} from '#shared/simulate';
 
 const dep = (http: Record<string, unknown>) =>
   DependencySchema.parse({
@@ -60,6 +67,73 @@ describe('selfSignedCertificate', () => {
     expect(x.ca).toBe(true);
     expect(x.verify(x.publicKey)).toBe(true);
     expect(Date.parse(x.validTo) - Date.now()).toBeGreaterThan(300 * 86_400_000);
+  });
+});
+
+describe('stand-ins at size', () => {
+  it('names hosts by wildcard on their parent, so the certificate does not grow with the dependencies (A-labels, which no wildcard matches, by their own name)', () => {
+    const hosts = [
+      ...Array.from({ length: 1000 }, (_, i) => `svc-${i}.core.bank.example`),
+      'api.vendor.example',
+      'auth.vendor.example',
+      'short.example',
+      '127.0.0.1',
+      'xn--bcher-kva.vendor.example',
+    ];
+    expect(certificateNames(hosts)).toEqual([
+      '*.core.bank.example',
+      '*.vendor.example',
+      'short.example',
+      '127.0.0.1',
+      'xn--bcher-kva.vendor.example',
+    ]);
+  });
+
+  it('answers each dependency and region from its own port, behind one server per kind, with a verified certificate', async () => {
+    // Prepare: two HTTPS dependencies of one vendor and a TLS one, in two regions.
+    const config = parseConfig({
+      name: 'kinds',
+      homeRegion: 'ap-northeast-2',
+      probeRegions: ['ap-northeast-2', 'ap-northeast-1'],
+      dependencies: [
+        {
+          id: 'core',
+          name: 'Core',
+          tier: 'first-party',
+          critical: true,
+          http: { url: 'https://core.bank.example/' },
+        },
+        { id: 'pay', name: 'Pay', tier: 'third-party', http: { url: 'https://api.vendor.example/pay' } },
+        { id: 'card', name: 'Card', tier: 'third-party', tls: { host: 'gw.card.example', port: 443 } },
+      ],
+      channels: [{ id: 'ops', type: 'email', address: 'ops@bank.example' }],
+    });
+    const standIns = await StandIns.start(config, 1);
+    try {
+      standIns.set('pay', 'ap-northeast-1', { kind: 'status', code: 503 });
+      // Act
+      const probe = (region: string, id: string) =>
+        probeAll(
+          config.dependencies.filter((d) => d.id === id),
+          { region, hostOverrides: standIns.overrides(region, id), extraCa: standIns.extraCa },
+        ).then((r) => r[0]!);
+      const results = await Promise.all([
+        probe('ap-northeast-2', 'core'),
+        probe('ap-northeast-2', 'pay'),
+        probe('ap-northeast-1', 'pay'),
+        probe('ap-northeast-1', 'card'),
+      ]);
+      // Assess: every port its own stand-in, certificates trusted for every host.
+      expect(results.map((r) => [r.dependency, r.region, r.status, r.reason ?? ''])).toEqual([
+        ['core', 'ap-northeast-2', 'up', ''],
+        ['pay', 'ap-northeast-2', 'up', ''],
+        ['pay', 'ap-northeast-1', 'down', 'HTTP_STATUS'],
+        ['card', 'ap-northeast-1', 'up', ''],
+      ]);
+      expect(new Set(standIns.handles().map((h) => h.port)).size).toBe(6);
+    } finally {
+      await standIns.close();
+    }
   });
 });
 
