@@ -113,6 +113,11 @@ class Chart {
 
 /** Worst first: a lane shows the worst state any region saw. */
 const SEVERITY: Record<string, number> = { down: 3, silent: 2, degraded: 1, up: 0 };
+/**
+ * What orders and opens the lanes: the dependency's own failures. A silent region is the monitor's problem, not
+ * the dependency's; counted as failing, one region silent for a minute opened every group of a large config.
+ */
+const FAILING: Record<string, number> = { down: 2, degraded: 1 };
 
 /**
  * One lane per dependency with its probe regions folded in: each band is the worst state any region saw
@@ -170,8 +175,8 @@ function probeLanes(r: Simulation): string {
   }
   const lanes = r.scenario.dependencies.map((d, order) => {
     const bs = foldedBands(byDep.get(d.id) ?? [], r.scenario.probeRegions, end);
-    const worst = Math.max(0, ...bs.map((b) => SEVERITY[b.state] ?? 0));
-    return { d, bs, worst, order };
+    const worst = Math.max(0, ...bs.map((b) => FAILING[b.state] ?? 0));
+    return { d, bs, worst, order, silent: bs.some((b) => b.state === 'silent') };
   });
   const groups = new Map<string, typeof lanes>();
   for (const l of lanes) {
@@ -185,6 +190,7 @@ function probeLanes(r: Simulation): string {
       name,
       lanes: [...ls].sort((a, b) => b.worst - a.worst || a.order - b.order),
       failing: ls.filter((l) => l.worst > 0).length,
+      silent: ls.some((l) => l.silent),
       worst: Math.max(...ls.map((l) => l.worst)),
       order: Math.min(...ls.map((l) => l.order)),
     }))
@@ -196,7 +202,12 @@ function probeLanes(r: Simulation): string {
       const tickMarks = ticks(chart, end, false);
       const height = chart.y + 4;
       const width = LABEL_W + CHART_W + 20;
-      const what = `${g.lanes.length} ${g.lanes.length === 1 ? 'dependency' : 'dependencies'}${g.failing ? `, ${g.failing} not up at some point` : ', all up'}`;
+      const state = g.failing
+        ? `, ${g.failing} down or degraded at some point`
+        : g.silent
+          ? ', none down or degraded (a probe region silent at some point)'
+          : ', all up';
+      const what = `${g.lanes.length} ${g.lanes.length === 1 ? 'dependency' : 'dependencies'}${state}`;
       return `<details class="lanes${g.failing ? ' failing' : ''}" data-group="${esc(g.name)}"${g.failing ? ' open' : ''}><summary><b>${esc(g.name)}</b> · ${esc(what)}</summary><svg class="lanes" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(`Probe results of ${g.name}`)}">${tickMarks.join('')}${chart.rows.join('')}</svg></details>`;
     })
     .join('\n');

@@ -94,3 +94,27 @@ describe('the report at 1,000 dependencies', () => {
     expect(bands[0]?.title).toBe('ap-northeast-2: up; ap-northeast-1: up; ap-northeast-3: up');
   });
 });
+
+describe('the report at 1,000 dependencies with a probe region silent', () => {
+  // ap-northeast-3 silent for every dependency from 45 to 50 minutes; dep-500 (group vendor-16) down everywhere.
+  const probes = [
+    ...Array.from({ length: 1000 }, (_, i) => change(2700, `dep-${i}`, 'ap-northeast-3', 'silent')),
+    ...Array.from({ length: 1000 }, (_, i) => change(3000, `dep-${i}`, 'ap-northeast-3', 'up')),
+    ...REGIONS.map((r) => change(900, 'dep-500', r, 'down')),
+  ];
+  const html = renderReport(simulation(1000, probes));
+
+  it("opens only the groups of dependencies that failed: a silent region is the monitor's problem", () => {
+    const groups = [...html.matchAll(/<details class="lanes( failing)?" data-group="([^"]+)"( open)?>/g)].map(
+      (m) => ({ name: m[2], open: m[3] !== undefined }),
+    );
+    expect(groups[0]).toEqual({ name: 'group vendor-16', open: true });
+    expect(groups.slice(1).some((g) => g.open)).toBe(false);
+    expect(html).toContain('none down or degraded (a probe region silent at some point)');
+  });
+
+  it('still draws the silent minutes in every lane', () => {
+    const group = /data-group="first party"[\s\S]*?<\/details>/.exec(html)?.[0] ?? '';
+    expect(group.match(/s-silent/g)?.length).toBe(334);
+  });
+});
