@@ -41,6 +41,28 @@ export const metricKey = (id: MetricId): string =>
 const dimsRecord = (dims: readonly Dimension[]): Record<string, string> =>
   Object.fromEntries(dims.map((d) => [d.Name, d.Value]));
 
+/**
+ * `metricKey` of a datum. A datum of one dimension (every dependency's and heartbeat's) needs no record to sort:
+ * building one per datum was a tenth of a simulated round at 1,000 dependencies.
+ */
+const datumKey = (namespace: string, d: MetricDatum): string => {
+  const only = d.Dimensions.length === 1 ? d.Dimensions[0] : undefined;
+  return only
+    ? `${namespace}\u0000${d.MetricName}\u0000${only.Name}=${only.Value}`
+    : metricKey({ namespace, metricName: d.MetricName, dimensions: dimsRecord(d.Dimensions) });
+};
+
+/** Keys of the metric ids alarms ask for, which are the same objects at every evaluation. */
+const idKeys = new WeakMap<MetricId, string>();
+const keyOf = (id: MetricId): string => {
+  let key = idKeys.get(id);
+  if (key === undefined) {
+    key = metricKey(id);
+    idKeys.set(id, key);
+  }
+  return key;
+};
+
 export interface PeriodStatistic {
   readonly value: number;
   readonly sampleCount: number;
@@ -61,11 +83,7 @@ export class DatapointStore {
    */
   put(namespace: string, datums: readonly MetricDatum[], visibleAt?: number): void {
     for (const d of datums) {
-      const key = metricKey({
-        namespace,
-        metricName: d.MetricName,
-        dimensions: dimsRecord(d.Dimensions),
-      });
+      const key = datumKey(namespace, d);
       let buckets = this.series.get(key);
       if (!buckets) {
         buckets = new Map();
@@ -91,7 +109,7 @@ export class DatapointStore {
 
   /** Raw values in [start, start + periodMs) that had been ingested by `asOf` (epoch ms; omitted: all). */
   values(id: MetricId, start: number, periodMs: number, asOf?: number): number[] {
-    const buckets = this.series.get(metricKey(id));
+    const buckets = this.series.get(keyOf(id));
     if (!buckets) return [];
     const out: number[] = [];
     for (let t = Math.floor(start / BUCKET_MS) * BUCKET_MS; t < start + periodMs; t += BUCKET_MS) {

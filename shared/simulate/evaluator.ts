@@ -250,7 +250,8 @@ export class AlarmEvaluator {
       if ((t - g.offsetMs) % g.intervalMs !== 0) continue;
       for (const a of g.alarms) {
         const d = this.evaluateMetricAlarm(a, t);
-        if (d) this.setState(a, d.state, d.why, t);
+        // The reason is written only for a transition: most evaluations change nothing.
+        if (d && d.state !== this.state(a.name)) this.setState(a, d.state, d.why(), t);
       }
     }
     // Composites follow their children: they are evaluated whenever metric alarms were.
@@ -279,7 +280,10 @@ export class AlarmEvaluator {
     return out;
   }
 
-  private evaluateMetricAlarm(a: MetricAlarmDef, t: number): Decision | undefined {
+  private evaluateMetricAlarm(
+    a: MetricAlarmDef,
+    t: number,
+  ): { readonly state: AlarmState; why(): string } | undefined {
     const values = this.rangeValues(a, t);
     if (
       a.evaluateLowSampleCountPercentile === 'ignore' &&
@@ -296,12 +300,14 @@ export class AlarmEvaluator {
       a.treatMissingData,
       this.state(a.name),
     );
-    const shown = values.map((v) =>
-      v.value === undefined ? '-' : String(Math.round(v.value * 1000) / 1000),
-    );
     return {
       state: d.state,
-      why: `${d.why}; last ${values.length} periods [${shown.join(', ')}] vs ${opText(a.comparison)} ${a.threshold}`,
+      why: () => {
+        const shown = values.map((v) =>
+          v.value === undefined ? '-' : String(Math.round(v.value * 1000) / 1000),
+        );
+        return `${d.why}; last ${values.length} periods [${shown.join(', ')}] vs ${opText(a.comparison)} ${a.threshold}`;
+      },
     };
   }
 

@@ -52,6 +52,12 @@ const ACTION_STEP_MS = 1000;
  * (milliseconds on loopback) to a latency, far below any degraded threshold (2 s by default).
  */
 const HEALTHY_PROBE_CONCURRENCY = 4;
+/**
+ * Stand-ins of each kind (HTTP, HTTPS, TCP, TLS) probed before T+0 and discarded, so the first real probes'
+ * latencies are not the JIT's and TLS's warm-up. A sample warms the same code as all of them would: probing
+ * every stand-in twice made the first minute half of all probing at 1,000 dependencies.
+ */
+const WARM_UP_PROBES_PER_KIND = 16;
 
 export interface RunOptions {
   readonly scenario: Scenario;
@@ -74,7 +80,25 @@ export interface RunOptions {
   readonly record?: ProbeRecording;
   /** Probe rounds recorded by an earlier run of this scenario and config: replayed instead of probing stand-ins. */
   readonly replay?: ProbeRecording;
+  /** Receives the wall milliseconds each phase of the run took (the scale bench reports them). */
+  readonly phases?: RunPhases;
 }
+
+/** Wall milliseconds per phase of a run, added to as it goes. */
+export interface RunPhases {
+  /** Healthy history before T+0, fed to the evaluator. */
+  warmUp: number;
+  /** Starting and closing the stand-in servers. */
+  standIns: number;
+  /** Setting the stand-ins' states and probing them (the discarded first round included). */
+  probing: number;
+  /** Probe results to datums, and the evaluator's alarm evaluations. */
+  evaluation: number;
+  /** Alarm actions through the paging core, held pages, the paging tick. */
+  pages: number;
+}
+
+export const emptyPhases = (): RunPhases => ({ warmUp: 0, standIns: 0, probing: 0, evaluation: 0, pages: 0 });
 
 /** The probe results of a run, round by round: probing is the slow part and does not depend on the timing model. */
 export interface ProbeRecording {
@@ -138,11 +162,12 @@ interface Run {
   /** What the latest round saw of each dependency, as the paging core asks (see `Seen`). */
   readonly failingNow: Map<string, Seen>;
   /**
-   * Results of slow stand-ins, per dependency and state: a stand-in that keeps answering after the same delay
-   * is probed once (through the real engine, in real time) and its result holds, in virtual time, for as long
-   * as its state does. A day of a slow dependency then costs one slow probe, not one per round.
+   * Results per dependency, state and served certificate (see `answerKey`): a stand-in answers the same for as
+   * long as its state holds, so it is probed once per state (through the real engine, in real time) and that
+   * result holds, in virtual time, until the state changes. A day of a slow dependency then costs one slow
+   * probe, not one per round; an hour of a thousand healthy ones a thousand probes, not 60,000.
    */
-  readonly slowResults: Map<string, ProbeResult>;
+  readonly answers: Map<string, ProbeResult>;
   readonly lastStatus: Map<string, string>;
   readonly probes: SimProbeChange[];
   readonly pageLog: PageLogRecord[];
@@ -153,6 +178,14 @@ interface Run {
   readonly shardOf: ReadonlyMap<string, string>;
   rounds: number;
   probeCount: number;
+  readonly phases: RunPhases;
+}
+
+/** Adds the time since `since` to a phase; returns now, where the next phase starts. */
+function lap(run: Run, phase: keyof RunPhases, since: number): number {
+  const now = performance.now();
+  run.phases[phase] += now - since;
+  return now;
 }
 
 /** What a round saw of one dependency: regions down, regions degraded, the reasons, and regions that voted. */
@@ -179,17 +212,21 @@ type ProbeSource = (s: number, now: number) => Promise<RoundResults>;
 export async function runScenario(opts: RunOptions): Promise<Simulation> {
   const wall0 = performance.now();
   const run = prepareRun(opts);
+  let t = performance.now();
   warmUp(run);
+  t = lap(run, 'warmUp', t);
   if (opts.replay) await runRounds(run, opts, replaySource(run, opts.replay));
   else {
     const standIns = await StandIns.start(run.config, run.timeScale);
+    t = lap(run, 'standIns', t);
     try {
-      // One discarded round first: TLS and JIT warm-up would otherwise show as latency in the first minute.
-      await probeRound(run, standIns, 0, run.start);
-      run.probeCount = 0;
+      await warmUpProbes(run, standIns);
+      lap(run, 'probing', t);
       await runRounds(run, opts, (s, now) => probeRound(run, standIns, s, now));
     } finally {
+      t = performance.now();
       await standIns.close();
+      lap(run, 'standIns', t);
     }
   }
   return collectResult(run, Math.round(performance.now() - wall0));
@@ -203,6 +240,19 @@ async function runRounds(run: Run, opts: RunOptions, probe: ProbeSource): Promis
     opts.record?.rounds.push({ results, probes: run.probeCount - before });
     opts.onProgress?.(s + interval, run.scenario.durationSeconds);
   }
+}
+
+/** Discarded probes first: TLS and JIT warm-up would otherwise show as latency in the first minute. */
+async function warmUpProbes(run: Run, standIns: StandIns): Promise<void> {
+  const perKind = new Map<string, Dependency[]>();
+  for (const d of run.probed.values()) {
+    const kind = d.check.kind === 'http' ? d.check.url.slice(0, d.check.url.indexOf(':')) : d.check.kind;
+    const list = perKind.get(kind) ?? [];
+    if (list.length < WARM_UP_PROBES_PER_KIND) perKind.set(kind, [...list, d]);
+  }
+  const region = run.config.probeRegions[0] as string;
+  await probeRegion(run, standIns, region, [...perKind.values()].flat(), run.start);
+  run.answers.clear();
 }
 
 /** A recording's rounds in order; it must come from this scenario (one round per interval of its duration). */
@@ -257,7 +307,7 @@ function prepareRun(opts: RunOptions): Run {
     store: new MemoryPageStateStore(),
     knownAlarms: new Set([...alarmSet.metricAlarms, ...alarmSet.compositeAlarms].map((a) => a.name)),
     failingNow: new Map(),
-    slowResults: new Map(),
+    answers: new Map(),
     lastStatus: new Map(),
     probes: [],
     pageLog: [],
@@ -267,6 +317,7 @@ function prepareRun(opts: RunOptions): Run {
     shardOf: new Map(plan.shards.flatMap((x) => x.dependencies.map((d) => [d, `${x.tier}/${x.shard}`]))),
     rounds: 0,
     probeCount: 0,
+    phases: opts.phases ?? emptyPhases(),
   };
 }
 
@@ -314,11 +365,16 @@ async function runRound(run: Run, probe: ProbeSource, s: number): Promise<RoundR
   const { config } = run;
   const now = run.start + s * 1000;
   const end = now + config.intervalSeconds * 1000;
+  let t = performance.now();
   const perRegion = await probe(s, now);
+  t = lap(run, 'probing', t);
   publish(run, recordRound(run, perRegion, s, roundContext(now, config.intervalSeconds)), s, now);
+  lap(run, 'evaluation', t);
   await deliverActions(run, now, end);
+  t = performance.now();
   run.held.heldByRule(end);
   run.pageLog.push(...(await handlePagingTick(pagingContext(run, end))).records);
+  lap(run, 'pages', t);
   run.rounds++;
   return perRegion;
 }
@@ -370,7 +426,8 @@ function regionPublishes(
 /**
  * Probes every voting region once. Regions whose stand-in for a dependency behaves the same share one real
  * probe (they run on this one machine, so a second probe of the same server would only measure local noise);
- * each region still gets its own result. Silent regions report nothing; abstaining ones (egress down) probe
+ * each region still gets its own result. For the same reason a stand-in already probed in its current state is
+ * not probed again: its result holds (see `Run.answers`). Silent regions report nothing; abstaining ones (egress down) probe
  * nothing.
  */
 async function probeRound(run: Run, standIns: StandIns, s: number, now: number): Promise<RoundResults> {
@@ -400,6 +457,12 @@ async function probeRound(run: Run, standIns: StandIns, s: number, now: number):
 
 const UP: StandInState = { kind: 'up' };
 const stateKey = (st: StandInState) => JSON.stringify(st);
+/**
+ * What a stand-in's answer depends on: its dependency, its state, and the certificate it serves (a `cert-expires`
+ * one is issued again when the days it has left change).
+ */
+const answerKey = (standIns: StandIns, d: Dependency, st: StandInState) =>
+  `${d.id}\u0000${stateKey(st)}\u0000${standIns.certificateServed(d.id) ?? ''}`;
 
 /** The state a dependency's stand-in takes: a "*" event skips checks it cannot apply to. */
 function effectiveState(run: Run, d: Dependency, region: string, s: number): StandInState {
@@ -429,7 +492,7 @@ async function assignProbes(run: Run, standIns: StandIns, live: readonly string[
       const st = effectiveState(run, d, region, s);
       standIns.set(d.id, region, st);
       await standIns.prepare(d.id, region, st);
-      const cached = st.kind === 'slow' ? run.slowResults.get(`${d.id}\u0000${stateKey(st)}`) : undefined;
+      const cached = run.answers.get(answerKey(standIns, d, st));
       if (cached) {
         reused.push({ ...cached, region, time: now });
         continue;
@@ -457,16 +520,23 @@ async function probeRegion(
   if (deps.length === 0) return [];
   // Each dependency is probed with its own stand-in's override only: dependencies that share a host
   // (one vendor's APIs, or 127.0.0.1 in a local config) must still reach their own stand-ins.
-  const probeOne = (d: Dependency) =>
-    probeAll([d], {
+  const probeOne = async (d: Dependency) => {
+    const key = answerKey(standIns, d, standIns.stateOf(d.id, region));
+    const results = await probeAll([d], {
       region,
       hostOverrides: standIns.overrides(region, d.id),
       extraCa: standIns.extraCa,
       secrets: SIMULATED_SECRETS,
       now: () => now,
     });
-  // Healthy stand-ins are probed a few at a time, so each latency is nearly that probe's own and not the
-  // CPU time of a thousand TLS handshakes sharing one machine; slow ones wait on timers, so they go together.
+    return results.map((r) => {
+      const held = { ...r, latencyMs: Math.round(r.latencyMs / run.timeScale) };
+      run.answers.set(key, held);
+      return held;
+    });
+  };
+  // Stand-ins are probed a few at a time, so each latency is nearly that probe's own and not the CPU time of a
+  // thousand TLS handshakes sharing one machine; slow ones wait on timers, so they go together.
   const isSlow = (d: Dependency) => standIns.stateOf(d.id, region).kind === 'slow';
   const [fast, slow] = await Promise.all([
     inPool(
@@ -474,16 +544,9 @@ async function probeRegion(
       HEALTHY_PROBE_CONCURRENCY,
       probeOne,
     ).then((r) => r.flat()),
-    Promise.all(
-      deps.filter(isSlow).map(async (d) => {
-        const results = await probeOne(d);
-        const key = `${d.id}\u0000${stateKey(standIns.stateOf(d.id, region))}`;
-        for (const r of results) run.slowResults.set(key, r);
-        return results;
-      }),
-    ).then((r) => r.flat()),
+    Promise.all(deps.filter(isSlow).map(probeOne)).then((r) => r.flat()),
   ]);
-  return [...fast, ...slow].map((r) => ({ ...r, latencyMs: Math.round(r.latencyMs / run.timeScale) }));
+  return [...fast, ...slow];
 }
 
 /** `f` over `items`, at most `limit` at a time; results in the items' order. */
@@ -559,7 +622,11 @@ function noteStatus(run: Run, s: number, status: string, change: Omit<SimProbeCh
  */
 async function deliverActions(run: Run, now: number, end: number): Promise<void> {
   for (let t = now + ACTION_STEP_MS; t <= end; t += ACTION_STEP_MS) {
-    for (const inv of run.evaluator.advanceTo(t).actions) await deliverAction(run, inv);
+    const t0 = performance.now();
+    const { actions } = run.evaluator.advanceTo(t);
+    const t1 = lap(run, 'evaluation', t0);
+    for (const inv of actions) await deliverAction(run, inv);
+    lap(run, 'pages', t1);
   }
 }
 
