@@ -30,7 +30,7 @@ export async function run(log: (s: string) => void, { smoke }: RunOptions): Prom
   const reads = await notifyReads(smoke ? 50 : 1000);
   const last = sims.at(-1)!;
   const markdown = [
-    `Measured: ${measuredTree().label}. Generated configs (\`bench/lib/scale-config.ts\`): 3 probe regions, a third first-party (every 25th of those critical), third parties in vendor groups, 6 in 10 checks HTTP(S), 2 TCP, 1 DNS, 1 TLS. Scenario: a vendor group down everywhere for 30 minutes, a core service down for 10, a partner slow, one partner failing from one region, a region silent for 5 minutes. \`depmon simulate\`'s path in-process: synth of the home stack (bundling skipped, CDK's resource limit lifted: the split into deployable stacks is point 1), the runner, the HTML report.`,
+    `Measured: ${measuredTree().label}. Generated configs (\`bench/lib/scale-config.ts\`): 3 probe regions, a third first-party (every 25th of those critical), third parties in vendor groups, 6 in 10 checks HTTP(S), 2 TCP, 1 DNS, 1 TLS. Scenario: a vendor group down everywhere for 30 minutes, a core service down for 10, a partner slow, one partner failing from one region, a region silent for 5 minutes. \`depmon simulate\`'s path in-process: synth of the home Region's split stacks (bundling skipped), the runner (its phases: stand-ins started and closed, probing, evaluation of the alarms, pages), the HTML report. Each stand-in is probed once per state, its result held while the state holds.`,
     '',
     mdTable(
       [
@@ -39,6 +39,7 @@ export async function run(log: (s: string) => void, { smoke }: RunOptions): Prom
         'wall (s)',
         'synth (s)',
         'run (s)',
+        'stand-ins / probing / evaluation / pages (s)',
         'round p50 (s)',
         'alarms',
         'real probes',
@@ -51,6 +52,9 @@ export async function run(log: (s: string) => void, { smoke }: RunOptions): Prom
         fmt(wall, 0),
         fmt(r.synthMs / 1000),
         fmt(r.runMs / 1000),
+        [r.phases.standIns, r.phases.probing, r.phases.evaluation, r.phases.pages]
+          .map((ms) => fmt(ms / 1000))
+          .join(' / '),
         fmt(median(r.roundMs.slice(1)) / 1000, 2),
         r.simulation.stats.alarms,
         r.simulation.stats.probes,
@@ -67,7 +71,15 @@ export async function run(log: (s: string) => void, { smoke }: RunOptions): Prom
     title: 'Layers at size',
     markdown,
     data: {
-      sims: sims.map(({ n, wall, r }) => ({ n, wall, roundMs: r.roundMs, stats: r.simulation.stats })),
+      sims: sims.map(({ n, wall, r }) => ({
+        n,
+        wall,
+        synthMs: r.synthMs,
+        phases: r.phases,
+        reportBytes: r.reportBytes,
+        roundMs: r.roundMs,
+        stats: r.simulation.stats,
+      })),
       reads,
     },
   };
