@@ -464,6 +464,18 @@ const stateKey = (st: StandInState) => JSON.stringify(st);
 const answerKey = (standIns: StandIns, d: Dependency, st: StandInState) =>
   `${d.id}\u0000${stateKey(st)}\u0000${standIns.certificateServed(d.id) ?? ''}`;
 
+/** Reasons a busy machine alone can give. */
+const BUSY_REASONS: ReadonlySet<string> = new Set(['SLOW', 'TIMEOUT', 'CYCLE_DEADLINE']);
+
+/**
+ * Whether a result may stand for its state until the state changes. A slow or timed-out answer from a stand-in
+ * whose state is not `slow` (or one cut by the round's deadline) came from this machine being busy, not from the scenario: it counts for its round
+ * only (as every probe did before results were held), and the next round probes again.
+ */
+export function holds(state: StandInState, result: Pick<ProbeResult, 'reason'>): boolean {
+  return state.kind === 'slow' || !BUSY_REASONS.has(result.reason ?? '');
+}
+
 /** The state a dependency's stand-in takes: a "*" event skips checks it cannot apply to. */
 function effectiveState(run: Run, d: Dependency, region: string, s: number): StandInState {
   const st = stateAt(run.scenario, d.id, region, s);
@@ -529,9 +541,10 @@ async function probeRegion(
       secrets: SIMULATED_SECRETS,
       now: () => now,
     });
+    const state = standIns.stateOf(d.id, region);
     return results.map((r) => {
       const held = { ...r, latencyMs: Math.round(r.latencyMs / run.timeScale) };
-      run.answers.set(key, held);
+      if (holds(state, held)) run.answers.set(key, held);
       return held;
     });
   };
