@@ -1,20 +1,72 @@
-// One signed AWS JSON 1.1 call (SigV4 over node:crypto, sent with Node's fetch), for the two reads the probe
-// makes beside PutMetricData: SSM GetParameter and Secrets Manager GetSecretValue. Their full SDK clients
-// weigh ~90 KB of bundle each for one operation; this is the same request on the wire (test/aws/aws-json.test.ts
-// compares it with the SDK's and checks the signature with the SDK's own signer).
+// One signed AWS JSON call (SigV4 over node:crypto, sent with Node's fetch), for the three operations the probe
+// makes: SSM GetParameter and Secrets Manager GetSecretValue (AWS JSON 1.1), and CloudWatch PutMetricData (AWS
+// JSON 1.0 in query-compatible mode, the protocol of the pinned @aws-sdk/client-cloudwatch). Their SDK clients
+// weigh ~90 KB of bundle each, and the Smithy runtime under them ~130 KB more, for one operation each; this is
+// the same request on the wire (test/aws/aws-json.test.ts and test/aws/metrics.test.ts compare it with the SDK's
+// and check the signature with the SDK's own signer).
 import { createHash, createHmac } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { AwsCredentials, CredentialsProvider } from './credentials.ts';
 
-/** The services read this way: endpoint prefix, SigV4 signing name and the SDK's endpoint variable. */
+const gzipAsync = promisify(gzip);
+
+/**
+ * CloudWatch's modelled errors by their AWS Query code (the `awsQueryError` traits of its Smithy model, as in
+ * the pinned client's schemas): in query-compatible mode the SDK names an error by this code, mapped to the
+ * modelled error's name when there is one.
+ */
+const CLOUDWATCH_QUERY_ERRORS: Readonly<Record<string, string>> = {
+  InternalServiceError: 'InternalServiceFault',
+  InvalidParameterValue: 'InvalidParameterValueException',
+  InvalidParameterCombination: 'InvalidParameterCombinationException',
+  MissingParameter: 'MissingRequiredParameterException',
+  InvalidFormat: 'InvalidFormatFault',
+  InvalidNextToken: 'InvalidNextToken',
+  LimitExceeded: 'LimitExceededFault',
+  ResourceNotFound: 'ResourceNotFound',
+  ResourceConflict: 'ResourceConflict',
+};
+
+interface JsonServiceSpec {
+  /** Endpoint host prefix (`ssm` in ssm.REGION.amazonaws.com). */
+  readonly prefix: string;
+  readonly signingName: string;
+  /** AWS_ENDPOINT_URL_<SERVICE>, as the SDK reads it. */
+  readonly endpointEnv: string;
+  /** The x-amz-target's service part. */
+  readonly targetPrefix: string;
+  /** AWS JSON protocol version: the content type's suffix. */
+  readonly jsonVersion: '1.0' | '1.1';
+  /** AWS Query-compatible: send `x-amzn-query-mode`, name errors by `x-amzn-query-error` (codes → modelled names). */
+  readonly queryErrors?: Readonly<Record<string, string>>;
+}
+
+/** The services called this way: endpoint prefix, SigV4 signing name, the SDK's endpoint variable, protocol. */
 export const JSON_SERVICES = {
-  ssm: { prefix: 'ssm', signingName: 'ssm', endpointEnv: 'AWS_ENDPOINT_URL_SSM', targetPrefix: 'AmazonSSM' },
+  ssm: {
+    prefix: 'ssm',
+    signingName: 'ssm',
+    endpointEnv: 'AWS_ENDPOINT_URL_SSM',
+    targetPrefix: 'AmazonSSM',
+    jsonVersion: '1.1',
+  },
   secretsmanager: {
     prefix: 'secretsmanager',
     signingName: 'secretsmanager',
     endpointEnv: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
     targetPrefix: 'secretsmanager',
+    jsonVersion: '1.1',
   },
-} as const;
+  cloudwatch: {
+    prefix: 'monitoring',
+    signingName: 'monitoring',
+    endpointEnv: 'AWS_ENDPOINT_URL_CLOUDWATCH',
+    targetPrefix: 'GraniteServiceVersion20100801',
+    jsonVersion: '1.0',
+    queryErrors: CLOUDWATCH_QUERY_ERRORS,
+  },
+} as const satisfies Record<string, JsonServiceSpec>;
 
 export type JsonService = keyof typeof JSON_SERVICES;
 
@@ -34,6 +86,8 @@ export interface AwsJsonCallOptions {
   readonly timeoutMs?: number;
   /** @default new Date() */
   readonly now?: () => Date;
+  /** Gzip a body of at least this many bytes (operations AWS models with `requestCompression`). @default never */
+  readonly gzipFromBytes?: number;
 }
 
 /** An AWS error answer, shaped like the SDK's (`name`, `$metadata.httpStatusCode`), so aws/errors.ts reads it alike. */
@@ -59,14 +113,18 @@ export function endpointFor(
   return new URL(`https://${s.prefix}.${region}.${suffix}/`);
 }
 
-const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
+const sha256Hex = (data: string | Uint8Array) =>
+  (typeof data === 'string'
+    ? createHash('sha256').update(data, 'utf8')
+    : createHash('sha256').update(data)
+  ).digest('hex');
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
 /** SigV4 (AWS "Create a signed AWS API request"): the headers to send, `authorization` included. */
 export function signRequest(request: {
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  readonly body: string | Uint8Array;
   readonly region: string;
   readonly signingName: string;
   readonly credentials: AwsCredentials;
@@ -115,20 +173,78 @@ export function errorName(header: string | null, body: Record<string, unknown>):
   return raw.split(':')[0]!.split('#').pop()!;
 }
 
+/**
+ * The name the SDK gives an error of a query-compatible service: the code in `x-amzn-query-error` (`Code;Fault`)
+ * first, as the modelled error it stands for; else as errorName reads it.
+ */
+export function queryCompatibleErrorName(
+  queryError: string | null,
+  header: string | null,
+  body: Record<string, unknown>,
+  codes: Readonly<Record<string, string>>,
+): string {
+  const code = queryError?.split(';')[0];
+  if (!code) return errorName(header, body);
+  return codes[code] ?? code;
+}
+
+/** The request's body and headers: JSON, gzipped when the operation allows it and the body is large enough. */
+async function encode(
+  spec: JsonServiceSpec,
+  options: AwsJsonCallOptions,
+): Promise<{ body: string | Uint8Array; headers: Record<string, string> }> {
+  const json = JSON.stringify(options.input);
+  const headers: Record<string, string> = {
+    'content-type': `application/x-amz-json-${spec.jsonVersion}`,
+    'x-amz-target': `${spec.targetPrefix}.${options.operation}`,
+    ...(spec.queryErrors ? { 'x-amzn-query-mode': 'true' } : {}),
+  };
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (options.gzipFromBytes === undefined || bytes < options.gzipFromBytes) return { body: json, headers };
+  return { body: new Uint8Array(await gzipAsync(json)), headers: { ...headers, 'content-encoding': 'gzip' } };
+}
+
+/** A failure before any answer, named as the SDK names it: `TimeoutError`, or the socket's code (`ECONNREFUSED`). */
+function networkError(spec: JsonServiceSpec, operation: string, err: unknown): Error {
+  // fetch wraps socket errors ("fetch failed"); the system code, as the SDK reports it, is in the cause.
+  const timedOut = err instanceof Error && err.name === 'TimeoutError';
+  // The SDK's own timeout error carries ETIMEDOUT too.
+  const code = timedOut ? 'ETIMEDOUT' : (err as { cause?: { code?: string } }).cause?.code;
+  const name = timedOut ? 'TimeoutError' : (code ?? 'NetworkError');
+  return Object.assign(new Error(`${spec.prefix} ${operation}: ${name}`), {
+    name,
+    ...(code ? { code } : {}),
+  });
+}
+
+/** The parsed answer, or the AwsServiceError it carries. */
+async function readAnswer(spec: JsonServiceSpec, res: Response): Promise<Record<string, unknown>> {
+  const text = await res.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    if (res.ok) throw new AwsServiceError('SerializationError', 'the answer is not JSON', res.status);
+  }
+  if (res.ok) return parsed;
+  const header = res.headers.get('x-amzn-errortype');
+  const name = spec.queryErrors
+    ? queryCompatibleErrorName(res.headers.get('x-amzn-query-error'), header, parsed, spec.queryErrors)
+    : errorName(header, parsed);
+  throw new AwsServiceError(name, String(parsed.message ?? parsed.Message ?? ''), res.status);
+}
+
 /** Sends one operation; resolves with the parsed answer, rejects with AwsServiceError or a network error. */
 export async function awsJsonCall(options: AwsJsonCallOptions): Promise<Record<string, unknown>> {
-  const s = JSON_SERVICES[options.service];
+  const spec: JsonServiceSpec = JSON_SERVICES[options.service];
   const url = endpointFor(options.service, options.region, options.env);
-  const body = JSON.stringify(options.input);
+  const { body, headers: unsigned } = await encode(spec, options);
   const headers = signRequest({
     url,
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `${s.targetPrefix}.${options.operation}`,
-    },
+    headers: unsigned,
     body,
     region: options.region,
-    signingName: s.signingName,
+    signingName: spec.signingName,
     credentials: await options.credentials(),
     date: options.now?.() ?? new Date(),
   });
@@ -141,25 +257,13 @@ export async function awsJsonCall(options: AwsJsonCallOptions): Promise<Record<s
       signal: AbortSignal.timeout(options.timeoutMs ?? AWS_JSON_TIMEOUT_MS),
     });
   } catch (err) {
-    // fetch wraps socket errors ("fetch failed"); the system code, as the SDK reports it, is in the cause.
-    const cause = (err as { cause?: { code?: string } }).cause;
-    const name =
-      err instanceof Error && err.name === 'TimeoutError' ? 'TimeoutError' : (cause?.code ?? 'NetworkError');
-    throw Object.assign(new Error(`${s.prefix} ${options.operation}: ${name}`), {
-      name,
-      ...(cause?.code ? { code: cause.code } : {}),
-    });
+    throw networkError(spec, options.operation, err);
   }
-  const text = await res.text();
-  let parsed: Record<string, unknown> = {};
   try {
-    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } catch {
-    if (res.ok) throw new AwsServiceError('SerializationError', 'the answer is not JSON', res.status);
+    return await readAnswer(spec, res);
+  } catch (err) {
+    // The answer's body can time out or break too, after its status arrived.
+    if (err instanceof AwsServiceError) throw err;
+    throw networkError(spec, options.operation, err);
   }
-  if (!res.ok) {
-    const message = String(parsed.message ?? parsed.Message ?? '');
-    throw new AwsServiceError(errorName(res.headers.get('x-amzn-errortype'), parsed), message, res.status);
-  }
-  return parsed;
 }

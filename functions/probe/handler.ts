@@ -1,6 +1,6 @@
 // The probe Lambda handler: reads its settings and its dependency subset (the embed file beside the bundle), wires the real clients
 // (CloudWatch in the home Region, Secrets Manager/SSM in the probe Region) and runs one invocation.
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { envCredentials } from '#aws/credentials';
 import type { MetricDatum } from '#shared/metrics';
 import { probeAll } from '#shared/probe';
 import {
@@ -12,7 +12,7 @@ import {
 } from '#shared/runtime';
 import { type CycleRuntime, type InvocationSummary, type ProbeFn, runInvocation } from './cycle.ts';
 import { checkEgress } from './egress.ts';
-import { type PublishOptions, publishDatums } from './publish.ts';
+import { type CloudWatchTarget, type PublishOptions, publishDatums } from './publish.ts';
 import { createAwsSecretResolver } from './secrets.ts';
 
 /** One JSON object per line on stdout: Lambda stores it as-is, so Logs Insights discovers its fields. */
@@ -22,7 +22,8 @@ export const jsonLog = (record: Record<string, unknown>): void => {
 
 export interface RuntimeParts {
   readonly probe: ProbeFn;
-  readonly cloudwatch: CloudWatchClient;
+  /** The home Region's CloudWatch, for PutMetricData. */
+  readonly cloudwatch: CloudWatchTarget;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Retry policy, clock and sleep of the publisher. @default DEFAULT_RETRY, real time */
   readonly publishOptions?: PublishOptions;
@@ -51,17 +52,14 @@ function init() {
   // Written beside the bundle by DepmonFunction's `embed` (the shard's dependencies and probe settings).
   const embed = readEmbed<ProbeEmbed>('probe', import.meta.url);
   const settings = readProbeSettings(process.env);
-  const cloudwatch = new CloudWatchClient({
+  // Retries are ours (publish.ts): bounded in time, with full jitter, and counted. A hung connection must
+  // fail within the publish budget, not at the function timeout.
+  const cloudwatch: CloudWatchTarget = {
     region: settings.homeRegion,
-    // Retries are ours (publish.ts): bounded in time, with full jitter, and counted.
-    maxAttempts: 1,
-    // A hung connection must fail within the publish budget, not at the function timeout.
-    requestHandler: {
-      connectionTimeout: 2_000,
-      requestTimeout: PUBLISH_REQUEST_TIMEOUT_MS,
-      throwOnRequestTimeout: true,
-    },
-  });
+    credentials: envCredentials(process.env),
+    env: process.env,
+    timeoutMs: PUBLISH_REQUEST_TIMEOUT_MS,
+  };
   cached = {
     embed,
     settings,

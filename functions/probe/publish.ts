@@ -1,13 +1,12 @@
 // The probe function's publishing: its datums to the home Region's CloudWatch through #aws/metrics, with
 // a retry policy sized to the round it runs in.
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { type PublishOutcome, putMetricData } from '#aws/metrics';
+import { type CloudWatchTarget, type PublishOutcome, putMetricData } from '#aws/metrics';
 import type { RetryPolicy } from '#aws/retry';
 import type { MetricDatum } from '#shared/metrics';
 import { PUBLISH_BUDGET_MS } from '#shared/runtime';
 
 export { isRetryableWrite } from '#aws/errors';
-export type { PublishOutcome } from '#aws/metrics';
+export type { CloudWatchTarget, PublishOutcome } from '#aws/metrics';
 export { backoffMs, type RetryPolicy } from '#aws/retry';
 
 /**
@@ -30,10 +29,10 @@ export interface PublishOptions {
 
 /** Sends every datum (see putMetricData); never throws, the handler decides what a failure means. */
 export function publishDatums(
-  client: CloudWatchClient,
+  target: CloudWatchTarget,
   namespace: string,
   datums: readonly MetricDatum[],
   options: PublishOptions = {},
 ): Promise<PublishOutcome> {
-  return putMetricData(client, namespace, datums, { ...options, retry: options.retry ?? DEFAULT_RETRY });
+  return putMetricData(target, namespace, datums, { ...options, retry: options.retry ?? DEFAULT_RETRY });
 }

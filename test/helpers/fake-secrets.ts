@@ -1,10 +1,9 @@
 // SSM Parameter Store and Secrets Manager on 127.0.0.1, speaking AWS JSON 1.1 as the real SDK clients do. Each
-// request's SigV4 signature is checked with the SDK's own signer (@smithy/signature-v4) over the headers the
+// request's SigV4 signature is checked with the SDK's own signer (helpers/sigv4.ts) over the headers the
 // request says it signed; a bad one is answered as AWS would (403 InvalidSignatureException).
-import { createHash, createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { checkSignature } from './sigv4.ts';
 
 export interface SecretsRequest {
   readonly target: string;
@@ -36,73 +35,6 @@ export interface FakeSecretsOptions {
   readonly answer?: (n: number, req: SecretsRequest) => SecretsAnswer;
 }
 
-/** SHA-256 in the shape @smithy/signature-v4 wants (HMAC when given a key). */
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: SourceData) =>
-  typeof d === 'string'
-    ? d
-    : ArrayBuffer.isView(d)
-      ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength)
-      : new Uint8Array(d);
-class Sha256 {
-  private readonly h;
-  constructor(secret?: SourceData) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData) {
-    this.h.update(bytes(data));
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-}
-
-async function signatureValid(
-  req: IncomingMessage,
-  body: string,
-  keys: Readonly<Record<string, string>>,
-): Promise<{ valid: boolean; region: string; service: string; accessKeyId: string }> {
-  const auth = String(req.headers.authorization ?? '');
-  const m =
-    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
-      auth,
-    );
-  if (!m) return { valid: false, region: '', service: '', accessKeyId: '' };
-  const [, accessKeyId, , region, service, signed, signature] = m as unknown as string[];
-  const secretAccessKey = keys[accessKeyId!];
-  const amzDate = String(req.headers['x-amz-date'] ?? '');
-  const date = new Date(
-    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
-  );
-  if (!secretAccessKey || Number.isNaN(date.getTime()))
-    return { valid: false, region: region!, service: service!, accessKeyId: accessKeyId! };
-  const headers: Record<string, string> = {};
-  for (const name of signed!.split(';')) headers[name] = String(req.headers[name] ?? '');
-  const token = headers['x-amz-security-token'];
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: accessKeyId!, secretAccessKey, ...(token ? { sessionToken: token } : {}) },
-    region: region!,
-    service: service!,
-    sha256: Sha256,
-    applyChecksum: false,
-  });
-  const url = new URL(req.url ?? '/', 'http://fake');
-  const out = await signer.sign(
-    {
-      method: req.method ?? 'POST',
-      protocol: 'http:',
-      hostname: url.hostname,
-      path: url.pathname,
-      headers,
-      body,
-      query: {},
-    },
-    { signingDate: date },
-  );
-  const expected = /Signature=([0-9a-f]{64})/.exec(String(out.headers.authorization))?.[1];
-  return { valid: expected === signature, region: region!, service: service!, accessKeyId: accessKeyId! };
-}
-
 function reply(res: ServerResponse, status: number, body: unknown, errorType?: string) {
   res.writeHead(status, {
     'content-type': 'application/x-amz-json-1.1',
@@ -117,7 +49,7 @@ export async function startFakeSecrets(options: FakeSecretsOptions): Promise<Fak
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
-    const sig = await signatureValid(req, text, options.keys);
+    const sig = await checkSignature(req, text, options.keys);
     const rec: SecretsRequest = {
       target: String(req.headers['x-amz-target'] ?? ''),
       contentType: String(req.headers['content-type'] ?? ''),

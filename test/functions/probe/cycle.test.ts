@@ -1,4 +1,3 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type MonitorConfig, parseConfig } from '#shared/config';
 import type { MetricDatum } from '#shared/metrics';
@@ -14,7 +13,7 @@ import { createRuntime } from '../../../functions/probe/handler.ts';
 import type { PublishOutcome } from '../../../functions/probe/publish.ts';
 import { clockFromMinuteStart } from '../../helpers/clock.ts';
 import { probeSettings, thirdPartyEmbed } from '../../helpers/probe-function.ts';
-import { type FakeCloudWatch, startFakeCloudWatch } from './fake-cloudwatch.ts';
+import { type FakeCloudWatch, localCloudWatch, startFakeCloudWatch } from './fake-cloudwatch.ts';
 
 const cfg: MonitorConfig = parseConfig({
   name: 't',
@@ -224,7 +223,7 @@ describe('runInvocation', () => {
   });
 });
 
-describe('the probe function with the real CloudWatch client', () => {
+describe('the probe function with the real PutMetricData request', () => {
   let fake: FakeCloudWatch | undefined;
   afterEach(async () => {
     await fake?.close();
@@ -233,12 +232,7 @@ describe('the probe function with the real CloudWatch client', () => {
 
   function realRuntime(endpoint: string, probe: ProbeFn) {
     const logs: Record<string, unknown>[] = [];
-    const cloudwatch = new CloudWatchClient({
-      region: 'ap-northeast-2',
-      endpoint,
-      maxAttempts: 1,
-      credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
-    });
+    const cloudwatch = localCloudWatch(endpoint);
     const rt = createRuntime(settings(), {
       probe,
       cloudwatch,

@@ -1,12 +1,28 @@
-// A stand-in for CloudWatch's PutMetricData on 127.0.0.1, speaking AWS JSON 1.0 as the real SDK does:
-// it records every request (gunzipping compressed bodies) and answers each one as the test scripts it.
+// A stand-in for CloudWatch's PutMetricData on 127.0.0.1, speaking AWS JSON 1.0 in query-compatible mode as the
+// pinned SDK client does and as depmon's own signed request must: it checks each request's SigV4 signature over
+// the bytes sent (helpers/sigv4.ts), gunzips a compressed body, parses it as CloudWatch would (protocol headers,
+// PutMetricData's limits, the datum's fields), records it and answers as the test scripts it.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import type { CloudWatchTarget } from '#aws/metrics';
+import { checkSignature } from '../../helpers/sigv4.ts';
 
 export interface RecordedRequest {
   readonly target: string;
   readonly body: { Namespace?: string; MetricData?: Array<Record<string, unknown>> };
+  readonly contentType: string;
+  /** `gzip` when the body came compressed. */
+  readonly contentEncoding: string | undefined;
+  readonly queryMode: string | undefined;
+  /** Bytes on the wire, and after gunzip. */
+  readonly wireBytes: number;
+  readonly jsonBytes: number;
+  readonly signatureValid: boolean;
+  /** From the signature's credential scope. */
+  readonly region: string;
+  readonly service: string;
+  readonly sessionToken: string | undefined;
 }
 
 /**
@@ -25,11 +41,17 @@ export interface FakeCloudWatch {
   close(): Promise<void>;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const raw = Buffer.concat(chunks);
-  return req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+/** The access keys every fake accepts unless told otherwise. */
+export const LOCAL_KEYS: Readonly<Record<string, string>> = { AKIDLOCALTEST: 'local-test-secret' };
+
+/** The home Region's CloudWatch at a fake's address, signed with the key the fakes accept. */
+export function localCloudWatch(endpoint: string, timeoutMs?: number): CloudWatchTarget {
+  return {
+    region: 'ap-northeast-2',
+    credentials: async () => ({ accessKeyId: 'AKIDLOCALTEST', secretAccessKey: LOCAL_KEYS.AKIDLOCALTEST! }),
+    env: { AWS_ENDPOINT_URL_CLOUDWATCH: endpoint },
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  };
 }
 
 const ERRORS = {
@@ -54,23 +76,106 @@ const ERRORS = {
     fault: 'Sender',
     message: 'bad value',
   },
+  signature: {
+    status: 403,
+    code: 'SignatureDoesNotMatch',
+    type: 'InvalidSignatureException',
+    fault: 'Sender',
+    message: 'The request signature we calculated does not match the signature you provided.',
+  },
 } as const;
+type ErrorKind = keyof typeof ERRORS;
 
-/** `answer(n)` decides the n-th request's fate (0-based); default: always ok. */
+/** CloudWatch's units (the StandardUnit enum of its API reference). */
+const UNITS = new Set([
+  'Seconds',
+  'Microseconds',
+  'Milliseconds',
+  'Percent',
+  'Count',
+  'None',
+  'Count/Second',
+  ...[
+    'Bytes',
+    'Kilobytes',
+    'Megabytes',
+    'Gigabytes',
+    'Terabytes',
+    'Bits',
+    'Kilobits',
+    'Megabits',
+    'Gigabits',
+    'Terabits',
+  ].flatMap((u) => [u, `${u}/Second`]),
+]);
+
+/** What CloudWatch refuses in a PutMetricData body (API reference: limits and the MetricDatum fields); else null. */
+export function invalidPutMetricData(body: RecordedRequest['body'], jsonBytes: number): string | null {
+  if (jsonBytes > 1_000_000) return `payload of ${jsonBytes} bytes is over 1 MB`;
+  if (typeof body.Namespace !== 'string' || body.Namespace === '') return 'Namespace missing';
+  const data = body.MetricData;
+  if (!Array.isArray(data) || data.length === 0) return 'MetricData missing';
+  if (data.length > 1000) return `${data.length} datums, at most 1000`;
+  for (const d of data) {
+    if (typeof d.MetricName !== 'string' || d.MetricName === '') return 'MetricName missing';
+    if (typeof d.Timestamp !== 'number' || !Number.isFinite(d.Timestamp))
+      return 'Timestamp is not epoch seconds';
+    if (typeof d.Value !== 'number' || !Number.isFinite(d.Value)) return 'Value is not a finite number';
+    if (d.Unit !== undefined && !UNITS.has(String(d.Unit))) return `Unit ${String(d.Unit)} unknown`;
+    if (d.StorageResolution !== undefined && d.StorageResolution !== 1 && d.StorageResolution !== 60)
+      return 'StorageResolution is neither 1 nor 60';
+    const dims = d.Dimensions as Array<{ Name?: unknown; Value?: unknown }> | undefined;
+    if (dims !== undefined && (!Array.isArray(dims) || dims.length > 30)) return 'Dimensions: at most 30';
+    if (dims?.some((x) => typeof x.Name !== 'string' || typeof x.Value !== 'string'))
+      return 'Dimension without Name or Value';
+  }
+  return null;
+}
+
+async function record(req: IncomingMessage, keys: Readonly<Record<string, string>>) {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const raw = Buffer.concat(chunks);
+  const sig = await checkSignature(req, raw, keys);
+  const contentEncoding = req.headers['content-encoding'] as string | undefined;
+  const json = contentEncoding === 'gzip' ? gunzipSync(raw) : raw;
+  const text = json.toString('utf8');
+  const rec: RecordedRequest = {
+    target: String(req.headers['x-amz-target'] ?? ''),
+    body: text ? JSON.parse(text) : {},
+    contentType: String(req.headers['content-type'] ?? ''),
+    contentEncoding,
+    queryMode: req.headers['x-amzn-query-mode'] as string | undefined,
+    wireBytes: raw.length,
+    jsonBytes: json.length,
+    signatureValid: sig.valid,
+    region: sig.region,
+    service: sig.service,
+    sessionToken: req.headers['x-amz-security-token'] as string | undefined,
+  };
+  return rec;
+}
+
+/** The error a well-formed client never causes: a bad signature, a wrong protocol, a body CloudWatch refuses. */
+function refusal(rec: RecordedRequest): ErrorKind | null {
+  if (!rec.signatureValid || rec.service !== 'monitoring') return 'signature';
+  if (rec.contentType !== 'application/x-amz-json-1.0') return 'invalid';
+  if (rec.target !== 'GraniteServiceVersion20100801.PutMetricData') return 'invalid';
+  return invalidPutMetricData(rec.body, rec.jsonBytes) === null ? null : 'invalid';
+}
+
+/** `answer(n)` decides the n-th request's fate (0-based); default: always ok. Ill-formed requests are refused first. */
 export async function startFakeCloudWatch(
   answer: (n: number, req: RecordedRequest) => FakeAnswer = () => 'ok',
+  keys: Readonly<Record<string, string>> = LOCAL_KEYS,
 ): Promise<FakeCloudWatch> {
   const requests: RecordedRequest[] = [];
   const stored: RecordedRequest[] = [];
   const server = createServer(async (req, res) => {
-    const text = (await readBody(req)).toString('utf8');
-    const rec: RecordedRequest = {
-      target: String(req.headers['x-amz-target'] ?? ''),
-      body: text ? JSON.parse(text) : {},
-    };
+    const rec = await record(req, keys);
     const n = requests.length;
     requests.push(rec);
-    const a = answer(n, rec);
+    const a = refusal(rec) ?? answer(n, rec);
     if (a === 'hang') return;
     if (a === 'ok' || a === 'stored-server-error') stored.push(rec);
     if (a === 'ok') {

@@ -1,8 +1,7 @@
 // The probe function end to end in-process: the real probe engine against a loopback stand-in, the real
-// egress check, the real CloudWatch client against a loopback CloudWatch.
+// egress check, the real PutMetricData request against a loopback CloudWatch.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseConfig } from '#shared/config';
 import { probeAll } from '#shared/probe';
@@ -11,7 +10,7 @@ import { createRuntime } from '../../../functions/probe/handler.ts';
 import { clockFromMinuteStart } from '../../helpers/clock.ts';
 import { probeSettings, thirdPartyEmbed } from '../../helpers/probe-function.ts';
 import { refusedPort } from '../../helpers/servers.ts';
-import { type FakeCloudWatch, startFakeCloudWatch } from './fake-cloudwatch.ts';
+import { type FakeCloudWatch, localCloudWatch, startFakeCloudWatch } from './fake-cloudwatch.ts';
 
 let target: Server;
 let base: string;
@@ -56,12 +55,7 @@ function setup(egressUrl: string) {
   const logs: Record<string, unknown>[] = [];
   const real = createRuntime(settings, {
     probe: probeAll,
-    cloudwatch: new CloudWatchClient({
-      region: 'ap-northeast-2',
-      endpoint: cloudwatch.endpoint,
-      maxAttempts: 1,
-      credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
-    }),
+    cloudwatch: localCloudWatch(cloudwatch.endpoint),
     env: { E2E_TOKEN: 'tok-very-secret-42' },
     log: (r) => logs.push(r),
   });

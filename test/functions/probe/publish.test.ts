@@ -1,4 +1,3 @@
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { heartbeatDatum, type MetricDatum, resultDatums } from '#shared/metrics';
 import type { ProbeResult } from '#shared/probe';
@@ -8,7 +7,7 @@ import {
   isRetryableWrite,
   publishDatums,
 } from '../../../functions/probe/publish.ts';
-import { type FakeCloudWatch, startFakeCloudWatch } from './fake-cloudwatch.ts';
+import { type FakeCloudWatch, localCloudWatch, startFakeCloudWatch } from './fake-cloudwatch.ts';
 
 const ctx = { roundTime: new Date('2026-11-26T03:00:00Z'), intervalSeconds: 60 };
 const noWait = { sleep: async () => {}, random: () => 0.5 };
@@ -25,14 +24,7 @@ function results(n: number): ProbeResult[] {
   }));
 }
 
-function client(endpoint: string): CloudWatchClient {
-  return new CloudWatchClient({
-    region: 'ap-northeast-2',
-    endpoint,
-    maxAttempts: 1,
-    credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
-  });
-}
+const client = localCloudWatch;
 
 let fake: FakeCloudWatch | undefined;
 afterEach(async () => {
@@ -53,7 +45,12 @@ describe('publishDatums', () => {
     // Assess
     expect(out).toMatchObject({ datums: 13, batches: 1, failedBatches: 0, failedDatums: 0, attempts: 1 });
     expect(fake.requests).toHaveLength(1);
-    expect(fake.requests[0]!.target).toBe('GraniteServiceVersion20100801.PutMetricData');
+    expect(fake.requests[0]).toMatchObject({
+      target: 'GraniteServiceVersion20100801.PutMetricData',
+      signatureValid: true,
+      region: 'ap-northeast-2',
+      service: 'monitoring',
+    });
     expect(fake.requests[0]!.body.Namespace).toBe('Depmon');
     const sent = fake.requests[0]!.body.MetricData!;
     expect(sent).toHaveLength(13);
@@ -115,13 +112,7 @@ describe('publishDatums', () => {
   it('does not retry a request that timed out, since CloudWatch may have stored it', async () => {
     // Prepare
     fake = await startFakeCloudWatch(() => 'hang');
-    const impatient = new CloudWatchClient({
-      region: 'ap-northeast-2',
-      endpoint: fake.endpoint,
-      maxAttempts: 1,
-      requestHandler: { requestTimeout: 200, throwOnRequestTimeout: true },
-      credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
-    });
+    const impatient = client(fake.endpoint, 200);
     // Act
     const out = await publishDatums(impatient, 'Depmon', resultDatums(results(1), ctx), noWait);
     // Assess

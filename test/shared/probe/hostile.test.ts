@@ -3,8 +3,8 @@
 import dgram from 'node:dgram';
 import type http from 'node:http';
 import net from 'node:net';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envCredentials } from '#aws/credentials';
 import { type Dependency, envSecretResolver, parseConfig, redact } from '#shared/config';
 import { type ProbeResult, probeAll, probeOne } from '#shared/probe';
 import { accountFromSimulation } from '#shared/simulate';
@@ -206,7 +206,7 @@ describe('redaction: an echoing server cannot make a secret appear in any output
         },
         {
           probe: probeAll,
-          cloudwatch: new CloudWatchClient({ region: 'ap-northeast-2' }),
+          cloudwatch: { region: 'ap-northeast-2', credentials: envCredentials({}) },
           env: SECRET_ENV,
           log: (rec) => lines.push(JSON.stringify(rec)),
         },
