@@ -242,18 +242,43 @@ describe('HTTP against misbehaving servers', () => {
     });
   });
 
-  it('slow but healthy → degraded SLOW; slower than downAfterMs → down SLOW', async () => {
+  it('slow but healthy → degraded SLOW; slower than downAfterMs → down SLOW (on the engine clock)', async () => {
+    // Prepare: the server answers when the test says, after the engine's clock has moved 300 ms
+    const waiting: (() => void)[] = [];
+    let asked!: () => void;
+    let requested = new Promise<void>((r) => {
+      asked = r;
+    });
     const s = await serve(
       startHttp((_req, res) => {
-        setTimeout(() => res.writeHead(200).end('ok'), 300);
+        waiting.push(() => res.writeHead(200).end('ok'));
+        asked();
       }),
     );
     const base = { url: `http://127.0.0.1:${s.port}/`, timeoutMs: 2000, degradedAfterMs: 100 };
-    const slow = await probe(dep({ http: base }));
-    const tooSlow = await probe(dep({ http: { ...base, downAfterMs: 200 } }));
+    const answeredAfter300ms = async (d: Dependency) => {
+      stopEngineClock();
+      try {
+        const p = probeOne(d);
+        await requested;
+        await vi.advanceTimersByTimeAsync(300);
+        waiting.shift()!();
+        return await p;
+      } finally {
+        vi.useRealTimers();
+        requested = new Promise<void>((r) => {
+          asked = r;
+        });
+      }
+    };
+    // Act
+    const slow = await answeredAfter300ms(dep({ http: base }));
+    const tooSlow = await answeredAfter300ms(dep({ http: { ...base, downAfterMs: 200 } }));
+    // Assess
     expect(slow).toMatchObject({ status: 'degraded', reason: 'SLOW', httpStatus: 200 });
-    expect(slow.detail).toMatch(/^answered in \d+ ms, over degradedAfterMs 100$/);
+    expect(slow.detail).toBe('answered in 300 ms, over degradedAfterMs 100');
     expect(tooSlow).toMatchObject({ status: 'down', reason: 'SLOW' });
+    expect(await socketsLeft()).toEqual([]);
   });
 
   it('sends the method, headers and body as configured', async () => {
