@@ -16,7 +16,8 @@ export interface Tree {
 const PATHS = ['shared', 'aws', 'functions', 'infra', 'package.json', 'package-lock.json', 'tsconfig.json'];
 let tree: Tree | undefined;
 
-const git = (...args: string[]) => execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' }).trim();
+const git = (...args: string[]) =>
+  execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 /** What `depmon simulate` runs: the repository itself, described by its commit and any uncommitted changes. */
 export function workingTreeLabel(): string {

@@ -76,8 +76,18 @@ interface Fn {
 /** The baseline commit's sources, extracted beside the measured tree (so `node_modules` resolves from ROOT). */
 async function baseline(): Promise<Build> {
   const root = path.join(OUT_DIR, 'base');
-  const git = (...args: string[]) => execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' }).trim();
-  const commit = git('rev-parse', '--short', `${BASE_REF}^{commit}`);
+  // git's own complaint stays out of the terminal: the section's one failure line says what went wrong.
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', ROOT, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+  let commit: string;
+  try {
+    commit = git('rev-parse', '--short', `${BASE_REF}^{commit}`);
+  } catch {
+    throw new Error(`baseline ${BASE_REF} (BENCH_COLDSTART_BASE) is not a commit in this repository`);
+  }
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   const present = BASE_PATHS.filter((p) => git('ls-tree', '--name-only', commit, p) !== '');
