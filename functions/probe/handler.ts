@@ -1,4 +1,4 @@
-// The probe Lambda handler: reads its settings and its dependency subset (the embed file beside the bundle), wires the real clients
+// The probe Lambda handler: reads its settings and its dependency subset (the embed file beside the bundle), wires the real AWS requests
 // (CloudWatch in the home Region, Secrets Manager/SSM in the probe Region) and runs one invocation.
 import { envCredentials } from '#aws/credentials';
 import type { MetricDatum } from '#shared/metrics';
@@ -30,7 +30,7 @@ export interface RuntimeParts {
   readonly log?: (record: Record<string, unknown>) => void;
 }
 
-/** The runtime of a deployed function; the clients are created once per execution environment. */
+/** The runtime of a deployed function, created once per execution environment. */
 export function createRuntime(settings: ProbeSettings, parts: RuntimeParts): CycleRuntime {
   const secrets = createAwsSecretResolver({ region: settings.probeRegion, env: parts.env });
   return {
