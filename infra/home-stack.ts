@@ -16,12 +16,20 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { PAGE_LOG_KEY } from '#aws/page-log';
 import { type AlarmPlan, type AlarmSpec, buildAlarmPlan } from '#shared/alarms';
-import { ConfigError, configInput, type MonitorConfig, parseConfig } from '#shared/config';
+import {
+  ConfigError,
+  channelSecretRefs,
+  configInput,
+  type MonitorConfig,
+  parseConfig,
+  type SecretRef,
+} from '#shared/config';
 import {
   NOTIFY_ENTRY,
   NOTIFY_MEMORY_MB,
   NOTIFY_TIMEOUT_SECONDS,
   type NotifyEmbed,
+  notifyConfig,
   notifyEnvironment,
   planShards,
 } from '#shared/runtime';
@@ -29,6 +37,7 @@ import { checkAlarmBudget, renderAlarms } from './alarms.ts';
 import { DeliveryAlarms } from './delivery-alarms.ts';
 import { AWS_DOCS, acknowledgedPolicy, type Finding, invokeVersionsFinding } from './iam.ts';
 import { DepmonFunction } from './lambda.ts';
+import { secretResourceArn } from './probe-stack.ts';
 import { deadLetterQueue } from './queues.ts';
 import { alarmTopicKey, encryptedTopic, subscribeChannels } from './topics.ts';
 
@@ -82,6 +91,7 @@ export class HomeStack extends Stack {
     const notify = this.buildNotifyFunction(config, configFile, stateTable);
     this.notifyFunction = notify.fn;
     grantNotify(notify.role, notify.fn, { key, routeTopics: this.routeTopics, pageLog, stateTable });
+    grantVendorChannels(this, notify.role, notify.fn, config);
     notifyTick(this, config, notify.fn, notify.dlq);
     new DeliveryAlarms(this, 'DeliveryAlarms', {
       config,
@@ -129,7 +139,8 @@ export class HomeStack extends Stack {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `depmon ${config.name}: notify function`,
     });
-    const embed: NotifyEmbed = { config, configFile, plan: this.plan };
+    // No channel address in the function: SNS channels are the route topics' subscriptions (routeTopics).
+    const embed: NotifyEmbed = { config: notifyConfig(config), configFile, plan: this.plan };
     const fn = new DepmonFunction(this, 'Notify', {
       entry: NOTIFY_ENTRY,
       description: `depmon ${config.name}: turns alarm state changes into pages`,
@@ -272,6 +283,52 @@ function publishEncrypted(key: Key): PolicyStatement {
     resources: [key.keyArn],
   });
 }
+
+/**
+ * Vendor channels: read exactly the secrets and parameters their credentials reference, and start incidents with
+ * exactly the response plans the config names; resolving updates incident records, whose ARNs exist only once
+ * started (a policy of its own acknowledging that one finding).
+ */
+function grantVendorChannels(stack: Stack, role: Role, fn: DepmonFunction, config: MonitorConfig): void {
+  const refs = channelSecretRefs(config.channels).filter((r) => r.source !== 'env');
+  const arns = (source: SecretRef['source']) => [
+    ...new Set(refs.filter((r) => r.source === source).map((r) => secretResourceArn(stack, r))),
+  ];
+  const grants: [string, string, string[]][] = [
+    ['ReadChannelSecrets', 'secretsmanager:GetSecretValue', arns('secretsmanager')],
+    ['ReadChannelParameters', 'ssm:GetParameter', arns('ssm')],
+  ];
+  for (const [sid, action, resources] of grants)
+    if (resources.length > 0) role.addToPolicy(new PolicyStatement({ sid, actions: [action], resources }));
+  const plans = config.channels.flatMap((c) => (c.type === 'incident-manager' ? [c.responsePlanArn] : []));
+  if (plans.length === 0) return;
+  role.addToPolicy(
+    new PolicyStatement({
+      sid: 'StartIncidents',
+      actions: ['ssm-incidents:StartIncident'],
+      resources: [...new Set(plans)],
+    }),
+  );
+  const records = stack.formatArn({
+    service: 'ssm-incidents',
+    region: '',
+    resource: 'incident-record',
+    resourceName: '*',
+  });
+  const statement = new PolicyStatement({
+    sid: 'ResolveIncidents',
+    actions: ['ssm-incidents:UpdateIncidentRecord'],
+    resources: [records],
+  });
+  acknowledgedPolicy(role, 'ResolveIncidents', [statement], [RESOLVE_INCIDENT_RECORDS], [fn]);
+}
+
+const RESOLVE_INCIDENT_RECORDS: Finding = {
+  id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm-incidents::<AWS::AccountId>:incident-record/*]',
+  reason:
+    'An incident record ARN exists only once StartIncident returns it (Incident Manager API Reference, ' +
+    'StartIncident, UpdateIncidentRecord); notify only sets RESOLVED on the records it started for the configured response plans.',
+};
 
 const GENERATE_DATA_KEY: Finding = {
   id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

@@ -53,13 +53,16 @@ export function encryptedTopic(
 }
 
 /**
- * Subscribes each channel to `topic`: email, SMS, or HTTPS with a dead-letter queue (SNS drops an HTTPS
- * delivery after its retries otherwise). `httpsDlq` is called only when there is an HTTPS channel.
+ * Subscribes each SNS channel to `topic`: email, SMS, or HTTPS with a dead-letter queue (SNS drops an HTTPS
+ * delivery after its retries otherwise). `httpsDlq` is called only when there is an HTTPS channel. Vendor
+ * channels (PagerDuty, Opsgenie, Slack, Incident Manager) are not subscribed: notify delivers to them itself.
+ * These subscriptions are the only place a channel's address (email, phone number, URL) is deployed.
  */
 export function subscribeChannels(topic: Topic, channels: readonly Channel[], httpsDlq: () => IQueue): void {
   for (const ch of channels) {
     if (ch.type === 'email') topic.addSubscription(new EmailSubscription(ch.address));
     else if (ch.type === 'sms') topic.addSubscription(new SmsSubscription(ch.address));
-    else topic.addSubscription(new UrlSubscription(ch.address, { deadLetterQueue: httpsDlq() }));
+    else if (ch.type === 'https')
+      topic.addSubscription(new UrlSubscription(ch.address, { deadLetterQueue: httpsDlq() }));
   }
 }

@@ -1,5 +1,5 @@
-// Delivering the outbox: each undone item in decision order, published to its route's topic and then
-// logged. A route that fails is not tried again in this pass, and its later items wait behind the failed
+// Delivering the outbox: each undone item in decision order, published to its route's topic (when the route
+// has SNS channels) and sent to each of its vendor channels (vendors.ts), then logged. A route that fails is not tried again in this pass, and its later items wait behind the failed
 // one, so a route's resolved never overtakes its page. A page its route finally cannot take goes out
 // through another route's topic, saying so; what cannot go anywhere stays pending for the next invocation.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -10,7 +10,10 @@ import { writePageLog } from '#aws/page-log';
 import type { Retrier } from '#aws/retry';
 import { publishPage } from '#aws/sns';
 import type { AlarmPlan } from '#shared/alarms';
-import { fitSms, type PageLogRecord, SNS_SUBJECT_MAX_CHARS } from '#shared/pages';
+import { isSnsChannelType, isVendorChannelType } from '#shared/config';
+import { fitSms, type PageLogRecord, SNS_SUBJECT_MAX_CHARS, type VendorChannel } from '#shared/pages';
+import type { NotifyChannel } from '#shared/runtime';
+import { deliverToVendor, type VendorDeps } from './vendors.ts';
 
 export interface DeliveryDeps {
   readonly sns: SNSClient;
@@ -26,6 +29,10 @@ export interface DeliveryDeps {
   /** No new item is started after this (epoch ms, by `clock`): the rest waits for the next invocation. */
   readonly deadline: number;
   readonly clock: () => number;
+  /** The config's channels (vendor channels with their secret references). @default none: every route publishes to SNS */
+  readonly channels?: readonly NotifyChannel[];
+  /** How vendor channels are reached. Required when a route has a vendor channel. */
+  readonly vendors?: VendorDeps;
 }
 
 export interface DeliveryOutcome {
@@ -134,20 +141,23 @@ async function publishItem(
   const route = record.route ?? '';
   let reason = down.get(route);
   if (reason === undefined) {
-    const sent = await tryPublish(d, route, record);
-    if (sent.ok) return markPublished(d, item, { ...record, topicArn: sent.topicArn, ...sent.id });
+    const sent = await tryDeliver(d, route, record);
+    if (sent.ok) return markPublished(d, item, { ...record, ...sent.fields });
     reason = sent.reason;
     down.set(route, reason);
+    // What did go out is kept, so the next attempt sends only the rest (no second SMS for a failed webhook).
+    if (sent.deliveredTo.length > 0)
+      await d.outbox.set({ ...item, record: { ...record, deliveredTo: sent.deliveredTo } }, d.now);
   }
   const via = fallbackRoute(d.plan, route, new Set(down.keys()));
   if (via !== undefined) {
-    const copy = undeliveredCopy(record, reason);
-    const sent = await tryPublish(d, via, copy);
+    const copy = undeliveredCopy({ ...record, deliveredTo: [] }, reason);
+    const sent = await tryDeliver(d, via, copy);
     if (sent.ok) {
       out.failedOver.push({ id: record.id, route, via });
       d.log({ level: 'error', msg: 'page failed over', id: record.id, route, via, reason });
       // The log keeps the page as decided; topicArn says where it actually went.
-      return markPublished(d, item, { ...record, topicArn: sent.topicArn, ...sent.id });
+      return markPublished(d, item, { ...record, ...sent.fields });
     }
     down.set(via, sent.reason);
   }
@@ -160,6 +170,44 @@ async function publishItem(
 type PublishResult =
   | { ok: true; topicArn: string; id: { messageId?: string } }
   | { ok: false; reason: string };
+
+type RouteResult =
+  | { ok: true; fields: Pick<PageLogRecord, 'topicArn' | 'messageId' | 'deliveredTo'> }
+  | { ok: false; reason: string; deliveredTo: string[] };
+
+/** The SNS marker in `deliveredTo`: the route's topic took the page. */
+const SNS_DONE = 'sns';
+
+/**
+ * Delivers a record on one route: its topic, when the route has SNS channels (or notify knows none of its
+ * channels), then each vendor channel, skipping what `record.deliveredTo` says already went out. The first
+ * failure fails the route, naming the channel.
+ */
+async function tryDeliver(d: DeliveryDeps, route: string, record: PageLogRecord): Promise<RouteResult> {
+  const ids = d.plan.routes.find((r) => r.id === route)?.channels ?? [];
+  const channels = ids.flatMap((id) => (d.channels ?? []).filter((c) => c.id === id));
+  const done = [...(record.deliveredTo ?? [])];
+  const fields: { topicArn?: string; messageId?: string } = {};
+  const sns = channels.length === 0 || channels.some((c) => isSnsChannelType(c.type));
+  if (sns && !done.includes(SNS_DONE)) {
+    const sent = await tryPublish(d, route, record);
+    if (!sent.ok) return { ok: false, reason: sent.reason, deliveredTo: done };
+    Object.assign(fields, { topicArn: sent.topicArn, ...sent.id });
+    done.push(SNS_DONE);
+  }
+  for (const ch of channels) {
+    if (!isVendorChannelType(ch.type) || done.includes(ch.id)) continue;
+    if (!d.vendors)
+      return { ok: false, reason: `channel "${ch.id}": no vendor delivery configured`, deliveredTo: done };
+    try {
+      await deliverToVendor(d.vendors, ch as VendorChannel, record);
+      done.push(ch.id);
+    } catch (e) {
+      return { ok: false, reason: e instanceof Error ? e.message : String(e), deliveredTo: done };
+    }
+  }
+  return { ok: true, fields: { ...fields, deliveredTo: done } };
+}
 
 async function tryPublish(d: DeliveryDeps, route: string, record: PageLogRecord): Promise<PublishResult> {
   const topicArn = d.topics[route];

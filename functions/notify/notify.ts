@@ -14,7 +14,6 @@ import { PageOutbox } from '#aws/outbox';
 import { DynamoPageStateStore, PAGE_STATE_KEY } from '#aws/paging-state';
 import { type Retrier, type RetryPolicy, realSleep, retrier } from '#aws/retry';
 import { type AlarmPlan, findAlarm } from '#shared/alarms';
-import type { MonitorConfig } from '#shared/config';
 import {
   type AlarmStateChangeMessage,
   type FailingEvidence,
@@ -23,8 +22,9 @@ import {
   type PageLogRecord,
   type PagingContext,
 } from '#shared/pages';
-import { NOTIFY_TIMEOUT_SECONDS } from '#shared/runtime';
+import { NOTIFY_TIMEOUT_SECONDS, type NotifyConfig } from '#shared/runtime';
 import { deliverOutbox } from './delivery.ts';
+import type { VendorDeps } from './vendors.ts';
 
 /** The scheduled invocation's payload (EventBridge Scheduler input): send resolves that came due. */
 export interface TickEvent {
@@ -54,7 +54,8 @@ export const LEASE_POLL_MS = 250;
 export const DELIVERY_BUDGET_MS = 20_000;
 
 export interface NotifyDeps {
-  readonly config: MonitorConfig;
+  /** The config as embedded (no SNS channel addresses: notifyConfig). */
+  readonly config: NotifyConfig;
   readonly plan: AlarmPlan;
   readonly sns: SNSClient;
   readonly ddb: DynamoDBClient;
@@ -71,6 +72,8 @@ export interface NotifyDeps {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Epoch ms for the lease, the delivery budget and pacing CloudWatch reads. @default Date.now */
   readonly clock?: () => number;
+  /** How vendor channels (PagerDuty, Opsgenie, Slack, Incident Manager) are reached. Required when a route has one. */
+  readonly vendors?: VendorDeps;
 }
 
 export interface NotifySummary {
@@ -171,6 +174,8 @@ async function underLease(
       log: inv.log,
       deadline: inv.started + DELIVERY_BUDGET_MS,
       clock: inv.clock,
+      channels: inv.deps.config.channels,
+      ...(inv.deps.vendors ? { vendors: inv.deps.vendors } : {}),
     },
     await inv.outbox.undone(),
   );
@@ -265,7 +270,8 @@ async function pagingContext(
   });
   const failing = await failingEvidence(inv, messages);
   return {
-    config: deps.config,
+    // The paging core reads no channel: it decides routes; delivery knows the channels.
+    config: { ...deps.config, channels: [] },
     plan: deps.plan,
     store: inv.store,
     now: inv.now,

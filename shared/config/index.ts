@@ -1,4 +1,6 @@
 // Monitor config: schema, types, defineMonitor() and loaders.
+
+export * from './channels.ts';
 export { defineMonitor } from './define.ts';
 export { ConfigNotFoundError, type ConfigOrigin, type ConfigRequest, resolveConfigFile } from './discover.ts';
 export { ConfigError, type ConfigProblem, problemsFromZod } from './errors.ts';

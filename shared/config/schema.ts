@@ -3,6 +3,7 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { CHANNEL_TYPES, SINGLE_VENDOR_TYPES, vendorHost, WHOLE_SECRET_REF_RE } from './channels.ts';
 import { checkHost, safeHost } from './host.ts';
 import { parseJsonPath } from './jsonpath.ts';
 import { compileAssertionRegex } from './regex.ts';
@@ -309,6 +310,14 @@ function normaliseDependency({ http, tcp, dns, tls, ...rest }: DependencyInputOu
 /** One dependency: validated and defaulted as written, its check normalised into `check`. */
 export const DependencySchema = DependencyInputObject.transform(normaliseDependency);
 
+/** A credential in the config: only ever a reference to where it is stored, resolved by notify at run time. */
+const credentialRef = (what: string) =>
+  z.string({ error: `expected ${what} as a secret reference` }).regex(WHOLE_SECRET_REF_RE, {
+    error: `expected ${what} as a secret reference such as "\${secretsmanager:NAME}" or "\${ssm:/NAME}" (the value itself would land in the repository, the template and the bundle)`,
+  });
+
+const vendorRegion = z.enum(['us', 'eu'], { error: 'expected "us" or "eu"' }).default('us');
+
 const ChannelSchema = z.discriminatedUnion(
   'type',
   [
@@ -329,8 +338,39 @@ const ChannelSchema = z.discriminatedUnion(
       type: z.literal('https'),
       address: httpUrl.refine((u) => u.startsWith('https://'), { error: 'expected an https:// URL' }),
     }),
+    /** PagerDuty Events API v2: the integration's routing key. @default region "us" */
+    z.strictObject({
+      id: id('a channel id'),
+      type: z.literal('pagerduty'),
+      routingKey: credentialRef('routingKey (the Events API v2 integration key)'),
+      region: vendorRegion,
+    }),
+    /** Opsgenie Alert API: an API integration's key. @default region "us" */
+    z.strictObject({
+      id: id('a channel id'),
+      type: z.literal('opsgenie'),
+      apiKey: credentialRef('apiKey (an Opsgenie API integration key)'),
+      region: vendorRegion,
+    }),
+    /** Slack incoming webhook: the URL is the credential. */
+    z.strictObject({
+      id: id('a channel id'),
+      type: z.literal('slack'),
+      webhookUrl: credentialRef('webhookUrl (a Slack incoming webhook URL)'),
+    }),
+    /** AWS Systems Manager Incident Manager: notify starts an incident with this response plan. */
+    z.strictObject({
+      id: id('a channel id'),
+      type: z.literal('incident-manager'),
+      responsePlanArn: z
+        .string()
+        .regex(/^arn:aws(-cn|-us-gov)?:ssm-incidents::\d{12}:response-plan\/[A-Za-z0-9_-]{1,200}$/, {
+          error:
+            'expected a response plan ARN such as "arn:aws:ssm-incidents::123456789012:response-plan/core-outage"',
+        }),
+    }),
   ],
-  { error: 'expected a channel with type "email", "sms" or "https"' },
+  { error: `expected a channel with type ${CHANNEL_TYPES.map((t) => `"${t}"`).join(', ')}` },
 );
 
 /** Route ids whose topic `<name>-<id>` would collide with a topic depmon creates itself (alarm topic, probe alerts). */
@@ -343,8 +383,13 @@ const RouteSchema = z.strictObject({
   }),
   /** Page kinds sent to this route (their `resolved` forms too). */
   kinds: z.array(z.enum(PAGE_KINDS, { error: `expected page kinds among ${PAGE_KINDS.join(', ')}` })).min(1),
-  /** Channel ids subscribed to this route's topic. */
+  /** Channel ids subscribed to this route's topic (SNS channels) or delivered to by notify (vendor channels). */
   channels: z.array(id('a channel id')).min(1),
+  /**
+   * A route paging core-outage (SEV1) needs a channel that rests on no single third party (email, sms, https,
+   * incident-manager). `true` says in the config that PagerDuty, Opsgenie or Slack alone is accepted. @default false
+   */
+  acceptSingleVendorRisk: z.boolean().default(false),
 });
 
 const isoInstant = z.iso.datetime({
@@ -516,10 +561,7 @@ export const MonitorConfigSchema = MonitorConfigObject.superRefine(crossFieldChe
   dependencies: c.dependencies.map(normaliseDependency),
   policy: { ...c.policy, quorum: c.policy.quorum ?? majorityOf(c.probeRegions.length) },
   // No routes given: every kind goes to every channel, on one topic.
-  routes:
-    c.routes.length > 0 || c.channels.length === 0
-      ? c.routes
-      : [{ id: 'oncall', kinds: [...PAGE_KINDS], channels: c.channels.map((ch) => ch.id) }],
+  routes: c.routes.length > 0 || c.channels.length === 0 ? c.routes : [defaultRoute(c.channels)],
 }));
 
 /**
@@ -549,10 +591,30 @@ function majorityOf(regions: number): number {
 
 type Raw = z.output<typeof MonitorConfigObject>;
 
-function crossFieldChecks(c: Raw, ctx: z.RefinementCtx): void {
-  const issue = (path: (string | number)[], message: string) =>
-    ctx.addIssue({ code: 'custom', path, message });
+type Issue = (path: (string | number)[], message: string) => void;
 
+/** With no routes, every kind goes to every channel on one route, `oncall`. */
+function defaultRoute(channels: readonly { readonly id: string }[]) {
+  return {
+    id: 'oncall',
+    kinds: [...PAGE_KINDS],
+    channels: channels.map((ch) => ch.id),
+    acceptSingleVendorRisk: false,
+  };
+}
+
+/** Every rule that spans fields, each a named step; every problem is collected, none stops the others. */
+function crossFieldChecks(c: Raw, ctx: z.RefinementCtx): void {
+  const issue: Issue = (path, message) => ctx.addIssue({ code: 'custom', path, message });
+  policyChecks(c, issue);
+  const depIds = dependencyChecks(c, issue);
+  const channelIds = channelChecks(c, issue);
+  routeChecks(c, channelIds, issue);
+  maintenanceChecks(c, depIds, issue);
+  vpcChecks(c, issue);
+}
+
+function policyChecks(c: Raw, issue: Issue): void {
   const seenRegions = new Set<string>();
   c.probeRegions.forEach((r, i) => {
     if (seenRegions.has(r)) issue(['probeRegions', i], `duplicate probe region "${r}"`);
@@ -576,7 +638,22 @@ function crossFieldChecks(c: Raw, ctx: z.RefinementCtx): void {
       `expected at most degradedEvaluationPeriods (${c.policy.degradedEvaluationPeriods})`,
     );
   }
+  // Period × periods over a day is refused by CloudWatch at deploy time; the heartbeat alarms use 60 s periods.
+  const spans = [
+    ['evaluationPeriods', c.policy.evaluationPeriods, 60],
+    ['degradedEvaluationPeriods', c.policy.degradedEvaluationPeriods, alarmPeriodSeconds(c.intervalSeconds)],
+  ] as const;
+  for (const [key, periods, period] of spans) {
+    if (periods * period > MAX_ALARM_SPAN_SECONDS)
+      issue(
+        ['policy', key],
+        `expected at most ${Math.floor(MAX_ALARM_SPAN_SECONDS / period)} periods: CloudWatch refuses alarms whose ${period} s periods span more than a day (got ${periods})`,
+      );
+  }
+}
 
+/** Ids, the critical rule and each HTTP check's own rules; the dependency ids by index. */
+function dependencyChecks(c: Raw, issue: Issue): Map<string, number> {
   const depIds = new Map<string, number>();
   c.dependencies.forEach((d, i) => {
     const first = depIds.get(d.id);
@@ -598,64 +675,91 @@ function crossFieldChecks(c: Raw, ctx: z.RefinementCtx): void {
       'expected at least one critical first-party dependency (core): without one, depmon cannot tell "core is healthy"',
     );
   }
+  return depIds;
+}
 
-  // Channel independence: a page must never travel through a dependency it reports on.
-  const thirdPartyHosts = new Map<string, string>();
+/** The hosts of the monitored third parties, lower-cased, each with its dependency id. */
+function thirdPartyHosts(c: Raw): Map<string, string> {
+  const hosts = new Map<string, string>();
   for (const d of c.dependencies) {
     if (d.tier !== 'third-party') continue;
     const check = checkOf(d);
     const h = check && checkHost({ check });
-    if (h) thirdPartyHosts.set(h.toLowerCase(), d.id);
+    if (h) hosts.set(h.toLowerCase(), d.id);
   }
+  return hosts;
+}
+
+/**
+ * Channel ids, and channel independence for the SNS channels: a page must never travel through a dependency it
+ * reports on, so an email or webhook on a monitored third party's host is refused outright.
+ */
+function channelChecks(c: Raw, issue: Issue): Map<string, number> {
+  const hosts = thirdPartyHosts(c);
   const channelIds = new Map<string, number>();
   c.channels.forEach((ch, i) => {
     if (channelIds.has(ch.id)) issue(['channels', i, 'id'], `duplicate id "${ch.id}"`);
     channelIds.set(ch.id, i);
-    const host =
-      ch.type === 'https' ? safeHost(ch.address) : ch.type === 'email' ? ch.address.split('@')[1] : undefined;
-    if (!host) return;
-    const hit = sharedHost(host.toLowerCase(), thirdPartyHosts);
+    if (ch.type !== 'https' && ch.type !== 'email') return;
+    const host = ch.type === 'https' ? safeHost(ch.address) : ch.address.split('@')[1];
+    const hit = host ? sharedHost(host.toLowerCase(), hosts) : undefined;
     if (hit) {
       issue(
         ['channels', i, 'address'],
         `expected a channel that does not travel through a monitored third party: host "${host}" belongs to dependency "${hit}"`,
       );
     }
+    if (ch.type === 'https' && isHttpUrl(ch.address)) {
+      const u = new URL(ch.address);
+      if (u.username !== '' || u.password !== '')
+        issue(
+          ['channels', i, 'address'],
+          'expected a webhook URL without user:password@: a literal credential in the config ends up in the repository and the template',
+        );
+    }
   });
+  return channelIds;
+}
 
-  c.channels.forEach((ch, i) => {
-    if (ch.type !== 'https' || !isHttpUrl(ch.address)) return;
-    const u = new URL(ch.address);
-    if (u.username !== '' || u.password !== '')
-      issue(
-        ['channels', i, 'address'],
-        'expected a webhook URL without user:password@: a literal credential in the config ends up in the repository and the template',
-      );
-  });
-
-  // Period × periods over a day is refused by CloudWatch at deploy time; the heartbeat alarms use 60 s periods.
-  const spans = [
-    ['evaluationPeriods', c.policy.evaluationPeriods, 60],
-    ['degradedEvaluationPeriods', c.policy.degradedEvaluationPeriods, alarmPeriodSeconds(c.intervalSeconds)],
-  ] as const;
-  for (const [key, periods, period] of spans) {
-    if (periods * period > MAX_ALARM_SPAN_SECONDS)
-      issue(
-        ['policy', key],
-        `expected at most ${Math.floor(MAX_ALARM_SPAN_SECONDS / period)} periods: CloudWatch refuses alarms whose ${period} s periods span more than a day (got ${periods})`,
-      );
-  }
-
+/**
+ * Route ids and channel references, and independence per route: a route whose every channel is a vendor depmon
+ * itself monitors (or shares a host with a monitored dependency) cannot page about that vendor's outage; a route
+ * paging core-outage (SEV1) needs a channel that rests on no single third party, or says it accepts the risk.
+ */
+function routeChecks(c: Raw, channelIds: ReadonlyMap<string, number>, issue: Issue): void {
+  const hosts = thirdPartyHosts(c);
+  const routes = c.routes.length > 0 || c.channels.length === 0 ? c.routes : [defaultRoute(c.channels)];
+  const implicit = c.routes.length === 0;
   const routeIds = new Set<string>();
-  c.routes.forEach((r, i) => {
-    if (routeIds.has(r.id)) issue(['routes', i, 'id'], `duplicate id "${r.id}"`);
+  routes.forEach((r, i) => {
+    const at = (...rest: (string | number)[]) => (implicit ? ['channels'] : ['routes', i, ...rest]);
+    if (routeIds.has(r.id)) issue(at('id'), `duplicate id "${r.id}"`);
     routeIds.add(r.id);
     r.channels.forEach((chId, j) => {
       if (!channelIds.has(chId))
-        issue(['routes', i, 'channels', j], `expected a channel id from channels (got "${chId}")`);
+        issue(at('channels', j), `expected a channel id from channels (got "${chId}")`);
     });
+    const channels = r.channels.flatMap((chId) => c.channels.filter((ch) => ch.id === chId));
+    if (channels.length === 0) return;
+    const through = channels.map((ch) => {
+      const host = vendorHost(ch);
+      return host ? sharedHost(host, hosts) : undefined;
+    });
+    if (through.every((dep) => dep !== undefined))
+      issue(
+        at('channels'),
+        `expected a channel that does not travel through a monitored third party: every channel of route "${r.id}" goes through dependency "${through[0]}"`,
+      );
+    const sev1 = r.kinds.includes('core-outage');
+    if (sev1 && !r.acceptSingleVendorRisk && channels.every((ch) => SINGLE_VENDOR_TYPES.includes(ch.type)))
+      issue(
+        at('channels'),
+        `expected a channel beside ${[...new Set(channels.map((ch) => ch.type))].join(' and ')} that rests on no single vendor (email, sms, https or incident-manager) on route "${r.id}", which pages core-outage (SEV1); or set acceptSingleVendorRisk: true`,
+      );
   });
+}
 
+function maintenanceChecks(c: Raw, depIds: ReadonlyMap<string, number>, issue: Issue): void {
   c.maintenance.forEach((m, i) => {
     const oneOff = m.start !== undefined || m.end !== undefined;
     if (oneOff && m.recurring) issue(['maintenance', i], 'expected either start/end or recurring, not both');
@@ -678,12 +782,13 @@ function crossFieldChecks(c: Raw, ctx: z.RefinementCtx): void {
       }
     }
   });
+}
 
-  if (c.vpc) {
-    for (const key of ['subnetIds', 'securityGroupIds'] as const) {
-      for (const r of Object.keys(c.vpc[key])) {
-        if (!c.probeRegions.includes(r)) issue(['vpc', key, r], `expected a probe region (got "${r}")`);
-      }
+function vpcChecks(c: Raw, issue: Issue): void {
+  if (!c.vpc) return;
+  for (const key of ['subnetIds', 'securityGroupIds'] as const) {
+    for (const r of Object.keys(c.vpc[key])) {
+      if (!c.probeRegions.includes(r)) issue(['vpc', key, r], `expected a probe region (got "${r}")`);
     }
   }
 }
@@ -735,11 +840,7 @@ function literalCredential(value: string): boolean {
   );
 }
 
-function httpCheckProblems(
-  h: HttpCheck,
-  at: readonly (string | number)[],
-  issue: (path: (string | number)[], message: string) => void,
-): void {
+function httpCheckProblems(h: HttpCheck, at: readonly (string | number)[], issue: Issue): void {
   for (const [name, value] of Object.entries(h.headers)) {
     const where = [...at, 'headers', name];
     if (!HEADER_NAME_RE.test(name))

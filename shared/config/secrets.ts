@@ -45,6 +45,19 @@ export function allSecretRefs(deps: readonly { readonly check: Check }[]): Secre
   return [...seen.values()];
 }
 
+/** The secret references of a config's vendor channels (routing keys, API keys, webhook URLs), de-duplicated. */
+export function channelSecretRefs(channels: readonly object[]): SecretRef[] {
+  const seen = new Map<string, SecretRef>();
+  for (const ch of channels) {
+    const c = ch as Record<string, unknown>;
+    for (const field of ['routingKey', 'apiKey', 'webhookUrl']) {
+      const v = c[field];
+      if (typeof v === 'string') for (const r of secretRefs(v)) seen.set(r.raw, r);
+    }
+  }
+  return [...seen.values()];
+}
+
 /** Replaces every reference in `value` with its resolved value. */
 export async function resolveSecretRefs(
   value: string,

@@ -21,6 +21,7 @@
 //
 // Call handleAlarmStateChange for every ALARM/OK transition of every alarm (it ignores alarms that do not
 // page), in time order, with ctx.alarmState reflecting the states *after* the transition.
+export * from './channels.ts';
 export * from './core.ts';
 export * from './format.ts';
 export * from './log.ts';

@@ -46,6 +46,8 @@ export interface PageLogRecord {
   readonly topicArn?: string;
   /** SNS MessageId of the publish, when sent. */
   readonly messageId?: string;
+  /** What took the page: `sns` (the route's topic) and each vendor channel id. Added by delivery. */
+  readonly deliveredTo?: readonly string[];
   readonly subject: string;
   /** The text per protocol, exactly as published (secret-free). */
   readonly messages: {

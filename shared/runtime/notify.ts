@@ -1,18 +1,38 @@
 // What the home stack hands the notify function and what the function reads back: its entry file, the
 // config and alarm plan written beside its bundle, and its environment variables (names, values, parser).
 import type { AlarmPlan } from '#shared/alarms';
-import type { MonitorConfig } from '#shared/config';
+import { type Channel, isSnsChannelType, type MonitorConfig, type SnsChannelType } from '#shared/config';
 import { type EnvRecord, requiredEnv } from './env.ts';
 
 /** Handler source of the notify function, relative to the repository root. */
 export const NOTIFY_ENTRY = 'functions/notify/handler.ts';
 
 /**
- * Written beside the bundle at build time (DepmonFunction `embed`): the validated config (secret references unresolved,
- * never values) and the alarm plan exactly as the stack rendered it.
+ * A channel as the notify function knows it: vendor channels whole (their credentials are secret references),
+ * SNS channels by id and type only. Their addresses (email, phone number, webhook URL) are deployed only as the
+ * route topics' subscriptions, never in the function's code or embed.
+ */
+export type NotifyChannel =
+  | Exclude<Channel, { readonly type: SnsChannelType }>
+  | { readonly id: string; readonly type: SnsChannelType };
+
+/** The config the notify function reads: the monitor config with its channels as NotifyChannel. */
+export type NotifyConfig = Omit<MonitorConfig, 'channels'> & { readonly channels: readonly NotifyChannel[] };
+
+/** The config for the notify embed: every SNS channel's address left out. */
+export function notifyConfig(config: MonitorConfig): NotifyConfig {
+  return {
+    ...config,
+    channels: config.channels.map((c) => (isSnsChannelType(c.type) ? { id: c.id, type: c.type } : c)),
+  } as NotifyConfig;
+}
+
+/**
+ * Written beside the bundle at build time (DepmonFunction `embed`): the validated config without channel
+ * addresses (notifyConfig; secret references unresolved, never values) and the alarm plan as the stack rendered it.
  */
 export interface NotifyEmbed {
-  readonly config: MonitorConfig;
+  readonly config: NotifyConfig;
   readonly configFile: string;
   readonly plan: AlarmPlan;
 }

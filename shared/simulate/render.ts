@@ -18,6 +18,7 @@ export function simulationJson(r: Simulation): Record<string, unknown> {
       regions: p.regions,
       text: p.text,
       sms: p.sms,
+      deliveries: p.deliveries,
     })),
     held: r.held,
     alarms: r.alarms.map((a) => ({

@@ -283,9 +283,24 @@ function pageCards(r: Simulation): string {
 <p class="meta">${esc(p.resolved ? `resolved ${p.kind}` : p.kind)} · routes: ${esc(p.routes.join(', ') || 'none')} · alarm ${esc(p.alarm)}${p.regions.length ? ` · failing regions: ${esc(p.regions.join(', '))}` : ''}</p>
 <details><summary>Email text</summary><pre>${esc(p.text)}</pre></details>
 <details><summary>SMS</summary><pre>${esc(p.sms)}</pre></details>
+${deliveryDetails(p)}
 </article>`,
     )
     .join('\n');
+}
+
+/** What each channel receives, one block per channel (credentials appear as their references). */
+function deliveryDetails(p: Simulation['pages'][number]): string {
+  if (p.deliveries.length === 0) return '';
+  const items = p.deliveries
+    .map((d) => {
+      const where = d.endpoint ? ` · ${esc(d.endpoint)}` : '';
+      const headers = d.headers ? `${esc(JSON.stringify(d.headers))}\n` : '';
+      const body = typeof d.payload === 'string' ? d.payload : JSON.stringify(d.payload, null, 2);
+      return `<details class="delivery"><summary>${esc(d.type)} → ${esc(d.channel)}${where}</summary><pre>${headers}${esc(body)}</pre></details>`;
+    })
+    .join('\n');
+  return `<div class="deliveries"><p class="meta">Deliveries (${p.deliveries.length} channels)</p>\n${items}</div>`;
 }
 
 function heldTable(r: Simulation): string {

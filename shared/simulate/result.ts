@@ -1,7 +1,7 @@
 // The one model of a simulation run: what `runScenario` produces and what everything downstream reads (the
 // `--json` document, the human timeline, the HTML report and the rehearsal account). Times are `atSeconds`,
 // counted from the scenario's start.
-import type { PageLogRecord } from '#shared/pages';
+import type { ChannelDelivery, PageLogRecord } from '#shared/pages';
 import type { AlarmCatalog } from '#shared/timeline';
 
 /** The scenario as it ran: enough to title, scale and label every rendering without the config. */
@@ -54,6 +54,8 @@ export interface SimPage extends SimPageBase {
   /** The email text, as on-call receives it. */
   readonly text: string;
   readonly sms: string;
+  /** One per channel of its routes: the exact body that channel receives (credentials as their references). */
+  readonly deliveries: readonly ChannelDelivery[];
 }
 
 /** A page that was not sent, and why. */

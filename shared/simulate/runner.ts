@@ -12,6 +12,8 @@ import {
 } from '#shared/metrics';
 import {
   type AlarmStateChangeMessage,
+  type ChannelDelivery,
+  channelDelivery,
   handleAlarmStateChange,
   handlePagingTick,
   MemoryPageStateStore,
@@ -709,7 +711,7 @@ function collectResult(run: Run, wallMs: number): Simulation {
         to: t.to,
         reason: t.reason,
       })),
-    pages: sentPages(run.pageLog, start),
+    pages: sentPages(run.pageLog, start, run.config),
     held: run.held.all(run.pageLog),
     probes: run.probes,
     actions: evaluator.actions
@@ -767,15 +769,27 @@ function alarmCatalog(plan: AlarmPlan): AlarmCatalog {
   };
 }
 
+/** What each channel of the record's route receives, credentials as their references. */
+function routeDeliveries(config: MonitorConfig, r: PageLogRecord): ChannelDelivery[] {
+  const route = config.routes.find((x) => x.id === r.route);
+  const channels = (route?.channels ?? []).flatMap((id) => config.channels.filter((c) => c.id === id));
+  return channels.map((c) => channelDelivery(config, c, r));
+}
+
 /** One page per alarm event (the paging core writes one record per route). */
-function sentPages(log: readonly PageLogRecord[], start: number): SimPage[] {
+function sentPages(log: readonly PageLogRecord[], start: number, config: MonitorConfig): SimPage[] {
   const pages = new Map<string, SimPage>();
   for (const r of log) {
     if (r.outcome !== 'sent') continue;
     const key = `${r.alarmName}#${r.alarmTime}#${r.resolved}#${r.kind}#${r.subject}`;
     const prev = pages.get(key);
     if (prev) {
-      if (r.route) pages.set(key, { ...prev, routes: [...prev.routes, r.route] });
+      if (r.route)
+        pages.set(key, {
+          ...prev,
+          routes: [...prev.routes, r.route],
+          deliveries: [...prev.deliveries, ...routeDeliveries(config, r)],
+        });
       continue;
     }
     pages.set(key, {
@@ -790,6 +804,7 @@ function sentPages(log: readonly PageLogRecord[], start: number): SimPage[] {
       regions: r.failingRegions,
       text: r.messages.email,
       sms: r.messages.sms,
+      deliveries: routeDeliveries(config, r),
     });
   }
   return [...pages.values()].sort((a, b) => a.atSeconds - b.atSeconds);

@@ -107,6 +107,7 @@ export const kakaoRehearsal = (): RehearsalEvidence => ({
       regions: [...REGIONS],
       text: 'KakaoTalk message API, AlimTalk API and Kakao login are down.\nCore banking is healthy.\nFallback: switch chat transfers to in-app links.',
       sms: 'SEV2 Kakao down 3/3 regions. Core OK.',
+      deliveries: [],
     },
     {
       atSeconds: UP_FROM + 122,
@@ -120,6 +121,7 @@ export const kakaoRehearsal = (): RehearsalEvidence => ({
       regions: [],
       text: 'Kakao APIs answer again in every region.',
       sms: 'RESOLVED Kakao.',
+      deliveries: [],
     },
   ],
   held: [
