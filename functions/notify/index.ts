@@ -4,3 +4,4 @@
 export * from './clients.ts';
 export * from './delivery.ts';
 export * from './notify.ts';
+export * from './vendors.ts';
