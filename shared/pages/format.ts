@@ -227,80 +227,20 @@ function formatSms(p: PageInput, severity: Severity): string {
 const SMS_MIN_FALLBACK_CHARS = 24;
 const oneLine = (t: string) => t.replace(/\s+/g, ' ').trim();
 
+/** The email: head, what kind of outage it is, the dependencies' facts, then where it came from. */
 function formatEmail(p: PageInput, severity: Severity, subject: string): string {
-  const lines: string[] = [subject, ''];
   const tz = p.config.timeZone;
-  const deps = p.dependencies;
-  if (p.resolved) {
-    lines.push(
-      `Recovered at ${when(p.endedAt ?? p.at, tz)}. It began at ${when(p.since, tz)} (${minutesBetween(p.since, p.endedAt ?? p.at)} min).`,
-    );
-    if (p.flapping)
-      lines.push(
-        `It was flapping; depmon waited for ${p.config.policy.stableMinutes} minutes of stability before resolving.`,
-      );
-  } else if (p.flapNotice) {
-    lines.push(
-      `FLAPPING: this alarm changed state ${p.flapNotice.transitions} times within ${p.config.policy.flapWindowMinutes} minutes.`,
-      `You were paged once at ${when(p.since, tz)}; depmon will not page again for each flip.`,
-      `It resolves only after ${p.config.policy.stableMinutes} minutes without a failure.`,
-    );
-  } else {
-    lines.push(`Severity: ${severity}. Since ${when(p.since, tz)}.`);
-  }
-  for (const note of p.notes ?? []) lines.push(note);
-  lines.push('');
-
-  if (p.kind === 'external-outage') {
-    if (p.coreHealthy) {
-      const core = p.config.dependencies
-        .filter((d) => d.tier === 'first-party' && d.critical)
-        .map((d) => d.id);
-      lines.push(
-        `${upperFirst(p.config.coreName)} is healthy: every critical first-party dependency (${core.join(', ')}) is up. This is a third-party outage${p.alarm.group && p.alarm.dependencies.length > 1 ? ` of partner group "${p.alarm.group}"` : ''}.`,
-        '',
-      );
-    }
-  } else if (p.kind === 'core-outage' && !p.resolved) {
-    lines.push(
-      `A critical first-party dependency is down. External-outage pages are held while ${p.config.coreName} is down.`,
-      '',
-    );
-  } else if (p.kind === 'monitor-blind') {
-    lines.push(
-      `depmon's probes in ${p.alarm.region ?? 'a probe region'} stopped reporting (the function failed) or abstained (their own network check failed).`,
-      'This is the monitor, not a dependency: the other regions still watch, but a quorum is harder to reach.',
-      '',
-    );
-  }
-
-  if (deps.length > 0 && p.kind !== 'monitor-blind') {
-    lines.push(p.resolved ? 'Was failing:' : 'Failing:');
-    for (const d of deps) lines.push(`  - ${d.name} (${d.id}, ${d.tier}): ${regionsLong(p, d)}`);
-    const features = [...new Set(deps.flatMap((d) => d.features))];
-    if (features.length > 0 && !p.resolved) {
-      lines.push('', 'Features affected:');
-      for (const f of features) lines.push(`  - ${f}`);
-    }
-    const fallbacks = deps.filter((d) => d.fallback);
-    if (fallbacks.length > 0 && !p.resolved) {
-      lines.push('', p.resolved ? 'Fallbacks to switch back:' : 'Fallback:');
-      for (const d of fallbacks) lines.push(`  - ${d.id}: ${d.fallback}`);
-    }
-    if (p.resolved && fallbacks.length > 0) {
-      lines.push('', 'Switch back any fallback you turned on:');
-      for (const d of fallbacks) lines.push(`  - ${d.id}: ${d.fallback}`);
-    }
-    const runbooks = deps.filter((d) => d.runbook);
-    if (runbooks.length > 0) {
-      lines.push('', 'Runbook:');
-      for (const d of runbooks) lines.push(`  - ${d.id}: ${d.runbook}`);
-    }
-    const owners = [...new Set(deps.map((d) => d.owner).filter((o) => o))];
-    if (owners.length > 0) lines.push('', `Owner: ${owners.join(', ')}`);
-  } else if (p.kind === 'monitor-blind') {
+  const lines: string[] = [
+    subject,
+    '',
+    ...emailHead(p, severity),
+    ...(p.notes ?? []),
+    '',
+    ...emailKindNote(p),
+  ];
+  if (p.dependencies.length > 0 && p.kind !== 'monitor-blind') lines.push(...emailDependencies(p));
+  else if (p.kind === 'monitor-blind')
     lines.push(`Watched from fewer regions meanwhile: ${p.alarm.dependencies.join(', ') || 'none'}`);
-  }
   if (p.blindRegions.length > 0 && p.kind !== 'monitor-blind') {
     lines.push('', `Note: probes in ${p.blindRegions.join(', ')} are blind right now.`);
   }
@@ -310,6 +250,81 @@ function formatEmail(p: PageInput, severity: Severity, subject: string): string 
     `Times: ${when(p.at, tz)}. Sent by depmon (${p.config.name}) from ${p.config.homeRegion}.`,
   );
   return lines.join('\n');
+}
+
+/** When it began (and for a resolved, when it ended), or the flapping notice. */
+function emailHead(p: PageInput, severity: Severity): string[] {
+  const tz = p.config.timeZone;
+  if (p.resolved) {
+    return [
+      `Recovered at ${when(p.endedAt ?? p.at, tz)}. It began at ${when(p.since, tz)} (${minutesBetween(p.since, p.endedAt ?? p.at)} min).`,
+      ...(p.flapping
+        ? [
+            `It was flapping; depmon waited for ${p.config.policy.stableMinutes} minutes of stability before resolving.`,
+          ]
+        : []),
+    ];
+  }
+  if (p.flapNotice) {
+    return [
+      `FLAPPING: this alarm changed state ${p.flapNotice.transitions} times within ${p.config.policy.flapWindowMinutes} minutes.`,
+      `You were paged once at ${when(p.since, tz)}; depmon will not page again for each flip.`,
+      `It resolves only after ${p.config.policy.stableMinutes} minutes without a failure.`,
+    ];
+  }
+  return [`Severity: ${severity}. Since ${when(p.since, tz)}.`];
+}
+
+/** What the kind means for on-call: core healthy (external), external pages held (core), the monitor itself (blind). */
+function emailKindNote(p: PageInput): string[] {
+  if (p.kind === 'external-outage') {
+    if (!p.coreHealthy) return [];
+    const core = p.config.dependencies.filter((d) => d.tier === 'first-party' && d.critical).map((d) => d.id);
+    const group = p.alarm.group && p.alarm.dependencies.length > 1 ? ` of partner group "${p.alarm.group}"` : '';
+    return [
+      `${upperFirst(p.config.coreName)} is healthy: every critical first-party dependency (${core.join(', ')}) is up. This is a third-party outage${group}.`,
+      '',
+    ];
+  }
+  if (p.kind === 'core-outage' && !p.resolved) {
+    return [
+      `A critical first-party dependency is down. External-outage pages are held while ${p.config.coreName} is down.`,
+      '',
+    ];
+  }
+  if (p.kind === 'monitor-blind') {
+    return [
+      `depmon's probes in ${p.alarm.region ?? 'a probe region'} stopped reporting (the function failed) or abstained (their own network check failed).`,
+      'This is the monitor, not a dependency: the other regions still watch, but a quorum is harder to reach.',
+      '',
+    ];
+  }
+  return [];
+}
+
+/** Each failing dependency with its regions, then features, fallbacks, runbooks and owners. */
+function emailDependencies(p: PageInput): string[] {
+  const deps = p.dependencies;
+  const lines = [p.resolved ? 'Was failing:' : 'Failing:'];
+  for (const d of deps) lines.push(`  - ${d.name} (${d.id}, ${d.tier}): ${regionsLong(p, d)}`);
+  const features = [...new Set(deps.flatMap((d) => d.features))];
+  if (features.length > 0 && !p.resolved) {
+    lines.push('', 'Features affected:');
+    for (const f of features) lines.push(`  - ${f}`);
+  }
+  const fallbacks = deps.filter((d) => d.fallback);
+  if (fallbacks.length > 0) {
+    lines.push('', p.resolved ? 'Switch back any fallback you turned on:' : 'Fallback:');
+    for (const d of fallbacks) lines.push(`  - ${d.id}: ${d.fallback}`);
+  }
+  const runbooks = deps.filter((d) => d.runbook);
+  if (runbooks.length > 0) {
+    lines.push('', 'Runbook:');
+    for (const d of runbooks) lines.push(`  - ${d.id}: ${d.runbook}`);
+  }
+  const owners = [...new Set(deps.map((d) => d.owner).filter((o) => o))];
+  if (owners.length > 0) lines.push('', `Owner: ${owners.join(', ')}`);
+  return lines;
 }
 
 function regionsLong(p: PageInput, d: Dependency): string {
