@@ -52,6 +52,31 @@ describe('cdk-nag AwsSolutions on the whole app', () => {
     expect(error).toBeUndefined();
   });
 
+  it('finds nothing unacknowledged with vendor channels (secret reads, Incident Manager)', async () => {
+    // Prepare
+    const { config: example } = await loadConfigFile('examples/bank/monitor.config.ts');
+    const withVendors = {
+      ...example,
+      channels: [
+        ...example.channels,
+        { id: 'pd', type: 'pagerduty', routingKey: '${secretsmanager:depmon/pagerduty}', region: 'us' },
+        {
+          id: 'im',
+          type: 'incident-manager',
+          responsePlanArn: 'arn:aws:ssm-incidents::123456789012:response-plan/core',
+        },
+      ],
+      routes: example.routes.map((r) =>
+        r.id === 'core-oncall' ? { ...r, channels: [...r.channels, 'pd', 'im'] } : r,
+      ),
+    } as MonitorConfig;
+    // Act
+    const { report, error } = nag(withVendors);
+    // Assess
+    expect(findings(report)).toEqual([]);
+    expect(error).toBeUndefined();
+  });
+
   it('finds nothing unacknowledged with VPC placement, Secrets Manager and SSM references', () => {
     // Act
     const { report, error } = nag(config());
