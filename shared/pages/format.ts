@@ -280,7 +280,8 @@ function emailKindNote(p: PageInput): string[] {
   if (p.kind === 'external-outage') {
     if (!p.coreHealthy) return [];
     const core = p.config.dependencies.filter((d) => d.tier === 'first-party' && d.critical).map((d) => d.id);
-    const group = p.alarm.group && p.alarm.dependencies.length > 1 ? ` of partner group "${p.alarm.group}"` : '';
+    const group =
+      p.alarm.group && p.alarm.dependencies.length > 1 ? ` of partner group "${p.alarm.group}"` : '';
     return [
       `${upperFirst(p.config.coreName)} is healthy: every critical first-party dependency (${core.join(', ')}) is up. This is a third-party outage${group}.`,
       '',

@@ -52,5 +52,9 @@ export default defineMonitor({
   ],
   // Where pages go. A channel must not ride on a dependency it reports on (depmon refuses such a config).
   channels: [{ id: 'oncall-email', type: 'email', address: 'oncall@my-company.example' }],
+  // PagerDuty, Opsgenie, Slack and AWS Incident Manager are channel types too, their credentials only as secret
+  // references (docs/channels.md), e.g. beside the email:
+  //   { id: 'oncall-pd', type: 'pagerduty', routingKey: '${secretsmanager:depmon/pagerduty#routingKey}' },
+  // A route that pages core-outage needs email or SMS beside such a vendor.
   // No `routes`: every page kind goes to every channel. Add routes to split core and partner on-call.
 });
