@@ -128,5 +128,17 @@ describe('the notify bundle', () => {
     const log = [...(aws.tables.get('bank-page-log')?.values() ?? [])] as { messageId?: { S: string } }[];
     expect(log.map((i) => i.messageId?.S)).toEqual(['fake-1']);
     expect(aws.calls).toContain('cloudwatch.DescribeAlarms');
+    // No channel address in the function: the SNS subscriptions hold them (issue 16), the embed ids and types.
+    const embed = readFileSync(path.join(path.dirname(bundle), 'depmon-embed.json'), 'utf8');
+    const code = readFileSync(bundle, 'utf8');
+    const addresses = [
+      'core-oncall@bank.example',
+      '+821000000000',
+      'integrations-oncall@bank.example',
+      'hooks.oncall.bank.example',
+      'sre-depmon@bank.example',
+    ];
+    expect(addresses.filter((a) => embed.includes(a) || code.includes(a))).toEqual([]);
+    expect(JSON.parse(embed).config.channels).toContainEqual({ id: 'core-oncall-sms', type: 'sms' });
   });
 });
