@@ -11,7 +11,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { MonitorConfig } from '#shared/config';
+import { isSnsChannelType, type MonitorConfig } from '#shared/config';
 import { encryptedTopic, subscribeChannels } from './topics.ts';
 
 export interface DeliveryAlarmsProps {
@@ -52,13 +52,14 @@ export class DeliveryAlarms extends Construct {
     const channelIds = new Set(
       config.routes.filter((r) => r.kinds.includes('monitor-blind')).flatMap((r) => r.channels),
     );
-    const channels = config.channels.filter((c) => channelIds.has(c.id));
+    // CloudWatch publishes to this topic itself (never through notify): only SNS channels can receive it.
+    const channels = config.channels.filter((c) => channelIds.has(c.id) && isSnsChannelType(c.type));
     subscribeChannels(this.topic, channels, () => props.pageDeliveryDlq);
     if (channels.length === 0) {
       Annotations.of(this).addWarningV2(
         'depmon:no-delivery-alert-channel',
         `page delivery failures alarm into ${config.name}-delivery-alerts, which no channel receives: ` +
-          'add a route with kind "monitor-blind".',
+          'add an email, SMS or HTTPS channel to a route with kind "monitor-blind".',
       );
     }
     const minute = { period: Duration.minutes(1) };

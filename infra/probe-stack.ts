@@ -16,6 +16,7 @@ import {
   allSecretRefs,
   ConfigError,
   type Dependency,
+  isSnsChannelType,
   type MonitorConfig,
   type SecretRef,
   type Tier,
@@ -225,7 +226,8 @@ function alertTopic(stack: Stack, config: MonitorConfig, region: string): Topic 
   const channelIds = new Set(
     config.routes.filter((r) => r.kinds.includes('monitor-blind')).flatMap((r) => r.channels),
   );
-  const channels = config.channels.filter((c) => channelIds.has(c.id));
+  // CloudWatch publishes these alarms to SNS itself: only SNS channels (email, SMS, HTTPS) can receive them.
+  const channels = config.channels.filter((c) => channelIds.has(c.id) && isSnsChannelType(c.type));
   let dlq: Queue | undefined;
   subscribeChannels(topic, channels, () => {
     dlq ??= deadLetterQueue(stack, 'AlertDeliveryDlq', 'the HTTPS alert subscriptions');
@@ -235,7 +237,7 @@ function alertTopic(stack: Stack, config: MonitorConfig, region: string): Topic 
     Annotations.of(topic).addWarningV2(
       'depmon:no-probe-alert-channel',
       `probe failures in ${region} alarm into ${config.name}-probe-alerts, which no channel receives: ` +
-        'add a route with kind "monitor-blind" so someone hears when the probes themselves fail.',
+        'add an email, SMS or HTTPS channel to a route with kind "monitor-blind" so someone hears when the probes themselves fail.',
     );
   }
   return topic;

@@ -1,7 +1,7 @@
 // Vendor channels in the home stack: no subscription for them (notify delivers), the notify role reads exactly
 // the secrets their credentials reference and starts incidents only with the configured response plans, and
 // the notify embed holds no channel address (email, phone number, webhook URL) at all.
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { HomeStack } from '#infra/home-stack';
 import { type MonitorConfigInput, parseConfig } from '#shared/config';
@@ -87,5 +87,33 @@ describe('vendor channels in the home stack', () => {
       type: 'sms',
     });
     expect(embedded).toContain('${secretsmanager:depmon/pagerduty#routingKey}');
+  });
+
+  it('warns when the delivery alarms reach no one: CloudWatch publishes them to SNS, which has no vendor channel', () => {
+    // Prepare: the monitor owners are paged through PagerDuty only
+    const ownersByVendor = parseConfig(
+      {
+        ...input,
+        channels: [
+          ...(input.channels ?? []),
+          { id: 'pd', type: 'pagerduty', routingKey: '${ssm:/depmon/pd}' },
+        ],
+        routes: (input.routes ?? []).map((r) => (r.id === 'monitor-owners' ? { ...r, channels: ['pd'] } : r)),
+      },
+      'owners.config.json',
+    );
+    // Act
+    const stack = new HomeStack(unbundledApp(), 'Home', {
+      config: ownersByVendor,
+      configFile: 'owners.config.json',
+      env: { account: '123456789012', region: 'ap-northeast-2' },
+    });
+    // Assess
+    Annotations.fromStack(stack).hasWarning(
+      '*',
+      Match.stringLikeRegexp(
+        'which no channel receives: add an email, SMS or HTTPS channel to a route with kind "monitor-blind"',
+      ),
+    );
   });
 });
