@@ -28,6 +28,7 @@ export interface StandInRequest {
 /** An answer to send instead of the normal one, for the next matching requests. */
 export interface Fault {
   readonly vendor: string;
+  /** 0: never answer (a hung vendor). */
   readonly status: number;
   readonly retryAfter?: string;
   /** Process the request anyway before answering with the fault (a vendor that did the work, then failed). */
@@ -81,6 +82,7 @@ export class VendorStandIns {
     this.requests.push({ vendor, path: `${url.pathname}${url.search}`, headers: req.headers, body });
     const fault = this.faults.find((f) => f.vendor === vendor && f.times > 0);
     if (fault) fault.times--;
+    if (fault?.status === 0) return; // hangs until the client gives up (stop() closes it)
     if (fault && !fault.processed)
       return this.send(res, { status: fault.status, body: { message: 'stand-in fault' } }, fault.retryAfter);
     const answer = this.answer(vendor, url, req, body);

@@ -253,6 +253,25 @@ describe('vendor channels through notify', () => {
     expect(logs.some((l) => l.msg === 'page failed over')).toBe(true);
   });
 
+  it('gives up on a vendor that never answers after its attempts, each bounded by the request timeout', async () => {
+    // Prepare: Opsgenie accepts the connection and never answers; a 100 ms timeout keeps the test short
+    inMemoryDynamo(ddbMock);
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm' });
+    standIns.faults.push({ vendor: 'opsgenie', status: 0, times: 100 });
+    cloudwatch({ 'bank-core-outage': 'OK', 'bank-down-kakao-login': 'ALARM' });
+    const d = deps('2026-11-26T05:05:20Z');
+    // Act
+    const run = notify(snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000')), {
+      ...d,
+      vendors: { ...d.vendors!, timeoutMs: 100 },
+    });
+    // Assess
+    await expect(run).rejects.toThrow(/sent through route "monitor-owners"/);
+    expect(standIns.requests.filter((r) => r.vendor === 'opsgenie')).toHaveLength(3);
+    const copy = snsMock.commandCalls(PublishCommand).at(-1)!.args[0].input;
+    expect(JSON.parse(copy.Message!).email).toMatch(/channel "og": TimeoutError \(after 3 attempts\)/);
+  });
+
   it('refuses to wait out a Retry-After longer than 10 s: the route fails over at once', async () => {
     // Prepare
     inMemoryDynamo(ddbMock);
