@@ -180,32 +180,38 @@ const SNS_DONE = 'sns';
 
 /**
  * Delivers a record on one route: its topic, when the route has SNS channels (or notify knows none of its
- * channels), then each vendor channel, skipping what `record.deliveredTo` says already went out. The first
- * failure fails the route, naming the channel.
+ * channels), then every vendor channel, skipping what `record.deliveredTo` says already went out. A channel that
+ * fails does not stop the others (Slack being down must not keep PagerDuty from paging); the route fails if any
+ * did, naming the first.
  */
 async function tryDeliver(d: DeliveryDeps, route: string, record: PageLogRecord): Promise<RouteResult> {
   const ids = d.plan.routes.find((r) => r.id === route)?.channels ?? [];
   const channels = ids.flatMap((id) => (d.channels ?? []).filter((c) => c.id === id));
   const done = [...(record.deliveredTo ?? [])];
   const fields: { topicArn?: string; messageId?: string } = {};
+  const failures: string[] = [];
   const sns = channels.length === 0 || channels.some((c) => isSnsChannelType(c.type));
   if (sns && !done.includes(SNS_DONE)) {
     const sent = await tryPublish(d, route, record);
-    if (!sent.ok) return { ok: false, reason: sent.reason, deliveredTo: done };
-    Object.assign(fields, { topicArn: sent.topicArn, ...sent.id });
-    done.push(SNS_DONE);
+    if (sent.ok) {
+      Object.assign(fields, { topicArn: sent.topicArn, ...sent.id });
+      done.push(SNS_DONE);
+    } else failures.push(sent.reason);
   }
   for (const ch of channels) {
     if (!isVendorChannelType(ch.type) || done.includes(ch.id)) continue;
-    if (!d.vendors)
-      return { ok: false, reason: `channel "${ch.id}": no vendor delivery configured`, deliveredTo: done };
+    if (!d.vendors) {
+      failures.push(`channel "${ch.id}": no vendor delivery configured`);
+      continue;
+    }
     try {
       await deliverToVendor(d.vendors, ch as VendorChannel, record);
       done.push(ch.id);
     } catch (e) {
-      return { ok: false, reason: e instanceof Error ? e.message : String(e), deliveredTo: done };
+      failures.push(e instanceof Error ? e.message : String(e));
     }
   }
+  if (failures.length > 0) return { ok: false, reason: failures.join('; '), deliveredTo: done };
   return { ok: true, fields: { ...fields, deliveredTo: done } };
 }
 

@@ -248,7 +248,9 @@ describe('vendor channels through notify', () => {
     expect(JSON.parse(topics[1]!.Message!).email).toMatch(
       /could not deliver this page to route "integrations-oncall" \(channel "slack": HTTP 500 .*after 3 attempts\)/,
     );
+    // Slack being down kept no other channel of the route from paging, before it or after it.
     expect(standIns.incidentsOf('pagerduty').map((i) => i.triggers)).toEqual([1]);
+    expect(standIns.incidentsOf('incident-manager').map((i) => i.triggers)).toEqual([1]);
     expect(db.items('bank-page-log').map((i) => i.topicArn?.S)).toEqual([TOPICS['monitor-owners']]);
     expect(logs.some((l) => l.msg === 'page failed over')).toBe(true);
   });
