@@ -1,5 +1,5 @@
-// The shared `Down` metric read back (GetMetricData): one series per dependency for every probe region,
-// Sum = failing region-rounds and SampleCount = reporting region-rounds per period. The notify function
+// The shared `Status` metric read back (GetMetricData): one series per dependency for every probe region,
+// FLOOR(Sum / 1000) = failing (down) region-rounds and SampleCount = reporting region-rounds per period. The notify function
 // reads the latest ended period for a page's region count; `depmon timeline` reads a whole window.
 import {
   type CloudWatchClient,
@@ -7,7 +7,7 @@ import {
   type GetMetricDataCommandOutput,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
-import { DIM_DEPENDENCY, METRIC_DOWN } from '#shared/metrics';
+import { DIM_DEPENDENCY, downVotes, METRIC_STATUS } from '#shared/metrics';
 import type { Retrier } from './retry.ts';
 
 /** GetMetricData takes at most 500 queries per request (CloudWatch API reference, GetMetricData). */
@@ -28,7 +28,7 @@ function downQuery(id: string, namespace: string, dependency: string, period: nu
     MetricStat: {
       Metric: {
         Namespace: namespace,
-        MetricName: METRIC_DOWN,
+        MetricName: METRIC_STATUS,
         Dimensions: [{ Name: DIM_DEPENDENCY, Value: dependency }],
       },
       Period: period,
@@ -39,7 +39,7 @@ function downQuery(id: string, namespace: string, dependency: string, period: nu
 }
 
 /**
- * The newest ended period's `Down` Sum per dependency, over the last `periods` periods before `now`, in one
+ * The newest ended period's down votes (from the `Status` Sum) per dependency, over the last `periods` periods before `now`, in one
  * request per GET_METRIC_DATA_MAX_QUERIES dependencies. The newest period may still be filling (a page often
  * goes out mid-period): it would under-count, even as 0, so it is skipped.
  */
@@ -87,15 +87,15 @@ async function latestDownSumsOnce(
       const start = r.Timestamps?.[k];
       return start === undefined || start.getTime() + q.period * 1000 <= q.now.getTime();
     });
-    if (dep !== undefined && latest !== undefined) out.set(dep, latest);
+    if (dep !== undefined && latest !== undefined) out.set(dep, downVotes(latest));
   }
   return out;
 }
 
-/** Per dependency, per period start (ms): the `Down` Sum and SampleCount. */
+/** Per dependency, per period start (ms): the down votes (`sum`, from the `Status` Sum) and the votes (SampleCount). */
 export type DownSeries = Map<string, Map<number, { sum: number; count: number }>>;
 
-/** Every dependency's `Down` Sum and SampleCount over a window, in as many requests and pages as it takes. */
+/** Every dependency's down votes and votes over a window, in as many requests and pages as it takes. */
 export async function readDownSeries(
   cw: CloudWatchClient,
   q: {
@@ -149,7 +149,7 @@ function addResult(
   (r.Timestamps ?? []).forEach((ts, k) => {
     const v = r.Values?.[k] ?? 0;
     const cell = s.get(ts.getTime()) ?? { sum: 0, count: 0 };
-    if (m[1] === 's') cell.sum = v;
+    if (m[1] === 's') cell.sum = downVotes(v);
     else cell.count = v;
     s.set(ts.getTime(), cell);
   });

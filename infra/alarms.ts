@@ -5,7 +5,13 @@
 import { ArnFormat, CfnResource, Stack, type StackProps } from 'aws-cdk-lib';
 import { CfnAlarm, CfnCompositeAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import type { AlarmPlan, AlarmSpec, CompositeAlarmSpec, MetricAlarmSpec } from '#shared/alarms';
+import {
+  type AlarmPlan,
+  type AlarmSpec,
+  type CompositeAlarmSpec,
+  METRIC_INPUT_ID,
+  type MetricAlarmSpec,
+} from '#shared/alarms';
 import { ConfigError } from '#shared/config';
 import { STACK_RESOURCE_BUDGET } from '#shared/runtime';
 
@@ -37,11 +43,7 @@ function renderMetricAlarm(
   return new CfnAlarm(scope, `Alarm-${a.name}`, {
     alarmName: a.name,
     alarmDescription: a.description,
-    namespace: a.namespace,
-    metricName: a.metricName,
-    dimensions: a.dimensions.map((d) => ({ name: d.Name, value: d.Value })),
-    statistic: a.statistic,
-    period: a.period,
+    ...(a.expression === undefined ? singleMetric(a) : mathMetrics(a)),
     evaluationPeriods: a.evaluationPeriods,
     datapointsToAlarm: a.datapointsToAlarm,
     threshold: a.threshold,
@@ -50,6 +52,36 @@ function renderMetricAlarm(
     actionsEnabled: a.pageKind !== undefined,
     ...actions,
   });
+}
+
+const cfnDimensions = (a: MetricAlarmSpec) => a.dimensions.map((d) => ({ name: d.Name, value: d.Value }));
+
+function singleMetric(a: MetricAlarmSpec) {
+  return {
+    namespace: a.namespace,
+    metricName: a.metricName,
+    dimensions: cfnDimensions(a),
+    statistic: a.statistic,
+    period: a.period,
+  };
+}
+
+/** A metric-math alarm: the one metric (not returned) and the expression over it (returned, compared). */
+function mathMetrics(a: MetricAlarmSpec): { metrics: CfnAlarm.MetricDataQueryProperty[] } {
+  return {
+    metrics: [
+      {
+        id: METRIC_INPUT_ID,
+        metricStat: {
+          metric: { namespace: a.namespace, metricName: a.metricName, dimensions: cfnDimensions(a) },
+          stat: a.statistic,
+          period: a.period,
+        },
+        returnData: false,
+      },
+      { id: 'votes', expression: a.expression, label: a.role, returnData: true },
+    ],
+  };
 }
 
 function renderCompositeAlarm(

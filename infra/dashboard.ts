@@ -17,6 +17,7 @@ import {
   LegendPosition,
   LogQueryVisualizationType,
   LogQueryWidget,
+  MathExpression,
   Metric,
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -24,13 +25,19 @@ import type { Construct } from 'constructs';
 import { type AlarmPlan, type AlarmSpec, alarmNames } from '#shared/alarms';
 import type { Dependency, MonitorConfig, Tier } from '#shared/config';
 import {
+  DOWN_VOTES_EXPRESSION,
   dependencyDimensions,
   heartbeatDimensions,
-  METRIC_DOWN,
   METRIC_HEARTBEAT,
-  METRIC_LATENCY,
+  METRIC_STATUS,
 } from '#shared/metrics';
-import { type DashboardSection, type DetailPage, detailPages, tierSections } from '#shared/runtime';
+import {
+  type DashboardSection,
+  type DetailPage,
+  detailPages,
+  planShards,
+  tierSections,
+} from '#shared/runtime';
 
 /** Dashboards are 24 grid units wide (CloudWatch dashboard body structure). */
 const GRID_WIDTH = 24;
@@ -51,7 +58,7 @@ export const DASHBOARD_BODY_BUDGET_BYTES = 256 * 1024;
 
 /**
  * Log group of a probe function shard, in its probe region. Metrics are shared across regions (one
- * `Down` series per dependency), so "which region sees it failing" comes from these logs.
+ * `Status` series per dependency), so "which region sees it failing" comes from these logs.
  */
 export const probeLogGroupName = (config: Pick<MonitorConfig, 'name'>, tier: Tier, shard: number): string =>
   `/depmon/${config.name}/probe-${tier}-${shard}`;
@@ -278,7 +285,8 @@ function failingWidgets(
 /**
  * One section of a detail page: its alarms (the group's external-outage, each member's down and degraded; an
  * ungrouped partner shows its own external-outage instead of its down alarm), the regions failing per member
- * (Down, Sum: failing region-rounds per minute) and latency p99, one line per member; then what to do.
+ * (FLOOR(Status Sum / 1000): failing region-rounds per minute, one line per member) and latency from the probe
+ * logs (latency is not a metric: one `Status` series per dependency is the whole metric bill); then what to do.
  */
 function sectionRow(
   config: MonitorConfig,
@@ -299,16 +307,6 @@ function sectionRow(
       refs.get(alarmNames.degraded(config, d.id), false),
     ]),
   ];
-  const metric = (d: Dependency, metricName: string, statistic: string) =>
-    new Metric({
-      namespace: config.namespace,
-      metricName,
-      dimensionsMap: Object.fromEntries(dependencyDimensions(d.id).map((x) => [x.Name, x.Value])),
-      statistic,
-      // A graph's period must be 1, 5, 10, 30 s or whole minutes: 20 s alarm periods are shown per minute.
-      period: Duration.minutes(1),
-      label: d.id,
-    });
   const height = Math.min(12, 4 + Math.ceil(deps.length / 8));
   const todo = whatToDoWidget(`${section.title}: what to do`, deps);
   return [
@@ -320,23 +318,64 @@ function sectionRow(
       sortBy: AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
     }),
     new GraphWidget({
-      title: `${section.title}: regions failing (Down, region-rounds per minute)`,
+      title: `${section.title}: regions failing (down region-rounds per minute)`,
       width: 8,
       height,
-      left: deps.map((d) => metric(d, METRIC_DOWN, 'Sum')),
+      left: deps.map((d, i) => downVotesLine(config, d, i)),
       leftYAxis: { min: 0, showUnits: false },
       legendPosition: deps.length > 12 ? LegendPosition.HIDDEN : LegendPosition.BOTTOM,
     }),
-    new GraphWidget({
-      title: `${section.title}: latency p99 (ms)`,
-      width: 8,
-      height,
-      left: deps.map((d) => metric(d, METRIC_LATENCY, 'p99')),
-      leftYAxis: { min: 0, showUnits: false },
-      legendPosition: deps.length > 12 ? LegendPosition.HIDDEN : LegendPosition.BOTTOM,
-    }),
+    latencyWidget(config, section, height),
     ...(todo ? [todo] : []),
   ];
+}
+
+/** One member's down votes per minute: FLOOR(Sum / 1000) of its `Status` (ids unique within the graph). */
+function downVotesLine(config: MonitorConfig, d: Dependency, i: number): MathExpression {
+  const id = `s${i}`;
+  return new MathExpression({
+    expression: DOWN_VOTES_EXPRESSION(id),
+    usingMetrics: {
+      [id]: new Metric({
+        namespace: config.namespace,
+        metricName: METRIC_STATUS,
+        dimensionsMap: Object.fromEntries(dependencyDimensions(d.id).map((x) => [x.Name, x.Value])),
+        statistic: 'Sum',
+      }),
+    },
+    // A graph's period must be 1, 5, 10, 30 s or whole minutes: 20 s alarm periods are shown per minute.
+    period: Duration.minutes(1),
+    label: d.id,
+  });
+}
+
+/**
+ * The section's latency from one region's probe logs (the home region when it probes): p50, p99 and the worst
+ * per member, from the `latencyMs` of its probe-result lines.
+ */
+function latencyWidget(config: MonitorConfig, section: DashboardSection, height: number): LogQueryWidget {
+  const region = config.probeRegions.includes(config.homeRegion)
+    ? config.homeRegion
+    : (config.probeRegions[0] as string);
+  const members = new Set(section.dependencies);
+  const groups = planShards(config)
+    .filter((s) => s.dependencies.some((d) => members.has(d.id)))
+    .map((s) => probeLogGroupName(config, s.tier, s.shard))
+    .slice(0, LOG_QUERY_MAX_GROUPS);
+  return new LogQueryWidget({
+    title: `${section.title}: latency from ${region} (probe logs, ms)`,
+    region,
+    width: 8,
+    height,
+    logGroupNames: groups,
+    view: LogQueryVisualizationType.TABLE,
+    queryLines: [
+      'fields dependency, latencyMs',
+      `filter msg = "probe-result" and dependency in ${JSON.stringify(section.dependencies)}`,
+      'stats pct(latencyMs, 50) as p50, pct(latencyMs, 99) as p99, max(latencyMs) as worst by dependency',
+      'sort p99 desc',
+    ],
+  });
 }
 
 /** A cell of the what-to-do table holds at most this many characters; the page's email carries the whole text. */

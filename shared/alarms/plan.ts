@@ -10,12 +10,13 @@ import {
   type Tier,
 } from '#shared/config';
 import {
+  DEGRADED_VOTES_EXPRESSION,
   type Dimension,
+  DOWN_VOTES_EXPRESSION,
   dependencyDimensions,
   heartbeatDimensions,
-  METRIC_DEGRADED,
-  METRIC_DOWN,
   METRIC_HEARTBEAT,
+  METRIC_STATUS,
 } from '#shared/metrics';
 import { planShards } from '#shared/runtime';
 import {
@@ -84,6 +85,11 @@ export interface MetricAlarmSpec extends AlarmCommon {
   readonly metricName: string;
   readonly dimensions: readonly Dimension[];
   readonly statistic: Extract<BasicStatistic, 'Sum' | 'Maximum'>;
+  /**
+   * A metric-math expression over the metric's statistic (its id is METRIC_INPUT_ID) that the alarm compares
+   * instead of the statistic itself; still one metric, so one alarm metric on the bill. Undefined: the statistic.
+   */
+  readonly expression?: string;
   /** Seconds: 10, 20, 30 (high resolution) or a multiple of 60. */
   readonly period: number;
   readonly evaluationPeriods: number;
@@ -231,6 +237,9 @@ interface PlanContext {
 
 const regionWord = (n: number) => (n === 1 ? 'region' : 'regions');
 
+/** The id of a math alarm's one input metric in its expression (CloudWatch ids start with a lower-case letter). */
+export const METRIC_INPUT_ID = 'status';
+
 /** Period of the "fast" detection profile's down alarms: CloudWatch's shortest, evaluated every 10 s. */
 export const FAST_DOWN_PERIOD_SECONDS = 10;
 
@@ -289,10 +298,11 @@ function downAlarms({ config }: PlanContext): MetricAlarmSpec[] {
       tier: d.tier,
       ...(d.tier === 'third-party' ? { group: groupOf(d) } : {}),
       namespace,
-      metricName: METRIC_DOWN,
+      metricName: METRIC_STATUS,
       dimensions: dependencyDimensions(d.id),
-      // Every region writes the same series: Sum over a period = region-rounds that saw it down.
+      // Every region writes the same series: FLOOR(Sum / 1000) over a period = region-rounds that saw it down.
       statistic: 'Sum',
+      expression: DOWN_VOTES_EXPRESSION(METRIC_INPUT_ID),
       period: w.period,
       evaluationPeriods: w.evaluationPeriods,
       datapointsToAlarm: w.datapointsToAlarm,
@@ -317,9 +327,11 @@ function degradedAlarms({ config, period, roundsPerPeriod }: PlanContext): Metri
     tier: d.tier,
     ...(d.tier === 'third-party' ? { group: groupOf(d) } : {}),
     namespace,
-    metricName: METRIC_DEGRADED,
+    metricName: METRIC_STATUS,
     dimensions: dependencyDimensions(d.id),
+    // Sum − 1000 × FLOOR(Sum / 1000) over a period = region-rounds that saw it degraded.
     statistic: 'Sum',
+    expression: DEGRADED_VOTES_EXPRESSION(METRIC_INPUT_ID),
     period,
     evaluationPeriods: policy.degradedEvaluationPeriods,
     datapointsToAlarm: policy.degradedDatapointsToAlarm,

@@ -42,10 +42,10 @@ export const ASSUMED_EGRESS_CHECK_MS = 100;
 export const ASSUMED_PUT_METRIC_DATA_MS = 100;
 /** Assumed billed time of one notify invocation (one alarm change: a few DynamoDB and SNS calls). */
 export const ASSUMED_NOTIFY_INVOCATION_MS = 1000;
-/** Datums per dependency per round: Down, Degraded, Latency (shared/metrics/datums.ts). */
-export const DATUMS_PER_DEPENDENCY = 3;
-/** Custom metrics per dependency, shared by all regions: Down, Degraded, Latency (shared/metrics/names.ts). */
-export const METRICS_PER_DEPENDENCY = 3;
+/** Datums per dependency per round: Status (shared/metrics/datums.ts). */
+export const DATUMS_PER_DEPENDENCY = 1;
+/** Custom metrics per dependency, shared by all regions: Status (shared/metrics/names.ts). */
+export const METRICS_PER_DEPENDENCY = 1;
 /** Assumed alarm state changes a month (each one SNS publish in, one page out, one page-log write). */
 export const ASSUMED_ALARM_TRANSITIONS_PER_MONTH = 100;
 /** Assumed bytes of a page-log record in DynamoDB. */

@@ -82,8 +82,22 @@ export interface SynthesizedStack {
 }
 
 /**
+ * The metrics an alarm reads, each billed as one alarm metric: its own, or each MetricStat of a math alarm
+ * (CloudWatch pricing: "each metric in a metric math alarm"). Expressions read no metric of their own.
+ */
+function alarmMetricsOf(p: Record<string, unknown>): { namespace: unknown; period: number }[] {
+  if (!Array.isArray(p.Metrics)) return [{ namespace: p.Namespace, period: Number(p.Period) }];
+  return (p.Metrics as { MetricStat?: { Metric?: { Namespace?: unknown }; Period?: unknown } }[]).flatMap(
+    (q) =>
+      q.MetricStat
+        ? [{ namespace: q.MetricStat.Metric?.Namespace, period: Number(q.MetricStat.Period) }]
+        : [],
+  );
+}
+
+/**
  * The deployment as synthesized: resources counted by type in every stack. Alarms on the config's namespace
- * are the plan's (high resolution when their period is under 60 s); alarms on AWS's own metrics are the probe
+ * are the plan's (high resolution when their period is under 60 s; a math alarm bills each metric it reads); alarms on AWS's own metrics are the probe
  * stacks' operational ones. A function with a tier in its environment is a probe function.
  */
 export function deploymentFromTemplates(stacks: readonly SynthesizedStack[], namespace: string): Deployment {
@@ -116,11 +130,13 @@ export function deploymentFromTemplates(stacks: readonly SynthesizedStack[], nam
         case 'AWS::KMS::Key':
           r.kmsKeys++;
           break;
-        case 'AWS::CloudWatch::Alarm':
-          if (p.Namespace !== namespace) r.operationalAlarms++;
-          else if (Number(p.Period) < 60) high++;
-          else standard++;
+        case 'AWS::CloudWatch::Alarm': {
+          const watched = alarmMetricsOf(p);
+          if (!watched.some((m) => m.namespace === namespace)) r.operationalAlarms++;
+          else if (watched.some((m) => m.period < 60)) high += watched.length;
+          else standard += watched.length;
           break;
+        }
         case 'AWS::CloudWatch::CompositeAlarm':
           composite++;
           break;

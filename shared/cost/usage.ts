@@ -2,7 +2,7 @@
 // log records, measured against the real formatter in test/shared/cost/usage.test.ts), Lambda's own platform
 // lines, and the PutMetricData bodies a probe region sends to the home region. Pure: sizes from the config.
 import type { Dependency } from '#shared/config';
-import { dependencyDimensions, METRIC_DEGRADED, METRIC_DOWN, METRIC_LATENCY } from '#shared/metrics';
+import { dependencyDimensions, METRIC_STATUS } from '#shared/metrics';
 
 /** CloudWatch Logs counts 26 bytes per event on top of its message (CloudWatch Logs quotas, PutLogEvents). */
 export const LOG_EVENT_OVERHEAD_BYTES = 26;
@@ -61,7 +61,7 @@ export function platformLinesBytes(): number {
 }
 
 /**
- * Bytes one dependency's three datums add to a PutMetricData body (the SDK's JSON protocol: names, dimensions,
+ * Bytes one dependency's datum (`Status`) adds to a PutMetricData body (the SDK's JSON protocol: names, dimensions,
  * timestamp, value, unit, resolution), uncompressed.
  */
 export function datumBytesOf(dependencyId: string): number {
@@ -70,11 +70,10 @@ export function datumBytesOf(dependencyId: string): number {
     Timestamp: 1764637320,
     StorageResolution: 60,
   };
-  return [
-    { ...base, MetricName: METRIC_DOWN, Value: 0, Unit: 'Count' },
-    { ...base, MetricName: METRIC_DEGRADED, Value: 0, Unit: 'Count' },
-    { ...base, MetricName: METRIC_LATENCY, Value: 123, Unit: 'Milliseconds' },
-  ].reduce((n, d) => n + Buffer.byteLength(JSON.stringify(d)) + 1, 0);
+  return [{ ...base, MetricName: METRIC_STATUS, Value: 0, Unit: 'Count' }].reduce(
+    (n, d) => n + Buffer.byteLength(JSON.stringify(d)) + 1,
+    0,
+  );
 }
 
 /** Request overhead of one HTTPS PutMetricData call beyond its datums: headers (SigV4) and TLS records. */

@@ -1,20 +1,19 @@
 // Probe results → metric datums, and batching them within PutMetricData's limits.
 import type { Tier } from '#shared/config';
-import { type ProbeResult, toMicros } from '#shared/probe';
+import type { ProbeResult } from '#shared/probe';
 import {
   dependencyDimensions,
   HIGH_RESOLUTION,
   heartbeatDimensions,
-  METRIC_DEGRADED,
-  METRIC_DOWN,
   METRIC_HEARTBEAT,
-  METRIC_LATENCY,
+  METRIC_STATUS,
   type MetricDatum,
   PUT_METRIC_DATA_MAX_BYTES,
   PUT_METRIC_DATA_MAX_DATUMS,
   STANDARD_RESOLUTION,
+  STATUS_DEGRADED,
+  STATUS_DOWN,
   UNIT_COUNT,
-  UNIT_MS,
 } from './names.ts';
 
 export interface RoundContext {
@@ -26,28 +25,21 @@ export interface RoundContext {
 const resolution = (intervalSeconds: number) =>
   intervalSeconds < 60 ? HIGH_RESOLUTION : STANDARD_RESOLUTION;
 
-/** Three datums per result: Down, Degraded, Latency. */
+/** The value of a result in the `Status` metric: 0 up, 1 degraded, 1000 down. */
+export const statusValue = (status: ProbeResult['status']): number =>
+  status === 'down' ? STATUS_DOWN : status === 'degraded' ? STATUS_DEGRADED : 0;
+
+/** One datum per result: its `Status` (latency stays in the probe-result log line). */
 export function resultDatums(results: readonly ProbeResult[], ctx: RoundContext): MetricDatum[] {
   const StorageResolution = resolution(ctx.intervalSeconds);
-  const out: MetricDatum[] = [];
-  for (const r of results) {
-    const Dimensions = dependencyDimensions(r.dependency);
-    const base = { Dimensions, Timestamp: ctx.roundTime, StorageResolution };
-    out.push({ ...base, MetricName: METRIC_DOWN, Value: r.status === 'down' ? 1 : 0, Unit: UNIT_COUNT });
-    out.push({
-      ...base,
-      MetricName: METRIC_DEGRADED,
-      Value: r.status === 'degraded' ? 1 : 0,
-      Unit: UNIT_COUNT,
-    });
-    out.push({
-      ...base,
-      MetricName: METRIC_LATENCY,
-      Value: Math.max(0, toMicros(r.latencyMs)),
-      Unit: UNIT_MS,
-    });
-  }
-  return out;
+  return results.map((r) => ({
+    MetricName: METRIC_STATUS,
+    Dimensions: dependencyDimensions(r.dependency),
+    Timestamp: ctx.roundTime,
+    Value: statusValue(r.status),
+    Unit: UNIT_COUNT,
+    StorageResolution,
+  }));
 }
 
 /** The prober's own pulse: 1 = voted this round, 0 = abstained (egress failed). */

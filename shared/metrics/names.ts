@@ -3,15 +3,26 @@
 import type { Tier } from '#shared/config';
 
 /**
- * `Down`: 1 when a probe region saw the dependency down in a round, else 0. Dimensions: Dependency.
- * Every probe region writes to the same series: Sum over a period = regions that saw it down,
- * SampleCount = regions that voted. One metric per dependency instead of one per region and dependency.
+ * `Status`: one datum per dependency per round from each probe region: 0 up, STATUS_DEGRADED (1) degraded,
+ * STATUS_DOWN (1000) down. Dimensions: Dependency. Every probe region writes to the same series, so over a
+ * period Sum = 1000 × down votes + degraded votes and SampleCount = votes: the down alarm reads
+ * FLOOR(Sum / 1000), the degraded alarm Sum − 1000 × FLOOR(Sum / 1000) (metric math on one metric, billed as
+ * one alarm metric). One custom metric per dependency instead of three (Down, Degraded, Latency until
+ * December 2026): at $0.30 a metric-month it is most of the bill. Latency stays in the probe-result log lines.
  */
-export const METRIC_DOWN = 'Down';
-/** `Degraded`: 1 when the region saw it degraded (slow, certificate expiring, an address lost), else 0. */
-export const METRIC_DEGRADED = 'Degraded';
-/** `Latency`: total probe time in milliseconds to the microsecond (down results included, capped at the timeout). */
-export const METRIC_LATENCY = 'Latency';
+export const METRIC_STATUS = 'Status';
+/** A down vote's value in `Status`: more than any period's degraded votes can add up to (regions × rounds). */
+export const STATUS_DOWN = 1000;
+/** A degraded vote's value in `Status` (slow, certificate expiring, an address lost). */
+export const STATUS_DEGRADED = 1;
+/** The down votes in a period's `Status` Sum. */
+export const downVotes = (statusSum: number): number => Math.floor(statusSum / STATUS_DOWN);
+/** The degraded votes in a period's `Status` Sum. */
+export const degradedVotes = (statusSum: number): number => statusSum - STATUS_DOWN * downVotes(statusSum);
+/** The same two decodings as CloudWatch metric-math expressions over the input with id `id`. */
+export const DOWN_VOTES_EXPRESSION = (id: string): string => `FLOOR(${id} / ${STATUS_DOWN})`;
+export const DEGRADED_VOTES_EXPRESSION = (id: string): string =>
+  `${id} - ${STATUS_DOWN} * FLOOR(${id} / ${STATUS_DOWN})`;
 /**
  * `Heartbeat`: one per round per probe function shard. 1 = the prober ran and voted;
  * 0 = it ran but abstained (its own egress check failed). Missing = the prober did not run.
@@ -25,7 +36,6 @@ const DIM_TIER = 'Tier';
 const DIM_SHARD = 'Shard';
 
 export const UNIT_COUNT = 'Count';
-export const UNIT_MS = 'Milliseconds';
 
 /** PutMetricData accepts at most 1,000 metric datums per request (CloudWatch API reference, PutMetricData). */
 export const PUT_METRIC_DATA_MAX_DATUMS = 1000;

@@ -109,7 +109,7 @@ export function homeLayout(
 /** Dependencies in one section of a detail dashboard: its alarm widget lists their down and degraded alarms and
  * the group's external-outage, within an alarm status widget's 100 alarms (CloudWatch dashboard body structure). */
 export const DASHBOARD_SECTION_MAX_DEPENDENCIES = 48;
-/** Dependencies on one detail dashboard: two metrics each (Down, latency p99) within 2,500 metrics a dashboard. */
+/** Dependencies on one detail dashboard: two metrics each (Status and its down-votes expression) within 2,500 a dashboard. */
 export const DASHBOARD_PAGE_MAX_DEPENDENCIES = 240;
 
 export interface DashboardSection {

@@ -1,4 +1,5 @@
-// A local CloudWatch alarm evaluator on a virtual clock: metric alarms (period, statistic, M of N over a window
+// A local CloudWatch alarm evaluator on a virtual clock: metric alarms (period, statistic or a one-metric math
+// expression over it, M of N over a window
 // that slides with each evaluation, each TreatMissingData mode over the evaluation range), composite rules,
 // action suppressors with wait and extension periods, and the actions each state change would invoke; with a
 // timing model, each alarm runs at its own offset and sees only the datums ingested by then. Pure: no AWS, no
@@ -13,6 +14,7 @@ import {
 } from '#shared/alarms';
 import type { MetricDatum } from '#shared/metrics';
 import { DatapointStore, lowSampleThreshold, percentileOf } from './datapoints.ts';
+import { evaluateMath } from './math.ts';
 import type { AlarmSet, CompositeAlarmDef, MetricAlarmDef } from './template.ts';
 import type { TimingModel } from './timing.ts';
 
@@ -275,7 +277,9 @@ export class AlarmEvaluator {
       const start = end - i * p;
       const s = this.store.statistic(a.metric, a.stat, start, p, t);
       const lowSample = s !== undefined && pct !== undefined && s.sampleCount < lowSampleThreshold(pct);
-      out.push(s ? { start, value: s.value, lowSample } : { start, lowSample: false });
+      // A math alarm's expression maps each period's statistic; a period without data stays missing.
+      const value = s && a.math ? evaluateMath(a.math.node, { [a.math.inputId]: s.value }) : s?.value;
+      out.push(s ? { start, value, lowSample } : { start, lowSample: false });
     }
     return out;
   }

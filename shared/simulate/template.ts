@@ -13,6 +13,7 @@ import {
   type TreatMissingData,
 } from '#shared/alarms';
 import { isSupportedStatistic, type MetricId } from './datapoints.ts';
+import { MathError, type MathNode, parseMath } from './math.ts';
 
 interface AlarmCommon {
   readonly logicalId: string;
@@ -33,9 +34,11 @@ export interface MetricAlarmDef extends AlarmCommon {
   readonly comparison: ComparisonOperator;
   readonly treatMissingData: TreatMissingData;
   readonly evaluateLowSampleCountPercentile: 'evaluate' | 'ignore';
-  /** The one metric the alarm watches (metric-math alarms are refused), and its statistic. */
+  /** The one metric the alarm watches, and its statistic. */
   readonly metric: MetricId;
   readonly stat: string;
+  /** A metric-math alarm: the expression it compares, over `metric`'s statistic (named `inputId`). */
+  readonly math?: { readonly text: string; readonly node: MathNode; readonly inputId: string };
 }
 
 export interface CompositeAlarmDef extends AlarmCommon {
@@ -316,12 +319,11 @@ function readMetricAlarm(logicalId: string, res: Resource, r: Resolver): MetricA
   const base = `Resources.${logicalId}.Properties`;
   const p = r.value(res.Properties ?? {}, base) as Record<string, Json>;
   const name = r.alarmName(logicalId);
-  for (const key of ['Metrics', 'ThresholdMetricId'])
-    if (p[key] !== undefined)
-      throw new TemplateError(
-        `${base}.${key}`,
-        `alarm "${name}": expected a single-metric alarm (Namespace, MetricName, Statistic); the simulator does not evaluate metric math or anomaly detection`,
-      );
+  if (p.ThresholdMetricId !== undefined)
+    throw new TemplateError(
+      `${base}.ThresholdMetricId`,
+      `alarm "${name}": expected a static threshold; the simulator does not evaluate anomaly detection`,
+    );
   const comparison = String(p.ComparisonOperator);
   if (!(COMPARISON_OPERATORS as readonly string[]).includes(comparison))
     throw new TemplateError(
@@ -341,40 +343,96 @@ function readMetricAlarm(logicalId: string, res: Resource, r: Resolver): MetricA
       `${base}.DatapointsToAlarm`,
       `expected 1 to EvaluationPeriods (${evaluationPeriods})`,
     );
-  const periodSeconds = num(p.Period, `${base}.Period`);
-  checkPeriod(periodSeconds, `${base}.Period`);
+  const watched =
+    p.Metrics !== undefined ? readMath(p.Metrics, `${base}.Metrics`, name) : readMetric(p, base);
   return {
     kind: 'metric',
     ...common(logicalId, p, r, base),
-    periodSeconds,
     evaluationPeriods,
     datapointsToAlarm,
     threshold: num(p.Threshold, `${base}.Threshold`),
     comparison: comparison as ComparisonOperator,
     treatMissingData: tmd as TreatMissingData,
     evaluateLowSampleCountPercentile: p.EvaluateLowSampleCountPercentile === 'ignore' ? 'ignore' : 'evaluate',
-    ...readMetric(p, base),
+    ...watched,
   };
 }
 
-/** The watched metric and its statistic (Statistic, or ExtendedStatistic for a percentile). */
-function readMetric(p: Record<string, Json>, base: string): { metric: MetricId; stat: string } {
+type Watched = Pick<MetricAlarmDef, 'metric' | 'stat' | 'math' | 'periodSeconds'>;
+
+/** The watched metric, its statistic (Statistic, or ExtendedStatistic for a percentile) and period. */
+function readMetric(p: Record<string, Json>, base: string): Watched {
   const key = p.ExtendedStatistic !== undefined ? 'ExtendedStatistic' : 'Statistic';
   const stat = p[key] !== undefined ? String(p[key]) : '';
-  if (!isSupportedStatistic(stat))
-    throw new TemplateError(
-      `${base}.${key}`,
-      `expected SampleCount, Sum, Average, Minimum, Maximum or a percentile such as p99, got ${JSON.stringify(stat)}`,
-    );
+  checkStatistic(stat, `${base}.${key}`);
   if (typeof p.MetricName !== 'string' || typeof p.Namespace !== 'string')
     throw new TemplateError(base, 'expected MetricName and Namespace');
+  const periodSeconds = num(p.Period, `${base}.Period`);
+  checkPeriod(periodSeconds, `${base}.Period`);
   return {
     stat,
+    periodSeconds,
     metric: {
       namespace: p.Namespace,
       metricName: p.MetricName,
       dimensions: dimensionsOf(p.Dimensions, `${base}.Dimensions`),
     },
+  };
+}
+
+function checkStatistic(stat: string, path: string): void {
+  if (!isSupportedStatistic(stat))
+    throw new TemplateError(
+      path,
+      `expected SampleCount, Sum, Average, Minimum, Maximum or a percentile such as p99, got ${JSON.stringify(stat)}`,
+    );
+}
+
+/**
+ * A metric-math alarm (`Metrics`): exactly one metric (MetricStat, ReturnData false) and one expression over it
+ * (ReturnData true), which the evaluator applies to each period's statistic (see math.ts for what it accepts).
+ */
+function readMath(v: Json, base: string, name: string): Watched {
+  if (!Array.isArray(v)) throw new TemplateError(base, 'expected a list of metric data queries');
+  type Query = { Id?: Json; MetricStat?: Record<string, Json>; Expression?: Json; ReturnData?: Json };
+  const queries = v as Query[];
+  const stats = queries.filter((q) => q.MetricStat !== undefined);
+  const returned = queries.filter((q) => q.ReturnData === undefined || q.ReturnData === true);
+  if (stats.length !== 1 || queries.length !== 2)
+    throw new TemplateError(
+      base,
+      `alarm "${name}": expected one metric and one expression over it; the simulator does not evaluate math over several metrics`,
+    );
+  const [input] = stats as [Query];
+  const expr = queries.find((q) => q !== input) as Query;
+  if (returned.length !== 1 || returned[0] !== expr || typeof expr.Expression !== 'string')
+    throw new TemplateError(base, `alarm "${name}": expected the expression (not the metric) to return data`);
+  const i = queries.indexOf(input);
+  const ms = input.MetricStat as Record<string, Json>;
+  const metric = (ms.Metric ?? {}) as Record<string, Json>;
+  if (typeof metric.MetricName !== 'string' || typeof metric.Namespace !== 'string')
+    throw new TemplateError(`${base}[${i}].MetricStat.Metric`, 'expected MetricName and Namespace');
+  const stat = String(ms.Stat ?? '');
+  checkStatistic(stat, `${base}[${i}].MetricStat.Stat`);
+  const periodSeconds = num(ms.Period, `${base}[${i}].MetricStat.Period`);
+  checkPeriod(periodSeconds, `${base}[${i}].MetricStat.Period`);
+  const inputId = String(input.Id);
+  let node: MathNode;
+  try {
+    node = parseMath(expr.Expression, [inputId]);
+  } catch (e) {
+    if (!(e instanceof MathError)) throw e;
+    throw new TemplateError(`${base}[${queries.indexOf(expr)}].Expression`, `alarm "${name}": ${e.message}`);
+  }
+  return {
+    stat,
+    periodSeconds,
+    metric: {
+      namespace: metric.Namespace,
+      metricName: metric.MetricName,
+      dimensions: dimensionsOf(metric.Dimensions, `${base}[${i}].MetricStat.Metric.Dimensions`),
+    },
+    math: { text: expr.Expression, node, inputId },
   };
 }
 

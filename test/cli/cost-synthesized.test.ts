@@ -44,21 +44,31 @@ type Res = { Type?: string; Properties?: Record<string, unknown> };
 /**
  * The independent model: resources counted by type in the templates, priced with list prices written here
  * (Seoul home; Tokyo/Osaka logs $0.76/GB, inter-region $0.09/GB, Seoul $0.08/GB; internet out as the bill's
- * assumption of 2 KiB per probe). Usage is the issue's own measurements: 275 B per probe-result log line,
- * one Latency metric beside each Down metric the alarms watch.
+ * assumption of 2 KiB per probe). Usage is the issue's own measurements: 275 B per probe-result log line.
+ * Custom metrics are the series the alarms watch (a math alarm's through its MetricStat), each alarm billed per
+ * metric it reads; one ~190 B datum per dependency per round crosses Regions.
  */
 function independentModel(stacks: readonly SynthesizedStack[], namespace: string, deps: number) {
   const month = 43_800; // minutes
   const all: Res[] = stacks.flatMap((s) => Object.values(s.template.Resources ?? {}));
   const ofType = (t: string) => all.filter((r) => r.Type === t);
   const metricAlarms = ofType('AWS::CloudWatch::Alarm');
-  const mine = metricAlarms.filter((a) => a.Properties?.Namespace === namespace);
-  const series = new Set(
-    mine.map((a) => `${a.Properties?.MetricName}|${JSON.stringify(a.Properties?.Dimensions)}`),
-  );
-  const downSeries = [...series].filter((s) => s.startsWith('Down|')).length;
-  const customMetrics = series.size + downSeries; // + Latency beside each Down
-  const highRes = mine.filter((a) => Number(a.Properties?.Period) < 60).length;
+  type Watched = { Namespace?: unknown; MetricName?: unknown; Dimensions?: unknown; Period?: unknown };
+  const watchedBy = (a: Res): Watched[] => {
+    const queries = a.Properties?.Metrics as
+      | { MetricStat?: { Metric: Watched; Period: unknown } }[]
+      | undefined;
+    if (!queries) return [a.Properties as Watched];
+    return queries.flatMap((q) =>
+      q.MetricStat ? [{ ...q.MetricStat.Metric, Period: q.MetricStat.Period }] : [],
+    );
+  };
+  const mine = metricAlarms.filter((a) => watchedBy(a).some((w) => w.Namespace === namespace));
+  const watched = mine.flatMap(watchedBy);
+  const series = new Set(watched.map((w) => `${w.MetricName}|${JSON.stringify(w.Dimensions)}`));
+  const customMetrics = series.size;
+  const highRes = watched.filter((w) => Number(w.Period) < 60).length;
+  const operational = metricAlarms.length - mine.length;
   const functions = ofType('AWS::Lambda::Function');
   const probeFns = functions.filter((f) =>
     JSON.stringify(f.Properties?.Environment ?? {}).includes('DEPMON_TIER'),
@@ -66,7 +76,7 @@ function independentModel(stacks: readonly SynthesizedStack[], namespace: string
   const schedules = ofType('AWS::Scheduler::Schedule').length;
   const usd = {
     metrics: customMetrics * 0.3,
-    alarms: (metricAlarms.length - highRes) * 0.1 + highRes * 0.3,
+    alarms: (operational + watched.length - highRes) * 0.1 + highRes * 0.3,
     composites: ofType('AWS::CloudWatch::CompositeAlarm').length * 0.5,
     dashboards: ofType('AWS::CloudWatch::Dashboard').length * 3,
     keys: ofType('AWS::KMS::Key').length * 1,
@@ -75,11 +85,11 @@ function independentModel(stacks: readonly SynthesizedStack[], namespace: string
     // Each probe invocation billed about a second at its memory.
     lambdaCompute:
       probeFns.reduce((n, f) => n + (Number(f.Properties?.MemorySize) / 1024) * month, 0) * 0.0000133334,
-    // One PutMetricData per probe function per round (each holds at most 50 targets: 151 datums).
+    // One PutMetricData per probe function per round (each holds at most 50 targets: 51 datums).
     putMetricData: probeFns.length * month * 0.01e-3,
     logs: ((REGIONS.length * deps * month * (275 + 26)) / 1024 ** 3) * (0.76 + 3 * 0.033),
     probeTraffic: ((deps * month * 2048) / 1024 ** 3) * (0.126 + 0.114 + 0.114),
-    crossRegion: ((2 * deps * month * 3 * 190) / 1024 ** 3) * 0.09,
+    crossRegion: ((2 * deps * month * 190) / 1024 ** 3) * 0.09,
   };
   return { usd, total: Object.values(usd).reduce((a, b) => a + b, 0) };
 }

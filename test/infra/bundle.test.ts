@@ -263,7 +263,7 @@ describe('the probe bundles', () => {
       expect(r.body.Namespace).toBe('Depmon/BundleTest');
       return r.body.MetricData!;
     });
-    expect(datums.filter((d) => d.MetricName === 'Down').map((d) => d.Value)).toEqual(Array(152).fill(0));
+    expect(datums.filter((d) => d.MetricName === 'Status').map((d) => d.Value)).toEqual(Array(152).fill(0));
     expect(datums.filter((d) => d.MetricName === 'Heartbeat')).toHaveLength(2);
   });
 });

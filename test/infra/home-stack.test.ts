@@ -59,13 +59,26 @@ describe('HomeStack alarms', () => {
   });
 
   it('renders the down alarm with its quorum threshold and M of N, without actions', () => {
+    // A math alarm on the one Status metric: down votes are the thousands of its Sum.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'bank-down-kakaotalk-message-api',
-      Namespace: 'Depmon',
-      MetricName: 'Down',
-      Dimensions: [{ Name: 'Dependency', Value: 'kakaotalk-message-api' }],
-      Statistic: 'Sum',
-      Period: 60,
+      Metrics: [
+        {
+          Id: 'status',
+          MetricStat: {
+            Metric: {
+              Namespace: 'Depmon',
+              MetricName: 'Status',
+              Dimensions: [{ Name: 'Dependency', Value: 'kakaotalk-message-api' }],
+            },
+            Stat: 'Sum',
+            Period: 60,
+          },
+          ReturnData: false,
+        },
+        { Id: 'votes', Expression: 'FLOOR(status / 1000)', ReturnData: true },
+      ],
+      MetricName: Match.absent(),
       EvaluationPeriods: 3,
       DatapointsToAlarm: 2,
       Threshold: 2,

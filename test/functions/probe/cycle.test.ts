@@ -118,15 +118,7 @@ describe('runInvocation', () => {
     ]);
     expect(published).toHaveLength(1);
     const names = published[0]!.map((d) => `${d.MetricName}=${d.Value}`);
-    expect(names).toEqual([
-      'Down=0',
-      'Degraded=0',
-      'Latency=42.4',
-      'Down=1',
-      'Degraded=0',
-      'Latency=42.4',
-      'Heartbeat=1',
-    ]);
+    expect(names).toEqual(['Status=0', 'Status=1000', 'Heartbeat=1']);
     expect(published[0]!.every((d) => d.StorageResolution === 60)).toBe(true);
   });
 
@@ -257,17 +249,17 @@ describe('the probe function with the real PutMetricData request', () => {
     // Act
     const summary = await runInvocation(embed, settings(), rt);
     // Assess
-    expect(summary).toMatchObject({ datums: 7, requests: 4 });
+    expect(summary).toMatchObject({ datums: 3, requests: 4 });
     expect(fake.requests).toHaveLength(4);
-    expect(fake.requests.at(-1)!.body.MetricData).toHaveLength(7);
+    expect(fake.requests.at(-1)!.body.MetricData).toHaveLength(3);
   });
 
   it('fails the invocation when throttled forever, after attempting every request, and says how many datums were lost', async () => {
-    // Prepare: 400 targets → 1,201 datums → two requests, both throttled forever
+    // Prepare: 1,200 targets → 1,201 datums → two requests, both throttled forever
     fake = await startFakeCloudWatch(() => 'throttle');
     const many: typeof embed = {
       ...embed,
-      dependencies: Array.from({ length: 400 }, (_, i) => ({ ...embed.dependencies[0]!, id: `p-${i}` })),
+      dependencies: Array.from({ length: 1200 }, (_, i) => ({ ...embed.dependencies[0]!, id: `p-${i}` })),
     };
     const { rt, logs } = realRuntime(fake.endpoint, fakeProbe().probe);
     // Act

@@ -75,11 +75,11 @@ describe('probe handler with the real engine', () => {
     expect(auth).toContain('Bearer tok-very-secret-42');
     const sent = cloudwatch.requests.slice(before).flatMap((r) => r.body.MetricData!);
     const down = sent
-      .filter((d) => d.MetricName === 'Down')
+      .filter((d) => d.MetricName === 'Status')
       .map((d) => [(d.Dimensions as { Value: string }[])[0]!.Value, d.Value]);
     expect(down).toEqual([
       ['good', 0],
-      ['broken', 1],
+      ['broken', 1000],
     ]);
     expect(logs).toContainEqual(
       expect.objectContaining({

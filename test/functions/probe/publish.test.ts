@@ -43,7 +43,7 @@ describe('publishDatums', () => {
     // Act
     const out = await publishDatums(client(fake.endpoint), 'Depmon', datums, noWait);
     // Assess
-    expect(out).toMatchObject({ datums: 13, batches: 1, failedBatches: 0, failedDatums: 0, attempts: 1 });
+    expect(out).toMatchObject({ datums: 5, batches: 1, failedBatches: 0, failedDatums: 0, attempts: 1 });
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0]).toMatchObject({
       target: 'GraniteServiceVersion20100801.PutMetricData',
@@ -53,15 +53,16 @@ describe('publishDatums', () => {
     });
     expect(fake.requests[0]!.body.Namespace).toBe('Depmon');
     const sent = fake.requests[0]!.body.MetricData!;
-    expect(sent).toHaveLength(13);
+    expect(sent).toHaveLength(5);
     expect(sent[0]).toMatchObject({
-      MetricName: 'Down',
+      MetricName: 'Status',
       Dimensions: [{ Name: 'Dependency', Value: 'dep-0' }],
       Value: 0,
       Unit: 'Count',
       StorageResolution: 60,
     });
-    expect(sent[12]).toMatchObject({ MetricName: 'Heartbeat', Value: 1 });
+    expect(sent[1]).toMatchObject({ MetricName: 'Status', Value: 1000 });
+    expect(sent[4]).toMatchObject({ MetricName: 'Heartbeat', Value: 1 });
   });
 
   it('retries throttling, then succeeds', async () => {
@@ -87,10 +88,10 @@ describe('publishDatums', () => {
     const round = resultDatums(results(2), ctx); // dep-1 is down from this Region
     // Act
     const out = await publishDatums(client(fake.endpoint), 'Depmon', round, noWait);
-    // Assess: one vote in the Down Sum the quorum alarm reads, and the failure reported, not hidden.
-    expect(fake.sum('Down', 'dep-1')).toBe(1);
+    // Assess: one down vote (1000) in the Status Sum the quorum alarm reads, and the failure reported, not hidden.
+    expect(fake.sum('Status', 'dep-1')).toBe(1000);
     expect(fake.requests).toHaveLength(1);
-    expect(out).toMatchObject({ failedBatches: 1, failedDatums: 6, attempts: 1 });
+    expect(out).toMatchObject({ failedBatches: 1, failedDatums: 2, attempts: 1 });
     expect(out.errors).toEqual(['InternalServiceFault (HTTP 500) after 1 attempt']);
   });
 
@@ -103,7 +104,7 @@ describe('publishDatums', () => {
     expect(out).toMatchObject({
       batches: 1,
       failedBatches: 1,
-      failedDatums: 9,
+      failedDatums: 3,
       attempts: DEFAULT_RETRY.maxAttempts,
     });
     expect(out.errors).toEqual(['Throttling (HTTP 400) after 6 attempts']);
@@ -116,7 +117,7 @@ describe('publishDatums', () => {
     // Act
     const out = await publishDatums(impatient, 'Depmon', resultDatums(results(1), ctx), noWait);
     // Assess
-    expect(out).toMatchObject({ failedDatums: 3, attempts: 1 });
+    expect(out).toMatchObject({ failedDatums: 1, attempts: 1 });
     expect(fake.requests).toHaveLength(1);
     expect(out.errors[0]).toMatch(/^TimeoutError after 1 attempt$/);
   });
@@ -127,7 +128,7 @@ describe('publishDatums', () => {
     // Act
     const out = await publishDatums(client(fake.endpoint), 'Depmon', resultDatums(results(1), ctx), noWait);
     // Assess
-    expect(out).toMatchObject({ failedDatums: 3, attempts: 1 });
+    expect(out).toMatchObject({ failedDatums: 1, attempts: 1 });
   });
 
   it('stops retrying when the time budget is spent', async () => {
@@ -145,13 +146,13 @@ describe('publishDatums', () => {
     });
     // Assess: delays of 990 ms fit twice into 2.5 s; the third would overrun.
     expect(out.attempts).toBe(3);
-    expect(out.failedDatums).toBe(3);
+    expect(out.failedDatums).toBe(1);
   });
 
   it('splits more datums than one request may carry into several requests and sends them all', async () => {
-    // Prepare: 700 results → 2,100 datums → 3 requests of at most 1,000
+    // Prepare: 2,100 results → 2,100 datums → 3 requests of at most 1,000
     fake = await startFakeCloudWatch();
-    const datums = resultDatums(results(700), ctx);
+    const datums = resultDatums(results(2100), ctx);
     // Act
     const out = await publishDatums(client(fake.endpoint), 'Depmon', datums, noWait);
     // Assess
@@ -166,7 +167,12 @@ describe('publishDatums', () => {
       JSON.stringify(req.body.MetricData![0]!.Dimensions) === '[{"Name":"Dependency","Value":"dep-0"}]';
     fake = await startFakeCloudWatch((_n, req) => (isFirstBatch(req) ? 'throttle' : 'ok'));
     // Act
-    const out = await publishDatums(client(fake.endpoint), 'Depmon', resultDatums(results(700), ctx), noWait);
+    const out = await publishDatums(
+      client(fake.endpoint),
+      'Depmon',
+      resultDatums(results(2100), ctx),
+      noWait,
+    );
     // Assess
     expect(out).toMatchObject({ batches: 3, failedBatches: 1, failedDatums: 1000 });
     expect(new Set(fake.requests.map((r) => JSON.stringify(r.body.MetricData![0]))).size).toBe(3);

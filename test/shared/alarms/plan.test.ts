@@ -59,10 +59,12 @@ describe('buildAlarmPlan on the bank example', () => {
     const down = named(plan.alarms, 'bank-down-kakao-login') as MetricAlarmSpec;
     // Assess
     expect(down).toMatchObject({
-      metricName: 'Down',
+      metricName: 'Status',
       namespace: 'Depmon',
       dimensions: [{ Name: 'Dependency', Value: 'kakao-login' }],
       statistic: 'Sum',
+      // Down votes are the thousands of the Status Sum (a degraded vote adds 1, a down vote 1000).
+      expression: 'FLOOR(status / 1000)',
       period: 60,
       threshold: 2,
       evaluationPeriods: 3,
@@ -71,6 +73,12 @@ describe('buildAlarmPlan on the bank example', () => {
       treatMissingData: 'notBreaching',
     });
     expect(down.pageKind).toBeUndefined();
+    const degraded = named(plan.alarms, 'bank-degraded-kakao-login') as MetricAlarmSpec;
+    expect(degraded).toMatchObject({
+      metricName: 'Status',
+      statistic: 'Sum',
+      expression: 'status - 1000 * FLOOR(status / 1000)',
+    });
   });
 
   it('treats a missing heartbeat as breaching: a silent region is blind', () => {

@@ -58,8 +58,9 @@ describe('billOf, one dependency, one region, 60 s', () => {
     expect(line(bill.lines, 'probe compute').monthlyUsd).toBeCloseTo(5475 * 0.0000133334, 6);
     expect(line(bill.lines, 'PutMetricData').quantity).toBe(43_800);
     expect(line(bill.lines, 'PutMetricData').monthlyUsd).toBeCloseTo(0.438, 6);
-    expect(line(bill.lines, 'custom metrics').quantity).toBe(4);
-    expect(line(bill.lines, 'custom metrics').monthlyUsd).toBeCloseTo(1.2, 6);
+    // Status + one heartbeat.
+    expect(line(bill.lines, 'custom metrics').quantity).toBe(2);
+    expect(line(bill.lines, 'custom metrics').monthlyUsd).toBeCloseTo(0.6, 6);
     expect(line(bill.lines, 'standard-resolution alarms').monthlyUsd).toBeCloseTo(0.3, 6);
     expect(line(bill.lines, 'high-resolution alarms').monthlyUsd).toBe(0);
     expect(line(bill.lines, 'composite alarms').monthlyUsd).toBeCloseTo(1.0, 6);
@@ -137,8 +138,8 @@ describe('billOf, sharded third parties at 20 s in two regions', () => {
     expect(line(bill.lines, 'probe requests', 'ap-northeast-1').quantity).toBe(4 * 43_800);
     // 3 rounds per invocation, one request per function per round, both regions.
     expect(line(bill.lines, 'PutMetricData').quantity).toBe(2 * 4 * 3 * 43_800);
-    // 121 × 3 + 2 regions × 4 shards heartbeats.
-    expect(line(bill.lines, 'custom metrics').quantity).toBe(371);
+    // 121 Status + 2 regions × 4 shards heartbeats.
+    expect(line(bill.lines, 'custom metrics').quantity).toBe(129);
     // Sub-minute: down and degraded alarms are high resolution (2 per dependency); the 8 heartbeats stay at 60 s.
     expect(line(bill.lines, 'high-resolution alarms').quantity).toBe(242);
     expect(line(bill.lines, 'high-resolution alarms').monthlyUsd).toBeCloseTo(72.6, 6);
@@ -207,7 +208,7 @@ describe('the bank example', () => {
     expect(r.depmon.dependencies).toBe(10);
     expect(r.depmon.functions).toHaveLength(6);
     expect(line(r.depmon.lines, 'probe requests', 'ap-northeast-3').quantity).toBe(2 * 43_800);
-    expect(line(r.depmon.lines, 'custom metrics').quantity).toBe(10 * 3 + 6);
+    expect(line(r.depmon.lines, 'custom metrics').quantity).toBe(10 + 6);
     // The alarm plan: down and degraded per dependency, a heartbeat per region and shard, 9 composites.
     expect(r.depmon.alarms).toEqual(alarmCountsFromPlan(buildAlarmPlan(config)));
     expect(line(r.depmon.lines, 'standard-resolution alarms').quantity).toBe(10 + 10 + 6);

@@ -13,7 +13,7 @@ export function metricAlarmMessage(
   dependency: string,
   newState: 'ALARM' | 'OK',
   time: string,
-  metricName = 'Down',
+  metricName = 'Status',
 ): AlarmStateChangeMessage {
   return {
     AlarmName: name,

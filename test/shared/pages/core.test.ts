@@ -332,7 +332,7 @@ describe('holds released', () => {
     const w = world();
     w.states.set('bank-core-outage', 'ALARM');
     w.states.set('bank-degraded-kakao-login', 'ALARM');
-    const event = metricAlarmMessage('bank-degraded-kakao-login', 'kakao-login', 'ALARM', t(5), 'Degraded');
+    const event = metricAlarmMessage('bank-degraded-kakao-login', 'kakao-login', 'ALARM', t(5), 'Status');
     const atAlarm = await w.send(event);
     // Act
     const coreDown = await w.tick(t(10));

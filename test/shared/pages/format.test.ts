@@ -209,7 +209,7 @@ describe('page text for every kind', () => {
       }),
     });
     const event = (dep: string) =>
-      metricAlarmMessage(`bank-degraded-${dep}`, dep, 'ALARM', '2026-11-26T05:05:13.145+0000', 'Degraded');
+      metricAlarmMessage(`bank-degraded-${dep}`, dep, 'ALARM', '2026-11-26T05:05:13.145+0000', 'Status');
     const a = await handleAlarmStateChange(event('card-network'), unknown);
     const b = await handleAlarmStateChange(event('core-auth'), lost);
     expect(a.records[0]!.subject).toBe('[NOTICE] bank DEGRADED: card-network degraded');

@@ -1,5 +1,5 @@
 // Reading alarms out of templates as CDK synthesizes them (intrinsics, composites, suppressors), evaluating
-// them, and the errors for definitions the simulator cannot model (metric math among them).
+// them (one-metric math among them), and the errors for definitions the simulator cannot model.
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cw from 'aws-cdk-lib/aws-cloudwatch';
@@ -125,8 +125,58 @@ describe('alarmsFromTemplate on a CDK-synthesized template', () => {
     // Assess
     expect(read).toThrow(TemplateError);
     expect(read).toThrow(
-      /^Resources\.Ratio[0-9A-F]{8}\.Properties\.Metrics: alarm "ratio": expected a single-metric alarm/,
+      /^Resources\.Ratio[0-9A-F]{8}\.Properties\.Metrics: alarm "ratio": expected one metric and one expression over it; the simulator does not evaluate math over several metrics/,
     );
+  });
+
+  it('evaluates a one-metric math alarm on each period of its metric; a period without data stays missing', () => {
+    // Prepare: down votes = FLOOR(Sum / 1000) of a Status-like metric, 2 of 3 periods at >= 2 votes.
+    const app = testApp();
+    const stack = new Stack(app, 'M', { env: { region: 'ap-northeast-2', account: '111122223333' } });
+    new cw.Alarm(stack, 'Votes', {
+      alarmName: 'votes',
+      metric: new cw.MathExpression({
+        expression: 'FLOOR(s / 1000)',
+        usingMetrics: {
+          s: new cw.Metric({
+            namespace: 'Test',
+            metricName: 'S',
+            statistic: 'Sum',
+            period: Duration.minutes(1),
+          }),
+        },
+        period: Duration.minutes(1),
+      }),
+      threshold: 2,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      comparisonOperator: cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cw.TreatMissingData.MISSING,
+    });
+    const set = alarmsFromTemplate(Template.fromStack(stack).toJSON());
+    const ev = new AlarmEvaluator(set, { start: START, namespace: 'Test' });
+    // Minutes 0-1: 1 down + 2 degraded votes (1002: one vote, not enough); 2-3: 2 down + 1 degraded (2001);
+    // minute 4 has no data at all.
+    for (let m = 0; m < 4; m++) ev.put([datum('S', m, m < 2 ? 1002 : 2001)], 'Test');
+    // Act
+    ev.advanceTo(START + 7 * MIN);
+    // Assess: read as math over S; ALARM once 2 periods hold 2 votes; the empty minutes are missing, not 0.
+    expect(set.metricAlarms[0]).toMatchObject({
+      stat: 'Sum',
+      periodSeconds: 60,
+      math: { text: 'FLOOR(s / 1000)' },
+    });
+    expect(ev.rangeValues(set.metricAlarms[0]!, START + 6 * MIN).map((v) => v.value)).toEqual([
+      1,
+      2,
+      2,
+      undefined,
+      undefined,
+    ]);
+    expect(ev.transitions.map((t) => [(t.at - START) / MIN, t.to])).toEqual([
+      [1, 'OK'],
+      [4, 'ALARM'],
+    ]);
   });
 });
 
@@ -149,6 +199,14 @@ describe('alarmsFromTemplate errors', () => {
       },
     },
   });
+  const mathOver = (expression: string) => [
+    {
+      Id: 'm',
+      MetricStat: { Metric: { Namespace: 'N', MetricName: 'M' }, Stat: 'Sum', Period: 60 },
+      ReturnData: false,
+    },
+    { Id: 'e', Expression: expression, ReturnData: true },
+  ];
   const cases: [string, unknown, string][] = [
     [
       'an anomaly band',
@@ -176,14 +234,29 @@ describe('alarmsFromTemplate errors', () => {
       'Resources.X.Properties.TreatMissingData: expected one of missing, notBreaching, breaching, ignore',
     ],
     [
-      'a metric-math alarm',
+      'a metric-math alarm without a metric',
       alarm({ Metrics: [{ Id: 'e', Expression: 'RATE(m)', ReturnData: true }], MetricName: undefined }),
-      'Resources.X.Properties.Metrics: alarm "x": expected a single-metric alarm (Namespace, MetricName, Statistic)',
+      'Resources.X.Properties.Metrics: alarm "x": expected one metric and one expression over it',
+    ],
+    [
+      'a math function the simulator does not model',
+      alarm({ Metrics: mathOver('RATE(m)'), MetricName: undefined }),
+      'Resources.X.Properties.Metrics[1].Expression: alarm "x": function RATE is not simulated (FLOOR, CEIL, ABS are)',
+    ],
+    [
+      'division by the series (no value where it is 0)',
+      alarm({ Metrics: mathOver('1 / m'), MetricName: undefined }),
+      'Resources.X.Properties.Metrics[1].Expression: alarm "x": division by a non-zero number only, in "1 / m"',
+    ],
+    [
+      'an expression naming another metric',
+      alarm({ Metrics: mathOver('m + other'), MetricName: undefined }),
+      'Resources.X.Properties.Metrics[1].Expression: alarm "x": "other" names no metric of the alarm (m)',
     ],
     [
       'an anomaly-detection alarm',
       alarm({ ThresholdMetricId: 'band' }),
-      'Resources.X.Properties.ThresholdMetricId: alarm "x": expected a single-metric alarm',
+      'Resources.X.Properties.ThresholdMetricId: alarm "x": expected a static threshold',
     ],
     [
       'a rule past CloudWatch limits',
