@@ -36,15 +36,11 @@ export function formatCostReport(r: CostReport): string {
     '',
     table(rows, new Set([3, 5])),
   ];
-  out.push(
-    '',
-    `Detection profiles (policy.detection), year 1: ${r.detectionProfiles
-      .map(
-        (p) =>
-          `${p.profile}${p.current ? ' (this config)' : ''} ${usd(p.totalUsd)} (${usd(p.perDependencyUsd)} per dependency)`,
-      )
-      .join('; ')}`,
-  );
+  out.push('', 'Detection profiles (policy.detection), year 1:');
+  for (const p of r.detectionProfiles)
+    out.push(
+      `  ${p.profile}${p.current ? ' (this config)' : ''}: ${usd(p.totalUsd)} (${usd(p.perDependencyUsd)} per dependency); ${p.detects}`,
+    );
   out.push('', 'Same coverage with:');
   const alt = [
     ['', 'USD/month', 'per dependency', 'cannot cover'],

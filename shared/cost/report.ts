@@ -1,4 +1,5 @@
 // One cost report: the depmon bill of a config beside CloudWatch Synthetics and Route 53 for the same coverage.
+import { downAlarmWindow } from '#shared/alarms';
 import type { MonitorConfig } from '#shared/config';
 import { type AlternativeBill, route53Bill, syntheticsBill } from './alternatives.ts';
 import { type Bill, type BillOptions, billOf } from './bill.ts';
@@ -29,9 +30,18 @@ export interface CostReport {
     readonly totalUsd: number;
     readonly perDependencyUsd: number;
     readonly current: boolean;
+    /** What its down alarms watch, in words (the window of `downAlarmWindow`). */
+    readonly detects: string;
   }[];
   readonly synthetics: AlternativeBill;
   readonly route53: AlternativeBill;
+}
+
+/** A profile's down alarm in words: its window, its resolution and how often CloudWatch evaluates it. */
+function detectsOf(config: MonitorConfig): string {
+  const w = downAlarmWindow(config);
+  const high = w.period < 60;
+  return `down from ${config.policy.quorum} of ${config.probeRegions.length} regions in ${w.datapointsToAlarm} of ${w.evaluationPeriods} periods of ${w.period} s (${high ? 'high-resolution alarm, evaluated every 10 s' : 'standard alarm, evaluated every minute'}; probes every ${config.intervalSeconds} s)`;
 }
 
 export function costReport(config: MonitorConfig, options: BillOptions = {}): CostReport {
@@ -43,7 +53,8 @@ export function costReport(config: MonitorConfig, options: BillOptions = {}): Co
     const b = current
       ? depmon
       : billOf({ ...config, policy: { ...config.policy, detection: profile } }, rest);
-    return { profile, totalUsd: b.totalUsd, perDependencyUsd: b.perDependencyUsd, current };
+    const detects = detectsOf({ ...config, policy: { ...config.policy, detection: profile } });
+    return { profile, totalUsd: b.totalUsd, perDependencyUsd: b.perDependencyUsd, current, detects };
   });
   return {
     prices: {

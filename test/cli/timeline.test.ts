@@ -125,14 +125,14 @@ function pageItem(at: string, outcome: 'sent' | 'held', extra: Record<string, At
   };
 }
 
-/** Down Sum per minute from 06:25: 0, 0, 2 (06:27), 3, 3, …; 0 again from 09:19. */
+/** Status Sum per minute from 06:25: 0, 0, 2001 (06:27: 2 down, 1 degraded), 3000, 3000, …; 0 again from 09:19. */
 function downSeries(): { Timestamps: Date[]; sums: number[] } {
   const Timestamps: Date[] = [];
   const sums: number[] = [];
   for (let t = Date.parse('2026-11-25T06:25:00Z'); t <= Date.parse('2026-11-25T09:20:00Z'); t += 60_000) {
     Timestamps.push(new Date(t));
     const m = (t - Date.parse('2026-11-25T06:25:00Z')) / 60_000;
-    sums.push(m < 2 ? 0 : m === 2 ? 2 : t >= Date.parse('2026-11-25T09:19:00Z') ? 0 : 3);
+    sums.push(m < 2 ? 0 : m === 2 ? 2001 : t >= Date.parse('2026-11-25T09:19:00Z') ? 0 : 3000);
   }
   return { Timestamps, sums };
 }
@@ -545,12 +545,13 @@ describe('depmon timeline', () => {
 
   it('counts failing regions from region-rounds when probes run several rounds per period', async () => {
     // Prepare: a 10 s interval read at 60 s periods (older than 3 hours): 6 rounds per region per period.
+    // Status Sums: 1000 per down vote (07:02 also holds 4 degraded votes, which are not failures).
     const fast = path.join(dir, 'fast.json');
     await writeFile(fast, JSON.stringify({ ...CONFIG, intervalSeconds: 10 }));
     const ts = [0, 1, 2, 3].map((m) => new Date(Date.parse('2026-11-25T07:00:00Z') + m * 60_000));
     cwMock.on(GetMetricDataCommand).resolves({
       MetricDataResults: [
-        { Id: 's1', Timestamps: ts, Values: [0, 3, 12, 18] },
+        { Id: 's1', Timestamps: ts, Values: [0, 3000, 12_004, 18_000] },
         { Id: 'n1', Timestamps: ts, Values: [18, 18, 18, 18] },
       ],
     });

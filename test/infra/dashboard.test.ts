@@ -65,10 +65,18 @@ describe('the detail dashboards', () => {
       (w) => w.type === 'metric' && !(w.properties.title as string).startsWith('Heartbeat'),
     );
     expect(graphs.length).toBeLessThan(2 * config.dependencies.length);
+    // Each line is the member's down votes, FLOOR(Sum / 1000) of its Status (the metric itself hidden).
     const lines = graphs
       .filter((w) => (w.properties.title as string).includes('regions failing'))
-      .flatMap((w) => (w.properties.metrics as unknown[][]).map((m) => m[3]));
-    expect(lines.sort()).toEqual(config.dependencies.map((d) => d.id).sort());
+      .flatMap((w) => (w.properties.metrics as unknown[][]).map((m) => m[0]))
+      .filter((m): m is { expression: string; label: string } => typeof m === 'object');
+    expect(lines.map((l) => l.label).sort()).toEqual(config.dependencies.map((d) => d.id).sort());
+    expect(lines.every((l) => /^FLOOR\(s\d+ \/ 1000\)$/.test(l.expression))).toBe(true);
+    // Latency is not a metric: each section reads it from the probe logs of the home region.
+    const latency = page.widgets.filter((w) => String(w.properties.title).includes(': latency from'));
+    expect(latency.length).toBeGreaterThan(0);
+    expect(latency.every((w) => w.type === 'log' && w.properties.region === 'ap-northeast-2')).toBe(true);
+    expect(String(latency[0]!.properties.query)).toContain('pct(latencyMs, 99)');
     const sectionTitles = titles(page.widgets.filter((w) => w.type === 'alarm'));
     for (const g of groups) expect(sectionTitles).toContain(`Group ${g}: alarms`);
   });

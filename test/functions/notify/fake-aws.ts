@@ -64,7 +64,8 @@ export async function startFakeAws(
             // CloudWatch stamps each period with its start: the last minute that ended by the query's end
             // (the caller's clock, not this server's: a minute may turn between the two).
             Timestamps: [Math.floor(input.EndTime / 60) * 60 - 60],
-            Values: [2],
+            // The Status Sum of two down votes.
+            Values: [2000],
           })),
         });
       }

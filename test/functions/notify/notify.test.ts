@@ -41,11 +41,12 @@ function cloudwatch(states: Record<string, AlarmState>) {
       .filter(([n]) => !n.includes('-down-'))
       .map(([AlarmName, StateValue]) => ({ AlarmName, StateValue })),
   }));
+  // Status Sums: 1000 per down vote, 1 per degraded vote (d2: two down, one degraded).
   cwMock.on(GetMetricDataCommand).resolves({
     MetricDataResults: [
-      { Id: 'd0', Values: [3, 2] },
+      { Id: 'd0', Values: [3000, 2000] },
       { Id: 'd1', Values: [] },
-      { Id: 'd2', Values: [2] },
+      { Id: 'd2', Values: [2001] },
     ],
   });
 }
@@ -432,7 +433,7 @@ describe('notify when CloudWatch metrics are unavailable', () => {
     cloudwatch({ 'bank-core-outage': 'OK', 'bank-down-kakao-login': 'ALARM' });
     const periods = {
       Timestamps: [new Date('2026-11-26T05:05:00Z'), new Date('2026-11-26T05:04:00Z')],
-      Values: [0, 3],
+      Values: [0, 3000],
     };
     cwMock.on(GetMetricDataCommand).resolves({
       MetricDataResults: [0, 1, 2].map((i) => ({ Id: `d${i}`, ...periods })),
