@@ -538,20 +538,16 @@ function notifyTickLines(b: BillBasis, alarmCount: number): CostLine[] {
 
 /** Paging: SNS in and out, the notify function, the page log, GetMetricData, and the KMS keys of the encrypted topics. */
 function pagingLines(b: BillBasis): CostLine[] {
+  return [...snsLines(b), ...pageHandlingLines(b), ...topicKeyLines(b)];
+}
+
+/** Each alarm change: one publish into the alarm topic, one out to a route topic, and its email/HTTPS deliveries. */
+function snsLines(b: BillBasis): CostLine[] {
   const { config, home } = b;
   const P = pricesOf(b, home);
   const t = ASSUMED_ALARM_TRANSITIONS_PER_MONTH;
   const email = config.channels.filter((c) => c.type === 'email').length;
   const https = config.channels.filter((c) => c.type === 'https').length;
-  const writeUnits = Math.ceil(ASSUMED_PAGE_LOG_RECORD_BYTES / 1024);
-  const notifyGbSeconds = gbOf(NOTIFY_MEMORY_MB) * (ASSUMED_NOTIFY_INVOCATION_MS / 1000);
-  // A group alarm asks GetMetricData for each member's Down; the largest group bounds it.
-  const groupSizes = new Map<string, number>();
-  for (const d of config.dependencies) {
-    const g = d.tier === 'third-party' ? (d.group ?? d.id) : d.id;
-    groupSizes.set(g, (groupSizes.get(g) ?? 0) + 1);
-  }
-  const metricsPerChange = Math.max(1, ...groupSizes.values());
   return [
     priced({
       service: 'SNS',
@@ -572,6 +568,28 @@ function pagingLines(b: BillBasis): CostLine[] {
       monthlyUsd: t * (email * P.snsEmailDelivery + https * P.snsHttpsDelivery),
       meter: 'snsEmails',
     }),
+  ];
+}
+
+/** Members of the largest page group: a group alarm's page asks GetMetricData for each member's Status. */
+function largestGroup(config: MonitorConfig): number {
+  const groupSizes = new Map<string, number>();
+  for (const d of config.dependencies) {
+    const g = d.tier === 'third-party' ? (d.group ?? d.id) : d.id;
+    groupSizes.set(g, (groupSizes.get(g) ?? 0) + 1);
+  }
+  return Math.max(1, ...groupSizes.values());
+}
+
+/** Each alarm change handled by notify: its invocation, the failing-region counts, and the page-log record. */
+function pageHandlingLines(b: BillBasis): CostLine[] {
+  const { config, home } = b;
+  const P = pricesOf(b, home);
+  const t = ASSUMED_ALARM_TRANSITIONS_PER_MONTH;
+  const writeUnits = Math.ceil(ASSUMED_PAGE_LOG_RECORD_BYTES / 1024);
+  const notifyGbSeconds = gbOf(NOTIFY_MEMORY_MB) * (ASSUMED_NOTIFY_INVOCATION_MS / 1000);
+  const metricsPerChange = largestGroup(config);
+  return [
     priced({
       service: 'Lambda',
       item: 'notify requests and compute (alarm changes)',
@@ -599,18 +617,22 @@ function pagingLines(b: BillBasis): CostLine[] {
         t * P.dynamoWriteRequest * writeUnits +
         ((12 * t * ASSUMED_PAGE_LOG_RECORD_BYTES) / GB) * P.dynamoStorageGbMonth,
     }),
-    ...Object.entries(b.deployment.regions)
-      .filter(([, r]) => r.kmsKeys > 0)
-      .map(([region, r]) =>
-        kmsKeyLine(
-          pricesOf(b, region),
-          region,
-          'customer-managed keys of the encrypted topics (rotating yearly)',
-          r.kmsKeys,
-          region === home ? t * KMS_REQUESTS_PER_TRANSITION : 0,
-        ),
-      ),
   ];
+}
+
+/** The customer-managed keys of the encrypted topics, per region; the home key also serves each change's requests. */
+function topicKeyLines(b: BillBasis): CostLine[] {
+  return Object.entries(b.deployment.regions)
+    .filter(([, r]) => r.kmsKeys > 0)
+    .map(([region, r]) =>
+      kmsKeyLine(
+        pricesOf(b, region),
+        region,
+        'customer-managed keys of the encrypted topics (rotating yearly)',
+        r.kmsKeys,
+        region === b.home ? ASSUMED_ALARM_TRANSITIONS_PER_MONTH * KMS_REQUESTS_PER_TRANSITION : 0,
+      ),
+    );
 }
 
 /** AWS's always-free allowances, as negative lines, meter by meter (never more than the meter's own lines). */

@@ -11,7 +11,10 @@ import type { Tier } from '#shared/config';
  * December 2026): at $0.30 a metric-month it is most of the bill. Latency stays in the probe-result log lines.
  */
 export const METRIC_STATUS = 'Status';
-/** A down vote's value in `Status`: more than any period's degraded votes can add up to (regions × rounds). */
+/**
+ * A down vote's value in `Status`: more than any period's degraded votes can add up to (regions × rounds: AWS has
+ * fewer than 40 Regions and a minute holds at most 6 rounds, so at most a few hundred).
+ */
 export const STATUS_DOWN = 1000;
 /** A degraded vote's value in `Status` (slow, certificate expiring, an address lost). */
 export const STATUS_DEGRADED = 1;

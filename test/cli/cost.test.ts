@@ -59,7 +59,9 @@ describe('depmon cost', { timeout: 180_000 }, () => {
     expect(c.out()).toContain('PutMetricData');
     expect(c.out()).toContain('CloudWatch Synthetics');
     expect(c.out()).toContain('Route 53 health checks');
-    expect(c.out()).toMatch(/total, year 1\s+\$8\.74/);
+    // One custom metric per dependency (Status) and one heartbeat.
+    expect(c.out()).toMatch(/total, year 1\s+\$8\.14/);
+    expect(c.out()).toContain('economical (this config): $8.14');
   });
 
   it('prints one JSON object with --json', async () => {
@@ -72,7 +74,7 @@ describe('depmon cost', { timeout: 180_000 }, () => {
     // Assess
     expect(code).toBe(0);
     const report = JSON.parse(c.out());
-    expect(report.depmon.totalUsd).toBeCloseTo(8.74, 2);
+    expect(report.depmon.totalUsd).toBeCloseTo(8.14, 2);
     expect(report.synthetics.totalUsd).toBeCloseTo(52.56, 6);
     expect(report.prices.region).toBe('us-east-1');
     // The same lines and totals: year 1, from year 3, per dependency; counted from the synthesized stacks.
@@ -89,6 +91,10 @@ describe('depmon cost', { timeout: 180_000 }, () => {
     const [economical, fast] = report.detectionProfiles;
     expect(economical).toMatchObject({ profile: 'economical', current: true });
     expect(fast.totalUsd - economical.totalUsd).toBeCloseTo(0.2, 6);
+    expect(economical.detects).toMatch(
+      /^down from 1 of 1 regions in 2 of 3 periods of 60 s \(standard alarm/,
+    );
+    expect(fast.detects).toMatch(/in 2 of 18 periods of 10 s \(high-resolution alarm, evaluated every 10 s/);
   });
 
   it('subtracts the free tier with --free-tier', async () => {
