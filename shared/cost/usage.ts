@@ -44,7 +44,7 @@ export function invocationLineBytes(tier: string, shard: number, region: string,
     shard,
     region,
     rounds: Array.from({ length: rounds }, () => round),
-    datums: 151 * rounds,
+    datums: 51 * rounds, // 50 Status datums and the heartbeat per round
     requests: rounds,
     elapsedMs: 1234,
   });
