@@ -7,8 +7,15 @@ import { ACCESS_DENIED, AwsCallError, BAD_CREDENTIALS, isThrottling } from '#aws
 import { defaultPageLogTable } from '#aws/page-log';
 import { type RetryPolicy, retrier } from '#aws/retry';
 import { readRecordedAccount } from '#aws/timeline';
-import { loadConfigFile, resolveConfigFile } from '#shared/config';
-import { formatForFile, isIncompleteNote, renderMarkdown, writeTimeline } from '#shared/timeline';
+import { ConfigError, loadConfigFile, readInputFile, resolveConfigFile } from '#shared/config';
+import {
+  CHAIN_ALGORITHM,
+  formatForFile,
+  isIncompleteNote,
+  renderMarkdown,
+  verifyChain,
+  writeTimeline,
+} from '#shared/timeline';
 import type { CliIO } from '../main.ts';
 import { checkOutputFile } from '../output.ts';
 import { parseCliArgs, UsageError } from '../usage.ts';
@@ -45,16 +52,20 @@ const OPTIONS = {
   out: { type: 'string' },
   table: { type: 'string' },
   'alarm-prefix': { type: 'string' },
+  verify: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 const HELP = `Usage: depmon timeline --from ISO --to ISO [--config FILE] [--out FILE] [--table NAME] [--alarm-prefix P]
+       depmon timeline --verify ACCOUNT.json
 
 Writes the account of an incident from what AWS recorded: alarm history, the page log, probe metrics.
   --from, --to      ISO 8601 times with a zone: 2022-10-15T15:00:00+09:00 or 2022-10-15T06:00:00Z
   --out FILE        .md, .html, .csv or .json (markdown on stdout without it)
   --table NAME      the page log table (default: <config name>-page-log)
   --alarm-prefix P  read alarms whose names start with P (default: depmon's names for this config)
+  --verify FILE     check the hash chain of an exported .json account: exit 0 when intact, 1 naming the
+                    first event that was changed, removed or reordered, 2 when the file is not an account
 `;
 
 export async function run(args: string[], io: CliIO, deps: TimelineDeps = {}): Promise<number> {
@@ -63,6 +74,7 @@ export async function run(args: string[], io: CliIO, deps: TimelineDeps = {}): P
     io.stdout.write(HELP);
     return 0;
   }
+  if (values.verify !== undefined) return verify(values.verify, io);
   const now = (deps.now ?? (() => new Date()))();
   const { from, to } = parseWindow(values.from, values.to, now);
   if (values.out !== undefined && !formatForFile(values.out)) {
@@ -101,6 +113,36 @@ export async function run(args: string[], io: CliIO, deps: TimelineDeps = {}): P
     io.stderr.write(`${explain(e, { region, table })}\n`);
     return 2;
   }
+}
+
+/** `--verify FILE`: 0 intact, 1 broken (the first broken event named), 2 not an account with a chain. */
+async function verify(file: string, io: CliIO): Promise<number> {
+  const abs = path.resolve(io.cwd, file);
+  const text = await readInputFile(abs, file, 'account file', 'account file not found');
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new ConfigError(file, [
+      { path: '', message: 'expected a .json account written by depmon timeline' },
+    ]);
+  }
+  const d = doc as { events?: unknown; chain?: { algorithm?: unknown } };
+  if (typeof doc !== 'object' || doc === null || !Array.isArray(d.events))
+    throw new ConfigError(file, [{ path: 'events', message: 'expected the list of events of an account' }]);
+  if (typeof d.chain !== 'object' || d.chain === null || d.chain.algorithm !== CHAIN_ALGORITHM)
+    throw new ConfigError(file, [
+      { path: 'chain', message: `expected the account's hash chain (algorithm "${CHAIN_ALGORITHM}")` },
+    ]);
+  if (!d.events.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e)))
+    throw new ConfigError(file, [{ path: 'events', message: 'expected every event to be an object' }]);
+  const verdict = verifyChain(doc as Parameters<typeof verifyChain>[0]);
+  if (verdict.ok) {
+    io.stdout.write(`${file}: hash chain intact: ${verdict.events} events, head ${verdict.head}\n`);
+    return 0;
+  }
+  io.stderr.write(`${file}: hash chain broken: ${verdict.problem}\n`);
+  return 1;
 }
 
 /** The clients (the SDK's adaptive retry inside) and our throttling retry on top. */

@@ -27,4 +27,5 @@ export * from './format.ts';
 export * from './log.ts';
 export * from './maintenance.ts';
 export * from './memory-store.ts';
+export * from './response.ts';
 export * from './types.ts';

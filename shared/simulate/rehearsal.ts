@@ -47,6 +47,12 @@ export function accountFromSimulation(sim: RehearsalEvidence, opts: RehearsalOpt
     ],
     onsets,
     recoveries,
+    responses: (scenario.response ?? []).map((r) => ({
+      at: at(r.atSeconds),
+      kind: r.kind,
+      by: r.by,
+      ...(r.text !== undefined ? { text: r.text } : {}),
+    })),
     notes: [
       'A rehearsal: every event comes from the simulator (real probes against local stand-ins, the synthesized alarms evaluated on a virtual clock), not from AWS.',
       ...sim.notes,

@@ -24,6 +24,16 @@ export interface SimScenario {
     readonly critical: boolean;
     readonly group?: string;
   }[];
+  /** On-call's scripted response (the scenario's `response:`), in time order. @default none */
+  readonly response?: readonly SimResponse[];
+}
+
+/** An acknowledgement or a note the scenario scripts; each answers every incident open at that moment. */
+export interface SimResponse {
+  readonly atSeconds: number;
+  readonly by: string;
+  readonly kind: 'ack' | 'note';
+  readonly text?: string;
 }
 
 /** An alarm state transition, as the local evaluator made it. */

@@ -754,6 +754,7 @@ function scenarioInfo(scenario: Scenario, config: MonitorConfig): SimScenario {
       critical: d.critical,
       ...(d.group ? { group: d.group } : {}),
     })),
+    ...(scenario.response.length > 0 ? { response: scenario.response } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   problemsFromZod,
   readInputFile,
 } from '#shared/config';
+import { MAX_NOTE_CHARS } from '#shared/pages';
 
 /** What a dependency does in one probe region at one moment. */
 export type StandInState =
@@ -40,6 +41,15 @@ export interface ScenarioEvent {
   readonly stateText: string;
 }
 
+/** On-call's scripted response: an acknowledgement or a note of an action, at an offset. */
+export interface ScenarioResponse {
+  readonly atSeconds: number;
+  readonly by: string;
+  readonly kind: 'ack' | 'note';
+  /** A note's text. */
+  readonly text?: string;
+}
+
 export interface Scenario {
   /** The scenario file as shown in messages. */
   readonly file: string;
@@ -51,6 +61,8 @@ export interface Scenario {
   /** The virtual clock's origin. */
   readonly start: Date;
   readonly events: readonly ScenarioEvent[];
+  /** On-call's response, in time order. */
+  readonly response: readonly ScenarioResponse[];
 }
 
 /** Scenarios default to a fixed, reproducible start (a Saturday afternoon in Korea, no maintenance window). */
@@ -133,6 +145,30 @@ const EventSchema = z.strictObject({
   }),
 });
 
+const ResponseSchema = z
+  .strictObject({
+    at: z
+      .string({ error: 'expected an offset such as "14m"' })
+      .refine((s) => parseOffset(s) !== undefined, {
+        error: 'expected an offset such as "30s", "14m" or "1h30m"',
+      }),
+    by: z
+      .string({ error: 'expected who responded, e.g. "kim"' })
+      .trim()
+      .min(1, { error: 'expected who responded, e.g. "kim"' })
+      .max(200, { error: 'expected at most 200 characters' }),
+    ack: z.literal(true, { error: 'expected ack: true' }).optional(),
+    note: z
+      .string({ error: 'expected the action as text, e.g. "switched notices to SMS"' })
+      .trim()
+      .min(1, { error: 'expected the action as text, e.g. "switched notices to SMS"' })
+      .max(MAX_NOTE_CHARS, { error: `expected at most ${MAX_NOTE_CHARS} characters` })
+      .optional(),
+  })
+  .refine((r) => (r.ack === true) !== (r.note !== undefined), {
+    error: 'expected exactly one of ack: true or note: "text"',
+  });
+
 const ScenarioSchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().optional(),
@@ -148,6 +184,9 @@ const ScenarioSchema = z.strictObject({
     .datetime({ offset: true, error: 'expected an ISO 8601 time such as "2022-10-15T06:19:00Z"' })
     .optional(),
   events: z.array(EventSchema, { error: 'expected a list of events' }).default([]),
+  response: z
+    .array(ResponseSchema, { error: 'expected a list such as [{ at: 14m, by: kim, ack: true }]' })
+    .default([]),
 });
 
 /** Reads and checks the file's own shape; the config-dependent checks come in `checkScenario`. */
@@ -202,6 +241,20 @@ export function parseScenario(input: unknown, file: string, dir: string): Scenar
       });
     return { atSeconds, dependency: e.dependency, regions: e.regions, state, stateText: e.state };
   });
+  const response = s.response.map((r, i): ScenarioResponse => {
+    const atSeconds = parseOffset(r.at) as number;
+    if (atSeconds >= durationSeconds)
+      problems.push({
+        path: `response[${i}].at`,
+        message: `expected an offset within durationMinutes (${s.durationMinutes}m), got "${r.at}"`,
+      });
+    return {
+      atSeconds,
+      by: r.by,
+      kind: r.ack ? 'ack' : 'note',
+      ...(r.note !== undefined ? { text: r.note } : {}),
+    };
+  });
   if (problems.length > 0) throw new ConfigError(file, problems);
   const base = path.basename(file).replace(/\.(ya?ml|json)$/, '');
   return {
@@ -212,6 +265,7 @@ export function parseScenario(input: unknown, file: string, dir: string): Scenar
     durationSeconds,
     start: new Date(s.start ?? DEFAULT_SCENARIO_START),
     events: [...events].sort((a, b) => a.atSeconds - b.atSeconds),
+    response: [...response].sort((a, b) => a.atSeconds - b.atSeconds),
   };
 }
 

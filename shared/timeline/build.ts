@@ -1,5 +1,6 @@
 // Builds the incident account: merges alarm transitions, pages and probe onsets into events in time
 // order, derives the resolution, and computes the figures (onset, detection, first page, resolution).
+import { type Draft, incidentRows, incidentsOf, responseDraft } from './incidents.ts';
 import { minutesBetween, stamp, zoneLabel } from './time.ts';
 import type {
   Account,
@@ -23,15 +24,16 @@ const secondsFrom = (start: Date, at: Date) => Math.round((at.getTime() - start.
 
 /** Order of kinds at the same instant: cause before effect. */
 const KIND_ORDER: Readonly<Record<EventKind, number>> = {
+  drill: -1,
   'probe-failing': 0,
   'probe-recovered': 1,
   alarm: 2,
   'page-held': 3,
   'page-sent': 4,
   resolution: 5,
+  ack: 6,
+  note: 7,
 };
-
-type Draft = Omit<TimelineEvent, 'at' | 'local' | 'atSeconds' | 'minutesFromOnset'> & { readonly time: Date };
 
 export function buildAccount(input: AccountInput): Account {
   const { config, window } = input;
@@ -43,12 +45,19 @@ export function buildAccount(input: AccountInput): Account {
   const { figures, onset } = figuresOf(input, drafts, notes);
   notes.push(...emptinessNotes(input, drafts));
   const tz = config.timeZone;
-  const events: TimelineEvent[] = drafts.map(({ time, ...rest }) => ({
-    ...stamp(time, tz),
-    ...(input.start ? { atSeconds: secondsFrom(input.start, time) } : {}),
-    minutesFromOnset: onset ? minutesBetween(onset, time) : null,
-    ...rest,
-  }));
+  const { incidents, answered } = incidentsOf(drafts);
+  const start = input.start;
+  const events: TimelineEvent[] = drafts.map((d) => {
+    const { time, ...rest } = d;
+    const ids = answered.get(d);
+    return {
+      ...stamp(time, tz),
+      ...(start ? { atSeconds: secondsFrom(start, time) } : {}),
+      minutesFromOnset: onset ? minutesBetween(onset, time) : null,
+      ...rest,
+      ...(ids && ids.length > 0 ? { incidents: ids } : {}),
+    };
+  });
   return {
     title: `${input.origin === 'rehearsal' ? 'Rehearsal account' : 'Incident account'}: ${config.name}${input.scenario ? ` (${input.scenario})` : ''}`,
     monitor: config.name,
@@ -59,6 +68,7 @@ export function buildAccount(input: AccountInput): Account {
     window: { from: stamp(window.from, tz), to: stamp(window.to, tz) },
     ...(input.generatedAt ? { generatedAt: input.generatedAt.toISOString() } : {}),
     figures,
+    incidents: incidentRows(incidents, tz, start ? (t) => secondsFrom(start, t) : undefined),
     events,
     notes,
   };
@@ -82,6 +92,9 @@ function evidenceDrafts(input: AccountInput, alarms: readonly AlarmTransition[])
         : bookkeepingDraft(g, simulated),
     ),
     ...input.pages.filter((p) => within(p.at)).map((p) => pageDraft(p, simulated)),
+    ...(input.responses ?? [])
+      .filter((r) => within(r.at))
+      .map((r) => responseDraft(r, simulated ? 'scenario' : 'page-log')),
   ];
 }
 
@@ -329,6 +342,7 @@ function pageDraft(p: PageEvidence, simulated: boolean): Draft {
     dependencies: [...p.dependencies],
     ...(p.failingRegions && p.failingRegions.length > 0 ? { regions: [...p.failingRegions] } : {}),
     ...(p.alarmName ? { alarm: p.alarmName } : {}),
+    ...(p.incident ? { incidents: [p.incident] } : {}),
     pageKind: p.kind,
     resolved: p.resolved,
     severity: p.severity,

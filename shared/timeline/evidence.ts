@@ -1,6 +1,6 @@
 // Turns raw evidence into account inputs: page log records into page evidence, and probe samples
 // over time (a rehearsal's per-region results) into onsets and recoveries.
-import type { PageLogRecord } from '#shared/pages';
+import { incidentId, type PageLogRecord } from '#shared/pages';
 import type { PageEvidence, ProbeOnset, ProbeRecovery, ProbeState } from './types.ts';
 
 /** A page log record (written by the notify function, or by the simulator) as account evidence. */
@@ -17,6 +17,7 @@ export function pageFromLogRecord(r: PageLogRecord): PageEvidence {
     ...(r.heldDetail ? { heldDetail: r.heldDetail } : {}),
     ...(r.flapping ? { flapping: true } : {}),
     alarmName: r.alarmName,
+    incident: incidentId(r.alarmName, r.since ?? r.alarmTime),
     ...(r.route ? { route: r.route } : {}),
     ...(r.topicArn ? { topicArn: r.topicArn } : {}),
     ...(r.messageId ? { messageId: r.messageId } : {}),

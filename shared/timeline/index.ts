@@ -15,6 +15,8 @@
 //                 reportingRegions?, reason?, detail? }: the first failing probe of an episode; `region`
 //                 is known in a rehearsal, not from AWS metrics (they hold a count of failing regions)
 //   - recoveries  ProbeRecovery[] { dependency, region?, at }: the first passing probe after an episode
+//   - responses?  ResponseEvidence[] { at, kind: ack|note|drill-start|drill-stop, by, incident?, text?, via?,
+//                 dependency?, regions?, until? }: what people did (page log, or a scenario's `response:`)
 //   - notes       caveats the reader must see (incomplete data, …)
 //
 // A rehearsal's account is built in shared/simulate (`accountFromSimulation`, from the simulation result);
@@ -25,12 +27,24 @@
 // Output
 // ------
 // `Account`: title, monitor, origin, timeZone (+ label such as KST), window, figures { onset, detection,
-// firstPage, resolution } (each { at, local, minutesFromOnset, detail } or null), events in time order
+// firstPage, resolution } (each { at, local, minutesFromOnset, detail } or null), incidents (first page,
+// acknowledgement, first action, resolution, each with its source; minutes to acknowledge and to first
+// action), events in time order
 // (each { at, local, atSeconds?, minutesFromOnset, kind, source, summary, … }), notes. The `.json` form
-// starts with `{"events":[…]}` per DESIGN.md.
+// starts with `{"events":[…]}` per DESIGN.md, each event with its `hash`, then `chain` (chain.ts).
 //
 // Pure except `writeTimeline` (file system); no AWS SDK, no environment.
 export { buildAccount } from './build.ts';
+export {
+  CHAIN_ALGORITHM,
+  CHAIN_CANONICALIZATION,
+  type ChainedEvent,
+  type ChainInfo,
+  type ChainVerdict,
+  canonicalJson,
+  chainAccount,
+  verifyChain,
+} from './chain.ts';
 export { onsetsFromSamples, type ProbeSample, pageFromLogRecord, walkSamples } from './evidence.ts';
 export * from './recorded.ts';
 export {

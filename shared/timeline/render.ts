@@ -1,7 +1,8 @@
 // The account's four forms: markdown (to read and paste), self-contained HTML (to hand over),
 // CSV (for a spreadsheet) and JSON (for scripts; the DESIGN.md contract).
+import { chainAccount } from './chain.ts';
 import { utcTime } from './time.ts';
-import type { Account, Figure, FigureName, TimelineEvent } from './types.ts';
+import type { Account, Figure, FigureName, Incident, IncidentMoment, TimelineEvent } from './types.ts';
 
 export type TimelineFormat = 'md' | 'html' | 'csv' | 'json';
 
@@ -15,11 +16,42 @@ const FIGURE_ORDER: readonly FigureName[] = ['onset', 'detection', 'firstPage', 
 
 const minutes = (m: number | null) => (m === null ? '' : `${m >= 0 ? '+' : ''}${m.toFixed(1)}`);
 
-/** `{"events":[…]}` first (the contract), then the figures and everything else. */
+/**
+ * `{"events":[…]}` first (the contract), each event with its `hash` (chain.ts), then the chain, the figures,
+ * the incidents and everything else.
+ */
 export function renderJson(a: Account): string {
-  const { events, figures, ...rest } = a;
-  return `${JSON.stringify({ events, figures, ...rest }, null, 2)}\n`;
+  const { events: _events, figures, incidents, ...rest } = a;
+  const { events, chain } = chainAccount(a);
+  return `${JSON.stringify({ events, chain, figures, incidents, ...rest }, null, 2)}\n`;
 }
+
+// ── Incidents (every form) ──────────────────────────────────────────────────────
+export const INCIDENT_COLUMNS = [
+  'First page',
+  'Acknowledged',
+  'Fallback / first action',
+  'Resolution',
+] as const;
+
+/** `15:41:00 KST, +14.0 min after the page (scenario): by kim`: a cell of the incidents table. */
+export function momentText(m: IncidentMoment | null, none: string): string {
+  if (!m) return none;
+  const after = m.minutesAfterPage === 0 ? '' : `, +${m.minutesAfterPage.toFixed(1)} min after the page`;
+  return `${m.local}${after} (source: ${m.source}): ${m.detail}`;
+}
+
+/** The four moments of an incident, in the order of INCIDENT_COLUMNS. */
+export function incidentCells(i: Incident): string[] {
+  return [
+    momentText(i.firstPage, ''),
+    momentText(i.acknowledged, 'not acknowledged in the window'),
+    momentText(i.firstAction, 'no action noted in the window'),
+    momentText(i.resolution, 'not resolved in the window'),
+  ];
+}
+
+const minutesOrDash = (m: number | null) => (m === null ? '–' : m.toFixed(1));
 
 // ── Markdown ────────────────────────────────────────────────────────────────────
 const mdCell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
@@ -46,6 +78,7 @@ export function renderMarkdown(a: Account): string {
         : `| ${FIGURE_LABELS[name]} | none in the window | | | |`,
     );
   }
+  out.push(...incidentsMarkdown(a));
   if (a.notes.length > 0) {
     out.push('', '## Notes', '');
     for (const n of a.notes) out.push(`- ${n}`);
@@ -63,7 +96,9 @@ export function renderMarkdown(a: Account): string {
       );
     });
   }
-  const withText = a.events.map((e, i) => [e, i + 1] as const).filter(([e]) => e.text || e.sms);
+  const withText = a.events
+    .map((e, i) => [e, i + 1] as const)
+    .filter(([e]) => (e.kind === 'page-sent' || e.kind === 'page-held') && (e.text || e.sms));
   if (withText.length > 0) {
     out.push('', '## Page texts', '');
     for (const [e, n] of withText) {
@@ -77,6 +112,21 @@ export function renderMarkdown(a: Account): string {
     }
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+function incidentsMarkdown(a: Account): string[] {
+  if (a.incidents.length === 0) return [];
+  const out = ['', `## Incidents (${a.incidents.length})`, ''];
+  out.push(
+    `| Incident | Page | ${INCIDENT_COLUMNS.join(' | ')} | Minutes to acknowledge | Minutes to first action |`,
+    `| --- | --- | ${INCIDENT_COLUMNS.map(() => '---').join(' | ')} | --- | --- |`,
+  );
+  for (const i of a.incidents) {
+    out.push(
+      `| ${i.id} | ${mdCell(`${i.severity} ${i.pageKind}: ${i.dependencies.join(', ')}`)} | ${incidentCells(i).map(mdCell).join(' | ')} | ${minutesOrDash(i.minutesToAcknowledge)} | ${minutesOrDash(i.minutesToFirstAction)} |`,
+    );
+  }
+  return out;
 }
 
 /** A fenced block whose fence is longer than any backtick run inside. */
@@ -142,6 +192,22 @@ export function renderCsv(a: Account): string {
         .join(','),
     );
   }
+  for (const i of a.incidents) {
+    const summary = `Incident ${i.id} (${i.severity} ${i.pageKind}): ${INCIDENT_COLUMNS.map((c, k) => `${c}: ${incidentCells(i)[k]}`).join('; ')}; minutes to acknowledge: ${minutesOrDash(i.minutesToAcknowledge)}; minutes to first action: ${minutesOrDash(i.minutesToFirstAction)}`;
+    rows.push(
+      [
+        csvCell(i.firstPage.at),
+        csvCell(i.firstPage.local),
+        csvCell(i.firstPage.atSeconds, false),
+        '',
+        'incident',
+        'derived',
+        csvCell(summary),
+      ]
+        .concat(new Array(CSV_COLUMNS.length - 7).fill(''))
+        .join(','),
+    );
+  }
   for (const e of a.events) rows.push(csvRow(e));
   return `\uFEFF${rows.join('\r\n')}\r\n`;
 }
@@ -190,6 +256,9 @@ const KIND_CLASS: Readonly<Record<TimelineEvent['kind'], string>> = {
   'page-sent': 'page',
   'page-held': 'held',
   resolution: 'ok',
+  ack: 'response',
+  note: 'response',
+  drill: 'drill',
 };
 
 /** The account page's stylesheet, inline so the file needs nothing from outside. */
@@ -206,6 +275,7 @@ th{background:#f6f8fa;position:sticky;top:0}td.num{text-align:right;font-variant
 td:nth-child(-n+4){white-space:nowrap}
 tr.alarm .kind{background:#ffd8b5}tr.page .kind{background:#ffcecb}tr.held .kind{background:#e8e8e8}
 tr.probe .kind{background:#fff1b3}tr.ok .kind{background:#c8f0d0}
+tr.response .kind{background:#cfe3ff}tr.drill .kind{background:#e6d6ff}
 pre{white-space:pre-wrap;background:#f6f8fa;padding:.5rem;border-radius:4px;margin:.3rem 0}
 @media print{th{position:static}details{display:block}body{margin:0}}`;
 
@@ -229,6 +299,22 @@ function eventRowHtml(e: Account['events'][number], i: number): string {
   return `<tr class="${KIND_CLASS[e.kind]}"><td>${i + 1}</td><td>${escapeHtml(utcTime(new Date(e.at)))}</td><td>${escapeHtml(e.local)}</td><td class="num">${escapeHtml(minutes(e.minutesFromOnset))}</td><td><span class="kind">${escapeHtml(e.kind)}</span></td><td>${escapeHtml(e.source)}</td><td>${escapeHtml(e.summary)}${texts}</td></tr>`;
 }
 
+function incidentsHtml(a: Account): string {
+  if (a.incidents.length === 0) return '';
+  const head = ['Incident', 'Page', ...INCIDENT_COLUMNS, 'Minutes to acknowledge', 'Minutes to first action']
+    .map((h) => `<th>${escapeHtml(h)}</th>`)
+    .join('');
+  const rows = a.incidents
+    .map((i) => {
+      const cells = [i.id, `${i.severity} ${i.pageKind}: ${i.dependencies.join(', ')}`, ...incidentCells(i)]
+        .map((c) => `<td>${escapeHtml(c)}</td>`)
+        .join('');
+      return `<tr>${cells}<td class="num">${minutesOrDash(i.minutesToAcknowledge)}</td><td class="num">${minutesOrDash(i.minutesToFirstAction)}</td></tr>`;
+    })
+    .join('\n');
+  return `<section><h2>Incidents (${a.incidents.length})</h2><table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></section>\n`;
+}
+
 /** One file with inline styles and no script, font, image or link that leaves the file. */
 export function renderHtml(a: Account): string {
   const tz = escapeHtml(a.timeZoneLabel);
@@ -238,6 +324,7 @@ export function renderHtml(a: Account): string {
       ? `<section><h2>Notes</h2><ul>${a.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></section>`
       : '';
   const rows = a.events.map((e, i) => eventRowHtml(e, i)).join('\n');
+  const incidents = incidentsHtml(a);
   const evidence =
     a.origin === 'rehearsal'
       ? 'a simulator rehearsal'
@@ -258,7 +345,7 @@ ${ACCOUNT_CSS}
 <section><h2>Figures</h2><div class="figs">
 ${figures}
 </div></section>
-${notes}
+${incidents}${notes}
 <section><h2>Events (${a.events.length})</h2>
 ${a.events.length === 0 ? '<p>No events in the window.</p>' : `<table><thead><tr><th>#</th><th>UTC</th><th>${tz}</th><th>Min</th><th>Kind</th><th>Source</th><th>What happened</th></tr></thead><tbody>\n${rows}\n</tbody></table>`}
 </section>

@@ -3,7 +3,14 @@
 import type { MonitorConfig } from '#shared/config';
 
 /** Where an event's evidence came from. */
-export type EventSource = 'alarm-history' | 'page-log' | 'probe-metrics' | 'simulator' | 'derived';
+export type EventSource =
+  | 'alarm-history'
+  | 'page-log'
+  | 'probe-metrics'
+  | 'simulator'
+  /** A rehearsal's scripted response (the scenario file's `response:`). */
+  | 'scenario'
+  | 'derived';
 
 /** What an event records. */
 export type EventKind =
@@ -12,7 +19,10 @@ export type EventKind =
   | 'alarm' // an alarm state transition
   | 'page-sent' // a page published to an on-call topic (its text included)
   | 'page-held' // a page the notify function held back (why included)
-  | 'resolution'; // every alarm that fired is back out of ALARM
+  | 'resolution' // every alarm that fired is back out of ALARM
+  | 'ack' // on-call acknowledged an incident (the page's link, `depmon ack`, a scenario's response)
+  | 'note' // on-call recorded an action (`depmon note`, a scenario's response)
+  | 'drill'; // a drill started or stopped (`depmon drill`)
 
 /** What a probe region saw at an onset. `silent`: the region stopped reporting (its prober failed). */
 export type ProbeState = 'down' | 'degraded' | 'silent';
@@ -78,6 +88,8 @@ export interface PageEvidence {
   /** The page said the dependency is flapping (paged once, resolves only once stable). */
   readonly flapping?: boolean;
   readonly alarmName?: string;
+  /** The incident the page belongs to (#shared/pages incidentId of its alarm and `since`), when known. */
+  readonly incident?: string;
   readonly route?: string;
   readonly topicArn?: string;
   readonly messageId?: string;
@@ -85,6 +97,27 @@ export interface PageEvidence {
   /** Full text (email / default form). */
   readonly text?: string;
   readonly sms?: string;
+}
+
+/**
+ * What people did: an acknowledgement, a note of an action, a drill started or stopped. From the page log
+ * (the ack link, `depmon ack`, `depmon note`, `depmon drill`) or a scenario's `response:`.
+ */
+export interface ResponseEvidence {
+  readonly at: Date;
+  readonly kind: 'ack' | 'note' | 'drill-start' | 'drill-stop';
+  /** Who: the caller's identity (`depmon ack`), the name `--by` gave, or the scenario's `by`. */
+  readonly by: string;
+  /** The incident it answers; without one it answers every incident open at that moment. */
+  readonly incident?: string;
+  /** A note's text. */
+  readonly text?: string;
+  /** How it arrived: `link`, `cli`, `scenario`, or a vendor channel's name. */
+  readonly via?: string;
+  /** A drill's dependency, regions and end. */
+  readonly dependency?: string;
+  readonly regions?: readonly string[];
+  readonly until?: Date;
 }
 
 /** Everything the account is built from. All times are instants; the account renders them in UTC and `config.timeZone`. */
@@ -104,6 +137,8 @@ export interface AccountInput {
   readonly pages: readonly PageEvidence[];
   readonly onsets: readonly ProbeOnset[];
   readonly recoveries: readonly ProbeRecovery[];
+  /** Acknowledgements, notes and drills. @default none */
+  readonly responses?: readonly ResponseEvidence[];
   /** Caveats the reader must see (incomplete data, what the evidence cannot say). */
   readonly notes?: readonly string[];
   /** When the account was produced. @default now is not read: omitted from the output */
@@ -135,6 +170,12 @@ export interface TimelineEvent extends Stamp {
   readonly reportingRegions?: number;
   readonly reason?: string;
   readonly alarm?: string;
+  /** The incident an ack or note answers (page events: the incident the page opened or closed). */
+  readonly incidents?: readonly string[];
+  /** Who acknowledged, noted or ran a drill. */
+  readonly by?: string;
+  /** How an ack or note arrived (`link`, `cli`, `scenario`, a vendor channel). */
+  readonly via?: string;
   /** Several alarms making the same bookkeeping transition at once (OK ↔ INSUFFICIENT_DATA): their names. */
   readonly alarms?: readonly string[];
   readonly from?: string;
@@ -169,6 +210,36 @@ export interface Figure extends Stamp {
 /** The four figures at the top; null when the window holds no such moment. */
 export type Figures = { readonly [K in FigureName]: Figure | null };
 
+/** One moment of an incident's row in the summary table, with where the evidence came from. */
+export interface IncidentMoment extends Stamp {
+  readonly atSeconds?: number;
+  /** Minutes after the incident's first page. */
+  readonly minutesAfterPage: number;
+  readonly source: EventSource;
+  /** What it was (the page's subject, who acknowledged, the note's text, the resolved page). */
+  readonly detail: string;
+}
+
+/**
+ * One incident: a page that opened it (the first page of an alarm, until that alarm's resolved page), and the
+ * response to it. `minutesToAcknowledge` and `minutesToFirstAction` count from the first page.
+ */
+export interface Incident {
+  /** The incident id (#shared/pages incidentId: the alarm and when it fired), as acks and notes name it. */
+  readonly id: string;
+  readonly alarm: string;
+  readonly pageKind: string;
+  readonly severity: string;
+  readonly dependencies: readonly string[];
+  readonly firstPage: IncidentMoment;
+  readonly acknowledged: IncidentMoment | null;
+  /** The first action noted (a fallback switched, customers told). */
+  readonly firstAction: IncidentMoment | null;
+  readonly resolution: IncidentMoment | null;
+  readonly minutesToAcknowledge: number | null;
+  readonly minutesToFirstAction: number | null;
+}
+
 export interface Account {
   readonly title: string;
   readonly monitor: string;
@@ -180,6 +251,8 @@ export interface Account {
   readonly window: { readonly from: Stamp; readonly to: Stamp };
   readonly generatedAt?: string;
   readonly figures: Figures;
+  /** The incidents paged in the window and the response to each, in order of their first page. */
+  readonly incidents: readonly Incident[];
   readonly events: readonly TimelineEvent[];
   readonly notes: readonly string[];
 }
