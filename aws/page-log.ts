@@ -1,5 +1,7 @@
 // The page log in DynamoDB: its key schema (the home stack's table takes its key names from here), the
-// mapping of a PageLogRecord to an item and back, the notify function's write and `depmon timeline`'s read.
+// mapping of a PageLogRecord (and a ResponseRecord: ack, note, drill) to an item and back, the writes and
+// `depmon timeline`'s read. Append only: every write is a PutItem conditional on its key not existing (the
+// writer roles may do nothing else, infra/home-stack.ts), so nothing written is ever changed or removed.
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
@@ -8,7 +10,7 @@ import {
   QueryCommand,
   type QueryCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import type { PageLogRecord } from '#shared/pages';
+import type { PageLogRecord, ResponseRecord } from '#shared/pages';
 import type { Retrier } from './retry.ts';
 
 /**
@@ -37,31 +39,85 @@ export async function writePageLog(
   record: PageLogRecord,
   retry: Retrier = once,
 ): Promise<void> {
-  await retry('dynamodb:PutItem', async () => {
+  await putOnce(ddb, table, { ...pageLogKey(record), ...marshallRecord(record) }, retry);
+}
+
+/** The partition of used ack tokens: one item per token id, so a second use fails its conditional write. */
+export const USED_TOKEN_PARTITION = 'ack-token';
+
+/** Writes an item once; false when its key is taken (a replay, or a retried write that already landed). */
+async function putOnce(
+  ddb: DynamoDBClient,
+  table: string,
+  item: Record<string, AttributeValue>,
+  retry: Retrier,
+): Promise<boolean> {
+  return retry('dynamodb:PutItem', async () => {
     try {
       await ddb.send(
         new PutItemCommand({
           TableName: table,
-          Item: { ...pageLogKey(record), ...marshallRecord(record) },
+          Item: item,
           ConditionExpression: 'attribute_not_exists(#sk)',
           ExpressionAttributeNames: { '#sk': PAGE_LOG_KEY.sort },
         }),
       );
+      return true;
     } catch (e) {
-      if (e instanceof ConditionalCheckFailedException) return;
+      if (e instanceof ConditionalCheckFailedException) return false;
       throw e;
     }
   });
 }
 
-/** Every record whose `at` is in [from, to]: one Query per UTC day partition, paginated. */
+/** Writes an ack, note or drill (conditional on its key, like every page log write). */
+export async function writeResponse(
+  ddb: DynamoDBClient,
+  table: string,
+  record: ResponseRecord,
+  retry: Retrier = once,
+): Promise<boolean> {
+  return putOnce(ddb, table, { ...pageLogKey(record), ...marshallRecord(record) }, retry);
+}
+
+/**
+ * Marks an ack token used: true the first time, false for a token already used (a replay). The record of
+ * use stays in the page log: who used which token for which incident, and when.
+ */
+export async function useAckToken(
+  ddb: DynamoDBClient,
+  table: string,
+  use: { readonly tokenId: string; readonly incident: string; readonly at: string },
+  retry: Retrier = once,
+): Promise<boolean> {
+  const item = {
+    [PAGE_LOG_KEY.partition]: { S: USED_TOKEN_PARTITION },
+    [PAGE_LOG_KEY.sort]: { S: `token#${use.tokenId}` },
+    incident: { S: use.incident },
+    at: { S: use.at },
+  };
+  return putOnce(ddb, table, item, retry);
+}
+
+/** Every page record whose `at` is in [from, to]: one Query per UTC day partition, paginated. */
 export async function queryPageLog(
   ddb: DynamoDBClient,
   table: string,
   window: { readonly from: Date; readonly to: Date },
   retry: Retrier = once,
 ): Promise<PageLogRecord[]> {
-  const out: PageLogRecord[] = [];
+  return (await queryPageLogEntries(ddb, table, window, retry)).pages;
+}
+
+/** Every page and response record whose `at` is in [from, to]. */
+export async function queryPageLogEntries(
+  ddb: DynamoDBClient,
+  table: string,
+  window: { readonly from: Date; readonly to: Date },
+  retry: Retrier = once,
+): Promise<{ pages: PageLogRecord[]; responses: ResponseRecord[] }> {
+  const pages: PageLogRecord[] = [];
+  const responses: ResponseRecord[] = [];
   for (const day of utcDays(window.from, window.to)) {
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {
@@ -81,13 +137,22 @@ export async function queryPageLog(
         ),
       );
       for (const item of page.Items ?? []) {
-        const record = recordFromItem(item);
-        if (record) out.push(record);
+        const response = responseFromItem(item);
+        const record = response ? undefined : recordFromItem(item);
+        if (response) responses.push(response);
+        else if (record) pages.push(record);
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
   }
-  return out;
+  return { pages, responses };
+}
+
+/** An item back to its response record; undefined for any other item. */
+export function responseFromItem(item: Record<string, AttributeValue>): ResponseRecord | undefined {
+  if (item.type?.S !== 'response') return undefined;
+  const r = unmarshall(item) as unknown as ResponseRecord;
+  return typeof r.at === 'string' && typeof r.kind === 'string' && typeof r.by === 'string' ? r : undefined;
 }
 
 /** An item back to its record; undefined for an item that is not one (no `at` or `subject`). */

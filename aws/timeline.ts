@@ -16,11 +16,12 @@ import {
   type ProbeRecovery,
   pageFromLogRecord,
   probeMetricCoverage,
+  responseFromLogRecord,
   type TimeWindow,
 } from '#shared/timeline';
 import { alarmHistory, describeAlarms } from './alarms.ts';
 import { readDownSeries } from './down-metric.ts';
-import { queryPageLog } from './page-log.ts';
+import { queryPageLogEntries } from './page-log.ts';
 import type { Retrier } from './retry.ts';
 
 export interface RecordedSources {
@@ -64,7 +65,8 @@ export async function readRecordedAccount(
       `No depmon alarms of "${config.name}" exist in ${config.homeRegion} and none changed state in the window: is the home stack deployed there?`,
     );
   }
-  const pages = (await queryPageLog(src.dynamodb, req.table, window, src.retry)).map(pageFromLogRecord);
+  const log = await queryPageLogEntries(src.dynamodb, req.table, window, src.retry);
+  const pages = log.pages.map(pageFromLogRecord);
   const { onsets, recoveries } = await readProbeOnsets(src, config, window, now, notes);
   const account = buildAccount({
     config,
@@ -75,6 +77,7 @@ export async function readRecordedAccount(
     pages,
     onsets,
     recoveries,
+    responses: log.responses.map(responseFromLogRecord),
     notes,
     generatedAt: now,
   });

@@ -147,11 +147,9 @@ const EventSchema = z.strictObject({
 
 const ResponseSchema = z
   .strictObject({
-    at: z
-      .string({ error: 'expected an offset such as "14m"' })
-      .refine((s) => parseOffset(s) !== undefined, {
-        error: 'expected an offset such as "30s", "14m" or "1h30m"',
-      }),
+    at: z.string({ error: 'expected an offset such as "14m"' }).refine((s) => parseOffset(s) !== undefined, {
+      error: 'expected an offset such as "30s", "14m" or "1h30m"',
+    }),
     by: z
       .string({ error: 'expected who responded, e.g. "kim"' })
       .trim()

@@ -1,7 +1,22 @@
 // Turns raw evidence into account inputs: page log records into page evidence, and probe samples
 // over time (a rehearsal's per-region results) into onsets and recoveries.
-import { incidentId, type PageLogRecord } from '#shared/pages';
-import type { PageEvidence, ProbeOnset, ProbeRecovery, ProbeState } from './types.ts';
+import { incidentId, type PageLogRecord, type ResponseRecord } from '#shared/pages';
+import type { PageEvidence, ProbeOnset, ProbeRecovery, ProbeState, ResponseEvidence } from './types.ts';
+
+/** An ack, note or drill from the page log as account evidence (a drill's time is its start or stop). */
+export function responseFromLogRecord(r: ResponseRecord): ResponseEvidence {
+  return {
+    at: new Date(r.at),
+    kind: r.kind,
+    by: r.by,
+    via: r.via,
+    ...(r.incident ? { incident: r.incident } : {}),
+    ...(r.text !== undefined ? { text: r.text } : {}),
+    ...(r.dependency ? { dependency: r.dependency } : {}),
+    ...(r.regions && r.regions.length > 0 ? { regions: r.regions } : {}),
+    ...(r.end ? { until: new Date(r.end) } : {}),
+  };
+}
 
 /** A page log record (written by the notify function, or by the simulator) as account evidence. */
 export function pageFromLogRecord(r: PageLogRecord): PageEvidence {

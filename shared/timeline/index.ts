@@ -45,7 +45,13 @@ export {
   chainAccount,
   verifyChain,
 } from './chain.ts';
-export { onsetsFromSamples, type ProbeSample, pageFromLogRecord, walkSamples } from './evidence.ts';
+export {
+  onsetsFromSamples,
+  type ProbeSample,
+  pageFromLogRecord,
+  responseFromLogRecord,
+  walkSamples,
+} from './evidence.ts';
 export * from './recorded.ts';
 export {
   escapeHtml,

@@ -1,0 +1,2 @@
+// The ack function's testable core. The handler is bundled from functions/ack/handler.ts.
+export * from './ack.ts';
