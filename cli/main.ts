@@ -11,6 +11,8 @@ const COMMANDS = {
   start: () => import('./commands/start.ts'),
   init: () => import('./commands/init.ts'),
   app: () => import('./commands/app.ts'),
+  ack: () => import('./commands/respond.ts'),
+  note: () => import('./commands/note.ts'),
 } as const;
 
 export interface CliIO {
@@ -32,6 +34,9 @@ Usage:
                                                   Synthetics and Route 53
   depmon timeline --from ISO --to ISO [--config FILE] [--out FILE]
                                                   the minute-by-minute account of an incident
+  depmon timeline --verify FILE.json             check an exported account's hash chain
+  depmon ack INCIDENT [--by NAME]                 record an acknowledgement in the page log
+  depmon note INCIDENT "text" [--by NAME]         record an action (a fallback switched, customers told)
   depmon start                                    the bundled Kakao-fire rehearsal (what npm start runs)
   depmon app                                      the CDK app that cdk.json runs (npx cdk synth / deploy)
 
