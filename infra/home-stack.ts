@@ -39,6 +39,7 @@ import { AWS_DOCS, acknowledgedPolicy, type Finding, invokeVersionsFinding } fro
 import { DepmonFunction } from './lambda.ts';
 import { secretResourceArn } from './probe-stack.ts';
 import { deadLetterQueue } from './queues.ts';
+import { ackFunction, ackKey, appendOnlyPolicy, grantAppendOnly } from './response.ts';
 import { alarmTopicKey, encryptedTopic, subscribeChannels } from './topics.ts';
 
 export interface HomeStackProps extends StackProps {
@@ -68,6 +69,8 @@ export class HomeStack extends Stack {
   readonly routeTopics: ReadonlyMap<string, Topic>;
   readonly pageLog: Table;
   readonly notifyFunction: DepmonFunction;
+  /** The ack function's URL (pages carry it with a signed token). */
+  readonly ackUrl: string;
 
   constructor(scope: Construct, id: string, props: HomeStackProps) {
     super(scope, id, props);
@@ -88,8 +91,15 @@ export class HomeStack extends Stack {
     this.routeTopics = routeTopics(this, config, plan, key, pageDeliveryDlq);
     const { pageLog, stateTable } = pageTables(this, config);
     this.pageLog = pageLog;
-    const notify = this.buildNotifyFunction(config, configFile, stateTable);
+    const ackSecret = ackKey(this, config);
+    const ack = ackFunction(this, config, pageLog, ackSecret);
+    this.ackUrl = ack.url.url;
+    const notify = this.buildNotifyFunction(config, configFile, stateTable, {
+      url: ack.url.url,
+      key: ackSecret.secretArn,
+    });
     this.notifyFunction = notify.fn;
+    ackSecret.grantRead(notify.role);
     grantNotify(notify.role, notify.fn, { key, routeTopics: this.routeTopics, pageLog, stateTable });
     grantVendorChannels(this, notify.role, notify.fn, config);
     notifyTick(this, config, notify.fn, notify.dlq);
@@ -128,7 +138,12 @@ export class HomeStack extends Stack {
   }
 
   /** The notify function, subscribed to the alarm topic, with its failure queue and role. */
-  private buildNotifyFunction(config: MonitorConfig, configFile: string, stateTable: Table) {
+  private buildNotifyFunction(
+    config: MonitorConfig,
+    configFile: string,
+    stateTable: Table,
+    ack: { readonly url: string; readonly key: string },
+  ) {
     const dlq = deadLetterQueue(
       this,
       'NotifyDlq',
@@ -154,6 +169,8 @@ export class HomeStack extends Stack {
         ),
         stateTable: stateTable.tableName,
         pageLogTable: this.pageLog.tableName,
+        ackUrl: ack.url,
+        ackKeySecret: ack.key,
       }),
       // Asynchronous invocations (SNS, the schedule): retried twice by Lambda, then to the queue.
       retryAttempts: 2,
@@ -233,6 +250,8 @@ function pageTables(stack: Stack, config: MonitorConfig): { pageLog: Table; stat
     encryption: TableEncryption.AWS_MANAGED,
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
+    // Append only, for everyone: acks, notes, drills and pages are evidence.
+    resourcePolicy: appendOnlyPolicy(),
   });
   // Paging state: open incidents, flap counters, the page outbox (items expire after OUTBOX_TTL_DAYS) and
   // the notify lease.
@@ -268,7 +287,7 @@ function grantNotify(
     );
     acknowledgedPolicy(role, 'PublishEncrypted', [publishEncrypted(to.key)], [GENERATE_DATA_KEY], [fn]);
   }
-  to.pageLog.grant(role, 'dynamodb:PutItem');
+  grantAppendOnly(role, to.pageLog);
   // DeleteItem: giving back the lease (conditional on holding it).
   to.stateTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Scan');
   acknowledgedPolicy(role, 'ReadAlarms', [readAlarmStates()], [READ_ALARMS_ON_STAR], [fn]);

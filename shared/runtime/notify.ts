@@ -2,6 +2,7 @@
 // config and alarm plan written beside its bundle, and its environment variables (names, values, parser).
 import type { AlarmPlan } from '#shared/alarms';
 import { type Channel, isSnsChannelType, type MonitorConfig, type SnsChannelType } from '#shared/config';
+import { ENV_ACK_KEY_SECRET, ENV_ACK_URL } from './ack.ts';
 import { type EnvRecord, requiredEnv } from './env.ts';
 
 /** Handler source of the notify function, relative to the repository root. */
@@ -46,6 +47,8 @@ export interface NotifySettings {
   readonly topics: Readonly<Record<string, string>>;
   readonly stateTable: string;
   readonly pageLogTable: string;
+  /** Where pages' ack links point, and the key that signs them; absent: pages carry no ack link. */
+  readonly ack?: { readonly url: string; readonly keySecret: string };
 }
 
 /**
@@ -56,11 +59,16 @@ export function notifyEnvironment(values: {
   readonly routeTopicsJson: string;
   readonly stateTable: string;
   readonly pageLogTable: string;
+  readonly ackUrl?: string;
+  readonly ackKeySecret?: string;
 }) {
   return {
     [ENV_ROUTE_TOPICS]: values.routeTopicsJson,
     [ENV_STATE_TABLE]: values.stateTable,
     [ENV_PAGE_LOG_TABLE]: values.pageLogTable,
+    ...(values.ackUrl && values.ackKeySecret
+      ? { [ENV_ACK_URL]: values.ackUrl, [ENV_ACK_KEY_SECRET]: values.ackKeySecret }
+      : {}),
   };
 }
 
@@ -79,5 +87,8 @@ export function readNotifySettings(env: EnvRecord): NotifySettings {
     topics: topics as Record<string, string>,
     stateTable: get(ENV_STATE_TABLE),
     pageLogTable: get(ENV_PAGE_LOG_TABLE),
+    ...(env[ENV_ACK_URL] && env[ENV_ACK_KEY_SECRET]
+      ? { ack: { url: env[ENV_ACK_URL]!, keySecret: env[ENV_ACK_KEY_SECRET]! } }
+      : {}),
   };
 }

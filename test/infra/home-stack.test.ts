@@ -210,10 +210,12 @@ describe('HomeStack topics and routes', () => {
         OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NotifyDlq'), 'Arn'] } },
       },
     });
-    const fn = ofType('AWS::Lambda::Function')[0]![1].Properties as {
+    const fn = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('Notify'))![1].Properties as {
       Environment: { Variables: Record<string, unknown> };
     };
     expect(Object.keys(fn.Environment.Variables).sort()).toEqual([
+      'DEPMON_ACK_KEY_SECRET',
+      'DEPMON_ACK_URL',
       'DEPMON_PAGE_LOG_TABLE',
       'DEPMON_ROUTE_TOPICS',
       'DEPMON_STATE_TABLE',
@@ -259,6 +261,52 @@ describe('HomeStack topics and routes', () => {
         ...onTopic,
       });
     }
+  });
+
+  it('makes the page log append only: its resource policy and every writer role deny updates and deletes', () => {
+    const mutations = [
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:TransactWriteItems',
+      'dynamodb:PartiQLUpdate',
+      'dynamodb:PartiQLDelete',
+    ];
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: Match.stringLikeRegexp('-page-log$'),
+      ResourcePolicy: {
+        PolicyDocument: {
+          Statement: [Match.objectLike({ Effect: 'Deny', Principal: { AWS: '*' }, Action: mutations })],
+        },
+      },
+    });
+    // Each role that writes the page log: PutItem on it, and the same explicit Deny.
+    for (const role of ['NotifyRole', 'AckRole']) {
+      const policy = ofType('AWS::IAM::Policy').find(([id]) => id.startsWith(`${role}DefaultPolicy`))![1];
+      const statements = (policy.Properties as { PolicyDocument: { Statement: Record<string, unknown>[] } })
+        .PolicyDocument.Statement;
+      const onLog = statements.filter((st) => JSON.stringify(st.Resource).includes('PageLog'));
+      expect(onLog.map((st) => [st.Effect, st.Action])).toEqual([
+        ['Allow', 'dynamodb:PutItem'],
+        ['Deny', mutations],
+      ]);
+    }
+  });
+
+  it('serves the ack function at a function URL with auth NONE (the signed token is the way in)', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
+    });
+    const ack = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('Ack'))![1].Properties as {
+      Environment: { Variables: Record<string, unknown> };
+      ReservedConcurrentExecutions: number;
+    };
+    expect(Object.keys(ack.Environment.Variables).sort()).toEqual([
+      'DEPMON_ACK_KEY_SECRET',
+      'DEPMON_PAGE_LOG_TABLE',
+    ]);
+    expect(ack.ReservedConcurrentExecutions).toBe(5);
   });
 
   it('keeps the page log: PAY_PER_REQUEST, point-in-time recovery, retained, keyed by day and time', () => {
