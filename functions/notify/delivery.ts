@@ -13,6 +13,7 @@ import type { AlarmPlan } from '#shared/alarms';
 import { isSnsChannelType, isVendorChannelType } from '#shared/config';
 import { fitSms, type PageLogRecord, SNS_SUBJECT_MAX_CHARS, type VendorChannel } from '#shared/pages';
 import type { NotifyChannel } from '#shared/runtime';
+import { type AckLinkSigner, withAckLink } from './ack-link.ts';
 import { deliverToVendor, type VendorDeps } from './vendors.ts';
 
 export interface DeliveryDeps {
@@ -33,6 +34,8 @@ export interface DeliveryDeps {
   readonly channels?: readonly NotifyChannel[];
   /** How vendor channels are reached. Required when a route has a vendor channel. */
   readonly vendors?: VendorDeps;
+  /** Signs the ack link each page carries. @default none: pages without a link */
+  readonly ackLink?: AckLinkSigner;
 }
 
 export interface DeliveryOutcome {
@@ -219,7 +222,7 @@ async function tryPublish(d: DeliveryDeps, route: string, record: PageLogRecord)
   const topicArn = d.topics[route];
   if (!topicArn) return { ok: false, reason: `no topic for route "${route}" (DEPMON_ROUTE_TOPICS)` };
   try {
-    const messageId = await publishPage(d.sns, topicArn, record, d.retry);
+    const messageId = await publishPage(d.sns, topicArn, await withAckLink(d.ackLink, record), d.retry);
     return { ok: true, topicArn, id: messageId ? { messageId } : {} };
   } catch (e) {
     const cause = e instanceof Error && 'cause' in e ? (e as { cause: unknown }).cause : e;

@@ -29,6 +29,7 @@ function init(): NotifyDeps {
     stateTable: settings.stateTable,
     pageLogTable: settings.pageLogTable,
     topics: settings.topics,
+    ...(settings.ack ? { ack: ackSigner(settings.ack) } : {}),
     log: (r) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...r })}\n`),
   };
   return cached;
@@ -56,4 +57,11 @@ function vendorDeps(config: NotifyConfig, ddb: NotifyDeps['ddb'], stateTable: st
     incidentRecords: incidentRecordStore(ddb, stateTable, retry),
     log,
   };
+}
+
+/** The ack link's key from Secrets Manager, cached five minutes (aws/secrets). */
+function ackSigner(ack: { readonly url: string; readonly keySecret: string }) {
+  const secrets = createAwsSecretResolver({ region: process.env.AWS_REGION ?? '', env: process.env });
+  const ref = { source: 'secretsmanager', name: ack.keySecret, raw: 'ack signing key' } as const;
+  return { url: ack.url, key: async () => Buffer.from(await secrets.resolve(ref), 'utf8') };
 }

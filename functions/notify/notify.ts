@@ -74,6 +74,8 @@ export interface NotifyDeps {
   readonly clock?: () => number;
   /** How vendor channels (PagerDuty, Opsgenie, Slack, Incident Manager) are reached. Required when a route has one. */
   readonly vendors?: VendorDeps;
+  /** The ack link's URL and signing key. @default none: pages carry no ack link */
+  readonly ack?: { readonly url: string; readonly key: () => Promise<Buffer> };
 }
 
 export interface NotifySummary {
@@ -176,6 +178,7 @@ async function underLease(
       clock: inv.clock,
       channels: inv.deps.config.channels,
       ...(inv.deps.vendors ? { vendors: inv.deps.vendors } : {}),
+      ...(inv.deps.ack ? { ackLink: { ...inv.deps.ack, now: () => inv.now, log: inv.log } } : {}),
     },
     await inv.outbox.undone(),
   );
