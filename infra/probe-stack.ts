@@ -23,6 +23,7 @@ import {
 } from '#shared/config';
 import { checkTimeoutMs } from '#shared/probe';
 import {
+  drillParameterName,
   PROBE_ENTRY,
   PROBE_MEMORY_MB,
   PROBE_SCHEDULE_MINUTES,
@@ -176,6 +177,7 @@ export class ProbeStack extends Stack {
       onFailure: new SqsDestination(this.failureQueue),
     });
     grantProbePermissions(this, role, fn, config.namespace, shard.dependencies, Boolean(vpc));
+    role.addToPolicy(readDrillsStatement(this, config));
     if (vpc) {
       // Subnet and security-group ids straight from the config: no VPC look-up, so synth needs no credentials.
       (fn.node.defaultChild as CfnFunction).vpcConfig = vpc;
@@ -266,6 +268,22 @@ function vpcPlacement(config: MonitorConfig, configFile: string, region: string)
     ]);
   }
   return { subnetIds: [...subnetIds], securityGroupIds: [...securityGroupIds] };
+}
+
+/** Reading the deployment's drills (one SSM parameter in the home Region). */
+export function readDrillsStatement(stack: Stack, config: MonitorConfig): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'ReadDrills',
+    actions: ['ssm:GetParameter'],
+    resources: [
+      stack.formatArn({
+        service: 'ssm',
+        region: config.homeRegion,
+        resource: 'parameter',
+        resourceName: drillParameterName(config).slice(1),
+      }),
+    ],
+  });
 }
 
 /**

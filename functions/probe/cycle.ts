@@ -5,6 +5,7 @@ import type { Dependency, SecretResolver } from '#shared/config';
 import { alignRound, heartbeatDatum, type MetricDatum, resultDatums } from '#shared/metrics';
 import type { ProbeOptions, ProbeResult } from '#shared/probe';
 import { type ProbeEmbed, type ProbeSettings, ROUND_GUARD_MS, roundsPerInvocation } from '#shared/runtime';
+import { applyDrills, type Drill, readDrills } from './drill.ts';
 import type { EgressResult } from './egress.ts';
 import type { PublishOutcome } from './publish.ts';
 
@@ -19,6 +20,8 @@ export interface CycleRuntime {
   readonly sleep: (ms: number) => Promise<void>;
   /** One structured record per call; the handler writes it as one JSON line. */
   readonly log: (record: Record<string, unknown>) => void;
+  /** The deployment's drills (cached by the reader). @default none */
+  readonly drills?: () => Promise<readonly Drill[]>;
 }
 
 export interface RoundSummary {
@@ -151,13 +154,14 @@ async function vote(
   const { tier, shard, probeRegion: region, intervalSeconds } = settings;
   const ctx = { roundTime: new Date(due), intervalSeconds };
   const roundTime = ctx.roundTime.toISOString();
-  const results = await rt.probe(embed.dependencies, {
+  const probed = await rt.probe(embed.dependencies, {
     region,
     concurrency: embed.concurrency,
     cycleDeadlineMs: Math.max(1, due + intervalSeconds * 1000 - ROUND_GUARD_MS - rt.now()),
     secrets: rt.secrets,
     resolvers: embed.resolvers,
   });
+  const results = applyDrills(probed, await readDrills(rt, settings), rt.now(), region);
   for (const r of results) rt.log(resultRecord(r, round, roundTime));
   return {
     // The heartbeat rides last, so in the usual one-request round it lands together with the votes.

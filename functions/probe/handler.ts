@@ -1,6 +1,7 @@
 // The probe Lambda handler: reads its settings and its dependency subset (the embed file beside the bundle), wires the real AWS requests
 // (CloudWatch in the home Region, Secrets Manager/SSM in the probe Region) and runs one invocation.
 import { envCredentials } from '#aws/credentials';
+import { cachedDrillReader } from '#aws/drills';
 import type { MetricDatum } from '#shared/metrics';
 import { probeAll } from '#shared/probe';
 import {
@@ -42,6 +43,19 @@ export function createRuntime(settings: ProbeSettings, parts: RuntimeParts): Cyc
     now: Date.now,
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     log: parts.log ?? jsonLog,
+    ...(settings.drillParameter
+      ? {
+          drills: cachedDrillReader(
+            {
+              region: settings.homeRegion,
+              parameter: settings.drillParameter,
+              credentials: envCredentials(parts.env),
+              env: parts.env,
+            },
+            Date.now,
+          ),
+        }
+      : {}),
   };
 }
 

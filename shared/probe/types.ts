@@ -22,6 +22,8 @@ const REASONS = [
   'SECRET_UNAVAILABLE',
   'CYCLE_DEADLINE',
   'INTERNAL_ERROR',
+  /** A drill (`depmon drill start`) makes the probe report the dependency failing: not a real failure. */
+  'DRILL',
 ] as const;
 export type Reason = (typeof REASONS)[number];
 

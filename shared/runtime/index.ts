@@ -3,6 +3,7 @@
 // data, environment variables and their parsers). infra/, functions/, the simulator and the bill import
 // these from here, so a number changed here changes everywhere at once. Pure: no AWS SDK, no process.env.
 export * from './ack.ts';
+export * from './drill.ts';
 export * from './embed.ts';
 export * from './env.ts';
 export * from './layout.ts';

@@ -1,6 +1,7 @@
 // What the probe stack hands each probe function and what the function reads back: its entry file, the
 // dependency subset written beside its bundle, and its environment variables (names, values, parser).
 import type { Dependency, MonitorConfig, Tier } from '#shared/config';
+import { drillParameterName } from './drill.ts';
 import { type EnvRecord, requiredEnv } from './env.ts';
 import type { ProbeShard } from './shards.ts';
 
@@ -36,6 +37,8 @@ export const ENV_NAMESPACE = 'DEPMON_NAMESPACE';
 export const ENV_INTERVAL_SECONDS = 'DEPMON_INTERVAL_SECONDS';
 /** Set by Lambda itself: the Region the function runs in, i.e. the probe Region. */
 export const ENV_AWS_REGION = 'AWS_REGION';
+/** The drill store's SSM parameter (in the home Region). */
+export const ENV_DRILL_PARAMETER = 'DEPMON_DRILL_PARAMETER';
 
 /** The variables the probe stack sets on a shard's function (Lambda adds AWS_REGION). */
 export function probeEnvironment(config: MonitorConfig, shard: Pick<ProbeShard, 'tier' | 'shard'>) {
@@ -45,6 +48,7 @@ export function probeEnvironment(config: MonitorConfig, shard: Pick<ProbeShard, 
     [ENV_HOME_REGION]: config.homeRegion,
     [ENV_NAMESPACE]: config.namespace,
     [ENV_INTERVAL_SECONDS]: String(config.intervalSeconds),
+    [ENV_DRILL_PARAMETER]: drillParameterName(config),
   };
 }
 
@@ -55,6 +59,8 @@ export interface ProbeSettings {
   readonly homeRegion: string;
   readonly namespace: string;
   readonly intervalSeconds: number;
+  /** The drill store's parameter; absent (an older deployment): no drills. */
+  readonly drillParameter?: string;
 }
 
 /** Reads the function's settings; a missing or malformed variable is a deployment bug, named in the error. */
@@ -76,5 +82,6 @@ export function readProbeSettings(env: EnvRecord): ProbeSettings {
     homeRegion: get(ENV_HOME_REGION),
     namespace: get(ENV_NAMESPACE),
     intervalSeconds,
+    ...(env[ENV_DRILL_PARAMETER] ? { drillParameter: env[ENV_DRILL_PARAMETER] } : {}),
   };
 }
