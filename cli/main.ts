@@ -13,6 +13,7 @@ const COMMANDS = {
   app: () => import('./commands/app.ts'),
   ack: () => import('./commands/respond.ts'),
   note: () => import('./commands/note.ts'),
+  drill: () => import('./commands/drill.ts'),
 } as const;
 
 export interface CliIO {
@@ -37,6 +38,9 @@ Usage:
   depmon timeline --verify FILE.json             check an exported account's hash chain
   depmon ack INCIDENT [--by NAME]                 record an acknowledgement in the page log
   depmon note INCIDENT "text" [--by NAME]         record an action (a fallback switched, customers told)
+  depmon drill start DEPENDENCY --minutes N [--regions R1,R2] [--core]
+                                                  deployed probes report it failing (DRILL) for N minutes
+  depmon drill stop [DEPENDENCY]                  end a drill early
   depmon start                                    the bundled Kakao-fire rehearsal (what npm start runs)
   depmon app                                      the CDK app that cdk.json runs (npx cdk synth / deploy)
 
