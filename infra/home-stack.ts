@@ -39,7 +39,7 @@ import { AWS_DOCS, acknowledgedPolicy, type Finding, invokeVersionsFinding } fro
 import { DepmonFunction } from './lambda.ts';
 import { secretResourceArn } from './probe-stack.ts';
 import { deadLetterQueue } from './queues.ts';
-import { ackFunction, ackKey, appendOnlyPolicy, grantAppendOnly } from './response.ts';
+import { ackFunction, ackKey, appendOnlyPolicy, grantAppendOnly, readDrillsStatement } from './response.ts';
 import { alarmTopicKey, encryptedTopic, subscribeChannels } from './topics.ts';
 
 export interface HomeStackProps extends StackProps {
@@ -100,6 +100,7 @@ export class HomeStack extends Stack {
     });
     this.notifyFunction = notify.fn;
     ackSecret.grantRead(notify.role);
+    notify.role.addToPolicy(readDrillsStatement(this, config));
     grantNotify(notify.role, notify.fn, { key, routeTopics: this.routeTopics, pageLog, stateTable });
     grantVendorChannels(this, notify.role, notify.fn, config);
     notifyTick(this, config, notify.fn, notify.dlq);

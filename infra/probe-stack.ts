@@ -23,7 +23,6 @@ import {
 } from '#shared/config';
 import { checkTimeoutMs } from '#shared/probe';
 import {
-  drillParameterName,
   PROBE_ENTRY,
   PROBE_MEMORY_MB,
   PROBE_SCHEDULE_MINUTES,
@@ -38,6 +37,7 @@ import { probeLogGroupName } from './dashboard.ts';
 import { AWS_DOCS, acknowledgedPolicy, type Finding, invokeVersionsFinding } from './iam.ts';
 import { DepmonFunction } from './lambda.ts';
 import { deadLetterQueue } from './queues.ts';
+import { readDrillsStatement } from './response.ts';
 import { alarmTopicKey, encryptedTopic, subscribeChannels } from './topics.ts';
 
 /** The IAM resource a secret reference may be read from, in `stack`'s Region and account unless it is an ARN. */
@@ -268,22 +268,6 @@ function vpcPlacement(config: MonitorConfig, configFile: string, region: string)
     ]);
   }
   return { subnetIds: [...subnetIds], securityGroupIds: [...securityGroupIds] };
-}
-
-/** Reading the deployment's drills (one SSM parameter in the home Region). */
-export function readDrillsStatement(stack: Stack, config: MonitorConfig): PolicyStatement {
-  return new PolicyStatement({
-    sid: 'ReadDrills',
-    actions: ['ssm:GetParameter'],
-    resources: [
-      stack.formatArn({
-        service: 'ssm',
-        region: config.homeRegion,
-        resource: 'parameter',
-        resourceName: drillParameterName(config).slice(1),
-      }),
-    ],
-  });
 }
 
 /**

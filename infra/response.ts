@@ -14,7 +14,13 @@ import {
 import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { MonitorConfig } from '#shared/config';
-import { ACK_ENTRY, ACK_MEMORY_MB, ACK_TIMEOUT_SECONDS, ackEnvironment } from '#shared/runtime';
+import {
+  ACK_ENTRY,
+  ACK_MEMORY_MB,
+  ACK_TIMEOUT_SECONDS,
+  ackEnvironment,
+  drillParameterName,
+} from '#shared/runtime';
 import { DepmonFunction } from './lambda.ts';
 
 /** Every DynamoDB action that changes or removes an existing item (PartiQL and transactions included). */
@@ -104,4 +110,20 @@ export function ackFunction(stack: Stack, config: MonitorConfig, pageLog: Table,
     reason: 'Node.js 22 is deliberate: the bundles are tested on a real Node 22 binary (test/infra).',
   });
   return { fn, url, role };
+}
+
+/** Reading the deployment's drills (one SSM parameter in the home Region). */
+export function readDrillsStatement(stack: Stack, config: MonitorConfig): PolicyStatement {
+  return new PolicyStatement({
+    sid: 'ReadDrills',
+    actions: ['ssm:GetParameter'],
+    resources: [
+      stack.formatArn({
+        service: 'ssm',
+        region: config.homeRegion,
+        resource: 'parameter',
+        resourceName: drillParameterName(config).slice(1),
+      }),
+    ],
+  });
 }

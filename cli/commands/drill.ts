@@ -20,6 +20,9 @@ export interface DrillDeps {
   readonly now?: () => Date;
 }
 
+/** How long an ended drill stays in the store. */
+const DRILL_KEEP_MS = 86_400_000;
+
 const OPTIONS = {
   minutes: { type: 'string' },
   regions: { type: 'string' },
@@ -114,7 +117,8 @@ async function start(
   req: { dependency: string; minutes: number; regions: string[]; by: string },
   now: Date,
 ): Promise<ResponseRecord[]> {
-  const kept = activeDrills(await readDrillStore(store), now.getTime());
+  // Ended drills stay a day: notify still marks the resolved pages of an incident that began in one.
+  const kept = (await readDrillStore(store)).filter((d) => Date.parse(d.end) > now.getTime() - DRILL_KEEP_MS);
   const drill: Drill = {
     id: `drill-${randomBytes(6).toString('hex')}`,
     dependency: req.dependency,
@@ -123,7 +127,11 @@ async function start(
     end: new Date(now.getTime() + req.minutes * 60_000).toISOString(),
     by: req.by,
   };
-  await writeDrillStore(store, [...kept.filter((d) => d.dependency !== req.dependency), drill]);
+  // A new drill of the same dependency replaces the one in force (its end becomes this one's start).
+  const replaced = kept.map((d) =>
+    d.dependency === req.dependency && Date.parse(d.end) > now.getTime() ? { ...d, end: drill.start } : d,
+  );
+  await writeDrillStore(store, [...replaced, drill]);
   return [record('drill-start', drill, now)];
 }
 
@@ -133,12 +141,15 @@ async function stop(
   by: string,
   now: Date,
 ): Promise<ResponseRecord[]> {
-  const active = activeDrills(await readDrillStore(store), now.getTime());
-  const ending = active.filter((d) => dependency === undefined || d.dependency === dependency);
+  const all = await readDrillStore(store);
+  const ending = activeDrills(all, now.getTime()).filter(
+    (d) => dependency === undefined || d.dependency === dependency,
+  );
   if (ending.length === 0) return [];
+  // Kept with its end set to now: the probes compare the end time; notify still marks the incident's pages.
   await writeDrillStore(
     store,
-    active.filter((d) => !ending.includes(d)),
+    all.map((d) => (ending.includes(d) ? { ...d, end: now.toISOString() } : d)),
   );
   return ending.map((d) => record('drill-stop', { ...d, end: now.toISOString(), by }, now));
 }

@@ -2,11 +2,18 @@
 // beside its bundle and its environment, creates the clients once, and hands everything to notify().
 import type { SNSEvent } from 'aws-lambda';
 import { envCredentials } from '#aws/credentials';
+import { cachedDrillReader } from '#aws/drills';
 import { isRetryableIdempotent } from '#aws/errors';
 import { incidentManagerClient, incidentRecordStore } from '#aws/incident-manager';
 import { retrier } from '#aws/retry';
 import { createAwsSecretResolver } from '#aws/secrets';
-import { type NotifyConfig, type NotifyEmbed, readEmbed, readNotifySettings } from '#shared/runtime';
+import {
+  drillParameterName,
+  type NotifyConfig,
+  type NotifyEmbed,
+  readEmbed,
+  readNotifySettings,
+} from '#shared/runtime';
 import { notifyClients } from './clients.ts';
 import { NOTIFY_RETRY, type NotifyDeps, type NotifySummary, notify, type TickEvent } from './notify.ts';
 import type { VendorDeps } from './vendors.ts';
@@ -30,6 +37,15 @@ function init(): NotifyDeps {
     pageLogTable: settings.pageLogTable,
     topics: settings.topics,
     ...(settings.ack ? { ack: ackSigner(settings.ack) } : {}),
+    drills: cachedDrillReader(
+      {
+        region: process.env.AWS_REGION ?? config.homeRegion,
+        parameter: drillParameterName(config),
+        credentials: envCredentials(process.env),
+        env: process.env,
+      },
+      Date.now,
+    ),
     log: (r) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...r })}\n`),
   };
   return cached;

@@ -4,5 +4,6 @@
 export * from './ack-link.ts';
 export * from './clients.ts';
 export * from './delivery.ts';
+export * from './drill-mark.ts';
 export * from './notify.ts';
 export * from './vendors.ts';

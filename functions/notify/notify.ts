@@ -22,8 +22,9 @@ import {
   type PageLogRecord,
   type PagingContext,
 } from '#shared/pages';
-import { NOTIFY_TIMEOUT_SECONDS, type NotifyConfig } from '#shared/runtime';
+import { type Drill, NOTIFY_TIMEOUT_SECONDS, type NotifyConfig } from '#shared/runtime';
 import { deliverOutbox } from './delivery.ts';
+import { markDrill } from './drill-mark.ts';
 import type { VendorDeps } from './vendors.ts';
 
 /** The scheduled invocation's payload (EventBridge Scheduler input): send resolves that came due. */
@@ -74,6 +75,8 @@ export interface NotifyDeps {
   readonly clock?: () => number;
   /** How vendor channels (PagerDuty, Opsgenie, Slack, Incident Manager) are reached. Required when a route has one. */
   readonly vendors?: VendorDeps;
+  /** The deployment's drills (aws/drills, cached). @default none: no page is a drill */
+  readonly drills?: () => Promise<readonly Drill[]>;
   /** The ack link's URL and signing key. @default none: pages carry no ack link */
   readonly ack?: { readonly url: string; readonly key: () => Promise<Buffer> };
 }
@@ -160,7 +163,8 @@ async function underLease(
   inv: Invocation,
   messages: readonly AlarmStateChangeMessage[],
 ): Promise<NotifySummary> {
-  const decided = await decide(inv, messages);
+  const drills = await readDrills(inv);
+  const decided = (await decide(inv, messages)).map((r) => markDrill(r, drills));
   const added = await inv.outbox.add(decided, inv.now);
   await inv.store.flush();
   const outcome = await deliverOutbox(
@@ -234,6 +238,17 @@ async function acquireLease(inv: Invocation, wait: boolean): Promise<Lease | und
     if (await tryAcquireLease(deps.ddb, deps.stateTable, PAGE_STATE_KEY, lease, now, inv.retry)) return lease;
     if (!wait || waited >= LEASE_WAIT_MS) return undefined;
     await sleep(LEASE_POLL_MS);
+  }
+}
+
+/** The drills; none (logged) when the store cannot be read: pages then go out unmarked, never held. */
+async function readDrills(inv: Invocation): Promise<readonly Drill[]> {
+  if (!inv.deps.drills) return [];
+  try {
+    return await inv.deps.drills();
+  } catch (e) {
+    inv.log({ level: 'warn', msg: 'drill store unreadable: pages not marked [DRILL]', error: String(e) });
+    return [];
   }
 }
 

@@ -41,6 +41,7 @@ describe('the probe function environment', () => {
       homeRegion: 'ap-northeast-2',
       namespace: 'Depmon/Acme',
       intervalSeconds: 15,
+      drillParameter: `/depmon/${c.name}/drills`,
     });
   });
 
