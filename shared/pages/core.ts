@@ -487,69 +487,91 @@ async function releaseHeld(ctx: PagingContext): Promise<PageLogRecord[]> {
     const alarm = findAlarm(ctx.plan, s.alarmName);
     const kind = alarm?.pageKind;
     if (!alarm || !kind) continue;
-    const inAlarm = ctx.alarmState(alarm.name) === 'ALARM';
-    const deps = toDependencies(incidentDependencies(s, alarm), ctx);
-    if (s.mutedBy !== undefined && inAlarm && !mutingWindow(deps, ctx)) {
-      const held = isExternal(alarm, kind) && coreDown;
-      const records = buildRecords({
-        ctx,
-        alarm,
-        kind,
-        eventTime: ctx.now.toISOString(),
-        alarmState: 'ALARM',
-        resolved: false,
-        flapping: s.flapping,
-        since: s.since ?? ctx.now.toISOString(),
-        dependencies: deps,
-        notes: [`It began during maintenance window ${s.mutedBy}, which has ended; it is still failing.`],
-        idSuffix: 'after-maintenance',
-        ...(held ? { held: 'core-outage' as const, heldDetail: 'maintenance ended while core is down' } : {}),
-      });
-      out.push(...records);
-      await ctx.store.put({
-        ...s,
-        mutedBy: undefined,
-        paged: !held && records.some((r) => r.outcome === 'sent'),
-        ...(held ? { heldFor: 'core-outage' as const } : {}),
-      });
-      continue;
-    }
-    if (s.heldFor === 'core-outage' && !s.paged && !coreDown && inAlarm && alarm.type === 'metric') {
-      const records = buildRecords({
-        ctx,
-        alarm,
-        kind,
-        eventTime: ctx.now.toISOString(),
-        alarmState: 'ALARM',
-        resolved: false,
-        flapping: s.flapping,
-        since: s.since ?? ctx.now.toISOString(),
-        dependencies: deps,
-        notes: ['It was held back while core was down; core has recovered and this is still the case.'],
-        idSuffix: 'after-core',
-      });
-      out.push(...records);
-      await ctx.store.put({ ...s, heldFor: undefined, paged: records.some((r) => r.outcome === 'sent') });
-      continue;
-    }
-    if (s.heldFor === 'core-outage' && !s.paged && !coreDown && !inAlarm) {
-      // It recovered while core was down and nothing was paged: nothing to say.
-      await ctx.store.put(closed(s));
-      continue;
-    }
-    if (!s.paged || inAlarm) continue;
-    // A paged incident whose OK was hidden: by core (external), or by blindness (any kind).
-    const hiddenByCore = kind === 'external-outage' && coreDown;
-    const wasHidden = s.blindSince !== undefined || (kind === 'external-outage' && s.lastState === 'ALARM');
-    if (!wasHidden || hiddenByCore) continue;
-    if (membersDown(alarm, ctx).length > 0) continue;
-    if (kind !== 'monitor-blind' && sight(incidentDependencies(s, alarm), alarm, ctx).blind) continue;
-    const now = ctx.now.toISOString();
-    // After blindness nobody saw when it recovered: it is reported as seen up now.
-    const recoveredAt = s.blindSince !== undefined ? now : recoveredSince(s, alarm, ctx, now);
-    await ctx.store.put({ ...s, pendingResolveSince: now, recoveredAt });
+    out.push(...(await releaseOne({ s, alarm, kind, ctx, coreDown })));
   }
   return out;
+}
+
+/** One open subject of releaseHeld: the first of its four cases that applies. */
+interface Held {
+  readonly s: SubjectState;
+  readonly alarm: AlarmSpec;
+  readonly kind: PageKind;
+  readonly ctx: PagingContext;
+  readonly coreDown: boolean;
+}
+
+async function releaseOne(h: Held): Promise<PageLogRecord[]> {
+  const { s, alarm, ctx, coreDown } = h;
+  const inAlarm = ctx.alarmState(alarm.name) === 'ALARM';
+  const deps = toDependencies(incidentDependencies(s, alarm), ctx);
+  if (s.mutedBy !== undefined && inAlarm && !mutingWindow(deps, ctx)) return afterMaintenance(h, deps);
+  if (s.heldFor === 'core-outage' && !s.paged && !coreDown && inAlarm && alarm.type === 'metric') {
+    const records = latePage(h, deps, {
+      notes: ['It was held back while core was down; core has recovered and this is still the case.'],
+      idSuffix: 'after-core',
+    });
+    await ctx.store.put({ ...s, heldFor: undefined, paged: records.some((r) => r.outcome === 'sent') });
+    return records;
+  }
+  if (s.heldFor === 'core-outage' && !s.paged && !coreDown && !inAlarm) {
+    // It recovered while core was down and nothing was paged: nothing to say.
+    await ctx.store.put(closed(s));
+    return [];
+  }
+  if (s.paged && !inAlarm) await settleHiddenOk(h);
+  return [];
+}
+
+/** Still failing when its maintenance window ended: paged now (held if core is down and it is external). */
+async function afterMaintenance(h: Held, deps: Dependency[]): Promise<PageLogRecord[]> {
+  const { s, alarm, kind, ctx, coreDown } = h;
+  const held = isExternal(alarm, kind) && coreDown;
+  const records = latePage(h, deps, {
+    notes: [`It began during maintenance window ${s.mutedBy}, which has ended; it is still failing.`],
+    idSuffix: 'after-maintenance',
+    ...(held ? { held: 'core-outage' as const, heldDetail: 'maintenance ended while core is down' } : {}),
+  });
+  await ctx.store.put({
+    ...s,
+    mutedBy: undefined,
+    paged: !held && records.some((r) => r.outcome === 'sent'),
+    ...(held ? { heldFor: 'core-outage' as const } : {}),
+  });
+  return records;
+}
+
+/** The page of an incident still in ALARM that comes late (after maintenance, after core recovered). */
+function latePage(
+  { s, alarm, kind, ctx }: Held,
+  deps: Dependency[],
+  extra: Pick<BuildArgs, 'notes' | 'idSuffix' | 'held' | 'heldDetail'>,
+): PageLogRecord[] {
+  return buildRecords({
+    ctx,
+    alarm,
+    kind,
+    eventTime: ctx.now.toISOString(),
+    alarmState: 'ALARM',
+    resolved: false,
+    flapping: s.flapping,
+    since: s.since ?? ctx.now.toISOString(),
+    dependencies: deps,
+    ...extra,
+  });
+}
+
+/** A paged incident whose OK was hidden (by core for an external, or by blindness): its resolved starts to settle. */
+async function settleHiddenOk({ s, alarm, kind, ctx, coreDown }: Held): Promise<void> {
+  const hiddenByCore = kind === 'external-outage' && coreDown;
+  const wasHidden = s.blindSince !== undefined || (kind === 'external-outage' && s.lastState === 'ALARM');
+  if (!wasHidden || hiddenByCore) return;
+  if (membersDown(alarm, ctx).length > 0) return;
+  if (kind !== 'monitor-blind' && sight(incidentDependencies(s, alarm), alarm, ctx).blind) return;
+  const now = ctx.now.toISOString();
+  // After blindness nobody saw when it recovered: it is reported as seen up now.
+  const recoveredAt = s.blindSince !== undefined ? now : recoveredSince(s, alarm, ctx, now);
+  await ctx.store.put({ ...s, pendingResolveSince: now, recoveredAt });
 }
 
 async function resolveNow(
@@ -698,15 +720,47 @@ interface BuildArgs {
 function buildRecords(a: BuildArgs): PageLogRecord[] {
   const { ctx, alarm, kind } = a;
   const failing = a.failing ?? evidence(a.dependencies, ctx);
+  const page = formatPage(pageInput(a, failing));
+  const baseId = `${alarm.name}#${a.eventTime}${a.idSuffix ? `#${a.idSuffix}` : ''}`;
+  const common = {
+    at: ctx.now.toISOString(),
+    alarmTime: a.eventTime,
+    alarmName: alarm.name,
+    alarmState: a.alarmState ?? a.event?.NewStateValue ?? 'OK',
+    kind,
+    resolved: a.resolved,
+    severity: page.severity,
+    ...(alarm.tier ? { tier: alarm.tier } : {}),
+    ...(alarm.group ? { group: alarm.group } : {}),
+    dependencies: a.dependencies.length > 0 ? a.dependencies.map((d) => d.id) : [...alarm.dependencies],
+    failingRegions: [...new Set(Object.values(failing).flatMap((e) => e.regions ?? []))],
+    subject: page.subject,
+    messages: page.messages,
+    since: a.since,
+    flapping: a.flapping,
+    attributes: page.attributes,
+  };
+  const held = (heldReason: HeldReason, heldDetail?: string): PageLogRecord[] => [
+    { ...common, id: `${baseId}#held`, outcome: 'held', heldReason, ...(heldDetail ? { heldDetail } : {}) },
+  ];
+  if (a.held) return held(a.held, a.heldDetail);
+  const routes = routesFor(ctx.plan, kind);
+  if (routes.length === 0) return held('no-route', `no route in the config lists kind "${kind}"`);
+  return routes.map((r) => ({ ...common, id: `${baseId}#${r.id}`, outcome: 'sent' as const, route: r.id }));
+}
+
+/** What the formatter is given for a page: the incident, its evidence, and whether core is known healthy. */
+function pageInput(a: BuildArgs, failing: Record<string, FailingEvidence>): PageInput {
+  const { ctx } = a;
   const core = ctx.config.dependencies.filter((d) => d.tier === 'first-party' && d.critical);
   // Only claim "core banking is healthy" when the core alarm is known to be OK, never on a guess.
   const coreHealthy =
     ctx.alarmState(alarmNames.coreOutage(ctx.config)) === 'OK' &&
     core.every((d) => ctx.alarmState(alarmNames.down(ctx.config, d.id)) !== 'ALARM');
-  const input: PageInput = {
+  return {
     config: ctx.config,
-    alarm,
-    kind,
+    alarm: a.alarm,
+    kind: a.kind,
     resolved: a.resolved,
     flapping: a.flapping,
     ...(a.flapNotice !== undefined ? { flapNotice: { transitions: a.flapNotice } } : {}),
@@ -719,52 +773,6 @@ function buildRecords(a: BuildArgs): PageLogRecord[] {
     coreHealthy,
     blindRegions: blindRegions(ctx),
   };
-  const page = formatPage(input);
-  const state = a.alarmState ?? a.event?.NewStateValue ?? 'OK';
-  const baseId = `${alarm.name}#${a.eventTime}${a.idSuffix ? `#${a.idSuffix}` : ''}`;
-  const failingRegions = [...new Set(Object.values(failing).flatMap((e) => e.regions ?? []))];
-  const common = {
-    at: ctx.now.toISOString(),
-    alarmTime: a.eventTime,
-    alarmName: alarm.name,
-    alarmState: state,
-    kind,
-    resolved: a.resolved,
-    severity: page.severity,
-    ...(alarm.tier ? { tier: alarm.tier } : {}),
-    ...(alarm.group ? { group: alarm.group } : {}),
-    dependencies: a.dependencies.length > 0 ? a.dependencies.map((d) => d.id) : [...alarm.dependencies],
-    failingRegions,
-    subject: page.subject,
-    messages: page.messages,
-    since: a.since,
-    flapping: a.flapping,
-    attributes: page.attributes,
-  };
-  if (a.held) {
-    return [
-      {
-        ...common,
-        id: `${baseId}#held`,
-        outcome: 'held',
-        heldReason: a.held,
-        ...(a.heldDetail ? { heldDetail: a.heldDetail } : {}),
-      },
-    ];
-  }
-  const routes = routesFor(ctx.plan, kind);
-  if (routes.length === 0) {
-    return [
-      {
-        ...common,
-        id: `${baseId}#held`,
-        outcome: 'held',
-        heldReason: 'no-route',
-        heldDetail: `no route in the config lists kind "${kind}"`,
-      },
-    ];
-  }
-  return routes.map((r) => ({ ...common, id: `${baseId}#${r.id}`, outcome: 'sent' as const, route: r.id }));
 }
 
 function minutes(fromIso: string, toIso: string): number {
