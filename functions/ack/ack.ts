@@ -42,7 +42,17 @@ export async function handleAckRequest(req: FunctionUrlRequest, deps: AckDeps): 
   if (method !== 'GET' && method !== 'POST') return refuse(deps, 'method', { ip, method });
   const form = method === 'POST' ? formOf(req) : new URLSearchParams();
   const token = (method === 'POST' ? form.get('t') : req.queryStringParameters?.t) ?? '';
-  const verdict = verifyAckToken(await deps.key(), token, deps.now());
+  let key: Buffer;
+  try {
+    key = await deps.key();
+  } catch (e) {
+    deps.log({ level: 'error', event: 'ack-key-unavailable', error: String(e), ip });
+    return page(
+      503,
+      '<h1>Not acknowledged</h1><p>The monitor cannot check links right now: use depmon ack.</p>',
+    );
+  }
+  const verdict = verifyAckToken(key, token, deps.now());
   if (!verdict.ok) return refuse(deps, verdict.problem, { ip });
   if (method === 'GET') return page(200, confirmForm(verdict.claims, token));
   return acknowledge(verdict.claims, cleanName(form.get('by')), deps, ip);

@@ -125,6 +125,23 @@ describe('ack function', () => {
     expect(pageLog().length).toBe(before);
   });
 
+  it('answers 503 and logs it when the signing key cannot be read, writing nothing', async () => {
+    const before = pageLog().length;
+    const out = await handleAckRequest(
+      { requestContext: { http: { method: 'POST' } }, body: new URLSearchParams({ t: token() }).toString() },
+      {
+        ddb: new DynamoDBClient({ region: 'ap-northeast-2', endpoint: aws.endpoint }),
+        pageLogTable: TABLE,
+        key: () => Promise.reject(new Error('AccessDeniedException')),
+        now: () => T0,
+        log: (e) => logged.push(e),
+      },
+    );
+    expect(out.statusCode).toBe(503);
+    expect(lastLog()).toMatchObject({ event: 'ack-key-unavailable' });
+    expect(pageLog().length).toBe(before);
+  });
+
   it('refuses a missing or malformed token (400) and other methods (405), logging each', async () => {
     expect((await fetch(base())).status).toBe(400);
     expect(lastLog()).toMatchObject({ event: 'ack-refused', reason: 'malformed' });
