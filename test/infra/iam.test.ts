@@ -38,20 +38,25 @@ function monitorApp(): App {
 
 /** Per stack and role (its logical id without the hash): the actions granted, and those granted on "*". */
 function rolesOf(app: App) {
-  const roles: Record<string, { actions: string[]; onStar: string[]; managed: unknown; inline: unknown }> =
-    {};
+  const roles: Record<
+    string,
+    { actions: string[]; onStar: string[]; denied: string[]; managed: unknown; inline: unknown }
+  > = {};
   for (const stack of app.synth().stacks) {
     const resources = Object.entries(stack.template.Resources as Record<string, Resource>);
     for (const [roleId, role] of resources.filter(([, r]) => r.Type === 'AWS::IAM::Role')) {
       const statements = resources
         .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles?.some((x) => x.Ref === roleId))
         .flatMap(([, r]) => r.Properties.PolicyDocument?.Statement ?? []);
-      expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
-      const actions = statements.flatMap((s) => list(s.Action));
-      const onStar = statements.filter((s) => list(s.Resource).includes('*')).flatMap((s) => list(s.Action));
+      expect(statements.every((s) => s.Effect === 'Allow' || s.Effect === 'Deny')).toBe(true);
+      const allowed = statements.filter((s) => s.Effect === 'Allow');
+      const actions = allowed.flatMap((s) => list(s.Action));
+      const onStar = allowed.filter((s) => list(s.Resource).includes('*')).flatMap((s) => list(s.Action));
+      const denied = statements.filter((s) => s.Effect === 'Deny').flatMap((s) => list(s.Action));
       roles[`${stack.stackName} ${roleId.replace(/[0-9A-F]{8}$/, '')}`] = {
         actions: [...new Set(actions)].sort(),
         onStar: [...new Set(onStar)].sort(),
+        denied: [...new Set(denied)].sort(),
         managed: role.Properties.ManagedPolicyArns,
         inline: role.Properties.Policies,
       };
@@ -94,8 +99,20 @@ describe('IAM: least privilege in the synthesized app', () => {
           'dynamodb:Scan',
           'cloudwatch:DescribeAlarms',
           'cloudwatch:GetMetricData',
+          // The ack link's signing key, and the drill store (issue 15).
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'ssm:GetParameter',
         ]),
         onStar: ['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData'],
+      },
+      'depmon-acme-home AckRole': {
+        actions: sorted(LOGS, [
+          'dynamodb:PutItem',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+        ]),
+        onStar: [],
       },
       'depmon-acme-home TickScheduleRole': SCHEDULE,
     };
@@ -103,8 +120,9 @@ describe('IAM: least privilege in the synthesized app', () => {
       const stack = `depmon-acme-probe-${region}`;
       expected[`${stack} ScheduleRole`] = SCHEDULE;
       // The test config places ap-northeast-2's first-party probes in a VPC.
+      // ssm:GetParameter: the drill store (issue 15) beside the config's references.
       expected[`${stack} FirstParty0Role`] = probe(
-        ['secretsmanager:GetSecretValue'],
+        ['secretsmanager:GetSecretValue', 'ssm:GetParameter'],
         region === 'ap-northeast-2' ? VPC_ENI : [],
       );
       expected[`${stack} ThirdParty0Role`] = probe(['secretsmanager:GetSecretValue', 'ssm:GetParameter']);
@@ -115,6 +133,17 @@ describe('IAM: least privilege in the synthesized app', () => {
       ),
     ).toEqual(expected);
     expect(Object.values(roles).every((r) => r.managed === undefined && r.inline === undefined)).toBe(true);
+    // The page log is append only: the roles that write it are denied every way to change or remove an item.
+    const noRewrite = [
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:PartiQLDelete',
+      'dynamodb:PartiQLUpdate',
+      'dynamodb:TransactWriteItems',
+      'dynamodb:UpdateItem',
+    ];
+    expect(roles['depmon-acme-home NotifyRole']?.denied).toEqual(noRewrite);
+    expect(roles['depmon-acme-home AckRole']?.denied).toEqual(noRewrite);
   });
 
   it('lets notify use the topic key only to publish: no kms:Encrypt, no kms:ReEncrypt*', () => {
