@@ -32,9 +32,9 @@ const SECTIONS: Record<string, { title: string; load: () => Promise<Section> }> 
   soak: { title: 'f. Soak', load: () => import('./sections/soak.ts') },
   bounds: { title: 'g. Time bounds', load: () => import('./sections/bounds.ts') },
   hostile: { title: 'h. Hostile input', load: () => import('./sections/hostile.ts') },
-  'scale-layers': {
-    title: 'i. Layers at size: simulate and notify at 1,000 dependencies',
-    load: () => import('./sections/scale-layers.ts'),
+  scale: {
+    title: 'i. Scale: synth, bundles, notify and simulate at size',
+    load: () => import('./sections/scale.ts'),
   },
 };
 
@@ -119,7 +119,7 @@ function writeResults(m: ReturnType<typeof machine>, sections: Map<string, strin
     '# depmon benchmarks',
     '',
     'Written by `npm run bench` (all sections) or `npm run bench -- SECTION…` (engine, latency, coldstart,',
-    'detection, cost, soak, bounds, hostile): a run rewrites only its own sections, and only when every one of them ran.',
+    'detection, cost, soak, bounds, hostile, scale): a run rewrites only its own sections, and only when every one of them ran.',
     'Everything runs on 127.0.0.1. Each section names the commit it measured and the machine load while it ran.',
     '',
     `Machine of the latest run: ${m.nproc} CPUs (\`nproc\`), ${m.cpu}, ${m.memoryGiB} GiB memory, Linux ${m.kernel}, Node ${m.node}${m.node22 ? `, Node 22 for bundles: ${m.node22}` : ''}.`,

@@ -1,6 +1,7 @@
 // CloudWatch on 127.0.0.1 for the real SDK client, as the notify function reads it: alarm states by name,
 // DescribeAlarms with AlarmNamePrefix, StateValue, MaxRecords (refused over the API's 100) and NextToken, and
 // GetMetricData (refused over 500 queries). Each request is recorded with the caller's clock.
+// `answerCloudWatch` is the same behaviour for a server that stands in for more services (fake-notify-aws.ts).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DESCRIBE_ALARMS_MAX_RECORDS } from '#aws/alarms';
@@ -15,58 +16,75 @@ export interface CwCall {
   readonly at: number;
 }
 
+/** What a fake CloudWatch holds: alarm states by name, which names are composites, the calls, a clock. */
+export interface CwState {
+  readonly states: Map<string, AlarmState>;
+  /** Replaced by a fresh array to count calls apart (fake-notify-aws.ts steps). */
+  calls: CwCall[];
+  readonly clock: { readonly now: number };
+  readonly isComposite: (name: string) => boolean;
+}
+
+/** One CloudWatch request (operation from `x-amz-target`, parsed JSON body) answered: HTTP status and body. */
+export function answerCloudWatch(cw: CwState, op: string, input: Record<string, unknown>): [number, unknown] {
+  if (op === 'DescribeAlarms') {
+    const stateValue = input.StateValue as string | undefined;
+    cw.calls.push({ op, ...(stateValue ? { stateValue } : {}), at: cw.clock.now });
+    const max = (input.MaxRecords as number | undefined) ?? 50;
+    if (max > DESCRIBE_ALARMS_MAX_RECORDS)
+      return [400, { __type: 'InvalidParameterValue', message: 'MaxRecords' }];
+    const prefix = (input.AlarmNamePrefix as string | undefined) ?? '';
+    const all = [...cw.states]
+      .filter(([n, s]) => n.startsWith(prefix) && (!stateValue || s === stateValue))
+      .map(([AlarmName, StateValue]) => ({ AlarmName, StateValue }));
+    const from = Number(input.NextToken ?? 0);
+    const page = all.slice(from, from + max);
+    return [
+      200,
+      {
+        MetricAlarms: page.filter((a) => !cw.isComposite(a.AlarmName)),
+        CompositeAlarms: page.filter((a) => cw.isComposite(a.AlarmName)),
+        ...(from + max < all.length ? { NextToken: String(from + max) } : {}),
+      },
+    ];
+  }
+  if (op === 'GetMetricData') {
+    const queries = input.MetricDataQueries as { Id: string }[];
+    cw.calls.push({ op, queries: queries.length, at: cw.clock.now });
+    if (queries.length > GET_METRIC_DATA_MAX_QUERIES)
+      return [400, { __type: 'InvalidParameterValue', message: 'too many queries' }];
+    return [
+      200,
+      {
+        MetricDataResults: queries.map((q) => ({
+          Id: q.Id,
+          StatusCode: 'Complete',
+          Timestamps: [Math.floor(Number(input.EndTime) / 60) * 60 - 60],
+          Values: [6],
+        })),
+      },
+    ];
+  }
+  return [400, { __type: 'InvalidAction', message: op }];
+}
+
 /** CloudWatch on 127.0.0.1: alarm states by name, DescribeAlarms with prefix, StateValue, MaxRecords, NextToken. */
 export async function startFakeCloudWatch(clock: { now: number }, isComposite: (name: string) => boolean) {
-  const states = new Map<string, AlarmState>();
-  const calls: CwCall[] = [];
+  const cw: CwState = { states: new Map(), calls: [], clock, isComposite };
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
     const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '?';
-    const json = (status: number, value: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify(value));
-    };
-    if (op === 'DescribeAlarms') {
-      calls.push({ op, ...(input.StateValue ? { stateValue: input.StateValue } : {}), at: clock.now });
-      const max = input.MaxRecords ?? 50;
-      if (max > DESCRIBE_ALARMS_MAX_RECORDS)
-        return json(400, { __type: 'InvalidParameterValue', message: 'MaxRecords' });
-      const all = [...states]
-        .filter(
-          ([n, s]) =>
-            n.startsWith(input.AlarmNamePrefix ?? '') && (!input.StateValue || s === input.StateValue),
-        )
-        .map(([AlarmName, StateValue]) => ({ AlarmName, StateValue }));
-      const from = Number(input.NextToken ?? 0);
-      const page = all.slice(from, from + max);
-      return json(200, {
-        MetricAlarms: page.filter((a) => !isComposite(a.AlarmName)),
-        CompositeAlarms: page.filter((a) => isComposite(a.AlarmName)),
-        ...(from + max < all.length ? { NextToken: String(from + max) } : {}),
-      });
-    }
-    if (op === 'GetMetricData') {
-      calls.push({ op, queries: input.MetricDataQueries.length, at: clock.now });
-      if (input.MetricDataQueries.length > GET_METRIC_DATA_MAX_QUERIES)
-        return json(400, { __type: 'InvalidParameterValue', message: 'too many queries' });
-      return json(200, {
-        MetricDataResults: input.MetricDataQueries.map((q: { Id: string }) => ({
-          Id: q.Id,
-          StatusCode: 'Complete',
-          Timestamps: [Math.floor(input.EndTime / 60) * 60 - 60],
-          Values: [6],
-        })),
-      });
-    }
-    return json(400, { __type: 'InvalidAction', message: op });
+    const [status, value] = answerCloudWatch(cw, op, input);
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end(JSON.stringify(value));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    states,
-    calls,
+    states: cw.states,
+    calls: cw.calls,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
