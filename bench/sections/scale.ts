@@ -25,7 +25,7 @@ import {
 } from '#shared/runtime';
 import { fmt, mdTable, median, OUT_DIR, ROOT, type RunOptions, type SectionResult } from '../lib/machine.ts';
 import { fullListingPages, type NotifyAtSize, notifyAtSize } from '../lib/notify-at-size.ts';
-import { SCALE_REGIONS, scaleConfigInput, scaleScenario } from '../lib/scale-config.ts';
+import { scaleConfigInput, scaleScenario } from '../lib/scale-config.ts';
 import { workingTreeLabel } from '../lib/snapshot.ts';
 
 /** Issue 11: a 60-minute scenario at 1,000 dependencies within 5 minutes on this machine. */
@@ -267,8 +267,8 @@ function tables(results: readonly SizeResult[], minutes: number, cap: number): s
         'its depmon-embed.json',
         'probe bundle',
         'largest probe embed',
-        `probe functions in ${SCALE_REGIONS[0]}`,
-        'bundling (2 stacks)',
+        'probe functions (3 regions)',
+        'bundling (2 functions)',
       ],
       results.map((r) => [
         r.n.toLocaleString('en-US'),
@@ -355,7 +355,7 @@ export async function run(log: (s: string) => void, { smoke }: RunOptions): Prom
     (r) => r.synth.most.resources <= CFN_MAX_RESOURCES && r.synth.largest.bytes <= CFN_MAX_TEMPLATE_BYTES,
   );
   const markdown = [
-    `Measured: ${workingTreeLabel()}. Configs from \`bench/lib/scale-config.ts\`: 3 probe regions, a third first-party (every 25th of those critical), third parties in vendor groups, 6 in 10 checks HTTP(S), 2 TCP, 1 DNS, 1 TLS, a 60 s interval. "synth" is the whole app (home region and 3 probe regions) as \`cdk synth\` builds it with asset bundling skipped, in-process; the bundles come from the same app synthesized again with real esbuild bundling for the home stack and the ${SCALE_REGIONS[0]} probe stack. Every template inside CloudFormation's ${CFN_MAX_RESOURCES} resources and 1 MB: ${quotas ? 'yes' : 'NO'}.`,
+    `Measured: ${workingTreeLabel()}. Configs from \`bench/lib/scale-config.ts\`: 3 probe regions, a third first-party (every 25th of those critical), third parties in vendor groups, 6 in 10 checks HTTP(S), 2 TCP, 1 DNS, 1 TLS, a 60 s interval. "synth" is the whole app (home region and 3 probe regions) as \`cdk synth\` builds it with asset bundling skipped, in-process; the bundles are the notify and the first probe function built by infra's \`DepmonFunction\` with real esbuild, each with the embed the stacks hand it (\`depmon-embed.json\`; the probe embed column is the largest of every shard's, measured without building). Every template inside CloudFormation's ${CFN_MAX_RESOURCES} resources and 1 MB: ${quotas ? 'yes' : 'NO'}.`,
     '',
     ...tables(results, minutes, cap),
     '',
