@@ -56,26 +56,39 @@ const minutesOrDash = (m: number | null) => (m === null ? '–' : m.toFixed(1));
 // ── Markdown ────────────────────────────────────────────────────────────────────
 const mdCell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 
+/** The account's zone is UTC itself: one time column, not two identical ones. */
+const zoneIsUtc = (a: Account) => a.timeZoneLabel === 'UTC';
+
+/** "times in UTC and Asia/Seoul (KST)", or "times in UTC" when that is the account's zone. */
+const timesIn = (a: Account) =>
+  zoneIsUtc(a) ? 'times in UTC' : `times in UTC and ${a.timeZone} (${a.timeZoneLabel})`;
+
 export function renderMarkdown(a: Account): string {
   const tz = a.timeZoneLabel;
+  const local = !zoneIsUtc(a);
   const out: string[] = [];
   out.push(`# ${a.title}`, '');
   out.push(
-    `- Window: ${utcTime(new Date(a.window.from.at))} to ${utcTime(new Date(a.window.to.at))} (${a.window.from.local} to ${a.window.to.local})`,
+    `- Window: ${utcTime(new Date(a.window.from.at))} to ${utcTime(new Date(a.window.to.at))}${local ? ` (${a.window.from.local} to ${a.window.to.local})` : ''}`,
   );
-  out.push(`- Monitor: \`${a.monitor}\`; times in UTC and ${a.timeZone} (${tz})`);
+  out.push(`- Monitor: \`${a.monitor}\`; ${timesIn(a)}`);
   out.push(
     `- Evidence: ${a.origin === 'rehearsal' ? 'a simulator rehearsal' : 'CloudWatch alarm history, the depmon page log, probe metrics'}`,
   );
   if (a.generatedAt) out.push(`- Generated: ${a.generatedAt}`);
   out.push('', '## Figures', '');
-  out.push(`| Figure | UTC | ${tz} | Minutes from onset | From |`, '| --- | --- | --- | --- | --- |');
+  out.push(
+    local
+      ? `| Figure | UTC | ${tz} | Minutes from onset | From |`
+      : '| Figure | UTC | Minutes from onset | From |',
+    local ? '| --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- |',
+  );
   for (const name of FIGURE_ORDER) {
     const f: Figure | null = a.figures[name];
     out.push(
       f
-        ? `| ${FIGURE_LABELS[name]} | ${utcTime(new Date(f.at))} | ${f.local} | ${minutes(f.minutesFromOnset)} | ${mdCell(f.detail)} |`
-        : `| ${FIGURE_LABELS[name]} | none in the window | | | |`,
+        ? `| ${FIGURE_LABELS[name]} | ${utcTime(new Date(f.at))} |${local ? ` ${f.local} |` : ''} ${minutes(f.minutesFromOnset)} | ${mdCell(f.detail)} |`
+        : `| ${FIGURE_LABELS[name]} | none in the window |${local ? ' |' : ''} | |`,
     );
   }
   out.push(...incidentsMarkdown(a));
@@ -87,12 +100,14 @@ export function renderMarkdown(a: Account): string {
   if (a.events.length === 0) out.push('No events in the window.');
   else {
     out.push(
-      `| # | UTC | ${tz} | Min | Kind | Source | What happened |`,
-      '| --- | --- | --- | --- | --- | --- | --- |',
+      local
+        ? `| # | UTC | ${tz} | Min | Kind | Source | What happened |`
+        : '| # | UTC | Min | Kind | Source | What happened |',
+      local ? '| --- | --- | --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- | --- | --- |',
     );
     a.events.forEach((e, i) => {
       out.push(
-        `| ${i + 1} | ${utcTime(new Date(e.at))} | ${e.local} | ${minutes(e.minutesFromOnset)} | ${e.kind} | ${e.source} | ${mdCell(e.summary)} |`,
+        `| ${i + 1} | ${utcTime(new Date(e.at))} |${local ? ` ${e.local} |` : ''} ${minutes(e.minutesFromOnset)} | ${e.kind} | ${e.source} | ${mdCell(e.summary)} |`,
       );
     });
   }
@@ -286,7 +301,7 @@ function figureHtml(a: Account, name: (typeof FIGURE_ORDER)[number]): string {
     : `<div class="fig none"><div class="lbl">${escapeHtml(FIGURE_LABELS[name])}</div><div class="val">none in the window</div></div>`;
 }
 
-function eventRowHtml(e: Account['events'][number], i: number): string {
+function eventRowHtml(e: Account['events'][number], i: number, local: boolean): string {
   const texts = [
     e.text ? `<details><summary>Text as sent</summary><pre>${escapeHtml(e.text)}</pre></details>` : '',
     e.sms ? `<details><summary>SMS</summary><pre>${escapeHtml(e.sms)}</pre></details>` : '',
@@ -296,7 +311,7 @@ function eventRowHtml(e: Account['events'][number], i: number): string {
       : '',
     e.messageId ? `<div class="sub">SNS message ${escapeHtml(e.messageId)}</div>` : '',
   ].join('');
-  return `<tr class="${KIND_CLASS[e.kind]}"><td>${i + 1}</td><td>${escapeHtml(utcTime(new Date(e.at)))}</td><td>${escapeHtml(e.local)}</td><td class="num">${escapeHtml(minutes(e.minutesFromOnset))}</td><td><span class="kind">${escapeHtml(e.kind)}</span></td><td>${escapeHtml(e.source)}</td><td>${escapeHtml(e.summary)}${texts}</td></tr>`;
+  return `<tr class="${KIND_CLASS[e.kind]}"><td>${i + 1}</td><td>${escapeHtml(utcTime(new Date(e.at)))}</td>${local ? `<td>${escapeHtml(e.local)}</td>` : ''}<td class="num">${escapeHtml(minutes(e.minutesFromOnset))}</td><td><span class="kind">${escapeHtml(e.kind)}</span></td><td>${escapeHtml(e.source)}</td><td>${escapeHtml(e.summary)}${texts}</td></tr>`;
 }
 
 function incidentsHtml(a: Account): string {
@@ -323,7 +338,7 @@ export function renderHtml(a: Account): string {
     a.notes.length > 0
       ? `<section><h2>Notes</h2><ul>${a.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></section>`
       : '';
-  const rows = a.events.map((e, i) => eventRowHtml(e, i)).join('\n');
+  const rows = a.events.map((e, i) => eventRowHtml(e, i, !zoneIsUtc(a))).join('\n');
   const incidents = incidentsHtml(a);
   const evidence =
     a.origin === 'rehearsal'
@@ -341,13 +356,13 @@ ${ACCOUNT_CSS}
 </head>
 <body>
 <h1>${escapeHtml(a.title)}</h1>
-<p class="meta">${escapeHtml(a.window.from.local)} to ${escapeHtml(a.window.to.local)} (${escapeHtml(utcTime(new Date(a.window.from.at)))} to ${escapeHtml(utcTime(new Date(a.window.to.at)))}) · monitor <code>${escapeHtml(a.monitor)}</code> · times in UTC and ${escapeHtml(a.timeZone)} (${tz}) · evidence: ${escapeHtml(evidence)}${a.generatedAt ? ` · generated ${escapeHtml(a.generatedAt)}` : ''}</p>
+<p class="meta">${escapeHtml(a.window.from.local)} to ${escapeHtml(a.window.to.local)}${zoneIsUtc(a) ? '' : ` (${escapeHtml(utcTime(new Date(a.window.from.at)))} to ${escapeHtml(utcTime(new Date(a.window.to.at)))})`} · monitor <code>${escapeHtml(a.monitor)}</code> · ${escapeHtml(timesIn(a))} · evidence: ${escapeHtml(evidence)}${a.generatedAt ? ` · generated ${escapeHtml(a.generatedAt)}` : ''}</p>
 <section><h2>Figures</h2><div class="figs">
 ${figures}
 </div></section>
 ${incidents}${notes}
 <section><h2>Events (${a.events.length})</h2>
-${a.events.length === 0 ? '<p>No events in the window.</p>' : `<table><thead><tr><th>#</th><th>UTC</th><th>${tz}</th><th>Min</th><th>Kind</th><th>Source</th><th>What happened</th></tr></thead><tbody>\n${rows}\n</tbody></table>`}
+${a.events.length === 0 ? '<p>No events in the window.</p>' : `<table><thead><tr><th>#</th><th>UTC</th>${zoneIsUtc(a) ? '' : `<th>${tz}</th>`}<th>Min</th><th>Kind</th><th>Source</th><th>What happened</th></tr></thead><tbody>\n${rows}\n</tbody></table>`}
 </section>
 </body>
 </html>

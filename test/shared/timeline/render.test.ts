@@ -20,10 +20,10 @@ import { GENERATED_AT, kakaoRehearsal } from '../../helpers/kakao-rehearsal.ts';
 const kakao = (): Account => accountFromSimulation(kakaoRehearsal(), { generatedAt: GENERATED_AT });
 
 /** An account whose texts carry what each format must escape. */
-function hostile(): Account {
+function hostile(timeZone = 'Asia/Seoul'): Account {
   const at = new Date('2022-10-15T06:30:00Z');
   return buildAccount({
-    config: { name: 'bank', timeZone: 'Asia/Seoul', probeRegions: ['ap-northeast-2'] },
+    config: { name: 'bank', timeZone, probeRegions: ['ap-northeast-2'] },
     window: { from: new Date('2022-10-15T06:00:00Z'), to: new Date('2022-10-15T07:00:00Z') },
     origin: 'aws',
     alarms: [
@@ -159,5 +159,25 @@ describe('writeTimeline', () => {
     await expect(write).rejects.toBeInstanceOf(TimelineFormatError);
     await expect(write).rejects.toThrow('a.pdf: expected a file ending in .md, .html, .csv or .json');
     expect(formatForFile('x.HTM')).toBe('html');
+  });
+});
+
+describe('an account kept in UTC', () => {
+  it('says UTC once and shows one time column, not two identical ones', () => {
+    // Act
+    const md = renderMarkdown(hostile('UTC'));
+    const html = renderHtml(hostile('UTC'));
+    const seoul = renderMarkdown(hostile());
+    // Assess
+    expect(md).toContain('; times in UTC\n');
+    expect(md).not.toContain('UTC and UTC');
+    expect(md).toContain('| # | UTC | Min | Kind | Source | What happened |');
+    const row = md.split('\n').find((l) => l.startsWith('| 1 | '))!;
+    expect(row.split(/(?<!\\)\|/).length).toBe(8);
+    expect(html).not.toContain('UTC and UTC');
+    expect(html).toContain('<th>#</th><th>UTC</th><th>Min</th>');
+    // A zone of its own keeps both columns.
+    expect(seoul).toContain('times in UTC and Asia/Seoul (KST)');
+    expect(seoul).toContain('| # | UTC | KST | Min | Kind | Source | What happened |');
   });
 });
