@@ -203,6 +203,7 @@ const inRegion = (b: BillBasis, region: string) =>
     schedules: 0,
     operationalAlarms: 0,
     kmsKeys: 0,
+    secrets: 0,
   };
 
 const pricesOf = (b: BillBasis, region: string) => pricesFor(region, b.base);
@@ -538,7 +539,7 @@ function notifyTickLines(b: BillBasis, alarmCount: number): CostLine[] {
 
 /** Paging: SNS in and out, the notify function, the page log, GetMetricData, and the KMS keys of the encrypted topics. */
 function pagingLines(b: BillBasis): CostLine[] {
-  return [...snsLines(b), ...pageHandlingLines(b), ...topicKeyLines(b)];
+  return [...snsLines(b), ...pageHandlingLines(b), ...topicKeyLines(b), ...secretLines(b)];
 }
 
 /** Each alarm change: one publish into the alarm topic, one out to a route topic, and its email/HTTPS deliveries. */
@@ -618,6 +619,31 @@ function pageHandlingLines(b: BillBasis): CostLine[] {
         ((12 * t * ASSUMED_PAGE_LOG_RECORD_BYTES) / GB) * P.dynamoStorageGbMonth,
     }),
   ];
+}
+
+/**
+ * GetSecretValue calls on the ack link's signing key a month: notify and the ack function each cache it five
+ * minutes, so at most one read per warm container per five minutes (assumed: one container each, always warm).
+ */
+const ASSUMED_SECRET_READS_PER_MONTH = 2 * 12 * 730;
+
+/** The secrets depmon creates (the ack link's signing key), per region, and their reads. */
+function secretLines(b: BillBasis): CostLine[] {
+  return Object.entries(b.deployment.regions)
+    .filter(([, r]) => r.secrets > 0)
+    .map(([region, r]) => {
+      const P = pricesOf(b, region);
+      const reads = r.secrets * ASSUMED_SECRET_READS_PER_MONTH;
+      return priced({
+        service: 'Secrets Manager',
+        item: `the ack link's signing key (${reads.toLocaleString('en-US')} reads a month, cached 5 minutes)`,
+        region,
+        quantity: r.secrets,
+        unit: 'secrets',
+        unitUsd: P.secretsManagerSecret,
+        monthlyUsd: r.secrets * P.secretsManagerSecret + reads * P.secretsManagerRequest,
+      });
+    });
 }
 
 /** The customer-managed keys of the encrypted topics, per region; the home key also serves each change's requests. */

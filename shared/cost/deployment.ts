@@ -10,7 +10,7 @@ import { type AlarmCounts, alarmCountsFromPlan } from './alarms.ts';
 export interface RegionDeployment {
   /** Probe functions (one per shard). */
   readonly probeFunctions: number;
-  /** Other functions (notify). */
+  /** Other functions (notify, the ack link's function). */
   readonly otherFunctions: number;
   /** EventBridge Scheduler schedules (one per probe function; notify's tick). */
   readonly schedules: number;
@@ -18,6 +18,8 @@ export interface RegionDeployment {
   readonly operationalAlarms: number;
   /** Customer-managed KMS keys. */
   readonly kmsKeys: number;
+  /** Secrets Manager secrets depmon creates (the ack link's signing key). */
+  readonly secrets: number;
 }
 
 export interface Deployment {
@@ -45,6 +47,7 @@ export function deploymentOf(config: MonitorConfig, plan: AlarmPlan): Deployment
       schedules: 0,
       operationalAlarms: 0,
       kmsKeys: 0,
+      secrets: 0,
     };
     regions[region] = {
       probeFunctions: cur.probeFunctions + (d.probeFunctions ?? 0),
@@ -52,13 +55,16 @@ export function deploymentOf(config: MonitorConfig, plan: AlarmPlan): Deployment
       schedules: cur.schedules + (d.schedules ?? 0),
       operationalAlarms: cur.operationalAlarms + (d.operationalAlarms ?? 0),
       kmsKeys: cur.kmsKeys + (d.kmsKeys ?? 0),
+      secrets: cur.secrets + (d.secrets ?? 0),
     };
   };
-  // Home: notify and its one-minute tick, the topics' key, and the delivery alarms.
+  // Home: notify and its one-minute tick, the ack function and its signing key, the topics' key, and the
+  // delivery alarms.
   add(config.homeRegion, {
-    otherFunctions: 1,
+    otherFunctions: 2,
     schedules: 1,
     kmsKeys: 1,
+    secrets: 1,
     operationalAlarms: HOME_DELIVERY_ALARMS,
   });
   for (const region of config.probeRegions) {
@@ -113,6 +119,7 @@ export function deploymentFromTemplates(stacks: readonly SynthesizedStack[], nam
       schedules: 0,
       operationalAlarms: 0,
       kmsKeys: 0,
+      secrets: 0,
       ...regions[region],
     };
     for (const res of Object.values(template.Resources ?? {})) {
@@ -129,6 +136,9 @@ export function deploymentFromTemplates(stacks: readonly SynthesizedStack[], nam
           break;
         case 'AWS::KMS::Key':
           r.kmsKeys++;
+          break;
+        case 'AWS::SecretsManager::Secret':
+          r.secrets++;
           break;
         case 'AWS::CloudWatch::Alarm': {
           const watched = alarmMetricsOf(p);

@@ -15,6 +15,7 @@ export const PRICE_SOURCES = [
   'https://aws.amazon.com/dynamodb/pricing/on-demand/',
   'https://aws.amazon.com/ec2/pricing/on-demand/#Data_Transfer',
   'https://aws.amazon.com/route53/pricing/',
+  'https://aws.amazon.com/secrets-manager/pricing/',
 ] as const;
 
 /** AWS bills a month as 730 hours (the AWS Pricing Calculator's convention). */
@@ -64,6 +65,10 @@ export const PRICES = {
   kmsKey: 1,
   /** KMS requests ($0.03 per 10,000). */
   kmsRequest: 0.03 / 10_000,
+  /** Secrets Manager: per secret-month ($0.40). */
+  secretsManagerSecret: 0.4,
+  /** Secrets Manager API calls ($0.05 per 10,000). */
+  secretsManagerRequest: 0.05 / 10_000,
   /** CloudWatch Logs ingestion, per GB (standard log class). */
   logsIngestGb: 0.5,
   /** CloudWatch Logs storage (archive), per GB-month. */

@@ -59,9 +59,11 @@ describe('depmon cost', { timeout: 180_000 }, () => {
     expect(c.out()).toContain('PutMetricData');
     expect(c.out()).toContain('CloudWatch Synthetics');
     expect(c.out()).toContain('Route 53 health checks');
-    // One custom metric per dependency (Status) and one heartbeat.
-    expect(c.out()).toMatch(/total, year 1\s+\$8\.14/);
-    expect(c.out()).toContain('economical (this config): $8.14');
+    // One custom metric per dependency (Status) and one heartbeat; the ack link's signing key: $0.40 a month and
+    // 17,520 reads at $0.05 per 10,000.
+    expect(c.out()).toMatch(/Secrets Manager\s+the ack link's signing key \(17,520 reads a month, cached 5 minutes\).*\$0\.4876/);
+    expect(c.out()).toMatch(/total, year 1\s+\$8\.63/);
+    expect(c.out()).toContain('economical (this config): $8.63');
   });
 
   it('prints one JSON object with --json', async () => {
@@ -74,7 +76,7 @@ describe('depmon cost', { timeout: 180_000 }, () => {
     // Assess
     expect(code).toBe(0);
     const report = JSON.parse(c.out());
-    expect(report.depmon.totalUsd).toBeCloseTo(8.14, 2);
+    expect(report.depmon.totalUsd).toBeCloseTo(8.63, 2);
     expect(report.synthetics.totalUsd).toBeCloseTo(52.56, 6);
     expect(report.prices.region).toBe('us-east-1');
     // The same lines and totals: year 1, from year 3, per dependency; counted from the synthesized stacks.
