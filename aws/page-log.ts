@@ -99,6 +99,28 @@ export async function useAckToken(
   return putOnce(ddb, table, item, retry);
 }
 
+/** The partition of vendor webhook events already recorded: one item per vendor and event id. */
+export const USED_VENDOR_EVENT_PARTITION = 'vendor-event';
+
+/**
+ * Marks a vendor webhook event recorded: true the first time, false for an event already seen (a vendor's
+ * retry or a replayed request), the same conditional write as an ack token's.
+ */
+export async function useVendorEvent(
+  ddb: DynamoDBClient,
+  table: string,
+  use: { readonly via: string; readonly eventId: string; readonly incident: string; readonly at: string },
+  retry: Retrier = once,
+): Promise<boolean> {
+  const item = {
+    [PAGE_LOG_KEY.partition]: { S: USED_VENDOR_EVENT_PARTITION },
+    [PAGE_LOG_KEY.sort]: { S: `${use.via}#${use.eventId}` },
+    incident: { S: use.incident },
+    at: { S: use.at },
+  };
+  return putOnce(ddb, table, item, retry);
+}
+
 /** Every page record whose `at` is in [from, to]: one Query per UTC day partition, paginated. */
 export async function queryPageLog(
   ddb: DynamoDBClient,

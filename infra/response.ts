@@ -13,7 +13,7 @@ import {
 } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { MonitorConfig } from '#shared/config';
+import { type MonitorConfig, secretRefs, vendorWebhooks } from '#shared/config';
 import {
   ACK_ENTRY,
   ACK_MEMORY_MB,
@@ -22,6 +22,7 @@ import {
   drillParameterName,
 } from '#shared/runtime';
 import { DepmonFunction } from './lambda.ts';
+import { secretResourceArn } from './probe-stack.ts';
 
 /** Every DynamoDB action that changes or removes an existing item (PartiQL and transactions included). */
 export const PAGE_LOG_MUTATIONS = [
@@ -93,7 +94,11 @@ export function ackFunction(stack: Stack, config: MonitorConfig, pageLog: Table,
     memorySize: ACK_MEMORY_MB,
     // A burst of forged requests costs at most this many concurrent executions.
     reservedConcurrentExecutions: 5,
-    environment: ackEnvironment({ keySecret: key.secretArn, pageLogTable: pageLog.tableName }),
+    environment: ackEnvironment({
+      keySecret: key.secretArn,
+      pageLogTable: pageLog.tableName,
+      vendorWebhooks: vendorWebhooks(config.channels),
+    }),
   });
   const url = fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.BUFFERED });
   role.addToPolicy(
@@ -105,11 +110,31 @@ export function ackFunction(stack: Stack, config: MonitorConfig, pageLog: Table,
   );
   key.grantRead(role);
   grantAppendOnly(role, pageLog);
+  grantVendorWebhooks(stack, role, config, pageLog);
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-L1',
     reason: 'Node.js 22 is deliberate: the bundles are tested on a real Node 22 binary (test/infra).',
   });
   return { fn, url, role };
+}
+
+/**
+ * Vendor webhooks (channels with a `webhookSecret`): read exactly those secrets, and query the page log to
+ * check that the incident a vendor names is one the monitor paged. Nothing is granted without one.
+ */
+function grantVendorWebhooks(stack: Stack, role: Role, config: MonitorConfig, pageLog: Table): void {
+  const refs = vendorWebhooks(config.channels).flatMap((w) => secretRefs(w.secret));
+  if (refs.length === 0) return;
+  const arns = (source: 'secretsmanager' | 'ssm') => [
+    ...new Set(refs.filter((r) => r.source === source).map((r) => secretResourceArn(stack, r))),
+  ];
+  const grants: [string, string, string[]][] = [
+    ['ReadWebhookSecrets', 'secretsmanager:GetSecretValue', arns('secretsmanager')],
+    ['ReadWebhookParameters', 'ssm:GetParameter', arns('ssm')],
+    ['FindPagedIncidents', 'dynamodb:Query', [pageLog.tableArn]],
+  ];
+  for (const [sid, action, resources] of grants)
+    if (resources.length > 0) role.addToPolicy(new PolicyStatement({ sid, actions: [action], resources }));
 }
 
 /** Reading the deployment's drills (one SSM parameter in the home Region). */

@@ -6,10 +6,15 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { useAckToken, writeResponse } from '#aws/page-log';
 import { type AckTokenClaims, type ResponseRecord, verifyAckToken } from '#shared/pages';
+import { handleVendorWebhook, VENDOR_PATH_PREFIX, type VendorSecret } from './vendor.ts';
 
 /** The part of a function URL event (payload format 2.0) the ack function reads. */
 export interface FunctionUrlRequest {
   readonly requestContext: { readonly http: { readonly method: string; readonly sourceIp?: string } };
+  /** The path (`/` for ack links, `/vendor/<type>/<channel>` for vendor webhooks). */
+  readonly rawPath?: string;
+  /** Header names in lower case, as function URLs deliver them. */
+  readonly headers?: Readonly<Record<string, string | undefined>>;
   readonly queryStringParameters?: Readonly<Record<string, string | undefined>>;
   readonly body?: string;
   readonly isBase64Encoded?: boolean;
@@ -29,6 +34,8 @@ export interface AckDeps {
   readonly now: () => Date;
   /** One structured line per outcome (CloudWatch Logs). */
   readonly log: (entry: Record<string, unknown>) => void;
+  /** A vendor channel's resolved webhook secret (functions/ack/vendor.ts). @default no vendor webhooks */
+  readonly vendorSecret?: (channel: string) => Promise<VendorSecret | undefined>;
 }
 
 export type AckRefusal = 'malformed' | 'bad-signature' | 'expired' | 'replayed' | 'method';
@@ -39,6 +46,7 @@ const MAX_NAME_CHARS = 80;
 export async function handleAckRequest(req: FunctionUrlRequest, deps: AckDeps): Promise<FunctionUrlResponse> {
   const method = req.requestContext.http.method.toUpperCase();
   const ip = req.requestContext.http.sourceIp;
+  if (req.rawPath?.startsWith(VENDOR_PATH_PREFIX)) return vendorWebhook(req, method, deps);
   if (method !== 'GET' && method !== 'POST') return refuse(deps, 'method', { ip, method });
   const form = method === 'POST' ? formOf(req) : new URLSearchParams();
   const token = (method === 'POST' ? form.get('t') : req.queryStringParameters?.t) ?? '';
@@ -56,6 +64,20 @@ export async function handleAckRequest(req: FunctionUrlRequest, deps: AckDeps): 
   if (!verdict.ok) return refuse(deps, verdict.problem, { ip });
   if (method === 'GET') return page(200, confirmForm(verdict.claims, token));
   return acknowledge(verdict.claims, cleanName(form.get('by')), deps, ip);
+}
+
+function vendorWebhook(req: FunctionUrlRequest, method: string, deps: AckDeps) {
+  const raw = req.body ?? '';
+  return handleVendorWebhook(
+    {
+      method,
+      path: req.rawPath ?? '',
+      headers: req.headers ?? {},
+      body: Buffer.from(raw, req.isBase64Encoded ? 'base64' : 'utf8'),
+      ip: req.requestContext.http.sourceIp,
+    },
+    { ...deps, vendorSecret: deps.vendorSecret ?? (async () => undefined) },
+  );
 }
 
 async function acknowledge(

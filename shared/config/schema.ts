@@ -344,6 +344,11 @@ const ChannelSchema = z.discriminatedUnion(
       type: z.literal('pagerduty'),
       routingKey: credentialRef('routingKey (the Events API v2 integration key)'),
       region: vendorRegion,
+      /**
+       * The signing secret of a V3 webhook subscription sending `incident.acknowledged` to the ack function:
+       * with it, an acknowledgement in PagerDuty is recorded in the page log. @default none (no vendor acks)
+       */
+      webhookSecret: credentialRef('webhookSecret (the webhook subscription signing secret)').optional(),
     }),
     /** Opsgenie Alert API: an API integration's key. @default region "us" */
     z.strictObject({
@@ -351,6 +356,11 @@ const ChannelSchema = z.discriminatedUnion(
       type: z.literal('opsgenie'),
       apiKey: credentialRef('apiKey (an Opsgenie API integration key)'),
       region: vendorRegion,
+      /**
+       * A secret token the Opsgenie webhook integration sends in its `X-Depmon-Webhook-Token` header: with it,
+       * an acknowledgement in Opsgenie is recorded in the page log. @default none (no vendor acks)
+       */
+      webhookSecret: credentialRef('webhookSecret (the token the webhook integration sends)').optional(),
     }),
     /** Slack incoming webhook: the URL is the credential. */
     z.strictObject({

@@ -58,6 +58,25 @@ export function channelSecretRefs(channels: readonly object[]): SecretRef[] {
   return [...seen.values()];
 }
 
+/** A vendor channel whose webhook reports acknowledgements back to the ack function. */
+export interface VendorWebhook {
+  readonly channel: string;
+  readonly type: 'pagerduty' | 'opsgenie';
+  /** The `${secretsmanager:…}` / `${ssm:…}` reference of its webhook secret. */
+  readonly secret: string;
+}
+
+/** The vendor channels with a `webhookSecret`: what the ack function accepts webhooks for. */
+export function vendorWebhooks(channels: readonly object[]): VendorWebhook[] {
+  const out: VendorWebhook[] = [];
+  for (const ch of channels) {
+    const c = ch as Record<string, unknown>;
+    if ((c.type === 'pagerduty' || c.type === 'opsgenie') && typeof c.webhookSecret === 'string')
+      out.push({ channel: String(c.id), type: c.type, secret: c.webhookSecret });
+  }
+  return out;
+}
+
 /** Replaces every reference in `value` with its resolved value. */
 export async function resolveSecretRefs(
   value: string,

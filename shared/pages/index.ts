@@ -29,3 +29,4 @@ export * from './maintenance.ts';
 export * from './memory-store.ts';
 export * from './response.ts';
 export * from './types.ts';
+export * from './vendor-ack.ts';

@@ -5,8 +5,8 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 
 export type ResponseKind = 'ack' | 'note' | 'drill-start' | 'drill-stop';
 
-/** How a response arrived. */
-export type ResponseVia = 'link' | 'cli';
+/** How a response arrived: an ack link, the CLI, or a vendor channel's webhook reporting its own ack. */
+export type ResponseVia = 'link' | 'cli' | 'pagerduty' | 'opsgenie';
 
 /** One acknowledgement, note or drill in the page log (`type: 'response'` tells it from a page record). */
 export interface ResponseRecord {
@@ -16,7 +16,10 @@ export interface ResponseRecord {
   /** When it was recorded (ISO 8601, UTC). */
   readonly at: string;
   readonly kind: ResponseKind;
-  /** The caller's identity (STS GetCallerIdentity ARN), `--by`, or `link:<route>` with the name given. */
+  /**
+   * The caller's identity (STS GetCallerIdentity ARN), `--by`, `link:<route>` with the name given, or the
+   * vendor's user (`pagerduty:<agent>`, `opsgenie:<username>`).
+   */
   readonly by: string;
   readonly via: ResponseVia;
   /** The incident answered (acks and notes). */

@@ -146,6 +146,36 @@ describe('IAM: least privilege in the synthesized app', () => {
     expect(roles['depmon-acme-home AckRole']?.denied).toEqual(noRewrite);
   });
 
+  it('lets the ack function read the vendor webhook secrets and query the page log only when a channel has one', () => {
+    // Prepare: the acme config with a PagerDuty channel whose webhook reports acks back.
+    const app = unbundledApp({ builtinCloudFormationValidation: false });
+    const withWebhook = config({
+      channels: [
+        { id: 'oncall', type: 'email', address: 'oncall@acme.example' },
+        {
+          id: 'pd',
+          type: 'pagerduty',
+          routingKey: '${secretsmanager:acme/pagerduty#routingKey}',
+          webhookSecret: '${ssm:/acme/pagerduty-webhook}',
+        },
+      ],
+    });
+    new DependencyMonitor(app, 'Depmon', { config: withWebhook, configFile: 'test' });
+    // Act
+    const ack = rolesOf(app)['depmon-acme-home AckRole'];
+    // Assess: the one query and the one parameter more; nothing on "*", still no rewrite.
+    expect(ack?.actions).toEqual(
+      sorted(LOGS, [
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'ssm:GetParameter',
+      ]),
+    );
+    expect(ack?.onStar).toEqual([]);
+  });
+
   it('lets notify use the topic key only to publish: no kms:Encrypt, no kms:ReEncrypt*', () => {
     // Act
     const notify = rolesOf(monitorApp())['depmon-acme-home NotifyRole'];

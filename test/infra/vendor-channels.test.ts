@@ -15,7 +15,18 @@ const config = parseConfig(
     ...input,
     channels: [
       ...(input.channels ?? []),
-      { id: 'pd', type: 'pagerduty', routingKey: '${secretsmanager:depmon/pagerduty#routingKey}' },
+      {
+        id: 'pd',
+        type: 'pagerduty',
+        routingKey: '${secretsmanager:depmon/pagerduty#routingKey}',
+        webhookSecret: '${secretsmanager:depmon/pagerduty-webhook}',
+      },
+      {
+        id: 'og',
+        type: 'opsgenie',
+        apiKey: '${secretsmanager:depmon/opsgenie}',
+        webhookSecret: '${ssm:/depmon/opsgenie-webhook-token}',
+      },
       { id: 'slack', type: 'slack', webhookUrl: '${ssm:/depmon/slack-webhook}' },
       {
         id: 'im',
@@ -27,7 +38,7 @@ const config = parseConfig(
       r.id === 'core-oncall'
         ? { ...r, channels: [...r.channels, 'pd', 'im'] }
         : r.id === 'integrations-oncall'
-          ? { ...r, channels: [...r.channels, 'slack'] }
+          ? { ...r, channels: [...r.channels, 'slack', 'og'] }
           : r,
     ),
   },
@@ -77,6 +88,38 @@ describe('vendor channels in the home stack', () => {
       },
     ]);
     expect(bySid('ResolveIncidents')).toContain('ssm-incidents:UpdateIncidentRecord');
+    // The webhook secrets are the ack function's, not notify's.
+    expect(bySid('ReadChannelSecrets')).not.toContain('webhook');
+  });
+
+  it('lets the ack function read exactly the webhook secrets and query the page log, and tells it the channels', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (r) =>
+        (r as { Properties: { PolicyDocument: { Statement: { Sid?: string }[] } } }).Properties.PolicyDocument
+          .Statement,
+    );
+    const bySid = (sid: string) => JSON.stringify(statements.filter((s) => s.Sid === sid));
+    expect(bySid('ReadWebhookSecrets')).toMatch(
+      /"Action":"secretsmanager:GetSecretValue".*:secret:depmon\/pagerduty-webhook-\?{6}"\]\]\}/,
+    );
+    // Not the channels' API credentials.
+    expect(bySid('ReadWebhookSecrets')).not.toContain('depmon/pagerduty-??????');
+    expect(bySid('ReadWebhookSecrets')).not.toContain('depmon/opsgenie-??????');
+    expect(bySid('ReadWebhookParameters')).toMatch(
+      /"Action":"ssm:GetParameter".*:parameter\/depmon\/opsgenie-webhook-token"\]\]\}/,
+    );
+    expect(bySid('FindPagedIncidents')).toContain('"Action":"dynamodb:Query"');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('acknowledges an incident'),
+      Environment: {
+        Variables: Match.objectLike({
+          DEPMON_ACK_VENDOR_WEBHOOKS: JSON.stringify([
+            { channel: 'pd', type: 'pagerduty', secret: '${secretsmanager:depmon/pagerduty-webhook}' },
+            { channel: 'og', type: 'opsgenie', secret: '${ssm:/depmon/opsgenie-webhook-token}' },
+          ]),
+        }),
+      },
+    });
   });
 
   it('embeds SNS channels by id and type only: no address reaches the notify function', () => {

@@ -1,4 +1,4 @@
-// A stand-in for the three AWS services the notify function calls, on 127.0.0.1, speaking each one's
+// A stand-in for the three AWS services the notify (and ack) function calls, on 127.0.0.1, speaking each one's
 // wire protocol as the real SDK v3 clients do: CloudWatch and DynamoDB (AWS JSON 1.0), SNS (AWS Query).
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -99,6 +99,16 @@ export async function startFakeAws(
       if (op === 'DeleteItem') {
         t.delete(keyOf(input.Key!));
         return json(200, {});
+      }
+      if (op === 'Query') {
+        // The page log's one query shape (aws/page-log.ts): a day partition, a sort key range.
+        const v = (JSON.parse(text) as { ExpressionAttributeValues: Item }).ExpressionAttributeValues;
+        const [day, lo, hi] = [v[':day']?.S, v[':lo']?.S ?? '', v[':hi']?.S ?? ''];
+        const items = [...t.values()].filter((i) => {
+          const { day: d, sk } = i as Item;
+          return d?.S === day && (sk?.S ?? '') >= lo && (sk?.S ?? '') <= hi;
+        });
+        return json(200, { Items: items, Count: items.length, ScannedCount: items.length });
       }
       if (op === 'Scan') {
         const items = [...t.values()];
