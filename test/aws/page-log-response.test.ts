@@ -94,4 +94,44 @@ describe('responses in the page log', () => {
     ]);
     expect(account.events.map((e) => e.kind)).toEqual(['page-sent', 'ack', 'note']);
   });
+
+  it('shows an ack a vendor reported (the ack function writes it so) as the incident acknowledgement, with its via', async () => {
+    // Prepare: the record functions/ack/vendor.ts writes for a PagerDuty incident.acknowledged.
+    const vendorAck: ResponseRecord = {
+      type: 'response',
+      id: 'ack-pagerduty-01DEN4HPBQAJJ8BSFS2UXJAJ1G',
+      at: '2026-11-26T05:07:20.000Z',
+      kind: 'ack',
+      by: 'pagerduty:Kim Jiwoo',
+      via: 'pagerduty',
+      incident: INC,
+    };
+    ddbMock.on(QueryCommand).resolves({ Items: [item(PAGE), item(vendorAck)] });
+    const window = { from: new Date('2026-11-26T05:00:00Z'), to: new Date('2026-11-26T06:00:00Z') };
+    // Act
+    const { pages, responses } = await queryPageLogEntries(
+      new DynamoDBClient({ region: 'ap-northeast-2' }),
+      't',
+      window,
+    );
+    const account = buildAccount({
+      config: { name: 'bank', timeZone: 'Asia/Seoul', probeRegions: ['ap-northeast-2'] },
+      window,
+      origin: 'aws',
+      alarms: [],
+      pages: pages.map(pageFromLogRecord),
+      onsets: [],
+      recoveries: [],
+      responses: responses.map(responseFromLogRecord),
+    });
+    // Assess
+    expect(account.incidents).toEqual([
+      expect.objectContaining({
+        id: INC,
+        minutesToAcknowledge: 2,
+        acknowledged: expect.objectContaining({ detail: 'by pagerduty:Kim Jiwoo via pagerduty' }),
+      }),
+    ]);
+    expect(account.events.find((e) => e.kind === 'ack')).toMatchObject({ via: 'pagerduty' });
+  });
 });

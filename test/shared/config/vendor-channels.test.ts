@@ -72,6 +72,16 @@ describe('vendor channels', () => {
       'channels[0].routingKey',
     ],
     ['a reference with text around it', { ...PD, routingKey: 'key-${ssm:/pd}' }, 'channels[0].routingKey'],
+    [
+      'a literal webhook signing secret',
+      { ...PD, webhookSecret: 'whsec_0123456789abcdef' },
+      'channels[0].webhookSecret',
+    ],
+    [
+      "an env reference as Opsgenie's webhook token",
+      { id: 'og', type: 'opsgenie', apiKey: '${ssm:/og}', webhookSecret: '${env:OG_TOKEN}' },
+      'channels[0].webhookSecret',
+    ],
   ])('refuses %s', (_what, channel, path) => {
     const act = parse({ channels: [channel, EMAIL] });
     expect(act).toThrow(ConfigError);
