@@ -77,7 +77,14 @@ export async function handleVendorWebhook(req: VendorRequest, deps: VendorDeps):
   if (req.method !== 'POST') return refuse(deps, 'method', detail);
   if ((via !== 'pagerduty' && via !== 'opsgenie') || !channel || rest.length > 0)
     return refuse(deps, 'unknown-channel', detail);
-  const secret = await deps.vendorSecret(channel);
+  let secret: VendorSecret | undefined;
+  try {
+    secret = await deps.vendorSecret(channel);
+  } catch (e) {
+    // The resolver's message names the reference, never a value.
+    deps.log({ level: 'error', event: 'vendor-secret-unavailable', error: String(e), ...detail });
+    return answer(503, { recorded: false, reason: 'secret unavailable' });
+  }
   if (!secret || secret.type !== via) return refuse(deps, 'unknown-channel', detail);
   if (!authentic(via, secret.secret, req)) return refuse(deps, 'bad-signature', detail);
   const parsed = via === 'pagerduty' ? parsePagerDutyAck(req.body) : parseOpsgenieAck(req.body);

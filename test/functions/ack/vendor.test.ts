@@ -232,6 +232,32 @@ describe('PagerDuty webhooks (V3)', () => {
   });
 });
 
+describe('a webhook secret that cannot be read', () => {
+  it('answers 503 and logs it, writing nothing (the vendor retries later)', async () => {
+    const before = pageLog().length;
+    const body = pagerDutyEvent({ id: '01SECRETDOWN' });
+    const out = await handleAckRequest(
+      {
+        requestContext: { http: { method: 'POST' } },
+        rawPath: '/vendor/pagerduty/pd',
+        headers: { 'x-pagerduty-signature': sign(body) },
+        body,
+      },
+      {
+        ddb: new DynamoDBClient({ region: 'ap-northeast-2', endpoint: aws.endpoint }),
+        pageLogTable: TABLE,
+        key: async () => Buffer.from('k'.repeat(48)),
+        vendorSecret: () => Promise.reject(new Error('secret ${ssm:/pd}: could not read it: AccessDenied')),
+        now: () => T0,
+        log: (e) => logged.push(e),
+      },
+    );
+    expect(out.statusCode).toBe(503);
+    expect(lastLog()).toMatchObject({ event: 'vendor-secret-unavailable', channel: 'pd' });
+    expect(pageLog().length).toBe(before);
+  });
+});
+
 describe('Opsgenie outgoing webhooks', () => {
   it('records an Acknowledge with the right token as an ack by the Opsgenie user, via opsgenie', async () => {
     const res = await post('/vendor/opsgenie/og', opsgenieEvent(), { 'x-depmon-webhook-token': OG_TOKEN });
