@@ -60,6 +60,21 @@ describe('schema/monitor.schema.json', () => {
     expect(schema.additionalProperties).toBe(false);
   });
 
+  it("offers the opt-in Latency metric: metrics.latency (default false) and a dependency's latencyMetric", () => {
+    // Act
+    const schema = JSON.parse(monitorJsonSchema()) as {
+      properties: {
+        metrics: { default: unknown; properties: Record<string, { type: string; default?: unknown }> };
+        dependencies: { items: { properties: Record<string, { type: string; default?: unknown }> } };
+      };
+    };
+    // Assess
+    expect(schema.properties.metrics.default).toEqual({ latency: false });
+    expect(schema.properties.metrics.properties.latency).toEqual({ type: 'boolean', default: false });
+    // No default of its own: unset, it follows metrics.latency.
+    expect(schema.properties.dependencies.items.properties.latencyMetric).toEqual({ type: 'boolean' });
+  });
+
   it('ships in the package as depmon/schema.json', async () => {
     // Act
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as {

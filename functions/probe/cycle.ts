@@ -2,7 +2,13 @@
 // one JSON log line per result, and the round's datums published to the home Region. The probing
 // function, the publisher, the clock and the logger are passed in, so every path is testable on its own.
 import type { Dependency, SecretResolver } from '#shared/config';
-import { alignRound, heartbeatDatum, type MetricDatum, resultDatums } from '#shared/metrics';
+import {
+  alignRound,
+  heartbeatDatum,
+  latencyMetricIds,
+  type MetricDatum,
+  resultDatums,
+} from '#shared/metrics';
 import type { ProbeOptions, ProbeResult } from '#shared/probe';
 import { type ProbeEmbed, type ProbeSettings, ROUND_GUARD_MS, roundsPerInvocation } from '#shared/runtime';
 import { applyDrills, type Drill, readDrills } from './drill.ts';
@@ -165,7 +171,10 @@ async function vote(
   for (const r of results) rt.log(resultRecord(r, round, roundTime));
   return {
     // The heartbeat rides last, so in the usual one-request round it lands together with the votes.
-    publishing: rt.publish([...resultDatums(results, ctx), heartbeatDatum(region, tier, shard, true, ctx)]),
+    publishing: rt.publish([
+      ...resultDatums(results, ctx, latencyMetricIds(embed.dependencies)),
+      heartbeatDatum(region, tier, shard, true, ctx),
+    ]),
     summary: {
       round,
       roundTime,

@@ -261,6 +261,11 @@ const dependencyBase = {
   runbook: z.string().default(''),
   /** Owning team. @default "" */
   owner: z.string().default(''),
+  /**
+   * Publish this dependency's `Latency` metric (milliseconds, p99 on the dashboard), whatever `metrics.latency`
+   * says. @default metrics.latency
+   */
+  latencyMetric: z.boolean().optional(),
 };
 
 /** A dependency as users write it: the check under its own key (`http`, `tcp`, `dns` or `tls`). */
@@ -299,16 +304,22 @@ function checkOf(d: Pick<DependencyInputOutput, CheckKind>): Check | undefined {
   return undefined;
 }
 
-/** Moves the check from its input key into `check`, so code downstream switches on `check.kind`. */
-function normaliseDependency({ http, tcp, dns, tls, ...rest }: DependencyInputOutput) {
+/**
+ * Moves the check from its input key into `check`, so code downstream switches on `check.kind`, and settles
+ * `latencyMetric`: the dependency's own, else the config's `metrics.latency`.
+ */
+function normaliseDependency(
+  { http, tcp, dns, tls, latencyMetric, ...rest }: DependencyInputOutput,
+  latencyByDefault = false,
+) {
   const check = checkOf({ http, tcp, dns, tls });
   // Unreachable: a dependency without exactly one check fails validation before any transform runs.
   if (!check) throw new Error(`dependency "${rest.id}" has no check`);
-  return { ...rest, check };
+  return { ...rest, latencyMetric: latencyMetric ?? latencyByDefault, check };
 }
 
 /** One dependency: validated and defaulted as written, its check normalised into `check`. */
-export const DependencySchema = DependencyInputObject.transform(normaliseDependency);
+export const DependencySchema = DependencyInputObject.transform((d) => normaliseDependency(d));
 
 /** A credential in the config: only ever a reference to where it is stored, resolved by notify at run time. */
 const credentialRef = (what: string) =>
@@ -489,6 +500,15 @@ const VpcSchema = z.strictObject({
   ),
 });
 
+const MetricsSchema = z.strictObject({
+  /**
+   * Publish a `Latency` metric per dependency (ms, dimension `Dependency`): p99 graphs and alarms in CloudWatch,
+   * at $0.30 per dependency-month more (one more custom metric each). Off, latency is in the probe logs only.
+   * A dependency's `latencyMetric` overrides it. @default false
+   */
+  latency: z.boolean().default(false),
+});
+
 const MonitorConfigObject = z.strictObject({
   /** Editors' JSON Schema for the file (depmon/schema.json); depmon does not read it. */
   $schema: z.string().optional(),
@@ -543,6 +563,8 @@ const MonitorConfigObject = z.strictObject({
     })
     .default('Depmon'),
   policy: PolicySchema.default(PolicySchema.parse({})),
+  /** Opt-in metrics beyond `Status` and `Heartbeat`. @default { latency: false } */
+  metrics: MetricsSchema.default(MetricsSchema.parse({})),
   egress: EgressSchema.default(EgressSchema.parse({})),
   /** Optional VPC placement of the first-party probe function, per probe region. */
   vpc: VpcSchema.optional(),
@@ -568,7 +590,7 @@ const MonitorConfigObject = z.strictObject({
 
 export const MonitorConfigSchema = MonitorConfigObject.superRefine(crossFieldChecks).transform((c) => ({
   ...c,
-  dependencies: c.dependencies.map(normaliseDependency),
+  dependencies: c.dependencies.map((d) => normaliseDependency(d, c.metrics.latency)),
   policy: { ...c.policy, quorum: c.policy.quorum ?? majorityOf(c.probeRegions.length) },
   // No routes given: every kind goes to every channel, on one topic.
   routes: c.routes.length > 0 || c.channels.length === 0 ? c.routes : [defaultRoute(c.channels)],
@@ -576,20 +598,24 @@ export const MonitorConfigSchema = MonitorConfigObject.superRefine(crossFieldChe
 
 /**
  * The input form of a config that may have been parsed already (the CDK construct validates again whatever it is
- * handed): each parsed `check` goes back under its input key. Everything else in a parsed config is valid input.
+ * handed): each parsed `check` goes back under its input key, and a `latencyMetric` the same as `metrics.latency`
+ * is left to it again (so changing `metrics.latency` of the input still reaches every dependency that did not
+ * say otherwise). Everything else in a parsed config is valid input.
  */
 export function configInput(config: MonitorConfig | MonitorConfigInput): MonitorConfigInput {
   type Input = MonitorConfigInput['dependencies'][number];
   const deps: readonly (Dependency | Input)[] = config.dependencies;
+  const byDefault = config.metrics?.latency ?? false;
   return {
     ...config,
     dependencies: deps.map((d): Input => {
       if (!('check' in d)) return d;
       const {
         check: { kind, ...fields },
+        latencyMetric,
         ...rest
       } = d;
-      return { ...rest, [kind]: fields } as Input;
+      return { ...rest, ...(latencyMetric !== byDefault ? { latencyMetric } : {}), [kind]: fields } as Input;
     }),
   };
 }

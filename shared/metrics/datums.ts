@@ -1,11 +1,12 @@
 // Probe results → metric datums, and batching them within PutMetricData's limits.
-import type { Tier } from '#shared/config';
-import type { ProbeResult } from '#shared/probe';
+import type { Dependency, Tier } from '#shared/config';
+import { type ProbeResult, toMicros } from '#shared/probe';
 import {
   dependencyDimensions,
   HIGH_RESOLUTION,
   heartbeatDimensions,
   METRIC_HEARTBEAT,
+  METRIC_LATENCY,
   METRIC_STATUS,
   type MetricDatum,
   PUT_METRIC_DATA_MAX_BYTES,
@@ -14,6 +15,7 @@ import {
   STATUS_DEGRADED,
   STATUS_DOWN,
   UNIT_COUNT,
+  UNIT_MILLISECONDS,
 } from './names.ts';
 
 export interface RoundContext {
@@ -29,17 +31,34 @@ const resolution = (intervalSeconds: number) =>
 export const statusValue = (status: ProbeResult['status']): number =>
   status === 'down' ? STATUS_DOWN : status === 'degraded' ? STATUS_DEGRADED : 0;
 
-/** One datum per result: its `Status` (latency stays in the probe-result log line). */
-export function resultDatums(results: readonly ProbeResult[], ctx: RoundContext): MetricDatum[] {
+/** The dependencies that publish `Latency` (their `latencyMetric`, settled by the config schema). */
+export const latencyMetricIds = (deps: readonly Pick<Dependency, 'id' | 'latencyMetric'>[]): Set<string> =>
+  new Set(deps.filter((d) => d.latencyMetric).map((d) => d.id));
+
+/** Datums a dependency adds to each round's PutMetricData: its `Status`, and its `Latency` when it has one. */
+export const datumsPerRound = (d: Pick<Dependency, 'latencyMetric'>): number => (d.latencyMetric ? 2 : 1);
+
+/**
+ * Each result's `Status`, then its `Latency` when its dependency is in `latency` (the ids of `latencyMetricIds`);
+ * every result's latency is also in its probe-result log line.
+ */
+export function resultDatums(
+  results: readonly ProbeResult[],
+  ctx: RoundContext,
+  latency: ReadonlySet<string> = new Set(),
+): MetricDatum[] {
   const StorageResolution = resolution(ctx.intervalSeconds);
-  return results.map((r) => ({
-    MetricName: METRIC_STATUS,
-    Dimensions: dependencyDimensions(r.dependency),
-    Timestamp: ctx.roundTime,
-    Value: statusValue(r.status),
-    Unit: UNIT_COUNT,
-    StorageResolution,
-  }));
+  return results.flatMap((r) => {
+    const base = {
+      Dimensions: dependencyDimensions(r.dependency),
+      Timestamp: ctx.roundTime,
+      StorageResolution,
+    };
+    const status = { ...base, MetricName: METRIC_STATUS, Value: statusValue(r.status), Unit: UNIT_COUNT };
+    if (!latency.has(r.dependency)) return [status];
+    const ms = Math.max(0, toMicros(r.latencyMs));
+    return [status, { ...base, MetricName: METRIC_LATENCY, Value: ms, Unit: UNIT_MILLISECONDS }];
+  });
 }
 
 /** The prober's own pulse: 1 = voted this round, 0 = abstained (egress failed). */

@@ -8,9 +8,17 @@ import type { Tier } from '#shared/config';
  * period Sum = 1000 × down votes + degraded votes and SampleCount = votes: the down alarm reads
  * FLOOR(Sum / 1000), the degraded alarm Sum − 1000 × FLOOR(Sum / 1000) (metric math on one metric, billed as
  * one alarm metric). One custom metric per dependency instead of three (Down, Degraded, Latency until
- * December 2026): at $0.30 a metric-month it is most of the bill. Latency stays in the probe-result log lines.
+ * December 2026): at $0.30 a metric-month it is most of the bill. Latency is in the probe-result log lines, and
+ * in `Latency` for the dependencies that opt in.
  */
 export const METRIC_STATUS = 'Status';
+/**
+ * `Latency`, opt-in (config `metrics.latency`, a dependency's `latencyMetric`): a result's total probe time in
+ * milliseconds to the microsecond, down results included (capped at the timeout), one datum per round from each
+ * voting region. Dimensions: Dependency. The same name, unit and dimension as before December 2026, so
+ * p99 graphs and alarms built on it then read it again. One more custom metric per dependency that has it.
+ */
+export const METRIC_LATENCY = 'Latency';
 /**
  * A down vote's value in `Status`: more than any period's degraded votes can add up to (regions × rounds: AWS has
  * fewer than 40 Regions and a minute holds at most 6 rounds, so at most a few hundred).
@@ -39,6 +47,7 @@ const DIM_TIER = 'Tier';
 const DIM_SHARD = 'Shard';
 
 export const UNIT_COUNT = 'Count';
+export const UNIT_MILLISECONDS = 'Milliseconds';
 
 /** PutMetricData accepts at most 1,000 metric datums per request (CloudWatch API reference, PutMetricData). */
 export const PUT_METRIC_DATA_MAX_DATUMS = 1000;

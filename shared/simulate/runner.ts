@@ -6,6 +6,7 @@ import { type Dependency, type MonitorConfig, type SecretResolver, TIERS } from 
 import {
   alignRound,
   heartbeatDatum,
+  latencyMetricIds,
   type MetricDatum,
   type RoundContext,
   resultDatums,
@@ -178,6 +179,8 @@ interface Run {
   readonly timing: TimingModel | undefined;
   /** Dependency id → "<tier>/<shard>": which probe function publishes its datums. */
   readonly shardOf: ReadonlyMap<string, string>;
+  /** Dependencies that publish `Latency` too, as their probe functions do. */
+  readonly latency: ReadonlySet<string>;
   rounds: number;
   probeCount: number;
   readonly phases: RunPhases;
@@ -317,6 +320,7 @@ function prepareRun(opts: RunOptions): Run {
     notes,
     timing: opts.timing,
     shardOf: new Map(plan.shards.flatMap((x) => x.dependencies.map((d) => [d, `${x.tier}/${x.shard}`]))),
+    latency: latencyMetricIds(config.dependencies),
     rounds: 0,
     probeCount: 0,
     phases: opts.phases ?? emptyPhases(),
@@ -354,7 +358,7 @@ function warmUp(run: Run): void {
         status: 'up',
         latencyMs: 100,
       }));
-      datums.push(...resultDatums(healthy, ctx), ...heartbeats(run, region, ctx));
+      datums.push(...resultDatums(healthy, ctx, run.latency), ...heartbeats(run, region, ctx));
     }
     evaluator.put(datums, config.namespace);
     evaluator.advanceTo(now + interval * 1000);
@@ -411,7 +415,10 @@ function regionPublishes(
 ): Publish[] {
   if (!run.timing)
     return [
-      { source: region, datums: [...resultDatums(results, ctx), ...heartbeats(run, region, ctx, voted)] },
+      {
+        source: region,
+        datums: [...resultDatums(results, ctx, run.latency), ...heartbeats(run, region, ctx, voted)],
+      },
     ];
   const byFunction = new Map<string, MetricDatum[]>();
   const add = (key: string, datums: MetricDatum[]) => {
@@ -421,7 +428,7 @@ function regionPublishes(
   };
   for (const { tier, shard } of run.plan.shards)
     add(`${tier}/${shard}`, [heartbeatDatum(region, tier, shard, voted, ctx)]);
-  for (const r of results) add(run.shardOf.get(r.dependency) ?? r.tier, resultDatums([r], ctx));
+  for (const r of results) add(run.shardOf.get(r.dependency) ?? r.tier, resultDatums([r], ctx, run.latency));
   return [...byFunction].map(([key, datums]) => ({ source: `${region}/${key}`, datums }));
 }
 

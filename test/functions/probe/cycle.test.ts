@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type MonitorConfig, parseConfig } from '#shared/config';
+import { configInput, type MonitorConfig, parseConfig } from '#shared/config';
 import type { MetricDatum } from '#shared/metrics';
 import type { ProbeOptions } from '#shared/probe';
 import {
@@ -252,6 +252,31 @@ describe('the probe function with the real PutMetricData request', () => {
     expect(summary).toMatchObject({ datums: 3, requests: 4 });
     expect(fake.requests).toHaveLength(4);
     expect(fake.requests.at(-1)!.body.MetricData).toHaveLength(3);
+  });
+
+  it('sends Latency in ms beside Status for the dependencies that have the metric, in the same request', async () => {
+    // Prepare: metrics.latency on, partner-b opting out
+    fake = await startFakeCloudWatch();
+    const input = structuredClone(configInput(cfg));
+    input.metrics = { latency: true };
+    input.dependencies[2]!.latencyMetric = false;
+    const withLatency = thirdPartyEmbed(parseConfig(input), 8);
+    const { rt } = realRuntime(fake.endpoint, fakeProbe((id) => (id === 'partner-b' ? 'down' : 'up')).probe);
+    // Act
+    const summary = await runInvocation(withLatency, settings(), rt);
+    // Assess: as CloudWatch received them
+    expect(summary).toMatchObject({ datums: 4, requests: 1 });
+    const sent = fake.requests[0]!.body.MetricData!;
+    expect(sent.map((d) => `${d.MetricName}=${d.Value}`)).toEqual([
+      'Status=0',
+      'Latency=42.4',
+      'Status=1000',
+      'Heartbeat=1',
+    ]);
+    expect(sent[1]).toMatchObject({
+      Unit: 'Milliseconds',
+      Dimensions: [{ Name: 'Dependency', Value: 'partner-a' }],
+    });
   });
 
   it('fails the invocation when throttled forever, after attempting every request, and says how many datums were lost', async () => {
