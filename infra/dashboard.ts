@@ -2,8 +2,9 @@
 // paging alarms in the order of the question (core-outage, then external-outage, then monitor-blind), then the
 // probes' pulse per region, then what fails from each region (probe logs), and links to the detail pages. The
 // detail pages (shared/runtime `detailPages`) show each tier by section (critical core, each partner group):
-// the section's alarms, which members the regions see failing, and their latency, one line per dependency in
-// a shared graph rather than one graph per dependency, then what to do (owner, fallback, runbook of each member).
+// the section's alarms, which members the regions see failing, and their latency (p99 of the opt-in `Latency`
+// metric, else the probe logs), one line per dependency in a shared graph rather than one graph per dependency,
+// then what to do (owner, fallback, runbook of each member).
 import { Arn, ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   Alarm,
@@ -29,6 +30,7 @@ import {
   dependencyDimensions,
   heartbeatDimensions,
   METRIC_HEARTBEAT,
+  METRIC_LATENCY,
   METRIC_STATUS,
 } from '#shared/metrics';
 import {
@@ -285,8 +287,8 @@ function failingWidgets(
 /**
  * One section of a detail page: its alarms (the group's external-outage, each member's down and degraded; an
  * ungrouped partner shows its own external-outage instead of its down alarm), the regions failing per member
- * (FLOOR(Status Sum / 1000): failing region-rounds per minute, one line per member) and latency from the probe
- * logs (latency is not a metric: one `Status` series per dependency is the whole metric bill); then what to do.
+ * (FLOOR(Status Sum / 1000): failing region-rounds per minute, one line per member), their latency (see
+ * `latencyWidgets`); then what to do.
  */
 function sectionRow(
   config: MonitorConfig,
@@ -325,7 +327,7 @@ function sectionRow(
       leftYAxis: { min: 0, showUnits: false },
       legendPosition: deps.length > 12 ? LegendPosition.HIDDEN : LegendPosition.BOTTOM,
     }),
-    latencyWidget(config, section, height),
+    ...latencyWidgets(config, section, deps, height),
     ...(todo ? [todo] : []),
   ];
 }
@@ -350,28 +352,81 @@ function downVotesLine(config: MonitorConfig, d: Dependency, i: number): MathExp
 }
 
 /**
- * The section's latency from one region's probe logs (the home region when it probes): p50, p99 and the worst
- * per member, from the `latencyMs` of its probe-result lines.
+ * The section's latency in the third column: p99 of `Latency` for the members that publish it (`latencyMetric`),
+ * one line each; for the others, a table from the probe logs. Half the column each when a section has both.
  */
-function latencyWidget(config: MonitorConfig, section: DashboardSection, height: number): LogQueryWidget {
+function latencyWidgets(
+  config: MonitorConfig,
+  section: DashboardSection,
+  deps: readonly Dependency[],
+  height: number,
+): IWidget[] {
+  const metric = deps.filter((d) => d.latencyMetric);
+  const logged = deps.filter((d) => !d.latencyMetric).map((d) => d.id);
+  const width = metric.length > 0 && logged.length > 0 ? 4 : 8;
+  return [
+    ...(metric.length > 0 ? [latencyGraph(config, section, metric, width, height)] : []),
+    ...(logged.length > 0 ? [latencyLogWidget(config, section, logged, width, height)] : []),
+  ];
+}
+
+/** p99 of each member's `Latency` per minute, in milliseconds, all regions' rounds together. */
+function latencyGraph(
+  config: MonitorConfig,
+  section: DashboardSection,
+  deps: readonly Dependency[],
+  width: number,
+  height: number,
+): GraphWidget {
+  return new GraphWidget({
+    title: `${section.title}: latency p99 (ms)`,
+    width,
+    height,
+    left: deps.map(
+      (d) =>
+        new Metric({
+          namespace: config.namespace,
+          metricName: METRIC_LATENCY,
+          dimensionsMap: Object.fromEntries(dependencyDimensions(d.id).map((x) => [x.Name, x.Value])),
+          statistic: 'p99',
+          period: Duration.minutes(1),
+          label: d.id,
+        }),
+    ),
+    leftYAxis: { min: 0, showUnits: false },
+    legendPosition: deps.length > 12 ? LegendPosition.HIDDEN : LegendPosition.BOTTOM,
+  });
+}
+
+/**
+ * Latency of members without a `Latency` metric, from one region's probe logs (the home region when it probes):
+ * p50, p99 and the worst per member, from the `latencyMs` of their probe-result lines.
+ */
+function latencyLogWidget(
+  config: MonitorConfig,
+  section: DashboardSection,
+  members: readonly string[],
+  width: number,
+  height: number,
+): LogQueryWidget {
   const region = config.probeRegions.includes(config.homeRegion)
     ? config.homeRegion
     : (config.probeRegions[0] as string);
-  const members = new Set(section.dependencies);
+  const wanted = new Set(members);
   const groups = planShards(config)
-    .filter((s) => s.dependencies.some((d) => members.has(d.id)))
+    .filter((s) => s.dependencies.some((d) => wanted.has(d.id)))
     .map((s) => probeLogGroupName(config, s.tier, s.shard))
     .slice(0, LOG_QUERY_MAX_GROUPS);
   return new LogQueryWidget({
     title: `${section.title}: latency from ${region} (probe logs, ms)`,
     region,
-    width: 8,
+    width,
     height,
     logGroupNames: groups,
     view: LogQueryVisualizationType.TABLE,
     queryLines: [
       'fields dependency, latencyMs',
-      `filter msg = "probe-result" and dependency in ${JSON.stringify(section.dependencies)}`,
+      `filter msg = "probe-result" and dependency in ${JSON.stringify(members)}`,
       'stats pct(latencyMs, 50) as p50, pct(latencyMs, 99) as p99, max(latencyMs) as worst by dependency',
       'sort p99 desc',
     ],

@@ -4,12 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { WHAT_TO_DO_CELL_MAX } from '#infra/dashboard';
 import { homeRegionStacks } from '#infra/home-region';
-import { parseConfig } from '#shared/config';
+import { type MonitorConfigInput, parseConfig } from '#shared/config';
 import { detailPages } from '#shared/runtime';
 import bankInput from '../../examples/bank/monitor.config.ts';
 import { unbundledApp } from '../helpers/cdk.ts';
-import { scaleConfig } from '../scale/configs.ts';
-import { dashboardBodies, type Widget } from '../scale/quotas.ts';
+import { scaleConfig, scaleConfigInput } from '../scale/configs.ts';
+import { type CfnTemplate, dashboardBodies, templateProblems, type Widget } from '../scale/quotas.ts';
 
 const BANK = 'examples/bank/monitor.config.ts';
 
@@ -110,6 +110,93 @@ describe('the detail dashboards', () => {
     }
     const all = pages.flatMap((p) => p.sections.flatMap((s) => s.dependencies));
     expect(all.sort()).toEqual(config.dependencies.map((d) => d.id).sort());
+  });
+});
+
+describe('latency on the detail sections', () => {
+  /** The bank example with metrics.latency as given and kakao-login saying otherwise when `kakaoLogin` is set. */
+  function bankWith(latency: boolean, kakaoLogin?: boolean) {
+    const input: MonitorConfigInput = { ...structuredClone(bankInput), metrics: { latency } };
+    if (kakaoLogin !== undefined)
+      Object.assign(input.dependencies.find((d) => d.id === 'kakao-login')!, { latencyMetric: kakaoLogin });
+    return parseConfig(input, BANK);
+  }
+  const width = (w: Widget) => (w as Widget & { width: number }).width;
+  const latencyWidgets = (widgets: readonly Widget[]) =>
+    widgets.filter((w) => /: latency (p99|from)/.test(String(w.properties.title)));
+  /** Each line of a metric widget as [metric name, dependency, stat, label]. */
+  const lines = (w: Widget) =>
+    (w.properties.metrics as unknown[][]).map((m) => {
+      const opts = m.at(-1) as { stat: string; label: string };
+      return [m[1], m[3], opts.stat, opts.label];
+    });
+
+  it('without the Latency metric: the probe-log table only, and no widget reads Latency', () => {
+    // Act
+    const page = dashboards(bankWith(false)).get('depmon-bank')!;
+    // Assess
+    expect(latencyWidgets(page.widgets).every((w) => w.type === 'log')).toBe(true);
+    expect(JSON.stringify(page.widgets)).not.toContain('"Latency"');
+  });
+
+  it("with it: p99 of each member's Latency, one line each, instead of the probe-log table", () => {
+    // Prepare
+    const config = bankWith(true);
+    // Act
+    const page = dashboards(config).get('depmon-bank')!;
+    // Assess
+    const latency = latencyWidgets(page.widgets);
+    expect(latency.length).toBeGreaterThan(0);
+    expect(latency.every((w) => w.type === 'metric' && width(w) === 8)).toBe(true);
+    const all = latency.flatMap(lines);
+    expect(all.map((l) => l[1]).sort()).toEqual(config.dependencies.map((d) => d.id).sort());
+    expect(
+      all.every(([name, dep, stat, label]) => name === 'Latency' && stat === 'p99' && label === dep),
+    ).toBe(true);
+    // Per minute: all regions' rounds of the minute in one p99.
+    const periods = latency.flatMap((w) => (w.properties.metrics as unknown[][]).map((m) => m.at(-1)));
+    expect(periods.every((o) => (o as { period: number }).period === 60)).toBe(true);
+    expect(titles(latency)).toContain('Group kakao: latency p99 (ms)');
+  });
+
+  it('a section with both: the graph for members with the metric, the table for the rest, half the column each', () => {
+    // Act: on for all but kakao-login
+    const page = dashboards(bankWith(true, false)).get('depmon-bank')!;
+    // Assess
+    const kakao = latencyWidgets(page.widgets).filter((w) =>
+      String(w.properties.title).startsWith('Group kakao'),
+    );
+    expect(kakao.map((w) => [w.type, width(w)])).toEqual([
+      ['metric', 4],
+      ['log', 4],
+    ]);
+    expect(lines(kakao[0]!).map((l) => l[1])).toEqual(['kakaotalk-message-api', 'kakaotalk-alimtalk-api']);
+    expect(String(kakao[1]!.properties.query)).toContain('dependency in ["kakao-login"]');
+  });
+});
+
+describe('latency graphs at scale', () => {
+  it('at 3,000 dependencies with the Latency metric, every dashboard stays inside its quotas', () => {
+    // Prepare
+    const config = parseConfig({ ...scaleConfigInput(3000), metrics: { latency: true } });
+    const app = unbundledApp({ builtinCloudFormationValidation: false });
+    const stacks = homeRegionStacks(app, {
+      config,
+      configFile: 'scale.json',
+      env: { region: config.homeRegion },
+      stackNamePrefix: 'depmon-bank',
+    });
+    // Act
+    const assembly = app.synth();
+    // Assess: bodies, metrics per dashboard and per widget, template sizes
+    const templates = stacks.dashboards.map((s) => assembly.getStackByName(s.stackName));
+    const problems = templates.flatMap((t) => templateProblems(t.stackName, t.template as CfnTemplate));
+    expect(problems).toEqual([]);
+    const graphed = [...dashboardBodies(templates.map((t) => t.template)).values()]
+      .flatMap((d) => d.widgets)
+      .filter((w) => String(w.properties.title).endsWith(': latency p99 (ms)'))
+      .reduce((n, w) => n + (w.properties.metrics as unknown[]).length, 0);
+    expect(graphed).toBe(3000);
   });
 });
 
