@@ -4,7 +4,7 @@
 // timeout (shared/runtime).
 import { buildAlarmPlan } from '#shared/alarms';
 import { checkTimeoutMs, type MonitorConfig, type Tier } from '#shared/config';
-import { PUT_METRIC_DATA_MAX_DATUMS } from '#shared/metrics';
+import { datumsPerRound, PUT_METRIC_DATA_MAX_DATUMS } from '#shared/metrics';
 import {
   NOTIFY_MEMORY_MB,
   PROBE_MEMORY_MB,
@@ -42,10 +42,6 @@ export const ASSUMED_EGRESS_CHECK_MS = 100;
 export const ASSUMED_PUT_METRIC_DATA_MS = 100;
 /** Assumed billed time of one notify invocation (one alarm change: a few DynamoDB and SNS calls). */
 export const ASSUMED_NOTIFY_INVOCATION_MS = 1000;
-/** Datums per dependency per round: Status (shared/metrics/datums.ts). */
-export const DATUMS_PER_DEPENDENCY = 1;
-/** Custom metrics per dependency, shared by all regions: Status (shared/metrics/names.ts). */
-export const METRICS_PER_DEPENDENCY = 1;
 /** Assumed alarm state changes a month (each one SNS publish in, one page out, one page-log write). */
 export const ASSUMED_ALARM_TRANSITIONS_PER_MONTH = 100;
 /** Assumed bytes of a page-log record in DynamoDB. */
@@ -153,8 +149,6 @@ export interface BillOptions {
   readonly configFile?: string;
   /** Base (us-east-1) prices; each Region applies its own differences. @default PRICES */
   readonly prices?: PriceTable;
-  /** Custom metrics per dependency, for what-if bills. @default METRICS_PER_DEPENDENCY */
-  readonly metricsPerDependency?: number;
   /** Memory of each probe function, as deployed (`DependencyMonitor`'s `probeMemorySize`). @default PROBE_MEMORY_MB */
   readonly probeMemoryMb?: number;
   /** Subtract AWS's always-free allowances. @default false */
@@ -166,9 +160,23 @@ export interface BillOptions {
   readonly deployment?: Deployment;
 }
 
+/** A probe function of each region: its dependencies and the datums it publishes each round. */
+export interface ShardLoad {
+  readonly tier: Tier;
+  readonly shard: number;
+  readonly targets: number;
+  /** Each target's `Status` (and `Latency` where it has one) and the heartbeat (shared/metrics/datums.ts). */
+  readonly datums: number;
+}
+
 /** The functions that probe each tier in each region: the probe stacks' own split (planShards). */
-export function shardsOf(config: MonitorConfig): { tier: Tier; shard: number; targets: number }[] {
-  return planShards(config).map((s) => ({ tier: s.tier, shard: s.shard, targets: s.dependencies.length }));
+export function shardsOf(config: MonitorConfig): ShardLoad[] {
+  return planShards(config).map((s) => ({
+    tier: s.tier,
+    shard: s.shard,
+    targets: s.dependencies.length,
+    datums: s.dependencies.reduce((n, d) => n + datumsPerRound(d), 1),
+  }));
 }
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
@@ -189,7 +197,7 @@ interface BillBasis {
   readonly config: MonitorConfig;
   readonly base: PriceTable;
   readonly home: string;
-  readonly shards: readonly { tier: Tier; shard: number; targets: number }[];
+  readonly shards: readonly ShardLoad[];
   readonly roundsPerInvocation: number;
   readonly invocationsPerMonth: number;
   readonly probeMemoryMb: number;
@@ -208,8 +216,7 @@ const inRegion = (b: BillBasis, region: string) =>
 
 const pricesOf = (b: BillBasis, region: string) => pricesFor(region, b.base);
 const gbOf = (memoryMb: number) => memoryMb / 1024;
-const putRequestsPerRound = (targets: number) =>
-  Math.ceil((targets * DATUMS_PER_DEPENDENCY + 1) / PUT_METRIC_DATA_MAX_DATUMS);
+const putRequestsPerRound = (s: ShardLoad) => Math.ceil(s.datums / PUT_METRIC_DATA_MAX_DATUMS);
 
 /** Each shard's function in each region, with the billed duration of a healthy and a worst-case invocation. */
 export function probeFunctionsOf(config: MonitorConfig): FunctionShard[] {
@@ -221,7 +228,7 @@ export function probeFunctionsOf(config: MonitorConfig): FunctionShard[] {
   return config.probeRegions.flatMap((region) =>
     shards.map((s) => {
       const waves = Math.ceil(s.targets / config.concurrency);
-      const put = putRequestsPerRound(s.targets) * ASSUMED_PUT_METRIC_DATA_MS;
+      const put = putRequestsPerRound(s) * ASSUMED_PUT_METRIC_DATA_MS;
       const healthyRound = ASSUMED_EGRESS_CHECK_MS + waves * ASSUMED_HEALTHY_PROBE_MS + put;
       const worstRound = config.egress.timeoutMs + waves * maxTimeout(s.tier) + put;
       // Between rounds the function waits for the next one, and that wait is billed.
@@ -297,49 +304,98 @@ function scheduleLines(b: BillBasis): CostLine[] {
     );
 }
 
+/** Custom metrics of a dependency, shared by all regions: one series per datum it sends (Status, Latency). */
+const metricsOf = datumsPerRound;
+
+/** PutMetricData requests a month from the functions of one probe region. */
+const putRequestsPerRegion = (b: BillBasis) =>
+  b.shards.reduce((a, s) => a + putRequestsPerRound(s) * b.roundsPerInvocation * b.invocationsPerMonth, 0);
+
+/** The custom metrics, their price (CloudWatch's volume tiers over all of them) and what one costs on average. */
+interface MetricCount {
+  readonly statusAndHeartbeats: number;
+  readonly heartbeats: number;
+  readonly latency: number;
+  readonly total: number;
+  readonly usd: number;
+  readonly unitUsd: number;
+}
+
+function metricCountOf(b: BillBasis): MetricCount {
+  const { config } = b;
+  const heartbeats = config.probeRegions.length * b.shards.length;
+  const total = config.dependencies.reduce((n, d) => n + metricsOf(d), heartbeats);
+  const latency = config.dependencies.filter((d) => d.latencyMetric).length;
+  const usd = customMetricsUsd(total, pricesOf(b, b.home));
+  return {
+    statusAndHeartbeats: total - latency,
+    heartbeats,
+    latency,
+    total,
+    usd,
+    unitUsd: total > 0 ? usd / total : 0,
+  };
+}
+
 /** PutMetricData from every function of every region, the custom metrics, and the datums' trip between Regions. */
-function metricLines(
-  b: BillBasis,
-  metricsPerDependency: number,
-): { lines: CostLine[]; customMetrics: number } {
+function metricLines(b: BillBasis): { lines: CostLine[]; metrics: MetricCount } {
   const { config } = b;
   const P = pricesOf(b, b.home);
-  const putRequestsPerRegion = b.shards.reduce(
-    (a, s) => a + putRequestsPerRound(s.targets) * b.roundsPerInvocation * b.invocationsPerMonth,
-    0,
-  );
-  const heartbeatMetrics = config.probeRegions.length * b.shards.length;
-  const customMetrics = config.dependencies.length * metricsPerDependency + heartbeatMetrics;
-  const metricsUsd = customMetricsUsd(customMetrics, P);
+  const m = metricCountOf(b);
+  const statusUsd = customMetricsUsd(m.statusAndHeartbeats, P);
+  const customMetricLine = (item: string, quantity: number, usd: number) =>
+    priced({
+      service: 'CloudWatch',
+      item,
+      region: b.home,
+      quantity,
+      unit: 'metrics',
+      unitUsd: quantity > 0 ? usd / quantity : 0,
+      monthlyUsd: usd,
+      meter: 'customMetrics',
+    });
   const lines = [
     priced({
       service: 'CloudWatch',
       item: `PutMetricData (${config.probeRegions.length} regions → ${b.home})`,
       region: b.home,
-      quantity: putRequestsPerRegion * config.probeRegions.length,
+      quantity: putRequestsPerRegion(b) * config.probeRegions.length,
       unit: 'requests',
       unitUsd: P.putMetricDataRequest,
       meter: 'cloudwatchApiRequests',
     }),
-    priced({
-      service: 'CloudWatch',
-      item: `custom metrics (${metricsPerDependency}/dependency + ${heartbeatMetrics} heartbeats)`,
-      region: b.home,
-      quantity: customMetrics,
-      unit: 'metrics',
-      unitUsd: customMetrics > 0 ? metricsUsd / customMetrics : 0,
-      monthlyUsd: metricsUsd,
-      meter: 'customMetrics',
-    }),
+    customMetricLine(
+      `custom metrics (Status per dependency + ${m.heartbeats} heartbeats)`,
+      m.statusAndHeartbeats,
+      statusUsd,
+    ),
+    // Priced as the last metrics of the volume tiers: what turning them on adds to the bill.
+    ...(m.latency > 0
+      ? [
+          customMetricLine(
+            `custom metrics: Latency (opt-in, ${m.latency} dependencies)`,
+            m.latency,
+            m.usd - statusUsd,
+          ),
+        ]
+      : []),
+    ...crossRegionLines(b),
   ];
-  // Probe regions other than home send their datums across Regions, billed at the source Region's rate.
+  return { lines, metrics: m };
+}
+
+/** Probe regions other than home send their datums across Regions, billed at the source Region's rate. */
+function crossRegionLines(b: BillBasis): CostLine[] {
+  const { config } = b;
   const roundsPerMonth = b.roundsPerInvocation * b.invocationsPerMonth;
-  const bodyBytes = config.dependencies.reduce((n, d) => n + datumBytesOf(d.id), 0);
-  for (const region of config.probeRegions.filter((r) => r !== b.home)) {
-    const gb = (roundsPerMonth * bodyBytes + putRequestsPerRegion * PUT_METRIC_DATA_OVERHEAD_BYTES) / GB;
-    const RP = pricesOf(b, region);
-    lines.push(
-      priced({
+  const bodyBytes = config.dependencies.reduce((n, d) => n + datumBytesOf(d), 0);
+  const requests = putRequestsPerRegion(b);
+  return config.probeRegions
+    .filter((r) => r !== b.home)
+    .map((region) => {
+      const gb = (roundsPerMonth * bodyBytes + requests * PUT_METRIC_DATA_OVERHEAD_BYTES) / GB;
+      const RP = pricesOf(b, region);
+      return priced({
         service: 'Data transfer',
         item: `PutMetricData bodies to ${b.home}`,
         region,
@@ -347,10 +403,8 @@ function metricLines(
         unit: 'GB',
         unitUsd: RP.interRegionTransferGb,
         monthlyUsd: gb * RP.interRegionTransferGb,
-      }),
-    );
-  }
-  return { lines, customMetrics };
+      });
+    });
 }
 
 /** The alarm plan's alarms, the probe regions' own alarms, and the dashboard. */
@@ -690,18 +744,12 @@ function freeTierLines(lines: readonly CostLine[]): CostLine[] {
  * and degraded alarms as planned, its log lines, datums and probe traffic in every region), plus an equal share
  * of everything else. The shares add up to the bill.
  */
-function perDependencyOf(
-  b: BillBasis,
-  bill: { lines: readonly CostLine[]; totalUsd: number },
-  metricsPerDependency: number,
-): DependencyCost[] {
+function perDependencyOf(b: BillBasis, totalUsd: number, metricUnitUsd: number): DependencyCost[] {
   const { config } = b;
   const plan = buildAlarmPlan(config);
-  const metricLine = bill.lines.find((l) => l.item.startsWith('custom metrics'));
-  const metricUnit = metricLine?.unitUsd ?? 0;
   const roundsPerMonth = b.roundsPerInvocation * b.invocationsPerMonth;
   const own = config.dependencies.map((d) => {
-    let usd = metricsPerDependency * metricUnit;
+    let usd = metricsOf(d) * metricUnitUsd;
     for (const a of plan.alarms) {
       if (a.type !== 'metric' || (a.role !== 'down' && a.role !== 'degraded') || a.dependencies[0] !== d.id)
         continue;
@@ -713,12 +761,12 @@ function perDependencyOf(
       const logGb = (roundsPerMonth * (probeResultLineBytes(d, region) + LOG_EVENT_OVERHEAD_BYTES)) / GB;
       usd += logGb * (P.logsIngestGb + LOG_RETENTION_MONTHS * P.logsStorageGbMonth);
       usd += ((roundsPerMonth * ASSUMED_BYTES_OUT_PER_PROBE) / GB) * P.dataTransferOutGb;
-      if (region !== b.home) usd += ((roundsPerMonth * datumBytesOf(d.id)) / GB) * P.interRegionTransferGb;
+      if (region !== b.home) usd += ((roundsPerMonth * datumBytesOf(d)) / GB) * P.interRegionTransferGb;
     }
     return { dependency: d.id, ownUsd: usd };
   });
   const ownTotal = own.reduce((n, o) => n + o.ownUsd, 0);
-  const shared = (bill.totalUsd - ownTotal) / Math.max(1, own.length);
+  const shared = (totalUsd - ownTotal) / Math.max(1, own.length);
   return own.map((o) => ({
     dependency: o.dependency,
     ownUsd: round6(o.ownUsd),
@@ -736,7 +784,7 @@ function assumptionsOf(b: BillBasis, alarms: AlarmCounts): string[] {
     `a month is ${MINUTES_PER_MONTH} minutes (730 h); each probe function runs once a minute, ${b.roundsPerInvocation} round(s) per invocation`,
     `functions per tier per region = ceil(dependencies of the tier / targetsPerFunction = ${config.targetsPerFunction})`,
     `an invocation lasts: the wait between rounds (billed) + egress check ${ASSUMED_EGRESS_CHECK_MS} ms + ceil(targets / concurrency ${config.concurrency}) × ${ASSUMED_HEALTHY_PROBE_MS} ms + ${ASSUMED_PUT_METRIC_DATA_MS} ms per PutMetricData; worst case every probe runs to its timeout, capped at the function timeout (${probeTimeoutSeconds(config)} s)`,
-    `one PutMetricData per ${PUT_METRIC_DATA_MAX_DATUMS} datums per round per function (${DATUMS_PER_DEPENDENCY} datums per dependency + 1 heartbeat); bodies uncompressed plus ${PUT_METRIC_DATA_OVERHEAD_BYTES} B per request cross Regions`,
+    `one PutMetricData per ${PUT_METRIC_DATA_MAX_DATUMS} datums per round per function (Status per dependency, Latency per dependency that has it: ${config.dependencies.filter((d) => d.latencyMetric).length} of ${config.dependencies.length}, + 1 heartbeat); bodies uncompressed plus ${PUT_METRIC_DATA_OVERHEAD_BYTES} B per request cross Regions`,
     `alarm counts from the ${alarms.source} (detection profile "${config.policy.detection}")`,
     `logs: one probe-result line per dependency per round per region as the probe function writes it (healthy results; a failing one adds its detail), an invocation line and Lambda's START/END/REPORT per invocation, +${LOG_EVENT_OVERHEAD_BYTES} B per event; stored uncompressed for ${LOG_RETENTION_MONTHS} months`,
     `${ASSUMED_ALARM_TRANSITIONS_PER_MONTH} alarm state changes a month (SNS, notify, page log, KMS, GetMetricData); incidents open ${ASSUMED_OPEN_INCIDENT_HOURS} h a month (DescribeAlarms on every tick then); ${ASSUMED_BYTES_OUT_PER_PROBE} B sent per probe`,
@@ -770,8 +818,7 @@ export function billOf(config: MonitorConfig, options: BillOptions = {}): Bill {
   };
   const functions = probeFunctionsOf(config);
   const lambda = probeLambdaLines(basis, functions);
-  const metricsPerDependency = options.metricsPerDependency ?? METRICS_PER_DEPENDENCY;
-  const metrics = metricLines(basis, metricsPerDependency);
+  const metrics = metricLines(basis);
   const billed = [
     ...lambda.lines,
     ...scheduleLines(basis),
@@ -798,14 +845,14 @@ export function billOf(config: MonitorConfig, options: BillOptions = {}): Bill {
     functions,
     alarms,
     deploymentSource: deployment.source,
-    customMetrics: metrics.customMetrics,
+    customMetrics: metrics.metrics.total,
     lines,
     totalUsd,
     perDependencyUsd: round6(totalUsd / n),
     steadyStateTotalUsd,
     steadyStatePerDependencyUsd: round6(steadyStateTotalUsd / n),
     freeTier,
-    perDependency: perDependencyOf(basis, { lines, totalUsd }, metricsPerDependency),
+    perDependency: perDependencyOf(basis, totalUsd, metrics.metrics.unitUsd),
     worstCaseLambdaComputeUsd: round6(lambda.worstCaseUsd),
     assumptions: assumptionsOf(basis, alarms),
   };

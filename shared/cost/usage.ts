@@ -2,7 +2,7 @@
 // log records, measured against the real formatter in test/shared/cost/usage.test.ts), Lambda's own platform
 // lines, and the PutMetricData bodies a probe region sends to the home region. Pure: sizes from the config.
 import type { Dependency } from '#shared/config';
-import { dependencyDimensions, METRIC_STATUS } from '#shared/metrics';
+import { dependencyDimensions, METRIC_LATENCY, METRIC_STATUS } from '#shared/metrics';
 
 /** CloudWatch Logs counts 26 bytes per event on top of its message (CloudWatch Logs quotas, PutLogEvents). */
 export const LOG_EVENT_OVERHEAD_BYTES = 26;
@@ -61,19 +61,21 @@ export function platformLinesBytes(): number {
 }
 
 /**
- * Bytes one dependency's datum (`Status`) adds to a PutMetricData body (the SDK's JSON protocol: names, dimensions,
- * timestamp, value, unit, resolution), uncompressed.
+ * Bytes one dependency's datums add to a PutMetricData body each round (the SDK's JSON protocol: names,
+ * dimensions, timestamp, value, unit, resolution), uncompressed: its `Status`, and its `Latency` when it has one.
  */
-export function datumBytesOf(dependencyId: string): number {
+export function datumBytesOf(d: Pick<Dependency, 'id' | 'latencyMetric'>): number {
   const base = {
-    Dimensions: dependencyDimensions(dependencyId),
+    Dimensions: dependencyDimensions(d.id),
     Timestamp: 1764637320,
     StorageResolution: 60,
   };
-  return [{ ...base, MetricName: METRIC_STATUS, Value: 0, Unit: 'Count' }].reduce(
-    (n, d) => n + Buffer.byteLength(JSON.stringify(d)) + 1,
-    0,
-  );
+  return [
+    { ...base, MetricName: METRIC_STATUS, Value: 0, Unit: 'Count' },
+    ...(d.latencyMetric
+      ? [{ ...base, MetricName: METRIC_LATENCY, Value: 123.456, Unit: 'Milliseconds' }]
+      : []),
+  ].reduce((n, datum) => n + Buffer.byteLength(JSON.stringify(datum)) + 1, 0);
 }
 
 /** Request overhead of one HTTPS PutMetricData call beyond its datums: headers (SigV4) and TLS records. */

@@ -6,11 +6,12 @@ import { buildAlarmPlan } from '#shared/alarms';
 import { type MonitorConfig, parseConfig } from '#shared/config';
 import { billOf, deploymentOf, type SynthesizedStack } from '#shared/cost';
 import { synthesizedDeployment } from '../../cli/commands/cost.ts';
+import { dashboardBodies } from '../scale/quotas.ts';
 
 const REGIONS = ['ap-northeast-2', 'ap-northeast-1', 'ap-northeast-3'];
 
 /** 1,000 dependencies: 10% first party (3 critical), third parties in vendor groups of 10, mixed checks. */
-function bankOf(n: number, detection: 'economical' | 'fast' = 'economical'): MonitorConfig {
+function bankOf(n: number, detection: 'economical' | 'fast' = 'economical', latency = false): MonitorConfig {
   const firstParty = n / 10;
   return parseConfig({
     name: 'big',
@@ -18,6 +19,7 @@ function bankOf(n: number, detection: 'economical' | 'fast' = 'economical'): Mon
     probeRegions: REGIONS,
     intervalSeconds: 60,
     policy: { detection },
+    metrics: { latency },
     channels: [{ id: 'oncall', type: 'email', address: 'oncall@bank.example' }],
     dependencies: Array.from({ length: n }, (_, i) =>
       i < firstParty
@@ -46,7 +48,8 @@ type Res = { Type?: string; Properties?: Record<string, unknown> };
  * (Seoul home; Tokyo/Osaka logs $0.76/GB, inter-region $0.09/GB, Seoul $0.08/GB; internet out as the bill's
  * assumption of 2 KiB per probe). Usage is the issue's own measurements: 275 B per probe-result log line.
  * Custom metrics are the series the alarms watch (a math alarm's through its MetricStat), each alarm billed per
- * metric it reads; one ~190 B datum per dependency per round crosses Regions.
+ * metric it reads, and the opt-in `Latency` series the dashboards graph (no alarm reads them); one ~190 B datum per
+ * series per round crosses Regions.
  */
 function independentModel(stacks: readonly SynthesizedStack[], namespace: string, deps: number) {
   const month = 43_800; // minutes
@@ -66,7 +69,14 @@ function independentModel(stacks: readonly SynthesizedStack[], namespace: string
   const mine = metricAlarms.filter((a) => watchedBy(a).some((w) => w.Namespace === namespace));
   const watched = mine.flatMap(watchedBy);
   const series = new Set(watched.map((w) => `${w.MetricName}|${JSON.stringify(w.Dimensions)}`));
-  const customMetrics = series.size;
+  const latencySeries = new Set(
+    [...dashboardBodies(stacks.map((s) => s.template)).values()]
+      .flatMap((d) => d.widgets)
+      .flatMap((w) => (w.type === 'metric' ? (w.properties.metrics as unknown[][]) : []))
+      .filter((m) => m[0] === namespace && m[1] === 'Latency')
+      .map((m) => m[3]),
+  ).size;
+  const customMetrics = series.size + latencySeries;
   const highRes = watched.filter((w) => Number(w.Period) < 60).length;
   const operational = metricAlarms.length - mine.length;
   const functions = ofType('AWS::Lambda::Function');
@@ -89,7 +99,7 @@ function independentModel(stacks: readonly SynthesizedStack[], namespace: string
     putMetricData: probeFns.length * month * 0.01e-3,
     logs: ((REGIONS.length * deps * month * (275 + 26)) / 1024 ** 3) * (0.76 + 3 * 0.033),
     probeTraffic: ((deps * month * 2048) / 1024 ** 3) * (0.126 + 0.114 + 0.114),
-    crossRegion: ((2 * deps * month * 190) / 1024 ** 3) * 0.09,
+    crossRegion: ((2 * (deps + latencySeries) * month * 190) / 1024 ** 3) * 0.09,
   };
   return { usd, total: Object.values(usd).reduce((a, b) => a + b, 0) };
 }
@@ -116,6 +126,25 @@ describe('depmon cost at 1,000 dependencies, 3 regions, 60 s', () => {
       model.usd,
     );
     expect(Math.abs(bill.totalUsd - model.total) / model.total).toBeLessThan(0.05);
+  }, 240_000);
+
+  it('with the Latency metric on: within 5% of the model too, about $0.30 more per dependency-month', async () => {
+    // Prepare
+    const config = bankOf(1000, 'economical', true);
+
+    // Act
+    const { deployment, stacks } = await synthesizedDeployment(config, 'big.json');
+    const bill = billOf(config, { deployment });
+    const model = independentModel(stacks, config.namespace, 1000);
+    const off = billOf(bankOf(1000));
+
+    // Assess
+    console.log(
+      `Latency on: depmon cost $${bill.totalUsd.toFixed(2)} ($${bill.perDependencyUsd.toFixed(3)}/dependency, off $${off.perDependencyUsd.toFixed(3)}), independent model $${model.total.toFixed(2)}`,
+    );
+    expect(Math.abs(bill.totalUsd - model.total) / model.total).toBeLessThan(0.05);
+    expect(bill.perDependencyUsd - off.perDependencyUsd).toBeGreaterThan(0.3);
+    expect(bill.perDependencyUsd - off.perDependencyUsd).toBeLessThan(0.31);
   }, 240_000);
 
   it("prices the fast profile's high-resolution down alarms as synthesized", async () => {

@@ -220,3 +220,62 @@ describe('the bank example', () => {
     expect(formatCostReport(r)).toContain('per dependency');
   });
 });
+
+describe('the opt-in Latency metric', () => {
+  const bankWith = (metrics: { latency: boolean }, smsGateway?: boolean): MonitorConfigInput => ({
+    ...structuredClone(bank),
+    metrics,
+    dependencies: bank.dependencies.map((d) =>
+      d.id === 'sms-gateway' && smsGateway !== undefined ? { ...d, latencyMetric: smsGateway } : d,
+    ),
+  });
+
+  it('bills one more custom metric per dependency that has it, on its own line, and its datums between Regions', () => {
+    // Prepare
+    const off = billOf(parseConfig(bankWith({ latency: false })));
+    // Act
+    const on = billOf(parseConfig(bankWith({ latency: true })));
+    // Assess: 10 Latency metrics at $0.30; Status and heartbeats as before
+    expect(off.lines.some((l) => l.item.startsWith('custom metrics: Latency'))).toBe(false);
+    expect(line(on.lines, 'custom metrics: Latency (opt-in, 10 dependencies)')).toMatchObject({
+      quantity: 10,
+      monthlyUsd: 3,
+    });
+    expect(line(on.lines, 'custom metrics (Status').quantity).toBe(
+      line(off.lines, 'custom metrics (Status').quantity,
+    );
+    expect(on.customMetrics - off.customMetrics).toBe(10);
+    // The same PutMetricData requests (a round's 11 datums become 21: still one request), bigger bodies.
+    expect(line(on.lines, 'PutMetricData (').quantity).toBe(line(off.lines, 'PutMetricData (').quantity);
+    for (const region of ['ap-northeast-1', 'ap-northeast-3']) {
+      const bodies = (b: typeof on) => line(b.lines, 'PutMetricData bodies', region).quantity;
+      // 10 Latency datums of about 150 B each, 43,800 rounds a month
+      expect(bodies(on) - bodies(off)).toBeGreaterThan((43_800 * 10 * 120) / 1024 ** 3);
+      expect(bodies(on) - bodies(off)).toBeLessThan((43_800 * 10 * 200) / 1024 ** 3);
+    }
+    // Each dependency's own share: $0.30 more, and a fraction of a cent of transfer.
+    for (const [i, d] of on.perDependency.entries()) {
+      const more = d.ownUsd - off.perDependency[i]!.ownUsd;
+      expect(more).toBeGreaterThan(0.3);
+      expect(more).toBeLessThan(0.302);
+    }
+    // The bill: $3.00 of metrics and about a cent of transfer.
+    expect(on.totalUsd - off.totalUsd).toBeGreaterThan(3);
+    expect(on.totalUsd - off.totalUsd).toBeLessThan(3.02);
+  });
+
+  it('bills only the dependencies that have it: on for all but one, or off for all but one', () => {
+    // Act
+    const allButSms = billOf(parseConfig(bankWith({ latency: true }, false)));
+    const onlySms = billOf(parseConfig(bankWith({ latency: false }, true)));
+    // Assess
+    expect(line(allButSms.lines, 'custom metrics: Latency').quantity).toBe(9);
+    expect(line(onlySms.lines, 'custom metrics: Latency (opt-in, 1 dependencies)').monthlyUsd).toBeCloseTo(
+      0.3,
+      6,
+    );
+    const sms = (b: typeof onlySms) => b.perDependency.find((d) => d.dependency === 'sms-gateway')!.ownUsd;
+    const ledger = (b: typeof onlySms) => b.perDependency.find((d) => d.dependency === 'core-ledger')!.ownUsd;
+    expect(sms(onlySms) - ledger(onlySms)).toBeGreaterThan(sms(allButSms) - ledger(allButSms));
+  });
+});
