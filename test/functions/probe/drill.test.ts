@@ -104,10 +104,11 @@ describe('drills in the probe', () => {
     expect(String(results[0]!.detail)).toMatch(
       /^\[DRILL\] until 2026-12-02T03:15:00.000Z by kim \(real result: up\)/,
     );
-    const down = published.find(
-      (d) => d.MetricName === 'Down' && d.Dimensions?.some((x) => x.Value === 'kakao'),
+    // A down vote in its Status (0 up, 1 degraded, 1000 down).
+    const status = published.find(
+      (d) => d.MetricName === 'Status' && d.Dimensions?.some((x) => x.Value === 'kakao'),
     );
-    expect(down?.Value).toBe(1);
+    expect(status?.Value).toBe(1000);
   });
 
   it('never outlives its window: after the end the same store reads as no drill', async () => {
