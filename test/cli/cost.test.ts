@@ -61,7 +61,9 @@ describe('depmon cost', { timeout: 180_000 }, () => {
     expect(c.out()).toContain('Route 53 health checks');
     // One custom metric per dependency (Status) and one heartbeat; the ack link's signing key: $0.40 a month and
     // 17,520 reads at $0.05 per 10,000.
-    expect(c.out()).toMatch(/Secrets Manager\s+the ack link's signing key \(17,520 reads a month, cached 5 minutes\).*\$0\.4876/);
+    expect(c.out()).toMatch(
+      /Secrets Manager\s+the ack link's signing key \(17,520 reads a month, cached 5 minutes\).*\$0\.4876/,
+    );
     expect(c.out()).toMatch(/total, year 1\s+\$8\.63/);
     expect(c.out()).toContain('economical (this config): $8.63');
   });
