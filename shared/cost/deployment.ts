@@ -108,64 +108,72 @@ function alarmMetricsOf(p: Record<string, unknown>): { namespace: unknown; perio
  */
 export function deploymentFromTemplates(stacks: readonly SynthesizedStack[], namespace: string): Deployment {
   const regions: Record<string, RegionDeployment> = {};
-  let standard = 0;
-  let high = 0;
-  let composite = 0;
-  let dashboards = 0;
+  const home = { standard: 0, high: 0, composite: 0, dashboards: 0 };
   for (const { region, template } of stacks) {
-    const r = {
-      probeFunctions: 0,
-      otherFunctions: 0,
-      schedules: 0,
-      operationalAlarms: 0,
-      kmsKeys: 0,
-      secrets: 0,
-      ...regions[region],
-    };
-    for (const res of Object.values(template.Resources ?? {})) {
-      const p = res.Properties ?? {};
-      switch (res.Type) {
-        case 'AWS::Lambda::Function': {
-          const vars = (p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
-          if (vars && ENV_TIER in vars) r.probeFunctions++;
-          else r.otherFunctions++;
-          break;
-        }
-        case 'AWS::Scheduler::Schedule':
-          r.schedules++;
-          break;
-        case 'AWS::KMS::Key':
-          r.kmsKeys++;
-          break;
-        case 'AWS::SecretsManager::Secret':
-          r.secrets++;
-          break;
-        case 'AWS::CloudWatch::Alarm': {
-          const watched = alarmMetricsOf(p);
-          if (!watched.some((m) => m.namespace === namespace)) r.operationalAlarms++;
-          else if (watched.some((m) => m.period < 60)) high += watched.length;
-          else standard += watched.length;
-          break;
-        }
-        case 'AWS::CloudWatch::CompositeAlarm':
-          composite++;
-          break;
-        case 'AWS::CloudWatch::Dashboard':
-          dashboards++;
-          break;
-      }
-    }
+    const r = { ...EMPTY_REGION, ...regions[region] };
+    for (const res of Object.values(template.Resources ?? {})) countResource(r, home, res, namespace);
     regions[region] = r;
   }
   return {
     source: 'synthesized templates',
     regions,
     alarms: {
-      standardAlarmMetrics: standard,
-      highResolutionAlarmMetrics: high,
-      compositeAlarms: composite,
+      standardAlarmMetrics: home.standard,
+      highResolutionAlarmMetrics: home.high,
+      compositeAlarms: home.composite,
       source: 'synthesized templates',
     },
-    dashboards,
+    dashboards: home.dashboards,
   };
+}
+
+const EMPTY_REGION: RegionDeployment = {
+  probeFunctions: 0,
+  otherFunctions: 0,
+  schedules: 0,
+  operationalAlarms: 0,
+  kmsKeys: 0,
+  secrets: 0,
+};
+
+type Counts = { -readonly [K in keyof RegionDeployment]: RegionDeployment[K] };
+
+/** Counts one synthesized resource into its region's deployment or the plan's alarms and dashboards. */
+function countResource(
+  r: Counts,
+  home: { standard: number; high: number; composite: number; dashboards: number },
+  res: TemplateResource,
+  namespace: string,
+): void {
+  const p = res.Properties ?? {};
+  switch (res.Type) {
+    case 'AWS::Lambda::Function': {
+      const vars = (p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
+      if (vars && ENV_TIER in vars) r.probeFunctions++;
+      else r.otherFunctions++;
+      break;
+    }
+    case 'AWS::Scheduler::Schedule':
+      r.schedules++;
+      break;
+    case 'AWS::KMS::Key':
+      r.kmsKeys++;
+      break;
+    case 'AWS::SecretsManager::Secret':
+      r.secrets++;
+      break;
+    case 'AWS::CloudWatch::Alarm': {
+      const watched = alarmMetricsOf(p);
+      if (!watched.some((m) => m.namespace === namespace)) r.operationalAlarms++;
+      else if (watched.some((m) => m.period < 60)) home.high += watched.length;
+      else home.standard += watched.length;
+      break;
+    }
+    case 'AWS::CloudWatch::CompositeAlarm':
+      home.composite++;
+      break;
+    case 'AWS::CloudWatch::Dashboard':
+      home.dashboards++;
+      break;
+  }
 }

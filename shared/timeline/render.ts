@@ -64,22 +64,33 @@ const timesIn = (a: Account) =>
   zoneIsUtc(a) ? 'times in UTC' : `times in UTC and ${a.timeZone} (${a.timeZoneLabel})`;
 
 export function renderMarkdown(a: Account): string {
-  const tz = a.timeZoneLabel;
+  const out = [...headerMarkdown(a), ...figuresMarkdown(a), ...incidentsMarkdown(a)];
+  if (a.notes.length > 0) {
+    out.push('', '## Notes', '');
+    for (const n of a.notes) out.push(`- ${n}`);
+  }
+  out.push(...eventsMarkdown(a), ...pageTextsMarkdown(a));
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+function headerMarkdown(a: Account): string[] {
   const local = !zoneIsUtc(a);
-  const out: string[] = [];
-  out.push(`# ${a.title}`, '');
-  out.push(
+  return [
+    `# ${a.title}`,
+    '',
     `- Window: ${utcTime(new Date(a.window.from.at))} to ${utcTime(new Date(a.window.to.at))}${local ? ` (${a.window.from.local} to ${a.window.to.local})` : ''}`,
-  );
-  out.push(`- Monitor: \`${a.monitor}\`; ${timesIn(a)}`);
-  out.push(
+    `- Monitor: \`${a.monitor}\`; ${timesIn(a)}`,
     `- Evidence: ${a.origin === 'rehearsal' ? 'a simulator rehearsal' : 'CloudWatch alarm history, the depmon page log, probe metrics'}`,
-  );
-  if (a.generatedAt) out.push(`- Generated: ${a.generatedAt}`);
-  out.push('', '## Figures', '');
+    ...(a.generatedAt ? [`- Generated: ${a.generatedAt}`] : []),
+  ];
+}
+
+function figuresMarkdown(a: Account): string[] {
+  const local = !zoneIsUtc(a);
+  const out = ['', '## Figures', ''];
   out.push(
     local
-      ? `| Figure | UTC | ${tz} | Minutes from onset | From |`
+      ? `| Figure | UTC | ${a.timeZoneLabel} | Minutes from onset | From |`
       : '| Figure | UTC | Minutes from onset | From |',
     local ? '| --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- |',
   );
@@ -91,42 +102,43 @@ export function renderMarkdown(a: Account): string {
         : `| ${FIGURE_LABELS[name]} | none in the window |${local ? ' |' : ''} | |`,
     );
   }
-  out.push(...incidentsMarkdown(a));
-  if (a.notes.length > 0) {
-    out.push('', '## Notes', '');
-    for (const n of a.notes) out.push(`- ${n}`);
-  }
-  out.push('', `## Events (${a.events.length})`, '');
-  if (a.events.length === 0) out.push('No events in the window.');
-  else {
+  return out;
+}
+
+function eventsMarkdown(a: Account): string[] {
+  const local = !zoneIsUtc(a);
+  const out = ['', `## Events (${a.events.length})`, ''];
+  if (a.events.length === 0) return [...out, 'No events in the window.'];
+  out.push(
+    local
+      ? `| # | UTC | ${a.timeZoneLabel} | Min | Kind | Source | What happened |`
+      : '| # | UTC | Min | Kind | Source | What happened |',
+    local ? '| --- | --- | --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- | --- | --- |',
+  );
+  a.events.forEach((e, i) => {
     out.push(
-      local
-        ? `| # | UTC | ${tz} | Min | Kind | Source | What happened |`
-        : '| # | UTC | Min | Kind | Source | What happened |',
-      local ? '| --- | --- | --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- | --- | --- |',
+      `| ${i + 1} | ${utcTime(new Date(e.at))} |${local ? ` ${e.local} |` : ''} ${minutes(e.minutesFromOnset)} | ${e.kind} | ${e.source} | ${mdCell(e.summary)} |`,
     );
-    a.events.forEach((e, i) => {
-      out.push(
-        `| ${i + 1} | ${utcTime(new Date(e.at))} |${local ? ` ${e.local} |` : ''} ${minutes(e.minutesFromOnset)} | ${e.kind} | ${e.source} | ${mdCell(e.summary)} |`,
-      );
-    });
-  }
+  });
+  return out;
+}
+
+function pageTextsMarkdown(a: Account): string[] {
   const withText = a.events
     .map((e, i) => [e, i + 1] as const)
     .filter(([e]) => (e.kind === 'page-sent' || e.kind === 'page-held') && (e.text || e.sms));
-  if (withText.length > 0) {
-    out.push('', '## Page texts', '');
-    for (const [e, n] of withText) {
-      out.push(`### #${n} ${e.kind === 'page-held' ? 'held back' : 'sent'}: ${e.subject ?? ''}`, '');
-      out.push(
-        `${e.local} (${utcTime(new Date(e.at))})${e.route ? `, route ${e.route}` : ''}${e.messageId ? `, SNS message ${e.messageId}` : ''}`,
-        '',
-      );
-      if (e.text) out.push(fence(e.text), '');
-      if (e.sms) out.push('SMS:', '', fence(e.sms), '');
-    }
+  if (withText.length === 0) return [];
+  const out = ['', '## Page texts', ''];
+  for (const [e, n] of withText) {
+    out.push(`### #${n} ${e.kind === 'page-held' ? 'held back' : 'sent'}: ${e.subject ?? ''}`, '');
+    out.push(
+      `${e.local} (${utcTime(new Date(e.at))})${e.route ? `, route ${e.route}` : ''}${e.messageId ? `, SNS message ${e.messageId}` : ''}`,
+      '',
+    );
+    if (e.text) out.push(fence(e.text), '');
+    if (e.sms) out.push('SMS:', '', fence(e.sms), '');
   }
-  return `${out.join('\n').trimEnd()}\n`;
+  return out;
 }
 
 function incidentsMarkdown(a: Account): string[] {
