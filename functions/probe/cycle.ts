@@ -9,7 +9,7 @@ import {
   type MetricDatum,
   resultDatums,
 } from '#shared/metrics';
-import type { ProbeOptions, ProbeResult } from '#shared/probe';
+import { confirmFailures, failingIds, type ProbeOptions, type ProbeResult } from '#shared/probe';
 import { type ProbeEmbed, type ProbeSettings, ROUND_GUARD_MS, roundsPerInvocation } from '#shared/runtime';
 import { applyDrills, type Drill, readDrills } from './drill.ts';
 import type { EgressResult } from './egress.ts';
@@ -150,6 +150,26 @@ function abstain(
   };
 }
 
+/**
+ * The fast profile's second look (`embed.confirmDelayMs`): the round's failing dependencies are probed again
+ * after the delay, and stay down only if they fail again.
+ */
+async function confirmed(
+  embed: ProbeEmbed,
+  rt: CycleRuntime,
+  first: ProbeResult[],
+  options: () => ProbeOptions,
+): Promise<ProbeResult[]> {
+  const failing = failingIds(first);
+  if (!embed.confirmDelayMs || failing.size === 0) return first;
+  await rt.sleep(embed.confirmDelayMs);
+  const again = await rt.probe(
+    embed.dependencies.filter((d) => failing.has(d.id)),
+    options(),
+  );
+  return confirmFailures(first, again);
+}
+
 /** Probes every embedded dependency until the round's deadline, logs each result and publishes the votes. */
 async function vote(
   embed: ProbeEmbed,
@@ -160,13 +180,15 @@ async function vote(
   const { tier, shard, probeRegion: region, intervalSeconds } = settings;
   const ctx = { roundTime: new Date(due), intervalSeconds };
   const roundTime = ctx.roundTime.toISOString();
-  const probed = await rt.probe(embed.dependencies, {
+  const options = (): ProbeOptions => ({
     region,
     concurrency: embed.concurrency,
     cycleDeadlineMs: Math.max(1, due + intervalSeconds * 1000 - ROUND_GUARD_MS - rt.now()),
     secrets: rt.secrets,
     resolvers: embed.resolvers,
   });
+  // The second look is at the real dependency; a drill then reports its dependency down whatever the probes saw.
+  const probed = await confirmed(embed, rt, await rt.probe(embed.dependencies, options()), options);
   const results = applyDrills(probed, await readDrills(rt, settings), rt.now(), region);
   for (const r of results) rt.log(resultRecord(r, round, roundTime));
   return {

@@ -18,7 +18,7 @@ import {
   METRIC_HEARTBEAT,
   METRIC_STATUS,
 } from '#shared/metrics';
-import { planShards } from '#shared/runtime';
+import { confirmDelayMs, planShards } from '#shared/runtime';
 import {
   ALARM_NAME_MAX_CHARS,
   type AlarmLimits,
@@ -257,10 +257,22 @@ export interface DownAlarmWindow {
  * (intervals are at least 10 s), so the threshold is the quorum, M stays M rounds and N spans as many whole
  * 10 s periods as fit in N rounds: still "2 of 3 rounds", but each vote is evaluated within 10 s of its round
  * instead of after its whole period, and no period is left half-filled. Empty periods are missing data, which
- * down alarms treat as not breaching, so they neither vote nor veto.
+ * down alarms treat as not breaching, so they neither vote nor veto. Where the round holds a second look at a
+ * failing probe (`confirmDelayMs`: 60 s intervals), the votes are confirmed already and one round pages.
  */
 export function downAlarmWindow(config: MonitorConfig): DownAlarmWindow {
   const { policy } = config;
+  if (policy.detection === 'fast' && confirmDelayMs(config) > 0) {
+    // Each region's vote was already confirmed inside its round: one round failing in a quorum of regions
+    // pages. The window spans two rounds, so the alarm holds between rounds (the 10 s periods between them are
+    // empty) and a late datum does not let it fall back to OK.
+    return {
+      period: FAST_DOWN_PERIOD_SECONDS,
+      evaluationPeriods: Math.floor((2 * config.intervalSeconds) / FAST_DOWN_PERIOD_SECONDS),
+      datapointsToAlarm: 1,
+      threshold: policy.quorum,
+    };
+  }
   if (policy.detection === 'fast') {
     return {
       period: FAST_DOWN_PERIOD_SECONDS,

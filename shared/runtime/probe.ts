@@ -4,6 +4,7 @@ import type { Dependency, MonitorConfig, Tier } from '#shared/config';
 import { drillParameterName } from './drill.ts';
 import { type EnvRecord, requiredEnv } from './env.ts';
 import type { ProbeShard } from './shards.ts';
+import { confirmDelayMs } from './timing.ts';
 
 /** Handler source of every probe function (one code, many functions), relative to the repository root. */
 export const PROBE_ENTRY = 'functions/probe/handler.ts';
@@ -17,6 +18,8 @@ export interface ProbeEmbed {
   readonly egress: MonitorConfig['egress'];
   readonly concurrency: number;
   readonly resolvers: readonly string[];
+  /** The fast profile's in-round second look at a failing probe, ms after the round's probes (0: none). */
+  readonly confirmDelayMs?: number;
 }
 
 /** What a shard's function gets compiled in: its dependencies (secret references, never values) and probe settings. */
@@ -26,6 +29,7 @@ export function probeEmbed(config: MonitorConfig, shard: ProbeShard): ProbeEmbed
     egress: config.egress,
     concurrency: config.concurrency,
     resolvers: config.resolvers,
+    confirmDelayMs: confirmDelayMs(config),
   };
 }
 

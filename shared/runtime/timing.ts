@@ -1,7 +1,7 @@
 // The probe function's clock, as infra deploys it and the function runs it: the schedule, the rounds of one
 // invocation, the guard and budgets around them, and the function timeout and memory that follow. The probe
 // stack, the probe function, the simulator and the bill all read these; none computes its own.
-import type { MonitorConfig } from '#shared/config';
+import { checkTimeoutMs, type MonitorConfig } from '#shared/config';
 
 /** EventBridge Scheduler fires each probe function every this many minutes (its shortest rate is one minute). */
 export const PROBE_SCHEDULE_MINUTES = 1;
@@ -53,4 +53,22 @@ export function probeTimeoutSeconds(config: MonitorConfig): number {
   const cycle = roundsPerInvocation(config.intervalSeconds) * config.intervalSeconds;
   const publish = Math.ceil((PUBLISH_BUDGET_MS + PUBLISH_REQUEST_TIMEOUT_MS) / 1000);
   return Math.min(LAMBDA_MAX_TIMEOUT_SECONDS, cycle + publish + TIMEOUT_SLACK_SECONDS);
+}
+
+/**
+ * The "fast" detection profile's second look: a probe that fails is probed again this long later, in the same
+ * round, and the region votes down only if both fail. Longer than a short blip (the detection bench's are
+ * 3–15 s), short enough to leave room in a 60 s round.
+ */
+export const CONFIRM_DELAY_MS = 20_000;
+
+/**
+ * The delay before the in-round second look, or 0 when there is none: the economical profile, or a round too
+ * short to hold a failing probe, the delay and its retry, each at the longest check timeout (a 60 s interval
+ * holds them; at 30 s and under, the fast profile confirms on the next round instead).
+ */
+export function confirmDelayMs(config: MonitorConfig): number {
+  if (config.policy.detection !== 'fast') return 0;
+  const longest = Math.max(0, ...config.dependencies.map((d) => checkTimeoutMs(d)));
+  return 2 * longest + CONFIRM_DELAY_MS <= roundBudgetMs(config) ? CONFIRM_DELAY_MS : 0;
 }

@@ -21,7 +21,8 @@ import {
   type PageLogRecord,
   type PagingContext,
 } from '#shared/pages';
-import { type ProbeResult, probeAll } from '#shared/probe';
+import { confirmFailures, failingIds, type ProbeResult, probeAll } from '#shared/probe';
+import { confirmDelayMs } from '#shared/runtime';
 import type { AlarmCatalog } from '#shared/timeline';
 import { type ActionInvocation, AlarmEvaluator, EVALUATION_RANGE_EXTRA } from './evaluator.ts';
 import { HeldPages } from './held.ts';
@@ -209,6 +210,8 @@ export type RoundResults = {
   readonly region: string;
   readonly mode: 'voting' | 'silent' | 'abstaining';
   readonly results: ProbeResult[] | undefined;
+  /** Dependencies the region looked at again in the round (the fast profile's second look, `confirmDelayMs`). */
+  readonly lookedAgain?: readonly string[];
 }[];
 
 /** Where a round's results come from: the stand-ins, or a recording. */
@@ -227,7 +230,7 @@ export async function runScenario(opts: RunOptions): Promise<Simulation> {
     try {
       await warmUpProbes(run, standIns);
       lap(run, 'probing', t);
-      await runRounds(run, opts, (s, now) => probeRound(run, standIns, s, now));
+      await runRounds(run, opts, (s, now) => confirmedRound(run, standIns, s, now));
     } finally {
       t = performance.now();
       await standIns.close();
@@ -374,7 +377,8 @@ async function runRound(run: Run, probe: ProbeSource, s: number): Promise<RoundR
   let t = performance.now();
   const perRegion = await probe(s, now);
   t = lap(run, 'probing', t);
-  publish(run, recordRound(run, perRegion, s, roundContext(now, config.intervalSeconds)), s, now);
+  const published = recordRound(run, perRegion, s, roundContext(now, config.intervalSeconds));
+  publish(run, published, s, now, lateSources(run, perRegion));
   lap(run, 'evaluation', t);
   await deliverActions(run, now, end);
   t = performance.now();
@@ -391,14 +395,54 @@ interface Publish {
   readonly datums: MetricDatum[];
 }
 
-/** Hands a round's publishes to CloudWatch, each visible after its own ingestion delay under a timing model. */
-function publish(run: Run, publishes: readonly Publish[], s: number, now: number): void {
-  for (const p of publishes)
-    run.evaluator.put(
-      p.datums,
-      run.config.namespace,
-      run.timing ? now + run.timing.ingestionDelayMs(`${p.source}@${s}`) : undefined,
-    );
+/**
+ * Hands a round's publishes to CloudWatch, each visible after its own ingestion delay under a timing model. A
+ * probe function that took a second look at a failing probe publishes only after it (`late`: its sources).
+ */
+function publish(
+  run: Run,
+  publishes: readonly Publish[],
+  s: number,
+  now: number,
+  late: ReadonlySet<string>,
+): void {
+  const delay = confirmDelayMs(run.config);
+  for (const p of publishes) {
+    const sent = late.has(p.source) ? now + delay : now;
+    const visible = run.timing ? sent + run.timing.ingestionDelayMs(`${p.source}@${s}`) : sent;
+    run.evaluator.put(p.datums, run.config.namespace, visible === now ? undefined : visible);
+  }
+}
+
+/** The publish sources (as `regionPublishes` names them) of the probe functions that looked again this round. */
+function lateSources(run: Run, perRegion: RoundResults): Set<string> {
+  const out = new Set<string>();
+  for (const { region, lookedAgain } of perRegion)
+    for (const dep of lookedAgain ?? []) {
+      const tier = run.config.dependencies.find((d) => d.id === dep)?.tier ?? '';
+      out.add(run.timing ? `${region}/${run.shardOf.get(dep) ?? tier}` : region);
+    }
+  return out;
+}
+
+/**
+ * A round as the probe functions run it: every dependency probed, then, in the fast profile, the failing ones
+ * probed again `confirmDelayMs` later against the scenario's state at that moment, and down only if down both
+ * times (`confirmFailures`, the function's own rule).
+ */
+async function confirmedRound(run: Run, standIns: StandIns, s: number, now: number): Promise<RoundResults> {
+  const first = await probeRound(run, standIns, s, now);
+  const delay = confirmDelayMs(run.config);
+  if (delay === 0 || !first.some((r) => r.results && failingIds(r.results).size > 0)) return first;
+  const second = await probeRound(run, standIns, s + delay / 1000, now + delay);
+  return first.map((r, i) => {
+    const again = second[i]?.results;
+    if (!r.results || !again) return r;
+    const failing = failingIds(r.results);
+    if (failing.size === 0) return r;
+    const looked = again.filter((x) => failing.has(x.dependency));
+    return { ...r, results: confirmFailures(r.results, looked), lookedAgain: [...failing] };
+  });
 }
 
 /**

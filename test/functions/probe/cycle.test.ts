@@ -122,6 +122,50 @@ describe('runInvocation', () => {
     expect(published[0]!.every((d) => d.StorageResolution === 60)).toBe(true);
   });
 
+  it.each([
+    { second: 'up' as const, status: 'Status=0', down: 0 },
+    { second: 'down' as const, status: 'Status=1000', down: 1 },
+  ])(
+    'with a second look (fast profile), a failing probe is probed again after the delay and is down only if it fails again ($second)',
+    async ({ second, status, down }) => {
+      // Prepare: partner-b fails on the first look; on the second it is `second`.
+      const looks: string[][] = [];
+      const { rt, published, sleeps } = runtime({
+        probe: async (deps, options) => {
+          looks.push(deps.map((d) => d.id));
+          const again = looks.length > 1;
+          return fakeProbe((id) => (id === 'partner-b' ? (again ? second : 'down') : 'up')).probe(
+            deps,
+            options,
+          );
+        },
+      });
+      // Act
+      const summary = await runInvocation({ ...embed, confirmDelayMs: 20_000 }, settings(), rt);
+      // Assess: only the failing dependency is looked at again, 20 s later, and one publish carries the outcome.
+      expect(looks).toEqual([['partner-a', 'partner-b'], ['partner-b']]);
+      expect(sleeps).toContain(20_000);
+      expect(summary.rounds[0]).toMatchObject({ results: 2, down });
+      expect(published).toHaveLength(1);
+      expect(published[0]!.map((d) => `${d.MetricName}=${d.Value}`)).toEqual([
+        'Status=0',
+        status,
+        'Heartbeat=1',
+      ]);
+    },
+  );
+
+  it('without a second look (economical profile), a failing probe is not probed again', async () => {
+    // Prepare
+    const { probe, calls } = fakeProbe((id) => (id === 'partner-b' ? 'down' : 'up'));
+    const { rt, sleeps } = runtime({ probe });
+    // Act
+    await runInvocation(embed, settings(), rt);
+    // Assess
+    expect(calls).toHaveLength(1);
+    expect(sleeps).not.toContain(20_000);
+  });
+
   it('runs 60/interval evenly spaced rounds in one invocation, high-resolution, each in its own period', async () => {
     // Prepare
     const { rt, published, sleeps, advance } = runtime({

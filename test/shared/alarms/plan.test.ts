@@ -141,7 +141,7 @@ describe('buildAlarmPlan on the bank example', () => {
     ).toBe(60);
   });
 
-  it('watches down in 10 s periods over the same 2 of 3 rounds with the fast detection profile', () => {
+  it('watches down in 10 s periods with the fast detection profile: one confirmed round at 60 s, 2 of 3 rounds below', () => {
     // Prepare
     const fast = (intervalSeconds: number) =>
       bank({ intervalSeconds, policy: { detection: 'fast' } as MonitorConfigInput['policy'] });
@@ -160,8 +160,11 @@ describe('buildAlarmPlan on the bank example', () => {
       ];
     };
 
-    // Assess: N spans at most 3 rounds (at 15 s, 40 s holds 3 rounds); one round per period, so the quorum.
-    expect(window(60)).toEqual([10, 18, 2, 2, 9]);
+    // Assess: at 60 s each region's vote is confirmed inside its round (a second look 20 s later), so one round
+    // in a quorum of regions pages, over a window of two rounds. Below, a round has no room for the second look:
+    // N spans at most 3 rounds (at 15 s, 40 s holds 3 rounds); one round per period, so the quorum.
+    expect(window(60)).toEqual([10, 12, 1, 2, 9]);
+    expect(window(30)).toEqual([10, 9, 2, 2, 9]);
     expect(window(20)).toEqual([10, 6, 2, 2, 9]);
     expect(window(15)).toEqual([10, 4, 2, 2, 9]);
     // Degraded notices and heartbeats keep the economical periods.

@@ -1,6 +1,12 @@
 // The probe clock: rounds per invocation, the round's probing budget and the function timeout, one formula each.
 import { describe, expect, it } from 'vitest';
-import { probeTimeoutSeconds, roundBudgetMs, roundsPerInvocation } from '#shared/runtime';
+import {
+  CONFIRM_DELAY_MS,
+  confirmDelayMs,
+  probeTimeoutSeconds,
+  roundBudgetMs,
+  roundsPerInvocation,
+} from '#shared/runtime';
 import { config } from '../../helpers/configs.ts';
 
 describe('roundsPerInvocation', () => {
@@ -28,5 +34,37 @@ describe('probeTimeoutSeconds', () => {
   it('covers the whole minute of rounds plus a throttled final publish', () => {
     expect(probeTimeoutSeconds(config())).toBe(60 + 11 + 10);
     expect(probeTimeoutSeconds(config({ intervalSeconds: 10 }))).toBe(81);
+  });
+});
+
+describe('confirmDelayMs', () => {
+  it('gives the fast profile a second look where the round holds a failing probe, the delay and its retry', () => {
+    // Prepare
+    const fast = (intervalSeconds: number, timeoutMs = 5000) =>
+      config({
+        intervalSeconds,
+        policy: { detection: 'fast' },
+        dependencies: [
+          {
+            id: 'core',
+            name: 'Core',
+            tier: 'first-party',
+            critical: true,
+            tcp: { host: 'core.t.example', port: 443 },
+          },
+          { id: 'a', name: 'A', tier: 'third-party', http: { url: 'https://a.t.example/', timeoutMs } },
+        ],
+      } as Parameters<typeof config>[0]);
+    // Act
+    const delays = [
+      confirmDelayMs(fast(60)),
+      confirmDelayMs(fast(60, 20_000)),
+      confirmDelayMs(fast(30)),
+      confirmDelayMs(fast(15)),
+      confirmDelayMs(config({ intervalSeconds: 60 })),
+    ];
+    // Assess: 60 s holds 5 + 20 + 5 s of its 56.5 s budget, not 20 + 20 + 20; 30 s and 15 s rounds are too short;
+    // the economical profile never looks twice.
+    expect(delays).toEqual([CONFIRM_DELAY_MS, 0, 0, 0, 0]);
   });
 });
