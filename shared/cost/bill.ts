@@ -6,6 +6,7 @@ import { buildAlarmPlan } from '#shared/alarms';
 import { checkTimeoutMs, type MonitorConfig, type Tier } from '#shared/config';
 import { datumsPerRound, PUT_METRIC_DATA_MAX_DATUMS } from '#shared/metrics';
 import {
+  confirmDelayMs,
   NOTIFY_MEMORY_MB,
   PROBE_MEMORY_MB,
   PROBE_SCHEDULE_MINUTES,
@@ -103,7 +104,7 @@ export interface FunctionShard {
   readonly targets: number;
   /** Estimated billed duration of one invocation (healthy dependencies), ms. */
   readonly invocationMs: number;
-  /** Same, if every probe ran to its timeout, capped at the function timeout. */
+  /** Same, if every probe ran to its timeout (and, in the fast profile, again after its second-look delay), capped at the function timeout. */
   readonly worstCaseInvocationMs: number;
 }
 
@@ -222,6 +223,7 @@ const putRequestsPerRound = (s: ShardLoad) => Math.ceil(s.datums / PUT_METRIC_DA
 export function probeFunctionsOf(config: MonitorConfig): FunctionShard[] {
   const timeoutMs = probeTimeoutSeconds(config) * 1000;
   const rounds = roundsPerInvocation(config.intervalSeconds);
+  const confirm = confirmDelayMs(config);
   const maxTimeout = (tier: Tier) =>
     Math.max(0, ...config.dependencies.filter((d) => d.tier === tier).map(checkTimeoutMs));
   const shards = shardsOf(config);
@@ -230,7 +232,9 @@ export function probeFunctionsOf(config: MonitorConfig): FunctionShard[] {
       const waves = Math.ceil(s.targets / config.concurrency);
       const put = putRequestsPerRound(s) * ASSUMED_PUT_METRIC_DATA_MS;
       const healthyRound = ASSUMED_EGRESS_CHECK_MS + waves * ASSUMED_HEALTHY_PROBE_MS + put;
-      const worstRound = config.egress.timeoutMs + waves * maxTimeout(s.tier) + put;
+      // The fast profile's second look (only while something fails): the delay, then every probe again.
+      const secondLook = confirm > 0 ? confirm + waves * maxTimeout(s.tier) : 0;
+      const worstRound = config.egress.timeoutMs + waves * maxTimeout(s.tier) + secondLook + put;
       // Between rounds the function waits for the next one, and that wait is billed.
       const wait = (rounds - 1) * config.intervalSeconds * 1000;
       return {

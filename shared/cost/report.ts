@@ -1,6 +1,7 @@
 // One cost report: the depmon bill of a config beside CloudWatch Synthetics and Route 53 for the same coverage.
 import { downAlarmWindow } from '#shared/alarms';
 import type { MonitorConfig } from '#shared/config';
+import { confirmDelayMs } from '#shared/runtime';
 import { type AlternativeBill, route53Bill, syntheticsBill } from './alternatives.ts';
 import { type Bill, type BillOptions, billOf } from './bill.ts';
 import {
@@ -41,7 +42,12 @@ export interface CostReport {
 function detectsOf(config: MonitorConfig): string {
   const w = downAlarmWindow(config);
   const high = w.period < 60;
-  return `down from ${config.policy.quorum} of ${config.probeRegions.length} regions in ${w.datapointsToAlarm} of ${w.evaluationPeriods} periods of ${w.period} s (${high ? 'high-resolution alarm, evaluated every 10 s' : 'standard alarm, evaluated every minute'}; probes every ${config.intervalSeconds} s)`;
+  const confirm = confirmDelayMs(config);
+  const second =
+    confirm > 0
+      ? `; a failing probe is looked at again ${confirm / 1000} s later in its round, extra requests and compute only while it fails`
+      : '';
+  return `down from ${config.policy.quorum} of ${config.probeRegions.length} regions in ${w.datapointsToAlarm} of ${w.evaluationPeriods} periods of ${w.period} s (${high ? 'high-resolution alarm, evaluated every 10 s' : 'standard alarm, evaluated every minute'}; probes every ${config.intervalSeconds} s${second})`;
 }
 
 export function costReport(config: MonitorConfig, options: BillOptions = {}): CostReport {

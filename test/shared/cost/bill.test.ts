@@ -30,7 +30,7 @@ const line = (
   return hit;
 };
 
-const mini = parseConfig({
+const miniInput: MonitorConfigInput = {
   name: 'mini',
   homeRegion: 'us-east-1',
   probeRegions: ['us-east-1'],
@@ -43,7 +43,8 @@ const mini = parseConfig({
       http: { url: 'http://127.0.0.1:8080/health' },
     },
   ],
-});
+};
+const mini = parseConfig(miniInput);
 
 describe('billOf, one dependency, one region, 60 s', () => {
   it('prices every line as computed by hand', () => {
@@ -174,6 +175,21 @@ describe('billOf, priced as the probe stack deploys the functions', () => {
     const worst = Math.max(...bill.functions.map((f) => f.worstCaseInvocationMs));
     expect(worst).toBe(62_100);
     expect(worst).toBeLessThanOrEqual(probeTimeoutSeconds(slow) * 1000);
+  });
+
+  it("bills the fast profile's second look only in the worst case: a healthy round never takes it", () => {
+    // Prepare
+    const fast = parseConfig({ ...miniInput, policy: { detection: 'fast' } });
+    // Act
+    const [economicalFn] = billOf(mini).functions;
+    const [fastFn] = billOf(fast).functions;
+    const profiles = costReport(fast).detectionProfiles;
+    // Assess: healthy compute is the same; the worst case adds the 20 s delay and every probe again (5 s).
+    expect(fastFn!.invocationMs).toBe(economicalFn!.invocationMs);
+    expect(fastFn!.worstCaseInvocationMs - economicalFn!.worstCaseInvocationMs).toBe(20_000 + 5_000);
+    expect(profiles.find((p) => p.profile === 'fast')!.detects).toMatch(
+      /1 of 12 periods of 10 s .*looked at again 20 s later in its round/,
+    );
   });
 
   it('prices the memory the stack deploys, or the override given', () => {
