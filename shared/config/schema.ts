@@ -462,8 +462,9 @@ const PolicySchema = z.strictObject({
   flapTransitions: z.number().int().min(2).max(1000).default(4),
   /**
    * Down alarms: "economical" watches one period per probe interval (standard 60 s alarms at a 60 s interval);
-   * "fast" watches 10 s high-resolution periods over the same rounds (pages about a minute sooner, $0.20 more
-   * per dependency-month at 60 s). @default "economical"
+   * "fast" watches 10 s high-resolution periods ($0.20 more per dependency-month at 60 s); where the round has
+   * room (60 s intervals), a failing probe is looked at again 20 s later and one confirmed round in a quorum
+   * of regions pages, else the same M of N rounds. @default "economical"
    */
   detection: z.enum(['economical', 'fast']).default('economical'),
   /** @default 30 */
