@@ -3,15 +3,13 @@
 // the probe engine through `extraCa` only. It never leaves the process.
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 
-const der = (tag: number, body: Buffer): Buffer => {
+/** A DER element: its tag, its length (short form, or long form in as few bytes as it takes), its body. */
+export const der = (tag: number, body: Buffer): Buffer => {
   const len = body.length;
-  const head =
-    len < 0x80
-      ? Buffer.from([tag, len])
-      : len < 0x100
-        ? Buffer.from([tag, 0x81, len])
-        : Buffer.from([tag, 0x82, len >> 8, len & 0xff]);
-  return Buffer.concat([head, body]);
+  if (len < 0x80) return Buffer.concat([Buffer.from([tag, len]), body]);
+  const bytes: number[] = [];
+  for (let v = len; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
+  return Buffer.concat([Buffer.from([tag, 0x80 | bytes.length, ...bytes]), body]);
 };
 const seq = (...items: Buffer[]) => der(0x30, Buffer.concat(items));
 const set = (...items: Buffer[]) => der(0x31, Buffer.concat(items));
@@ -26,7 +24,17 @@ const oid = (dotted: string): Buffer => {
   return der(0x06, Buffer.from(bytes));
 };
 const utf8 = (s: string) => der(0x0c, Buffer.from(s, 'utf8'));
-const integer = (b: Buffer) => der(0x02, (b[0] as number) & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
+/**
+ * A positive DER INTEGER in its one minimal encoding (X.690 8.3.2): leading zero bytes dropped, one put back
+ * when the first byte's high bit is set. OpenSSL refuses any other ("illegal padding"): a random serial starts
+ * with a zero byte once in 256 certificates.
+ */
+export const integer = (b: Buffer): Buffer => {
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  const body = b.subarray(i);
+  return der(0x02, (body[0] as number) & 0x80 ? Buffer.concat([Buffer.from([0]), body]) : body);
+};
 const time = (d: Date) => {
   // UTCTime for years before 2050, GeneralizedTime after (RFC 5280 4.1.2.5).
   const iso = d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
@@ -57,6 +65,8 @@ export function selfSignedCertificate(
   notAfter?: Date,
   /** Distinct names keep trust anchors apart: OpenSSL finds an issuer by its name. */
   commonName = 'depmon simulator stand-in',
+  /** The serial number's bytes (a test passes its own). */
+  serial: Buffer = randomBytes(12),
 ): SelfSigned {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const name = seq(set(seq(oid(COMMON_NAME), utf8(commonName))));
@@ -79,7 +89,7 @@ export function selfSignedCertificate(
   );
   const tbs = seq(
     explicit(0, der(0x02, Buffer.from([2]))),
-    integer(randomBytes(12)),
+    integer(serial),
     seq(oid(ECDSA_SHA256)),
     name,
     seq(
