@@ -1,6 +1,7 @@
 // The README and docs/ say only what runs (issue 17): every fenced `sh`/`bash`/`shell`/`console` block in
 // README.md and docs/*.md either runs here as written or says why not in an HTML comment on the line above it
-// (`<!-- not-offline: why -->` for AWS or the network, `<!-- slow: why -->` for minutes of work). A runnable
+// (`<!-- not-offline: why -->` for AWS or the network, `<!-- slow: why -->` for minutes of work,
+// `<!-- checkout: why -->` for a command of depmon's own repository, such as its bench/). A runnable
 // block runs line by line through bash in a fresh project made by `depmon init` (beside depmon's examples/, as in
 // the checkout), and each of its commands must have an expectation below: exit status and something real in its
 // output. A block with a command this file does not know fails, so a new example cannot slip in unchecked.
@@ -21,7 +22,7 @@ const DOCS = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).map((f) => `d
 /** A bound on one command (a simulation synthesizes the home stacks in-process), not a timing assertion. */
 const COMMAND_MS = 600_000;
 const SHELL_LANGS = new Set(['sh', 'bash', 'shell', 'console']);
-const MARKER = /^<!--\s*(not-offline|slow):\s*(\S.*?)\s*-->$/;
+const MARKER = /^<!--\s*(not-offline|slow|checkout):\s*(\S.*?)\s*-->$/;
 
 interface Block {
   file: string;
@@ -228,7 +229,7 @@ describe('command blocks in README.md and docs/', () => {
     const stray = DOCS.flatMap((file) => {
       const lines = readFileSync(path.join(ROOT, file), 'utf8').split('\n');
       return lines.flatMap((l, i) =>
-        /^<!--\s*(not-offline|slow)\b/.test(l.trim()) &&
+        /^<!--\s*(not-offline|slow|checkout)\b/.test(l.trim()) &&
         !(MARKER.test(l.trim()) && SHELL_LANGS.has(/^```(\S*)/.exec(lines[i + 1] ?? '')?.[1] ?? '-'))
           ? [`${file}:${i + 1}`]
           : [],
