@@ -121,19 +121,27 @@ export type Pace = () => Promise<void>;
  */
 export const PACE_MARGIN_MS = 100;
 
+/** A pace that can say when its recent calls started, to hand them on (aws/shared-pace). */
+export interface Pacer extends Pace {
+  /** The start times of its most recent calls (at most `tps`), by its clock. */
+  readonly starts: () => readonly number[];
+}
+
 /**
  * Keeps calls to at most `tps` in any one-second window: the first `tps` go at once (a page's usual one or two
  * reads never wait), a later one waits until the call `tps` places before it is a second (and PACE_MARGIN_MS)
- * old. `now` and `sleep` are injectable so tests neither wait nor depend on timing.
+ * old. `now` and `sleep` are injectable so tests neither wait nor depend on timing. `seed`: start times of
+ * calls made before (by another invocation, on the same clock), counted as this pacer's own.
  */
 export function pacer(
   tps: number,
   clock: { now?: () => number; sleep?: (ms: number) => Promise<void> } = {},
-): Pace {
+  seed: readonly number[] = [],
+): Pacer {
   const now = clock.now ?? (() => performance.now());
   const sleep = clock.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const starts: number[] = [];
-  return async () => {
+  const starts: number[] = seed.filter((x) => Number.isFinite(x)).slice(-tps);
+  const pace = async () => {
     const t = now();
     const oldest = starts.length >= tps ? (starts[starts.length - tps] as number) : undefined;
     const at = oldest === undefined ? t : Math.max(t, oldest + 1000 + PACE_MARGIN_MS);
@@ -141,6 +149,7 @@ export function pacer(
     if (starts.length > tps) starts.shift();
     if (at > t) await sleep(at - t);
   };
+  return Object.assign(pace, { starts: () => [...starts] });
 }
 
 /** The state changes of the alarms `matches` accepts, in time order, between `from` and `to`. */

@@ -6,13 +6,15 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
-import { DESCRIBE_ALARMS_TPS, describeAlarmStates, pacer } from '#aws/alarms';
+import { DESCRIBE_ALARMS_TPS, describeAlarmStates, type Pacer, pacer } from '#aws/alarms';
 import { GET_METRIC_DATA_TPS, latestDownSums } from '#aws/down-metric';
 import { isRetryableIdempotent } from '#aws/errors';
+import { AlarmInbox, type InboxEntry } from '#aws/inbox';
 import { type Lease, releaseLease, tryAcquireLease } from '#aws/lease';
 import { PageOutbox } from '#aws/outbox';
 import { DynamoPageStateStore, PAGE_STATE_KEY } from '#aws/paging-state';
 import { type Retrier, type RetryPolicy, realSleep, retrier } from '#aws/retry';
+import { readPaceStarts, writePaceStarts } from '#aws/shared-pace';
 import { type AlarmPlan, findAlarm } from '#shared/alarms';
 import {
   type AlarmStateChangeMessage,
@@ -45,7 +47,11 @@ export const LEASE_NAME = 'lease#notify';
  * whole timeout plus slack for clock skew), so a holder that Lambda killed frees it within about a minute.
  */
 export const LEASE_MS = NOTIFY_TIMEOUT_SECONDS * 1000 + 5_000;
-/** An alarm event waits this long for the lease (a holder normally needs a second or two), then fails to be retried. */
+/**
+ * An alarm event waits this long for the lease or for a holder to decide its message (a holder decides every
+ * message in the inbox per read, so a burst needs a few turns at most). Past it the message stays in the inbox
+ * for the holder's next round or the next tick, and the invocation returns.
+ */
 export const LEASE_WAIT_MS = 20_000;
 export const LEASE_POLL_MS = 250;
 /**
@@ -102,7 +108,17 @@ interface Invocation {
   readonly clock: () => number;
   /** When the invocation started, by `clock`. */
   readonly started: number;
+  /** Pacers of CloudWatch reads: DescribeAlarms, GetMetricData (seeded from the last holder's, when holding the lease). */
+  readonly pace: Pacers;
+  readonly inbox: AlarmInbox;
 }
+
+interface Pacers {
+  readonly describeAlarms: Pacer;
+  readonly getMetricData: Pacer;
+}
+
+const NOTHING: NotifySummary = { sent: 0, held: 0, skipped: 0, records: [] };
 
 export function isTick(event: unknown): event is TickEvent {
   return typeof event === 'object' && event !== null && (event as TickEvent).source === 'depmon.tick';
@@ -129,12 +145,17 @@ export function parseAlarmMessage(message: string): AlarmStateChangeMessage {
 }
 
 /**
- * Handles one invocation, holding the paging lease (concurrent invocations never act on the same state):
+ * Handles one invocation. Its alarm messages go into the inbox first; then, holding the paging lease
+ * (concurrent invocations never act on the same state), for every message in the inbox at once:
  *
- * 1. decide: the paging core turns the alarm messages (or the tick) into page records;
+ * 1. decide: one read of the alarm states; the paging core turns the messages (and a tick) into page records;
  * 2. record: the records go into the outbox (idempotent per record id) and the paging state is written,
- *    both before anything is published, so a failure later loses nothing and a retry sends nothing twice;
- * 3. deliver: every undone outbox item, this invocation's and any an earlier one left, in order.
+ *    both before anything is published and before the messages leave the inbox, so a failure later loses
+ *    nothing and a retry sends nothing twice;
+ * 3. deliver: every undone outbox item, this invocation's and any an earlier one left, in order;
+ *
+ * and again while messages arrived meanwhile. An invocation that waits for the lease returns as soon as a
+ * holder has decided its messages ("covered"): a burst of alarms makes a few reads, not one per message.
  *
  * Throws when a page could not go out on its own route (Lambda's Errors metric, an alarm), after trying;
  * a page that went nowhere stays in the outbox, and every tick tries it again.
@@ -142,16 +163,29 @@ export function parseAlarmMessage(message: string): AlarmStateChangeMessage {
 export async function notify(event: SNSEvent | TickEvent, deps: NotifyDeps): Promise<NotifySummary> {
   const inv = invocation(deps);
   const messages = isTick(event) ? [] : event.Records.map((r) => parseAlarmMessage(r.Sns.Message));
-  const lease = await acquireLease(inv, messages.length > 0);
+  // Into the inbox first: from here on the message is decided by whoever holds the lease next.
+  const mine = await inv.inbox.put(messages, inv.now);
+  const lease = await acquireLease(inv, mine);
+  if (lease === 'covered') {
+    inv.log({
+      level: 'info',
+      msg: "covered by another invocation's read of the alarm states",
+      alarms: names(messages),
+    });
+    return NOTHING;
+  }
   if (!lease) {
     // A tick that finds another invocation at work leaves it to that one (and to the next tick).
-    if (messages.length === 0) return { sent: 0, held: 0, skipped: 0, records: [] };
-    throw new Error(
-      `notify: another invocation has held the paging lease for ${LEASE_WAIT_MS / 1000} s; Lambda retries this delivery`,
-    );
+    if (messages.length > 0)
+      inv.log({
+        level: 'warn',
+        msg: `the paging lease was held for ${LEASE_WAIT_MS / 1000} s: the message stays in the inbox for the holder or the next tick`,
+        alarms: names(messages),
+      });
+    return NOTHING;
   }
   try {
-    return await underLease(inv, messages);
+    return await asHolder(inv, mine, isTick(event));
   } finally {
     await releaseLease(deps.ddb, deps.stateTable, PAGE_STATE_KEY, lease, inv.retry).catch((e) =>
       inv.log({ level: 'warn', msg: 'lease not released; it runs out by itself', error: String(e) }),
@@ -159,14 +193,62 @@ export async function notify(event: SNSEvent | TickEvent, deps: NotifyDeps): Pro
   }
 }
 
+const plus = (a: NotifySummary, b: NotifySummary): NotifySummary => ({
+  sent: a.sent + b.sent,
+  held: a.held + b.held,
+  skipped: a.skipped + b.skipped,
+  records: [...a.records, ...b.records],
+});
+
+const names = (messages: readonly AlarmStateChangeMessage[]) => messages.map((m) => m.AlarmName);
+
+/**
+ * The lease holder's work: rounds of decide-record-deliver, each for every message in the inbox (and, in a
+ * tick's first round, the tick), until a round finds the inbox empty or the delivery budget is spent. Its
+ * CloudWatch reads are paced together with the previous holder's, whose request times it reads first.
+ */
+async function asHolder(first: Invocation, mine: readonly string[], tick: boolean): Promise<NotifySummary> {
+  const { deps } = first;
+  const seed = await readPaceStarts(deps.ddb, deps.stateTable, first.retry);
+  const pace = pacers(deps, first.clock, seed);
+  let total = NOTHING;
+  let inv: Invocation = { ...first, pace };
+  try {
+    for (let round = 0; ; round++) {
+      const pending = await inv.inbox.list();
+      if (round > 0 && pending.length === 0) break;
+      if (round === 0 && mine.length > 0 && !pending.some((e) => mine.includes(e.key)))
+        inv.log({
+          level: 'info',
+          msg: "covered by another invocation's read of the alarm states",
+          keys: mine,
+        });
+      total = plus(total, await underLease(inv, pending, round === 0 && tick));
+      if (first.clock() - first.started >= DELIVERY_BUDGET_MS) break;
+      inv = { ...invocation(deps, first.started), pace };
+    }
+  } finally {
+    const starts = {
+      describeAlarms: pace.describeAlarms.starts(),
+      getMetricData: pace.getMetricData.starts(),
+    };
+    await writePaceStarts(deps.ddb, deps.stateTable, starts, first.clock(), first.retry).catch((e) =>
+      first.log({
+        level: 'warn',
+        msg: 'CloudWatch request times not saved for the next holder',
+        error: String(e),
+      }),
+    );
+  }
+  return total;
+}
+
 async function underLease(
   inv: Invocation,
-  messages: readonly AlarmStateChangeMessage[],
+  pending: readonly InboxEntry[],
+  tick: boolean,
 ): Promise<NotifySummary> {
-  const drills = await readDrills(inv);
-  const decided = (await decide(inv, messages)).map((r) => markDrill(r, drills));
-  const added = await inv.outbox.add(decided, inv.now);
-  await inv.store.flush();
+  const { decided, added } = await record(inv, pending, tick);
   const outcome = await deliverOutbox(
     {
       sns: inv.deps.sns,
@@ -203,6 +285,27 @@ async function underLease(
   return summary;
 }
 
+/**
+ * Decides the inbox's messages (and the tick) with one read of the alarm states, puts the pages in the outbox,
+ * writes the paging state, and only then takes the messages out of the inbox.
+ */
+async function record(inv: Invocation, pending: readonly InboxEntry[], tick: boolean) {
+  const drills = await readDrills(inv);
+  const readAt = new Date(inv.clock()).toISOString();
+  const messages = pending.map((e) => e.message);
+  const decided = (await decide(inv, messages, tick)).map((r) => markDrill(r, drills));
+  const added = await inv.outbox.add(decided, inv.now);
+  await inv.store.flush();
+  await inv.inbox.remove(pending.map((e) => e.key));
+  if (pending.length > 0)
+    inv.log({
+      level: 'info',
+      msg: `${pending.length} alarm message(s) decided by the read at ${readAt}`,
+      alarms: names(messages),
+    });
+  return { decided, added };
+}
+
 /** Some page did not go out on its own route: the invocation fails so that the Errors alarm fires. */
 export class NotifyDeliveryError extends Error {
   constructor(
@@ -218,17 +321,25 @@ export class NotifyDeliveryError extends Error {
 async function decide(
   inv: Invocation,
   messages: readonly AlarmStateChangeMessage[],
+  tick: boolean,
 ): Promise<PageLogRecord[]> {
-  if (messages.length === 0 && !(await inv.store.list()).some((s) => s.open)) return [];
+  const tickDue = tick && (await inv.store.list()).some((s) => s.open);
+  if (messages.length === 0 && !tickDue) return [];
   const ctx = await pagingContext(inv, messages);
   const records: PageLogRecord[] = [];
-  if (messages.length === 0) records.push(...(await handlePagingTick(ctx)).records);
   for (const m of messages) records.push(...(await handleAlarmStateChange(m, ctx)).records);
+  if (tickDue) records.push(...(await handlePagingTick(ctx)).records);
   return records;
 }
 
-/** Takes the lease; an alarm event waits for it (polling), a tick does not. */
-async function acquireLease(inv: Invocation, wait: boolean): Promise<Lease | undefined> {
+/**
+ * Takes the lease. An alarm event (its inbox keys in `mine`) waits for it, polling, until a holder has decided
+ * its messages ('covered'); a tick does not wait.
+ */
+async function acquireLease(
+  inv: Invocation,
+  mine: readonly string[],
+): Promise<Lease | 'covered' | undefined> {
   const { deps } = inv;
   const sleep = deps.sleep ?? realSleep;
   const holder = randomUUID();
@@ -236,7 +347,9 @@ async function acquireLease(inv: Invocation, wait: boolean): Promise<Lease | und
     const now = inv.clock();
     const lease: Lease = { name: LEASE_NAME, holder, until: now + LEASE_MS };
     if (await tryAcquireLease(deps.ddb, deps.stateTable, PAGE_STATE_KEY, lease, now, inv.retry)) return lease;
-    if (!wait || waited >= LEASE_WAIT_MS) return undefined;
+    if (mine.length === 0) return undefined;
+    if (!(await inv.inbox.holdsAny(mine))) return 'covered';
+    if (waited >= LEASE_WAIT_MS) return undefined;
     await sleep(LEASE_POLL_MS);
   }
 }
@@ -252,7 +365,7 @@ async function readDrills(inv: Invocation): Promise<readonly Drill[]> {
   }
 }
 
-function invocation(deps: NotifyDeps): Invocation {
+function invocation(deps: NotifyDeps, started?: number): Invocation {
   const retry = retrier({
     policy: deps.retry ?? NOTIFY_RETRY,
     // Every notify call is safe to repeat: reads, conditional writes, and publishes whose pageId lets a
@@ -265,11 +378,26 @@ function invocation(deps: NotifyDeps): Invocation {
     deps,
     now: deps.now?.() ?? new Date(),
     clock,
-    started: clock(),
+    started: started ?? clock(),
     log: deps.log ?? (() => {}),
     retry,
     store: new DynamoPageStateStore(deps.ddb, deps.stateTable, retry),
     outbox: new PageOutbox(deps.ddb, deps.stateTable, retry),
+    inbox: new AlarmInbox(deps.ddb, deps.stateTable, retry),
+    pace: pacers(deps, clock, {}),
+  };
+}
+
+/** CloudWatch pacers on the invocation's epoch clock, continuing from `seed` (the last holder's request times). */
+function pacers(
+  deps: NotifyDeps,
+  clock: () => number,
+  seed: Readonly<Record<string, readonly number[]>>,
+): Pacers {
+  const time = { now: clock, ...(deps.sleep ? { sleep: deps.sleep } : {}) };
+  return {
+    describeAlarms: pacer(DESCRIBE_ALARMS_TPS, time, seed.describeAlarms ?? []),
+    getMetricData: pacer(GET_METRIC_DATA_TPS, time, seed.getMetricData ?? []),
   };
 }
 
@@ -284,7 +412,7 @@ async function pagingContext(
   const { deps } = inv;
   const alarms = await describeAlarmStates(deps.cloudwatch, `${deps.config.name}-`, inv.retry, {
     known: deps.plan.alarms.map((a) => a.name),
-    pace: pacer(DESCRIBE_ALARMS_TPS, paceClock(deps)),
+    pace: inv.pace.describeAlarms,
   });
   const failing = await failingEvidence(inv, messages);
   return {
@@ -299,11 +427,6 @@ async function pagingContext(
     alarmChangedAt: (name) => alarms.get(name)?.since,
   };
 }
-
-const paceClock = (deps: NotifyDeps) => ({
-  ...(deps.clock ? { now: deps.clock } : {}),
-  ...(deps.sleep ? { sleep: deps.sleep } : {}),
-});
 
 /**
  * How many probe regions see each dependency of the messages' alarms down, from the shared `Down` series:
@@ -331,7 +454,7 @@ async function failingEvidence(
         now: inv.now,
       },
       inv.retry,
-      pacer(GET_METRIC_DATA_TPS, paceClock(inv.deps)),
+      inv.pace.getMetricData,
     );
     const out = new Map<string, FailingEvidence>();
     for (const [dep, sum] of sums) {

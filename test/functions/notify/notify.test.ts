@@ -236,15 +236,20 @@ describe('notify', () => {
     cloudwatch({ 'bank-down-kakao-login': 'ALARM' });
     snsMock.on(PublishCommand).resolves({ MessageId: 'msg-1' });
     const event = snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000'));
-    const d = { ...deps('2026-11-26T05:05:20Z'), sleep: tick };
+    const logs: Record<string, unknown>[] = [];
+    const d = {
+      ...deps('2026-11-26T05:05:20Z'),
+      sleep: tick,
+      log: (r: Record<string, unknown>) => logs.push(r),
+    };
     // Act
     const both = await Promise.all([notify(event, d), notify(event, d)]);
-    // Assess: the second waited for the lease, then saw a duplicate.
+    // Assess: one invocation decided the message (one inbox item for both deliveries); the other found it
+    // decided while it waited for the lease and returned without reading the alarm states again.
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
-    expect(both.flatMap((b) => b.records.map((r) => r.heldReason ?? r.outcome)).sort()).toEqual([
-      'duplicate',
-      'sent',
-    ]);
+    expect(both.flatMap((b) => b.records.map((r) => r.heldReason ?? r.outcome))).toEqual(['sent']);
+    expect(logs.filter((l) => String(l.msg).startsWith('covered by'))).toHaveLength(1);
+    expect(cwMock.commandCalls(DescribeAlarmsCommand)).toHaveLength(2);
   });
 
   it('sends a due resolved once when two ticks run at the same time', async () => {

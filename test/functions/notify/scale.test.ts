@@ -140,6 +140,74 @@ describe('notify at 1,000 dependencies', () => {
     expect(calls.filter((c) => c.stateValue === 'ALARM').length).toBe(pagesFor(count('ALARM')));
   });
 
+  it("keeps a burst of alarm messages, one invocation each, within DescribeAlarms' rate, deciding every one and failing none", async () => {
+    // Prepare: every partner group down at once (its down alarms and external-outage composite in ALARM), so
+    // each read of the alarm states takes several pages; one alarm message per group.
+    const groups = [...new Set(config.dependencies.flatMap((d) => (d.group ? [d.group] : [])))];
+    for (const d of config.dependencies) if (d.group) cw.states.set(alarmNames.down(config, d.id), 'ALARM');
+    for (const g of groups) cw.states.set(alarmNames.externalOutage(config, g), 'ALARM');
+    // …and every first-party down alarm without data (a probe region gone quiet): more pages per read.
+    for (const d of config.dependencies)
+      if (!d.group) cw.states.set(alarmNames.down(config, d.id), 'INSUFFICIENT_DATA');
+    const messages = groups.map((g) =>
+      alarmMessage(alarmNames.externalOutage(config, g), 'ALARM', '2026-01-05T01:12:00.000+0000'),
+    );
+    // Virtual time shared by the invocations: a wait moves the clock to its end, after a real turn of the
+    // event loop, so the other invocations run meanwhile (concurrent waits overlap, as they would).
+    const logs: Record<string, unknown>[] = [];
+    const burst = (): NotifyDeps => ({
+      ...deps('2026-01-05T01:12:05Z'),
+      sleep: async (ms) => {
+        const until = clock.now + ms;
+        await new Promise((r) => setImmediate(r));
+        clock.now = Math.max(clock.now, until);
+      },
+      log: (r) => logs.push(r),
+    });
+    // Act: every message's invocation at once.
+    const results = await Promise.allSettled(messages.map((m) => notify(event(m), burst())));
+    // Assess: none failed or gave up waiting; every group's page went out once; DescribeAlarms never ran
+    // past its default rate in any second, and fewer reads were made than one per message.
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(logs.filter((l) => String(l.msg).startsWith('the paging lease was held'))).toEqual([]);
+    const sent = results.flatMap((r) => (r.status === 'fulfilled' ? r.value.records : []));
+    const paged = sent
+      .filter((r) => r.outcome === 'sent' && r.kind === 'external-outage')
+      .map((r) => r.alarmName);
+    expect(new Set(paged).size).toBe(groups.length);
+    expect(paged.length).toBe(groups.length);
+    const calls = describeCalls();
+    expect(groups.length).toBeGreaterThan(DESCRIBE_ALARMS_TPS);
+    expect(calls.length).toBeGreaterThan(DESCRIBE_ALARMS_TPS);
+    expect(calls.length).toBeLessThan(groups.length * pagesFor(count('ALARM')));
+    expect(busiestSecond(calls)).toBeLessThanOrEqual(DESCRIBE_ALARMS_TPS);
+  });
+
+  it("paces one lease holder's reads together with the previous holder's, when the two follow within a second", async () => {
+    // Prepare: everything down (11 pages or more per read), and two messages for two invocations in turn.
+    for (const a of plan.alarms)
+      if (a.name.includes('-down-') || a.type === 'composite') cw.states.set(a.name, 'ALARM');
+    const second = alarmNames.externalOutage(
+      config,
+      config.dependencies.filter((d) => d.group).at(-1)!.group!,
+    );
+    // Act: the second invocation takes the lease the moment the first gives it back (no time passes between).
+    await notify(
+      event(alarmMessage(external, 'ALARM', '2026-01-05T01:12:00.000+0000')),
+      deps('2026-01-05T01:12:05Z'),
+    );
+    const first = describeCalls().length;
+    await notify(
+      event(alarmMessage(second, 'ALARM', '2026-01-05T01:12:01.000+0000')),
+      deps('2026-01-05T01:12:05Z'),
+    );
+    // Assess: both read the alarm states in full, and never more than the default TPS in any one second.
+    const calls = describeCalls();
+    expect(first).toBeGreaterThan(DESCRIBE_ALARMS_TPS);
+    expect(calls.length).toBe(2 * first);
+    expect(busiestSecond(calls)).toBeLessThanOrEqual(DESCRIBE_ALARMS_TPS);
+  });
+
   it('asks GetMetricData in requests of at most 500 queries for a composite of many dependencies', async () => {
     const { latestDownSums } = await import('#aws/down-metric');
     const client = deps('2026-01-05T01:12:05Z').cloudwatch;
