@@ -49,4 +49,28 @@ describe('pacer', () => {
     // Assess
     expect(slept).toBe(0);
   });
+
+  it('continues from the request times another pacer handed on, and hands on its own', async () => {
+    // Prepare: an earlier holder made 3 calls at 0, 10 and 20 ms; this one starts at 500 ms on the same clock.
+    const clock = { now: 500 };
+    const time = {
+      now: () => clock.now,
+      sleep: async (ms: number) => {
+        clock.now += ms;
+      },
+    };
+    const pace = pacer(3, time, [0, 10, 20]);
+    const starts: number[] = [];
+
+    // Act
+    for (let i = 0; i < 2; i++) {
+      await pace();
+      starts.push(clock.now);
+    }
+
+    // Assess: each waits for the earlier holder's call 3 places before it, and the times are handed on.
+    const second = 1000 + PACE_MARGIN_MS;
+    expect(starts).toEqual([second, second + 10]);
+    expect(pace.starts()).toEqual([20, second, second + 10]);
+  });
 });
