@@ -55,6 +55,11 @@ export const LEASE_MS = NOTIFY_TIMEOUT_SECONDS * 1000 + 5_000;
 export const LEASE_WAIT_MS = 20_000;
 export const LEASE_POLL_MS = 250;
 /**
+ * The poll doubles up to this: a burst's waiters (a hundred at once) then ask DynamoDB about 2 times a second
+ * each at first and once a second after, leaving the holder's own reads and writes room.
+ */
+export const LEASE_POLL_MAX_MS = 1_000;
+/**
  * Outbox items are started within this much of the invocation's start: one started late can still take
  * its route's and a fallback's retries (2 × 5 attempts × a 3 s timeout, at worst) inside the 60 s timeout.
  */
@@ -343,14 +348,14 @@ async function acquireLease(
   const { deps } = inv;
   const sleep = deps.sleep ?? realSleep;
   const holder = randomUUID();
-  for (let waited = 0; ; waited += LEASE_POLL_MS) {
+  for (let waited = 0, poll = LEASE_POLL_MS; ; waited += poll, poll = Math.min(2 * poll, LEASE_POLL_MAX_MS)) {
     const now = inv.clock();
     const lease: Lease = { name: LEASE_NAME, holder, until: now + LEASE_MS };
     if (await tryAcquireLease(deps.ddb, deps.stateTable, PAGE_STATE_KEY, lease, now, inv.retry)) return lease;
     if (mine.length === 0) return undefined;
     if (!(await inv.inbox.holdsAny(mine))) return 'covered';
     if (waited >= LEASE_WAIT_MS) return undefined;
-    await sleep(LEASE_POLL_MS);
+    await sleep(poll);
   }
 }
 
