@@ -94,6 +94,33 @@ function busiestSecond(calls: readonly CwCall[]): number {
   return most;
 }
 
+/**
+ * A clock for `running` concurrent invocations: a wait ends when every invocation still running waits, and the
+ * clock then moves to the earliest wait's end (a discrete-event clock: no real waiting, no timing).
+ */
+function sharedVirtualTime(running: number) {
+  const sleepers: { until: number; wake: () => void }[] = [];
+  const advance = () => {
+    if (sleepers.length === 0 || sleepers.length < running) return;
+    clock.now = Math.max(clock.now, Math.min(...sleepers.map((s) => s.until)));
+    for (const s of sleepers.filter((x) => x.until <= clock.now)) {
+      sleepers.splice(sleepers.indexOf(s), 1);
+      s.wake();
+    }
+  };
+  return {
+    sleep: (ms: number) =>
+      new Promise<void>((wake) => {
+        sleepers.push({ until: clock.now + ms, wake });
+        advance();
+      }),
+    done: () => {
+      running--;
+      advance();
+    },
+  };
+}
+
 describe('notify at 1,000 dependencies', () => {
   const group = config.dependencies.find((d) => d.group)?.group as string;
   const members = config.dependencies.filter((d) => d.group === group);
@@ -152,20 +179,19 @@ describe('notify at 1,000 dependencies', () => {
     const messages = groups.map((g) =>
       alarmMessage(alarmNames.externalOutage(config, g), 'ALARM', '2026-01-05T01:12:00.000+0000'),
     );
-    // Virtual time shared by the invocations: a wait moves the clock to its end, after a real turn of the
-    // event loop, so the other invocations run meanwhile (concurrent waits overlap, as they would).
+    // Virtual time shared by the invocations: it moves on (to the earliest wait's end) only when every
+    // invocation still running is waiting, so work in progress (DynamoDB, the fake CloudWatch) takes none.
+    const time = sharedVirtualTime(messages.length);
     const logs: Record<string, unknown>[] = [];
     const burst = (): NotifyDeps => ({
       ...deps('2026-01-05T01:12:05Z'),
-      sleep: async (ms) => {
-        const until = clock.now + ms;
-        await new Promise((r) => setImmediate(r));
-        clock.now = Math.max(clock.now, until);
-      },
+      sleep: time.sleep,
       log: (r) => logs.push(r),
     });
     // Act: every message's invocation at once.
-    const results = await Promise.allSettled(messages.map((m) => notify(event(m), burst())));
+    const results = await Promise.allSettled(
+      messages.map((m) => notify(event(m), burst()).finally(time.done)),
+    );
     // Assess: none failed or gave up waiting; every group's page went out once; DescribeAlarms never ran
     // past its default rate in any second, and fewer reads were made than one per message.
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
