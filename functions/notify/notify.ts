@@ -198,6 +198,28 @@ export async function notify(event: SNSEvent | TickEvent, deps: NotifyDeps): Pro
   }
 }
 
+const paceStarts = (pace: Pacers) => ({
+  describeAlarms: pace.describeAlarms.starts(),
+  getMetricData: pace.getMetricData.starts(),
+});
+
+/** Leaves the holder's CloudWatch request times for the next holder, if it made any (a quiet tick makes none). */
+async function handOnPace(
+  inv: Invocation,
+  pace: Pacers,
+  before: ReturnType<typeof paceStarts>,
+): Promise<void> {
+  const starts = paceStarts(pace);
+  if (JSON.stringify(starts) === JSON.stringify(before)) return;
+  await writePaceStarts(inv.deps.ddb, inv.deps.stateTable, starts, inv.clock(), inv.retry).catch((e) =>
+    inv.log({
+      level: 'warn',
+      msg: 'CloudWatch request times not saved for the next holder',
+      error: String(e),
+    }),
+  );
+}
+
 const plus = (a: NotifySummary, b: NotifySummary): NotifySummary => ({
   sent: a.sent + b.sent,
   held: a.held + b.held,
@@ -216,6 +238,7 @@ async function asHolder(first: Invocation, mine: readonly string[], tick: boolea
   const { deps } = first;
   const seed = await readPaceStarts(deps.ddb, deps.stateTable, first.retry);
   const pace = pacers(deps, first.clock, seed);
+  const before = paceStarts(pace);
   let total = NOTHING;
   let inv: Invocation = { ...first, pace };
   try {
@@ -233,17 +256,7 @@ async function asHolder(first: Invocation, mine: readonly string[], tick: boolea
       inv = { ...invocation(deps, first.started), pace };
     }
   } finally {
-    const starts = {
-      describeAlarms: pace.describeAlarms.starts(),
-      getMetricData: pace.getMetricData.starts(),
-    };
-    await writePaceStarts(deps.ddb, deps.stateTable, starts, first.clock(), first.retry).catch((e) =>
-      first.log({
-        level: 'warn',
-        msg: 'CloudWatch request times not saved for the next holder',
-        error: String(e),
-      }),
-    );
+    await handOnPace(first, pace, before);
   }
   return total;
 }
