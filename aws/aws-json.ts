@@ -217,15 +217,23 @@ function networkError(spec: JsonServiceSpec, operation: string, err: unknown): E
   });
 }
 
-/** The parsed answer, or the AwsServiceError it carries. */
-async function readAnswer(spec: JsonServiceSpec, res: Response): Promise<Record<string, unknown>> {
+/**
+ * An answer's JSON body (`{}` when empty). A successful answer that is not JSON is a SerializationError; an
+ * error answer that is not JSON reads as `{}`, so its status and headers still name the error.
+ */
+export async function jsonBody(res: Response): Promise<Record<string, unknown>> {
   const text = await res.text();
-  let parsed: Record<string, unknown> = {};
   try {
-    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
   } catch {
     if (res.ok) throw new AwsServiceError('SerializationError', 'the answer is not JSON', res.status);
+    return {};
   }
+}
+
+/** The parsed answer, or the AwsServiceError it carries. */
+async function readAnswer(spec: JsonServiceSpec, res: Response): Promise<Record<string, unknown>> {
+  const parsed = await jsonBody(res);
   if (res.ok) return parsed;
   const header = res.headers.get('x-amzn-errortype');
   const name = spec.queryErrors

@@ -8,7 +8,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { AwsServiceError, errorName, signRequest } from './aws-json.ts';
+import { AwsServiceError, errorName, jsonBody, signRequest } from './aws-json.ts';
 import type { CredentialsProvider } from './credentials.ts';
 import { PAGE_STATE_KEY, PAGE_STATE_TTL_ATTRIBUTE } from './paging-state.ts';
 import type { Retrier } from './retry.ts';
@@ -57,13 +57,7 @@ async function call(
     body,
     signal: AbortSignal.timeout(o.timeoutMs ?? INCIDENT_MANAGER_TIMEOUT_MS),
   });
-  const text = await res.text();
-  let parsed: Record<string, unknown> = {};
-  try {
-    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } catch {
-    if (res.ok) throw new AwsServiceError('SerializationError', 'the answer is not JSON', res.status);
-  }
+  const parsed = await jsonBody(res);
   if (!res.ok)
     throw new AwsServiceError(errorName(res.headers.get('x-amzn-errortype'), parsed), '', res.status);
   return parsed;
