@@ -5,7 +5,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AckDeps, handleAckRequest } from '#functions/ack';
 import { ACK_TOKEN_TTL_SECONDS, incidentId, signAckToken } from '#shared/pages';
-import { startHttp, type TestServer } from '../../helpers/servers.ts';
+import { startAckServer } from '../../helpers/ack-server.ts';
+import type { TestServer } from '../../helpers/servers.ts';
 import { type FakeAws, startFakeAws } from '../notify/fake-aws.ts';
 
 const KEY = Buffer.from('k'.repeat(48));
@@ -32,23 +33,7 @@ beforeAll(async () => {
     now: () => clock,
     log: (e) => logged.push(e),
   };
-  // What Lambda does for a function URL: the HTTP request as a payload 2.0 event, the result as the answer.
-  server = await startHttp(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const out = await handleAckRequest(
-      {
-        requestContext: { http: { method: req.method ?? 'GET', sourceIp: req.socket.remoteAddress ?? '' } },
-        queryStringParameters: Object.fromEntries(url.searchParams),
-        body: Buffer.concat(chunks).toString('base64'),
-        isBase64Encoded: true,
-      },
-      deps,
-    );
-    res.writeHead(out.statusCode, out.headers);
-    res.end(out.body);
-  });
+  server = await startAckServer(deps);
 });
 afterAll(async () => {
   await server.close();

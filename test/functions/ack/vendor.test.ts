@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePageLog } from '#aws/page-log';
 import { type AckDeps, handleAckRequest } from '#functions/ack';
 import { incidentId, incidentKey, type PageLogRecord } from '#shared/pages';
-import { startHttp, type TestServer } from '../../helpers/servers.ts';
+import { startAckServer } from '../../helpers/ack-server.ts';
+import type { TestServer } from '../../helpers/servers.ts';
 import { type FakeAws, startFakeAws } from '../notify/fake-aws.ts';
 
 const TABLE = 'bank-page-log';
@@ -60,25 +61,7 @@ beforeAll(async () => {
     now: () => T0,
     log: (e) => logged.push(e),
   };
-  // What Lambda does for a function URL: path, lower-cased headers and body into a payload 2.0 event.
-  server = await startHttp(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-    const out = await handleAckRequest(
-      {
-        requestContext: { http: { method: req.method ?? 'GET', sourceIp: req.socket.remoteAddress ?? '' } },
-        rawPath: url.pathname,
-        headers,
-        body: Buffer.concat(chunks).toString('base64'),
-        isBase64Encoded: true,
-      },
-      deps,
-    );
-    res.writeHead(out.statusCode, out.headers);
-    res.end(out.body);
-  });
+  server = await startAckServer(deps);
 });
 afterAll(async () => {
   await server.close();
