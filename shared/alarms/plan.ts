@@ -41,14 +41,20 @@ import {
 } from './rule.ts';
 
 /**
- * How long an external-outage composite waits for core-outage to go into ALARM before it acts: one second under
- * the alarms' evaluation interval (59 s for periods of 60 s or more, 9 s for 10/20/30 s periods). CloudWatch does
+ * How long an external-outage composite waits for core-outage to go into ALARM before it acts: for periods of
+ * 60 s or more, 59 s, one second under the alarms' evaluation interval. CloudWatch does
  * not evaluate every alarm at the same instant: core's down alarm can run up to 59 s after a partner's in the
  * same minute (AWS recommends a 60 s wait for this reason), so the wait must outlast that. It must also end
  * before the partner's alarm is next evaluated, because a change during the wait restarts it: a wait of a whole
  * interval would swallow every page of a partner whose alarm changes at each evaluation (flapping must page once).
+ *
+ * Periods under 60 s (the fast profile's 10 s; the economical profile's below a 60 s interval) wait 0 s here:
+ * the paging core holds each external page until the probes' own data shows core up (`coreVerdict`,
+ * shared/pages/core-evidence.ts), which covers both CloudWatch's evaluation order and a core datum still being
+ * ingested, which no fixed wait bounds. One-minute periods keep their 59 s: they fill once a minute, so core's
+ * evidence comes no sooner, and the paging core still checks it after the wait.
  */
-export const suppressorWaitSeconds = (period: number): number => (period < 60 ? 10 : 60) - 1;
+export const suppressorWaitSeconds = (period: number): number => (period < 60 ? 0 : 59);
 /** How long external-outage stays quiet after core-outage leaves ALARM (seconds): core recovery settles first. */
 export const SUPPRESSOR_EXTENSION_SECONDS = 120;
 

@@ -3,6 +3,7 @@
 
 import { type AlarmSpec, type AlarmState, alarmNames, findAlarm, routesFor } from '#shared/alarms';
 import type { Dependency, PageKind } from '#shared/config';
+import { coreDependencyIds, coreEvidenceMaxWaitMs, coreVerdict } from './core-evidence.ts';
 import { formatPage, type PageInput } from './format.ts';
 import type { HeldReason, PageLogRecord } from './log.ts';
 import { activeMaintenance } from './maintenance.ts';
@@ -259,6 +260,7 @@ async function openIncident(step: EventStep): Promise<PageLogRecord[]> {
     recoveredAt: undefined,
     blindSince: undefined,
     heldFor: undefined,
+    heldSince: undefined,
     mutedBy: undefined,
     dependencies: deps.map((d) => d.id),
     failingRegions: [...new Set(Object.values(failing).flatMap((e) => e.regions ?? []))],
@@ -280,6 +282,17 @@ async function openIncident(step: EventStep): Promise<PageLogRecord[]> {
     const out = build({ ...args, held: 'core-outage', heldDetail: `${coreName} is in ALARM` });
     await ctx.store.put({ ...incident, paged: false, heldFor: 'core-outage' });
     return out;
+  }
+  if (kind === 'external-outage' && ctx.votes && (await verdictFor(alarm, ctx)).state !== 'healthy') {
+    // Core's alarm being OK is no evidence yet: its data may still be on its way. Released by releaseHeld.
+    const heldSince = prev.heldFor === 'core-evidence' ? prev.heldSince : undefined;
+    await ctx.store.put({
+      ...incident,
+      paged: false,
+      heldFor: 'core-evidence',
+      heldSince: heldSince ?? ctx.now.toISOString(),
+    });
+    return [];
   }
   const sent = build(args);
   await ctx.store.put({ ...incident, paged: sent.some((r) => r.outcome === 'sent') });
@@ -506,6 +519,7 @@ async function releaseOne(h: Held): Promise<PageLogRecord[]> {
   const inAlarm = ctx.alarmState(alarm.name) === 'ALARM';
   const deps = toDependencies(incidentDependencies(s, alarm), ctx);
   if (s.mutedBy !== undefined && inAlarm && !mutingWindow(deps, ctx)) return afterMaintenance(h, deps);
+  if (s.heldFor === 'core-evidence' && !s.paged) return inAlarm ? afterCoreEvidence(h, deps) : [];
   if (s.heldFor === 'core-outage' && !s.paged && !coreDown && inAlarm && alarm.type === 'metric') {
     const records = latePage(h, deps, {
       notes: ['It was held back while core was down; core has recovered and this is still the case.'],
@@ -521,6 +535,53 @@ async function releaseOne(h: Held): Promise<PageLogRecord[]> {
   }
   if (s.paged && !inAlarm) await settleHiddenOk(h);
   return [];
+}
+
+/** The verdict on core for an external page about this alarm's partners, from the votes CloudWatch has now. */
+async function verdictFor(alarm: AlarmSpec, ctx: PagingContext) {
+  const members = alarm.dependencies;
+  const votes = await ctx.votes!([...members, ...coreDependencyIds(ctx.config)]);
+  return coreVerdict(ctx.config, members, votes);
+}
+
+/**
+ * An external page waiting for core's evidence: held for good if core-outage fired meanwhile, paged once the
+ * votes show core up, or paged without the "core healthy" claim when the evidence is still missing after
+ * `coreEvidenceMaxWaitMs` (a page is never lost to a missing datum). Otherwise it waits for the next check.
+ */
+async function afterCoreEvidence(h: Held, deps: Dependency[]): Promise<PageLogRecord[]> {
+  const { s, alarm, ctx, coreDown } = h;
+  if (coreDown) {
+    const coreName = alarmNames.coreOutage(ctx.config);
+    const records = latePage(h, deps, {
+      held: 'core-outage',
+      heldDetail: `${coreName} went into ALARM while core's probe data was awaited`,
+      idSuffix: 'core-evidence',
+    });
+    await ctx.store.put({ ...s, heldFor: 'core-outage', heldSince: undefined });
+    return records;
+  }
+  const verdict = await verdictFor(alarm, ctx);
+  const waited = ctx.now.getTime() - Date.parse(s.heldSince ?? ctx.now.toISOString());
+  if (verdict.state !== 'healthy' && waited < coreEvidenceMaxWaitMs(ctx.config)) return [];
+  const records = latePage(h, deps, {
+    idSuffix: 'core-evidence',
+    ...(verdict.state === 'healthy'
+      ? {}
+      : {
+          coreUnconfirmed: true,
+          notes: [
+            `Core banking's health is not confirmed: ${verdict.detail} (waited ${Math.round(waited / 1000)} s for the probes' data).`,
+          ],
+        }),
+  });
+  await ctx.store.put({
+    ...s,
+    heldFor: undefined,
+    heldSince: undefined,
+    paged: records.some((r) => r.outcome === 'sent'),
+  });
+  return records;
 }
 
 /** Still failing when its maintenance window ended: paged now (held if core is down and it is external). */
@@ -545,7 +606,7 @@ async function afterMaintenance(h: Held, deps: Dependency[]): Promise<PageLogRec
 function latePage(
   { s, alarm, kind, ctx }: Held,
   deps: Dependency[],
-  extra: Pick<BuildArgs, 'notes' | 'idSuffix' | 'held' | 'heldDetail'>,
+  extra: Pick<BuildArgs, 'notes' | 'idSuffix' | 'held' | 'heldDetail' | 'coreUnconfirmed'>,
 ): PageLogRecord[] {
   return buildRecords({
     ctx,
@@ -714,6 +775,8 @@ interface BuildArgs {
   readonly endedAt?: string;
   /** Lines the page adds (why it comes late, what the monitor could not see). */
   readonly notes?: readonly string[];
+  /** An external page sent without positive evidence of core's health: it must not claim core is healthy. */
+  readonly coreUnconfirmed?: boolean;
 }
 
 /** One record per route (sent), or one record (held). */
@@ -755,6 +818,7 @@ function pageInput(a: BuildArgs, failing: Record<string, FailingEvidence>): Page
   const core = ctx.config.dependencies.filter((d) => d.tier === 'first-party' && d.critical);
   // Only claim "core banking is healthy" when the core alarm is known to be OK, never on a guess.
   const coreHealthy =
+    !a.coreUnconfirmed &&
     ctx.alarmState(alarmNames.coreOutage(ctx.config)) === 'OK' &&
     core.every((d) => ctx.alarmState(alarmNames.down(ctx.config, d.id)) !== 'ALARM');
   return {

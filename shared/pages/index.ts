@@ -23,6 +23,7 @@
 // page), in time order, with ctx.alarmState reflecting the states *after* the transition.
 export * from './channels.ts';
 export * from './core.ts';
+export * from './core-evidence.ts';
 export * from './format.ts';
 export * from './log.ts';
 export * from './maintenance.ts';

@@ -2,6 +2,7 @@
 
 import type { AlarmPlan, AlarmState } from '#shared/alarms';
 import type { MonitorConfig } from '#shared/config';
+import type { VoteSeries } from './core-evidence.ts';
 import type { PageLogRecord } from './log.ts';
 
 /**
@@ -76,7 +77,12 @@ export interface SubjectState {
    * Why the open incident's ALARM page has not gone out yet: `core-outage` (an external or third-party
    * degraded page held while core is down). Released while the alarm is still in ALARM once the hold clears.
    */
-  readonly heldFor?: 'core-outage';
+  readonly heldFor?: 'core-outage' | 'core-evidence';
+  /**
+   * When an external page began waiting for core's evidence (`heldFor: 'core-evidence'`, ISO): it goes out once
+   * the probes' data shows core up, or after `coreEvidenceMaxWaitMs` without the "core healthy" claim.
+   */
+  readonly heldSince?: string;
   /** The ALARM page was muted by this maintenance window: paged when the window ends and it is still in ALARM. */
   readonly mutedBy?: string;
   /**
@@ -132,6 +138,12 @@ export interface PagingContext {
    * a held page was released. Undefined: not known (the page falls back to the event's time).
    */
   readonly alarmChangedAt?: (alarmName: string) => Date | undefined;
+  /**
+   * The `Status` votes of these dependencies as CloudWatch has them now, per down-alarm period, oldest first
+   * (notify: GetMetricData; simulator: its datapoint store at its clock). An external-outage page waits for
+   * them to show core up (`coreVerdict`). Undefined: no source, and external pages rest on the alarms alone.
+   */
+  readonly votes?: (dependencies: readonly string[]) => Promise<VoteSeries>;
 }
 
 export interface PagingResult {

@@ -14,6 +14,7 @@ import {
 import {
   type AlarmStateChangeMessage,
   type ChannelDelivery,
+  CORE_EVIDENCE_POLL_MS,
   channelDelivery,
   handleAlarmStateChange,
   handlePagingTick,
@@ -38,6 +39,7 @@ import {
 import { StandIns } from './standins.ts';
 import { type AlarmSet, alarmsFromTemplate } from './template.ts';
 import type { TimingModel } from './timing.ts';
+import { storeVotes } from './votes.ts';
 
 /**
  * Time inside a probe runs this much faster than the scenario's clock: a `slow:2500ms` stand-in answers
@@ -185,6 +187,8 @@ interface Run {
   rounds: number;
   probeCount: number;
   readonly phases: RunPhases;
+  /** When the external pages now waiting for core's evidence began to wait (epoch ms); undefined: none waits. */
+  evidenceWaitFrom?: number;
 }
 
 /** Adds the time since `since` to a phase; returns now, where the next phase starts. */
@@ -692,8 +696,31 @@ async function deliverActions(run: Run, now: number, end: number): Promise<void>
     const { actions } = run.evaluator.advanceTo(t);
     const t1 = lap(run, 'evaluation', t0);
     for (const inv of actions) await deliverAction(run, inv);
+    await recheckCoreEvidence(run, t, actions.length > 0);
     lap(run, 'pages', t1);
   }
+}
+
+/**
+ * External pages waiting for core's evidence are checked again every `CORE_EVIDENCE_POLL_MS` from when the
+ * wait began, as the notify function polls GetMetricData (the paging core's tick releases them).
+ */
+async function recheckCoreEvidence(run: Run, t: number, acted: boolean): Promise<void> {
+  if (acted) run.evidenceWaitFrom = await evidenceWaitStart(run.store, t, run.evidenceWaitFrom);
+  const from = run.evidenceWaitFrom;
+  if (from === undefined || t === from || (t - from) % CORE_EVIDENCE_POLL_MS !== 0) return;
+  run.pageLog.push(...(await handlePagingTick(pagingContext(run, t))).records);
+  run.evidenceWaitFrom = await evidenceWaitStart(run.store, t, from);
+}
+
+/** When the current wait for core's evidence began (`t` for a new one), or undefined when none waits. */
+async function evidenceWaitStart(
+  store: MemoryPageStateStore,
+  t: number,
+  current: number | undefined,
+): Promise<number | undefined> {
+  const waiting = (await store.list()).some((s) => s.heldFor === 'core-evidence' && !s.paged);
+  return waiting ? (current ?? t) : undefined;
 }
 
 /** One alarm action: a suppressed one may be a held page; an ALARM or OK one goes to the paging core. */
@@ -734,6 +761,7 @@ function pagingContext(run: Run, now: number): PagingContext {
         reporting: f?.reporting ?? 0,
       };
     },
+    votes: async (dependencies) => storeVotes(run.evaluator.store, run.config, dependencies, now),
     alarmChangedAt: (name) => {
       // The last transition at or before now: what DescribeAlarms' StateUpdatedTimestamp says in AWS.
       const ts = run.evaluator.transitions;
