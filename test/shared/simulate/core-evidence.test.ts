@@ -1,0 +1,76 @@
+// External pages and core's evidence, end to end under CloudWatch's own timing (`--jitter`): the bank example in
+// the fast profile at 15 s, where core's probe function publishes apart from the partners' and its datums can
+// arrive after a partner's alarm has acted. With a fixed suppressor wait, seeds 3 and 4 sent "EXTERNAL OUTAGE -
+// core healthy" seconds before the core-outage page when both failed together; the paging core now waits for
+// the probes' own data to show core up.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type MonitorConfig, parseConfig } from '#shared/config';
+import { coreEvidenceMaxWaitMs } from '#shared/pages';
+import {
+  type ProbeRecording,
+  parseScenario,
+  type RunOptions,
+  runScenario,
+  seededTiming,
+} from '#shared/simulate';
+import bankInput from '../../../examples/bank/monitor.config.ts';
+import { synthHomeStack } from '../../helpers/home-stack.ts';
+
+const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
+
+let config: MonitorConfig;
+let base: Pick<RunOptions, 'config' | 'template' | 'plan'>;
+beforeAll(() => {
+  config = parseConfig(
+    { ...bankInput, intervalSeconds: 15, policy: { ...bankInput.policy, detection: 'fast' } },
+    'examples/bank/monitor.config.ts',
+  );
+  base = { config, ...synthHomeStack(config) };
+}, 120_000);
+
+const scenarioOf = (deps: string[]) =>
+  parseScenario(
+    {
+      durationMinutes: 9,
+      events: deps.map((dependency) => ({ at: '5m', dependency, regions: 'all', state: 'down' })),
+    },
+    'core-evidence.yaml',
+    '/tmp',
+  );
+
+describe('external pages wait for core evidence (fast profile, 15 s, 20 timing seeds)', () => {
+  it('never pages a partner as external when core failed at the same moment', async () => {
+    // Prepare: probe once, replay the probes under each seed.
+    const scenario = scenarioOf(['core-ledger', 'kakaotalk-message-api']);
+    const recording: ProbeRecording = { rounds: [] };
+    await runScenario({ ...base, scenario, record: recording });
+    for (const seed of SEEDS) {
+      // Act
+      const r = await runScenario({ ...base, scenario, replay: recording, timing: seededTiming(seed) });
+      // Assess: the core-outage page, and the partner's page held for it, never sent.
+      const kinds = r.pages.filter((p) => !p.resolved).map((p) => p.kind);
+      expect(kinds, `seed ${seed}`).toEqual(['core-outage']);
+      expect(
+        r.held.some((h) => h.alarm === 'bank-external-outage-kakao' && h.reason === 'core-outage'),
+        `seed ${seed}`,
+      ).toBe(true);
+    }
+  }, 300_000);
+
+  it('pages a partner alone as external, claiming core healthy, within the longest wait of its alarm', async () => {
+    const scenario = scenarioOf(['kakaotalk-message-api']);
+    const recording: ProbeRecording = { rounds: [] };
+    await runScenario({ ...base, scenario, record: recording });
+    const longest = coreEvidenceMaxWaitMs(config) / 1000;
+    for (const seed of SEEDS) {
+      const r = await runScenario({ ...base, scenario, replay: recording, timing: seededTiming(seed) });
+      const page = r.pages.find((p) => p.kind === 'external-outage' && !p.resolved);
+      const alarmed = r.alarms.find((a) => a.alarm === 'bank-external-outage-kakao' && a.to === 'ALARM');
+      expect(page, `seed ${seed}`).toBeDefined();
+      expect(alarmed, `seed ${seed}`).toBeDefined();
+      expect(page!.text, `seed ${seed}`).toContain('Core banking is healthy');
+      expect(page!.atSeconds - alarmed!.atSeconds, `seed ${seed}`).toBeGreaterThanOrEqual(0);
+      expect(page!.atSeconds - alarmed!.atSeconds, `seed ${seed}`).toBeLessThanOrEqual(longest);
+    }
+  }, 300_000);
+});
