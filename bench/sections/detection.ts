@@ -222,7 +222,7 @@ function mergeByGroup(
   return out;
 }
 
-function score(s: ScenarioDoc, pages: Page[], config: ReturnType<typeof parseConfig>, delayS: number) {
+export function score(s: ScenarioDoc, pages: Page[], config: ReturnType<typeof parseConfig>, delayS: number) {
   const truth = groundTruth(s, config);
   const outages = mergeByGroup(truth.outages, config);
   const isCore = (id: string) =>
@@ -260,7 +260,7 @@ function score(s: ScenarioDoc, pages: Page[], config: ReturnType<typeof parseCon
   return { detections, missed, falsePages, mustOutages: outages.filter((o) => o.kind === 'must').length };
 }
 
-function simulate(
+export function simulate(
   file: string,
   extraArgs: readonly string[],
 ): Promise<{ ok: true; pages: Page[]; wallMs: number } | { ok: false; error: string; wallMs: number }> {
