@@ -95,7 +95,10 @@ async function latestDownSumsOnce(
 /** Per dependency, per period start (ms): the down votes (`sum`, from the `Status` Sum) and the votes (SampleCount). */
 export type DownSeries = Map<string, Map<number, { sum: number; count: number }>>;
 
-/** Every dependency's down votes and votes over a window, in as many requests and pages as it takes. */
+/**
+ * Every dependency's down votes and votes over a window, in as many requests and pages as it takes, each
+ * request (page) started by `pace` when given.
+ */
 export async function readDownSeries(
   cw: CloudWatchClient,
   q: {
@@ -105,6 +108,7 @@ export async function readDownSeries(
     readonly window: { readonly from: Date; readonly to: Date };
   },
   retry: Retrier = once,
+  pace?: () => Promise<void>,
 ): Promise<DownSeries> {
   const deps = q.dependencies;
   const series: DownSeries = new Map();
@@ -118,6 +122,7 @@ export async function readDownSeries(
       ]);
     let NextToken: string | undefined;
     do {
+      await pace?.();
       const page: GetMetricDataCommandOutput = await retry('cloudwatch:GetMetricData', () =>
         cw.send(
           new GetMetricDataCommand({
