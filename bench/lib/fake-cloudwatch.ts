@@ -49,23 +49,69 @@ export function answerCloudWatch(cw: CwState, op: string, input: Record<string, 
     ];
   }
   if (op === 'GetMetricData') {
-    const queries = input.MetricDataQueries as { Id: string }[];
+    const queries = input.MetricDataQueries as StatusQuery[];
     cw.calls.push({ op, queries: queries.length, at: cw.clock.now });
     if (queries.length > GET_METRIC_DATA_MAX_QUERIES)
       return [400, { __type: 'InvalidParameterValue', message: 'too many queries' }];
+    const endMs = Number(input.EndTime) * 1000;
+    const isDown = downByAlarm(cw.states);
     return [
       200,
       {
-        MetricDataResults: queries.map((q) => ({
-          Id: q.Id,
-          StatusCode: 'Complete',
-          Timestamps: [Math.floor(Number(input.EndTime) / 60) * 60 - 60],
-          Values: [6],
-        })),
+        MetricDataResults: queries.map((q) => {
+          const votes = statusVotes(q, endMs, isDown);
+          return votes
+            ? { ...votes, StatusCode: 'Complete', Timestamps: votes.Timestamps.map((t) => t / 1000) }
+            : {
+                Id: q.Id,
+                StatusCode: 'Complete',
+                Timestamps: [Math.floor(Number(input.EndTime) / 60) * 60 - 60],
+                Values: [6],
+              };
+        }),
       },
     ];
   }
   return [400, { __type: 'InvalidAction', message: op }];
+}
+
+/** A GetMetricData query of one dependency's `Status` statistic, as the notify function sends it. */
+export interface StatusQuery {
+  readonly Id: string;
+  readonly MetricStat?: {
+    readonly Metric?: {
+      readonly Dimensions?: readonly { readonly Name?: string; readonly Value?: string }[];
+    };
+    readonly Period?: number;
+    readonly Stat?: string;
+  };
+}
+
+/** A dependency is down when its down alarm (`<name>-down-<id>`) is in ALARM. */
+export const downByAlarm =
+  (states: ReadonlyMap<string, string>) =>
+  (dependency: string): boolean =>
+    [...states].some(([name, s]) => s === 'ALARM' && name.endsWith(`-down-${dependency}`));
+
+/**
+ * The answer to one of the notify function's vote queries (ids `s<i>`: `Status` Sum, `n<i>`: SampleCount;
+ * aws/down-metric.ts readDownSeries), as CloudWatch gives it when `regions` probe regions each vote once in the
+ * last period that ended by `endMs`, all down or all up as `isDown` says. Timestamps in epoch ms. Undefined for
+ * any other query (the region counts' `d<i>`).
+ */
+export function statusVotes(
+  q: StatusQuery,
+  endMs: number,
+  isDown: (dependency: string) => boolean,
+  regions = 3,
+): { Id: string; Timestamps: number[]; Values: number[] } | undefined {
+  const kind = /^([sn])\d+$/.exec(q.Id)?.[1];
+  const dependency = q.MetricStat?.Metric?.Dimensions?.[0]?.Value;
+  if (!kind || !dependency) return undefined;
+  const periodMs = (q.MetricStat?.Period ?? 60) * 1000;
+  const start = Math.floor(endMs / periodMs) * periodMs - periodMs;
+  const value = kind === 'n' ? regions : isDown(dependency) ? 1000 * regions : 0;
+  return { Id: q.Id, Timestamps: [start], Values: [value] };
 }
 
 /** CloudWatch on 127.0.0.1: alarm states by name, DescribeAlarms with prefix, StateValue, MaxRecords, NextToken. */

@@ -18,6 +18,7 @@ import { readPaceStarts, writePaceStarts } from '#aws/shared-pace';
 import { type AlarmPlan, findAlarm } from '#shared/alarms';
 import {
   type AlarmStateChangeMessage,
+  CORE_EVIDENCE_POLL_MS,
   type FailingEvidence,
   handleAlarmStateChange,
   handlePagingTick,
@@ -28,6 +29,7 @@ import { type Drill, NOTIFY_TIMEOUT_SECONDS, type NotifyConfig } from '#shared/r
 import { deliverOutbox } from './delivery.ts';
 import { markDrill } from './drill-mark.ts';
 import type { VendorDeps } from './vendors.ts';
+import { voteReader } from './votes.ts';
 
 /** The scheduled invocation's payload (EventBridge Scheduler input): send resolves that came due. */
 export interface TickEvent {
@@ -80,7 +82,7 @@ export interface NotifyDeps {
   readonly log?: (record: Record<string, unknown>) => void;
   /** @default NOTIFY_RETRY */
   readonly retry?: RetryPolicy;
-  /** Backoff, lease-poll and pacing wait. @default setTimeout */
+  /** Backoff, lease-poll, pacing and core-evidence poll wait. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Epoch ms for the lease, the delivery budget and pacing CloudWatch reads. @default Date.now */
   readonly clock?: () => number;
@@ -255,8 +257,29 @@ async function asHolder(first: Invocation, mine: readonly string[], tick: boolea
       if (first.clock() - first.started >= DELIVERY_BUDGET_MS) break;
       inv = { ...invocation(deps, first.started), pace };
     }
+    total = plus(total, await pollCoreEvidence(first, pace));
   } finally {
     await handOnPace(first, pace, before);
+  }
+  return total;
+}
+
+/**
+ * While an external page waits for core's evidence (`heldFor: 'core-evidence'`), the holder reads the votes
+ * again every CORE_EVIDENCE_POLL_MS, in a round as a tick's (with the inbox's new messages, if any), so a
+ * released page goes out in this invocation. It stops starting rounds at the delivery budget: a page released
+ * later would wait in the outbox anyway. What still waits then is released by the one-minute tick.
+ */
+async function pollCoreEvidence(first: Invocation, pace: Pacers): Promise<NotifySummary> {
+  const sleep = first.deps.sleep ?? realSleep;
+  let total = NOTHING;
+  while (first.clock() - first.started + CORE_EVIDENCE_POLL_MS < DELIVERY_BUDGET_MS) {
+    const inv: Invocation = { ...invocation(first.deps, first.started), pace };
+    if (!(await inv.store.list()).some((s) => s.heldFor === 'core-evidence' && !s.paged)) break;
+    await sleep(CORE_EVIDENCE_POLL_MS);
+    // The same store (nothing changed under the lease), the paging clock read again after the wait.
+    const polled: Invocation = { ...inv, now: first.deps.now?.() ?? new Date() };
+    total = plus(total, await underLease(polled, await polled.inbox.list(), true));
   }
   return total;
 }
@@ -433,9 +456,10 @@ async function pagingContext(
     pace: inv.pace.describeAlarms,
   });
   const failing = await failingEvidence(inv, messages);
+  // The paging core reads no channel: it decides routes; delivery knows the channels.
+  const config = { ...deps.config, channels: [] };
   return {
-    // The paging core reads no channel: it decides routes; delivery knows the channels.
-    config: { ...deps.config, channels: [] },
+    config,
     plan: deps.plan,
     store: inv.store,
     now: inv.now,
@@ -443,6 +467,15 @@ async function pagingContext(
     failing: (dep) => failing.get(dep),
     // Since when each alarm is in its state: pages say when a partner began failing and when it recovered.
     alarmChangedAt: (name) => alarms.get(name)?.since,
+    // Whether core is up since a partner began failing: an external page waits for it (coreVerdict).
+    votes: voteReader({
+      cloudwatch: deps.cloudwatch,
+      config,
+      now: inv.now,
+      retry: inv.retry,
+      pace: inv.pace.getMetricData,
+      log: inv.log,
+    }),
   };
 }
 

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { downByAlarm, type StatusQuery, statusVotes } from '../../../bench/lib/fake-cloudwatch.ts';
 
 export interface FakeAws {
   readonly endpoint: string;
@@ -55,18 +56,25 @@ export async function startFakeAws(
         });
       }
       if (op === 'GetMetricData') {
-        const input = JSON.parse(text) as { MetricDataQueries: { Id: string }[]; EndTime: number };
+        const input = JSON.parse(text) as { MetricDataQueries: StatusQuery[]; EndTime: number };
+        const isDown = downByAlarm(new Map(Object.entries(alarmStates)));
         return json(200, {
-          MetricDataResults: input.MetricDataQueries.map((q) => ({
-            Id: q.Id,
-            Label: q.Id,
-            StatusCode: 'Complete',
-            // CloudWatch stamps each period with its start: the last minute that ended by the query's end
-            // (the caller's clock, not this server's: a minute may turn between the two).
-            Timestamps: [Math.floor(input.EndTime / 60) * 60 - 60],
-            // The Status Sum of two down votes.
-            Values: [2000],
-          })),
+          MetricDataResults: input.MetricDataQueries.map((q) => {
+            // The votes for core's evidence: every region sees a dependency down exactly when its alarm is.
+            const votes = statusVotes(q, input.EndTime * 1000, isDown);
+            if (votes)
+              return { ...votes, StatusCode: 'Complete', Timestamps: votes.Timestamps.map((t) => t / 1000) };
+            return {
+              Id: q.Id,
+              Label: q.Id,
+              StatusCode: 'Complete',
+              // CloudWatch stamps each period with its start: the last minute that ended by the query's end
+              // (the caller's clock, not this server's: a minute may turn between the two).
+              Timestamps: [Math.floor(input.EndTime / 60) * 60 - 60],
+              // The Status Sum of two down votes.
+              Values: [2000],
+            };
+          }),
         });
       }
       return json(400, { __type: 'InvalidAction', message: op });

@@ -12,6 +12,7 @@ import bankInput from '../../../examples/bank/monitor.config.ts';
 import { awsError, inMemoryDynamo } from '../../helpers/aws.ts';
 import { compositeAlarmMessage } from '../../shared/pages/alarm-messages.ts';
 import { BANK_FILE, bank, bankPlan } from '../../shared/pages/bank.ts';
+import { answerMetricData } from './metric-data.ts';
 
 const snsMock = mockClient(SNSClient);
 const ddbMock = mockClient(DynamoDBClient);
@@ -42,13 +43,11 @@ function cloudwatch(states: Record<string, AlarmState>) {
       .map(([AlarmName, StateValue]) => ({ AlarmName, StateValue })),
   }));
   // Status Sums: 1000 per down vote, 1 per degraded vote (d2: two down, one degraded).
-  cwMock.on(GetMetricDataCommand).resolves({
-    MetricDataResults: [
-      { Id: 'd0', Values: [3000, 2000] },
-      { Id: 'd1', Values: [] },
-      { Id: 'd2', Values: [2001] },
-    ],
-  });
+  answerMetricData(cwMock, states, [
+    { Id: 'd0', Values: [3000, 2000] },
+    { Id: 'd1', Values: [] },
+    { Id: 'd2', Values: [2001] },
+  ]);
 }
 
 const snsEvent = (m: AlarmStateChangeMessage): SNSEvent => ({
@@ -435,14 +434,17 @@ describe('notify when CloudWatch metrics are unavailable', () => {
   it('counts failing regions from the latest period that has ended, not the one still filling', async () => {
     // Prepare: at 05:05:20 the 05:05 period holds one round in which the member was up; 05:04 saw it in 3 regions.
     fakeDynamo();
-    cloudwatch({ 'bank-core-outage': 'OK', 'bank-down-kakao-login': 'ALARM' });
+    const states = { 'bank-core-outage': 'OK', 'bank-down-kakao-login': 'ALARM' } as const;
+    cloudwatch(states);
     const periods = {
       Timestamps: [new Date('2026-11-26T05:05:00Z'), new Date('2026-11-26T05:04:00Z')],
       Values: [0, 3000],
     };
-    cwMock.on(GetMetricDataCommand).resolves({
-      MetricDataResults: [0, 1, 2].map((i) => ({ Id: `d${i}`, ...periods })),
-    });
+    answerMetricData(
+      cwMock,
+      states,
+      [0, 1, 2].map((i) => ({ Id: `d${i}`, ...periods })),
+    );
     snsMock.on(PublishCommand).resolves({ MessageId: 'msg-4' });
     // Act
     const summary = await notify(
@@ -455,10 +457,12 @@ describe('notify when CloudWatch metrics are unavailable', () => {
     ]);
   });
 
-  it('still pages, without region counts, when GetMetricData fails', async () => {
+  it('still pages, without region counts, when GetMetricData fails for the region counts', async () => {
     fakeDynamo();
     cloudwatch({ 'bank-core-outage': 'OK', 'bank-down-kakao-login': 'ALARM' });
-    cwMock.on(GetMetricDataCommand).rejects(new Error('Throttling: Rate exceeded'));
+    cwMock
+      .on(GetMetricDataCommand, { ScanBy: 'TimestampDescending' })
+      .rejects(new Error('Throttling: Rate exceeded'));
     snsMock.on(PublishCommand).resolves({ MessageId: 'msg-3' });
     const summary = await notify(
       snsEvent(kakao('ALARM', '2026-11-26T05:05:13.145+0000')),

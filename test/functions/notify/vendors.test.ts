@@ -1,7 +1,7 @@
 // Vendor channels end to end: the real notify function (paging core, outbox, delivery) sends real HTTP to
 // loopback stand-ins of PagerDuty, Opsgenie, Slack and Incident Manager, which refuse what their documentation
 // does not allow and keep the vendor's incidents. AWS calls go to aws-sdk-client-mock as in notify.test.ts.
-import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
@@ -16,6 +16,7 @@ import bankInput from '../../../examples/bank/monitor.config.ts';
 import { inMemoryDynamo } from '../../helpers/aws.ts';
 import { OPSGENIE_KEY, PD_ROUTING_KEY, SLACK_PATH, VendorStandIns } from '../../helpers/vendor-standins.ts';
 import { compositeAlarmMessage } from '../../shared/pages/alarm-messages.ts';
+import { answerMetricData } from './metric-data.ts';
 
 const snsMock = mockClient(SNSClient);
 const ddbMock = mockClient(DynamoDBClient);
@@ -100,7 +101,7 @@ function cloudwatch(states: Record<string, string>) {
       .filter(([n]) => !n.includes('-down-'))
       .map(([AlarmName, StateValue]) => ({ AlarmName, StateValue })),
   }));
-  cwMock.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+  answerMetricData(cwMock, states);
 }
 
 let standIns: VendorStandIns;
