@@ -12,7 +12,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type NotifyDeps, notify } from '#functions/notify';
+import { type NotifyDeps, type NotifySummary, notify } from '#functions/notify';
 import type { AlarmState } from '#shared/alarms';
 import { type AlarmStateChangeMessage, coreEvidenceMaxWaitMs } from '#shared/pages';
 import { inMemoryDynamo } from '../../helpers/aws.ts';
@@ -98,13 +98,13 @@ const kakaoDown: Record<string, AlarmState> = {
 };
 
 const rule = plan.alarms.find((a) => a.name === 'bank-external-outage-kakao');
-const kakao = (): SNSEvent => {
+const kakao = (state: 'ALARM' | 'OK' = 'ALARM', at = FAILED_AT): SNSEvent => {
   const m: AlarmStateChangeMessage = compositeAlarmMessage(
     'bank-external-outage-kakao',
     rule?.type === 'composite' ? rule.rule : '',
     'bank-down-kakao-login',
-    'ALARM',
-    FAILED_AT,
+    state,
+    at,
   );
   return { Records: [{ Sns: { Message: JSON.stringify(m) } }] } as unknown as SNSEvent;
 };
@@ -232,6 +232,43 @@ describe("notify and core's evidence", () => {
     expect(page!.email).not.toContain('Core banking is healthy');
     expect(page!.email).toContain("Core banking's health is not confirmed");
     expect(logs.some((l) => String(l.msg).startsWith('GetMetricData failed; core'))).toBe(true);
+  });
+
+  it("decides an alarm message that arrives while it polls, covering that message's invocation, and stops polling once nothing waits", async () => {
+    // Prepare: core's votes never come; at +2 s the partner recovers and its OK message arrives in a second
+    // invocation, which waits for the lease the first one holds while it polls.
+    let second: Promise<NotifySummary> | undefined;
+    const logs: Record<string, unknown>[] = [];
+    const recovered = { 'bank-core-outage': 'OK' } as const;
+    cloudwatch(
+      (now) => {
+        if (now < T0 + 2_000) return kakaoDown;
+        second ??= notify(kakao('OK', '2026-11-26T05:05:21.000+0000'), {
+          ...deps(logs),
+          sleep: () => new Promise((r) => setTimeout(r, 1)),
+        });
+        return recovered;
+      },
+      () => coreNotYet,
+    );
+    // Act: the first invocation's waits move the clock and let the second one run.
+    const first = await notify(kakao(), {
+      ...deps(logs),
+      sleep: async (ms) => {
+        clock.now += ms;
+        await new Promise((r) => setTimeout(r, 1));
+      },
+    });
+    // Assess: the holder's poll decided the OK (the resolved of a page never sent is held, not sent), the
+    // second invocation returned covered, and the polling stopped with the incident closed.
+    expect(first.records.map((r) => [r.outcome, r.heldReason, r.resolved])).toEqual([
+      ['held', 'not-paged', true],
+    ]);
+    expect((await second!).records).toEqual([]);
+    expect(logs.filter((l) => String(l.msg).startsWith('covered by'))).toHaveLength(1);
+    expect(published()).toEqual([]);
+    // Three reads of the alarm states (two DescribeAlarms filters each): at once, at +2 s, and at +4 s with the OK.
+    expect(cwMock.commandCalls(DescribeAlarmsCommand)).toHaveLength(3 * 2);
   });
 
   it('releases on the tick a page that an earlier invocation left waiting', async () => {
