@@ -31,6 +31,13 @@ export const CLOUDWATCH_INGESTION_MAX_MS = 10_000;
 export const CORE_EVIDENCE_POLL_MS = 2_000;
 
 /**
+ * How long after it began waiting a page is polled for: the notify function polls within its delivery budget
+ * (`DELIVERY_BUDGET_MS`, 20 s, less one poll), then leaves the rest to its one-minute tick. The simulator polls
+ * the same way, then releases at its ticks.
+ */
+export const CORE_EVIDENCE_POLL_BUDGET_MS = 20_000 - CORE_EVIDENCE_POLL_MS;
+
+/**
  * The longest an external page waits for core's evidence: one more round (or vote period, if longer),
  * published with its whole retry budget and ingested at CloudWatch's slowest. Past it the page goes out without the "core healthy" claim.
  */

@@ -14,6 +14,7 @@ import {
 import {
   type AlarmStateChangeMessage,
   type ChannelDelivery,
+  CORE_EVIDENCE_POLL_BUDGET_MS,
   CORE_EVIDENCE_POLL_MS,
   channelDelivery,
   handleAlarmStateChange,
@@ -703,12 +704,14 @@ async function deliverActions(run: Run, now: number, end: number): Promise<void>
 
 /**
  * External pages waiting for core's evidence are checked again every `CORE_EVIDENCE_POLL_MS` from when the
- * wait began, as the notify function polls GetMetricData (the paging core's tick releases them).
+ * wait began, for `CORE_EVIDENCE_POLL_BUDGET_MS`, as the notify function polls GetMetricData; after that the
+ * paging tick releases them.
  */
 async function recheckCoreEvidence(run: Run, t: number, acted: boolean): Promise<void> {
   if (acted) run.evidenceWaitFrom = await evidenceWaitStart(run.store, t, run.evidenceWaitFrom);
   const from = run.evidenceWaitFrom;
   if (from === undefined || t === from || (t - from) % CORE_EVIDENCE_POLL_MS !== 0) return;
+  if (t - from > CORE_EVIDENCE_POLL_BUDGET_MS) return;
   run.pageLog.push(...(await handlePagingTick(pagingContext(run, t))).records);
   run.evidenceWaitFrom = await evidenceWaitStart(run.store, t, from);
 }

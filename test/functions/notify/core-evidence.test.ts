@@ -12,9 +12,14 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type NotifyDeps, type NotifySummary, notify } from '#functions/notify';
+import { DELIVERY_BUDGET_MS, type NotifyDeps, type NotifySummary, notify } from '#functions/notify';
 import type { AlarmState } from '#shared/alarms';
-import { type AlarmStateChangeMessage, coreEvidenceMaxWaitMs } from '#shared/pages';
+import {
+  type AlarmStateChangeMessage,
+  CORE_EVIDENCE_POLL_BUDGET_MS,
+  CORE_EVIDENCE_POLL_MS,
+  coreEvidenceMaxWaitMs,
+} from '#shared/pages';
 import { inMemoryDynamo } from '../../helpers/aws.ts';
 import { compositeAlarmMessage } from '../../shared/pages/alarm-messages.ts';
 import { bank, bankPlan } from '../../shared/pages/bank.ts';
@@ -288,5 +293,13 @@ describe("notify and core's evidence", () => {
     expect(tick.records.map((r) => [r.outcome, r.kind])).toEqual([['sent', 'external-outage']]);
     expect(published()).toHaveLength(1);
     expect(published()[0]!.email).toContain('Core banking is healthy');
+  });
+});
+
+describe('the simulator polls as notify does', () => {
+  it('polls a waiting page for as long as notify does within its delivery budget', () => {
+    // shared/simulate's runner stops its 2 s re-checks at CORE_EVIDENCE_POLL_BUDGET_MS; notify starts no poll
+    // once the next would end past its delivery budget.
+    expect(CORE_EVIDENCE_POLL_BUDGET_MS).toBe(DELIVERY_BUDGET_MS - CORE_EVIDENCE_POLL_MS);
   });
 });
