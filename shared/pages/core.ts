@@ -385,7 +385,10 @@ async function holdOk(step: EventStep): Promise<PageLogRecord[] | undefined> {
   if (!prev.paged) {
     const out = build({
       held: coreDown && isExternal(alarm, kind) ? 'core-outage' : 'not-paged',
-      heldDetail: 'its ALARM page was held, so its resolved is not sent either',
+      heldDetail:
+        prev.heldFor === 'core-evidence'
+          ? `it recovered while its ALARM page waited (since ${prev.heldSince}) for the probes to show core up: nothing was paged`
+          : 'its ALARM page was held, so its resolved is not sent either',
     });
     await ctx.store.put({ ...closed(base), transitions: [...step.transitions] });
     return out;

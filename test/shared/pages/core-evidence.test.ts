@@ -222,6 +222,9 @@ describe('an external page waits for core evidence', () => {
     w.states.set('bank-down-kakao-login', 'OK');
     const ok = await w.alarm('OK', at(50));
     expect(brief(ok)).toEqual(['held:not-paged bank-external-outage-kakao']);
+    expect(ok[0]!.heldDetail).toContain(
+      'waited (since 2026-11-26T05:00:45.000Z) for the probes to show core up',
+    );
     expect((await w.store.get('bank-external-outage-kakao'))?.open).toBe(false);
   });
 });
