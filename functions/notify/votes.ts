@@ -10,7 +10,7 @@ import {
   type VotePeriod,
   type VoteSeries,
   voteLookbackMs,
-  voteWindow,
+  votePeriodSeconds,
 } from '#shared/pages';
 
 export interface VoteSource {
@@ -41,7 +41,7 @@ export function voteReader(src: VoteSource): (dependencies: readonly string[]) =
 }
 
 async function readVotes(src: VoteSource, dependencies: readonly string[]): Promise<VoteSeries> {
-  const { periodSeconds } = voteWindow(src.config);
+  const periodSeconds = votePeriodSeconds(src.config);
   const periodMs = periodSeconds * 1000;
   const now = src.now.getTime();
   // From the start of the period the lookback falls in, as the simulator's reading (shared/simulate/votes.ts).

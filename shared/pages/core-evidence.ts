@@ -3,7 +3,6 @@
 // dependency up, in a round at or after the partner began failing), not on the core-outage alarm being OK:
 // that alarm lags the data by CloudWatch's ingestion and evaluation, and a partner's alarm can fire first when
 // both fail together. The notify function reads the votes with GetMetricData; the simulator from its store.
-import { downAlarmWindow } from '#shared/alarms';
 import type { MonitorConfig } from '#shared/config';
 import { PUBLISH_BUDGET_MS } from '#shared/runtime';
 
@@ -38,91 +37,94 @@ export const CORE_EVIDENCE_POLL_MS = 2_000;
 export const CORE_EVIDENCE_POLL_BUDGET_MS = 20_000 - CORE_EVIDENCE_POLL_MS;
 
 /**
- * The longest an external page waits for core's evidence: one more round (or vote period, if longer),
- * published with its whole retry budget and ingested at CloudWatch's slowest. Past it the page goes out without the "core healthy" claim.
+ * The longest an external page waits for core's evidence: one more round, published with its whole retry
+ * budget and ingested at CloudWatch's slowest. Past it the page goes out without the "core healthy" claim.
  */
 export const coreEvidenceMaxWaitMs = (config: MonitorConfig): number =>
-  Math.max(config.intervalSeconds, voteWindow(config).periodSeconds) * 1000 +
+  Math.max(config.intervalSeconds, votePeriodSeconds(config)) * 1000 +
   PUBLISH_BUDGET_MS +
   CLOUDWATCH_INGESTION_MAX_MS;
 
-/** What a vote query reads: the down alarms' period and how many rounds one period holds. */
-export function voteWindow(config: MonitorConfig): { periodSeconds: number; roundsPerPeriod: number } {
-  const w = downAlarmWindow(config);
-  return { periodSeconds: w.period, roundsPerPeriod: Math.max(1, w.threshold / config.policy.quorum) };
-}
+/**
+ * The period a vote query reads: one round in each. Below a 60 s interval `Status` is high resolution and
+ * rounds fall on multiples of 10 s, so 10 s periods; at 60 s and above it is stored per minute, so 60 s.
+ */
+export const votePeriodSeconds = (config: MonitorConfig): number => (config.intervalSeconds < 60 ? 10 : 60);
 
-/** How far back a vote query reads: the partner's failing streak and core's rounds since it began. */
+/** How far back a vote query reads: the partner's rounds and core's since the partner's alarm acted. */
 export const voteLookbackMs = (config: MonitorConfig): number =>
-  coreEvidenceMaxWaitMs(config) + 4 * config.intervalSeconds * 1000 + voteWindow(config).periodSeconds * 1000;
+  coreEvidenceMaxWaitMs(config) + 4 * config.intervalSeconds * 1000 + votePeriodSeconds(config) * 1000;
 
 /** The critical first-party dependencies: what "core banking" means in a page. */
 export const coreDependencyIds = (config: MonitorConfig): string[] =>
   config.dependencies.filter((d) => d.tier === 'first-party' && d.critical).map((d) => d.id);
 
 /**
- * When the members' latest failing streak began: the start of the earliest period of the latest run of periods
- * in which some region saw a member down (the earliest member's; the run may have ended since, when the alarm
- * acts on a failure already over). Undefined: no member is seen failing.
+ * The round core must be seen up at or after: the members' newest period with a down vote, which is the round
+ * the partner's alarm acted on or a later one. The paging core keeps it for the whole wait, so the evidence it
+ * asks for does not move on with the partner's later rounds. Undefined: no member is seen failing yet.
  */
-function streakStart(members: readonly string[], votes: VoteSeries): number | undefined {
-  let earliest: number | undefined;
+export function partnerAnchor(members: readonly string[], votes: VoteSeries): number | undefined {
+  let newest: number | undefined;
   for (const id of members) {
-    const periods = votes.get(id) ?? [];
-    let i = periods.length - 1;
-    while (i >= 0 && periods[i]!.down === 0) i--;
-    let start: number | undefined;
-    for (; i >= 0 && periods[i]!.down > 0; i--) start = periods[i]!.start;
-    if (start !== undefined && (earliest === undefined || start < earliest)) earliest = start;
+    const down = (votes.get(id) ?? []).findLast((p) => p.down > 0);
+    if (down && (newest === undefined || down.start > newest)) newest = down.start;
   }
-  return earliest;
+  return newest;
 }
 
 const clock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 
 /**
- * The verdict on core for a page about `members` (a partner or partner group in ALARM): for every critical
- * first-party dependency, the newest period at or after the members began failing that holds a quorum of
- * regions either way decides. Failing when one has a quorum down (core-outage will follow, or it was a blip
- * and a later round says so); healthy when every one has a quorum up; else unknown (not arrived yet, or too
- * few regions reported).
+ * One core dependency's rounds since the anchor, newest first: a quorum down says failing; a quorum up says
+ * up; a round with a down vote but no quorum either way says nothing yet and is not skipped (core may be
+ * failing in it); a round with no down vote and too few regions in yet gives way to the one before it.
+ */
+function coreDependencyState(
+  periods: readonly VotePeriod[],
+  anchor: number,
+  quorum: number,
+): 'up' | 'failing' | 'unknown' {
+  for (let i = periods.length - 1; i >= 0 && periods[i]!.start >= anchor; i--) {
+    const p = periods[i]!;
+    if (p.down >= quorum) return 'failing';
+    if (p.samples - p.down >= quorum) return 'up';
+    if (p.down > 0) return 'unknown';
+  }
+  return 'unknown';
+}
+
+/**
+ * The verdict on core for a page about a partner whose alarm acted on the round at `anchor` (`partnerAnchor`):
+ * healthy when every critical first-party dependency was seen up from a quorum of regions in that round or a
+ * later one; failing when one was seen down from a quorum (core-outage will follow, or it was a blip and a
+ * later round says so); else unknown (not arrived yet, or too few regions reported).
  */
 export function coreVerdict(
   config: MonitorConfig,
-  members: readonly string[],
+  anchor: number | undefined,
   votes: VoteSeries,
 ): CoreVerdict {
   const core = coreDependencyIds(config);
   if (core.length === 0)
     return { state: 'healthy', detail: 'no critical first-party dependency is configured' };
-  const since = streakStart(members, votes);
-  if (since === undefined)
-    return { state: 'unknown', detail: `no probe data shows ${members.join(', ')} failing yet` };
-  const { roundsPerPeriod } = voteWindow(config);
+  if (anchor === undefined)
+    return { state: 'unknown', detail: 'no probe data shows the partner failing yet' };
   const { quorum } = config.policy;
   const waiting: string[] = [];
   for (const id of core) {
-    const periods = (votes.get(id) ?? []).filter((p) => p.start >= since);
-    // The newest period that says something: a quorum down, or a quorum up (a period still filling, or one
-    // with regions missing, says neither).
-    const conclusive = periods.findLast(
-      (p) => p.down / roundsPerPeriod >= quorum || (p.samples - p.down) / roundsPerPeriod >= quorum,
-    );
-    if (conclusive && conclusive.down / roundsPerPeriod >= quorum)
+    const state = coreDependencyState(votes.get(id) ?? [], anchor, quorum);
+    if (state === 'failing')
       return {
         state: 'failing',
-        detail: `${id} was seen down from a quorum of regions at ${clock(conclusive.start)}`,
+        detail: `${id} was seen down from a quorum of regions since ${clock(anchor)}`,
       };
-    if (!conclusive)
-      waiting.push(
-        periods.length === 0
-          ? `${id}: no probe data since ${clock(since)} yet`
-          : `${id}: fewer than ${quorum} regions have reported it up since ${clock(since)}`,
-      );
+    if (state === 'unknown')
+      waiting.push(`${id}: not yet seen up from ${quorum} regions since ${clock(anchor)}`);
   }
   if (waiting.length > 0) return { state: 'unknown', detail: waiting.join('; ') };
   return {
     state: 'healthy',
-    detail: `every critical first-party dependency was seen up from a quorum of regions since ${clock(since)}`,
+    detail: `every critical first-party dependency was seen up from a quorum of regions since ${clock(anchor)}`,
   };
 }

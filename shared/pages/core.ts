@@ -3,7 +3,13 @@
 
 import { type AlarmSpec, type AlarmState, alarmNames, findAlarm, routesFor } from '#shared/alarms';
 import type { Dependency, PageKind } from '#shared/config';
-import { coreDependencyIds, coreEvidenceMaxWaitMs, coreVerdict } from './core-evidence.ts';
+import {
+  type CoreVerdict,
+  coreDependencyIds,
+  coreEvidenceMaxWaitMs,
+  coreVerdict,
+  partnerAnchor,
+} from './core-evidence.ts';
 import { formatPage, type PageInput } from './format.ts';
 import type { HeldReason, PageLogRecord } from './log.ts';
 import { activeMaintenance } from './maintenance.ts';
@@ -283,14 +289,17 @@ async function openIncident(step: EventStep): Promise<PageLogRecord[]> {
     await ctx.store.put({ ...incident, paged: false, heldFor: 'core-outage' });
     return out;
   }
-  if (kind === 'external-outage' && ctx.votes && (await verdictFor(alarm, ctx)).state !== 'healthy') {
+  const waiting = prev.heldFor === 'core-evidence' ? prev : undefined;
+  const coreCheck =
+    kind === 'external-outage' && ctx.votes ? await verdictFor(alarm, ctx, waiting) : undefined;
+  if (coreCheck && coreCheck.verdict.state !== 'healthy') {
     // Core's alarm being OK is no evidence yet: its data may still be on its way. Released by releaseHeld.
-    const heldSince = prev.heldFor === 'core-evidence' ? prev.heldSince : undefined;
     await ctx.store.put({
       ...incident,
       paged: false,
       heldFor: 'core-evidence',
-      heldSince: heldSince ?? ctx.now.toISOString(),
+      heldSince: waiting?.heldSince ?? eventTime,
+      evidenceAnchor: coreCheck.anchor,
     });
     return [];
   }
@@ -343,7 +352,10 @@ function recoveredSince(s: SubjectState, alarm: AlarmSpec, ctx: PagingContext, f
 }
 
 /** OK: a resolved held when nothing was paged or the OK is no recovery, else the settle time starts. */
-async function handleOk(step: EventStep): Promise<PageLogRecord[]> {
+async function handleOk(first: EventStep): Promise<PageLogRecord[]> {
+  const early = await pageBeforeOk(first);
+  if (early) return [...early.records, ...(await handleOk(early.step))];
+  const step = first;
   const { alarm, ctx, prev, base } = step;
   if (!prev.open) {
     // Nothing to resolve (first evaluation after deploy, or already resolved).
@@ -522,7 +534,11 @@ async function releaseOne(h: Held): Promise<PageLogRecord[]> {
   const inAlarm = ctx.alarmState(alarm.name) === 'ALARM';
   const deps = toDependencies(incidentDependencies(s, alarm), ctx);
   if (s.mutedBy !== undefined && inAlarm && !mutingWindow(deps, ctx)) return afterMaintenance(h, deps);
-  if (s.heldFor === 'core-evidence' && !s.paged) return inAlarm ? afterCoreEvidence(h, deps) : [];
+  if (s.heldFor === 'core-evidence' && !s.paged) {
+    // Core-outage takes the composite out of ALARM (its rule) and suppresses the OK: hand over first.
+    if (coreDown) return handOverToCore(h, deps);
+    return inAlarm && ctx.releaseEvidence !== false ? afterCoreEvidence(h, deps) : [];
+  }
   if (s.heldFor === 'core-outage' && !s.paged && !coreDown && inAlarm && alarm.type === 'metric') {
     const records = latePage(h, deps, {
       notes: ['It was held back while core was down; core has recovered and this is still the case.'],
@@ -540,51 +556,111 @@ async function releaseOne(h: Held): Promise<PageLogRecord[]> {
   return [];
 }
 
-/** The verdict on core for an external page about this alarm's partners, from the votes CloudWatch has now. */
-async function verdictFor(alarm: AlarmSpec, ctx: PagingContext) {
+/**
+ * The verdict on core for an external page about this alarm's partners, from the votes CloudWatch has now,
+ * against the anchor the wait already fixed (or the partner's newest failing round, found now).
+ */
+async function verdictFor(
+  alarm: AlarmSpec,
+  ctx: PagingContext,
+  waiting?: SubjectState,
+): Promise<{ verdict: CoreVerdict; anchor?: string }> {
   const members = alarm.dependencies;
   const votes = await ctx.votes!([...members, ...coreDependencyIds(ctx.config)]);
-  return coreVerdict(ctx.config, members, votes);
+  const fixed = waiting?.evidenceAnchor ? Date.parse(waiting.evidenceAnchor) : undefined;
+  const anchor = fixed ?? partnerAnchor(members, votes);
+  return {
+    verdict: coreVerdict(ctx.config, anchor, votes),
+    ...(anchor !== undefined ? { anchor: new Date(anchor).toISOString() } : {}),
+  };
+}
+
+/** A page waiting for core's evidence when core-outage went into ALARM: held for the core outage, and logged. */
+async function handOverToCore(h: Held, deps: Dependency[]): Promise<PageLogRecord[]> {
+  const { s, ctx } = h;
+  const records = latePage(h, deps, {
+    held: 'core-outage',
+    heldDetail: `${alarmNames.coreOutage(ctx.config)} went into ALARM while core's probe data was awaited`,
+    idSuffix: 'core-evidence',
+    ...(s.heldSince ? { eventTime: s.heldSince } : {}),
+  });
+  await ctx.store.put({ ...s, heldFor: 'core-outage', heldSince: undefined, evidenceAnchor: undefined });
+  return records;
 }
 
 /**
- * An external page waiting for core's evidence: held for good if core-outage fired meanwhile, paged once the
- * votes show core up, or paged without the "core healthy" claim when the evidence is still missing after
- * `coreEvidenceMaxWaitMs` (a page is never lost to a missing datum). Otherwise it waits for the next check.
+ * An external page waiting for core's evidence, its alarm still in ALARM: paged once the votes show core up,
+ * or without the "core healthy" claim when the evidence is still missing after `coreEvidenceMaxWaitMs` (a
+ * page is never lost to a missing datum). Otherwise it waits for the next check.
  */
 async function afterCoreEvidence(h: Held, deps: Dependency[]): Promise<PageLogRecord[]> {
-  const { s, alarm, ctx, coreDown } = h;
-  if (coreDown) {
-    const coreName = alarmNames.coreOutage(ctx.config);
-    const records = latePage(h, deps, {
-      held: 'core-outage',
-      heldDetail: `${coreName} went into ALARM while core's probe data was awaited`,
-      idSuffix: 'core-evidence',
-    });
-    await ctx.store.put({ ...s, heldFor: 'core-outage', heldSince: undefined });
-    return records;
-  }
-  const verdict = await verdictFor(alarm, ctx);
+  const { s, alarm, ctx } = h;
+  const { verdict, anchor } = await verdictFor(alarm, ctx, s);
   const waited = ctx.now.getTime() - Date.parse(s.heldSince ?? ctx.now.toISOString());
-  if (verdict.state !== 'healthy' && waited < coreEvidenceMaxWaitMs(ctx.config)) return [];
-  const records = latePage(h, deps, {
-    idSuffix: 'core-evidence',
-    ...(verdict.state === 'healthy'
-      ? {}
-      : {
-          coreUnconfirmed: true,
-          notes: [
-            `Core banking's health is not confirmed: ${verdict.detail} (waited ${Math.round(waited / 1000)} s for the probes' data).`,
-          ],
-        }),
-  });
+  if (verdict.state !== 'healthy' && waited < coreEvidenceMaxWaitMs(ctx.config)) {
+    if (anchor && anchor !== s.evidenceAnchor) await ctx.store.put({ ...s, evidenceAnchor: anchor });
+    return [];
+  }
+  const records = evidencePage(h, deps, verdict, waited);
   await ctx.store.put({
     ...s,
     heldFor: undefined,
     heldSince: undefined,
+    evidenceAnchor: undefined,
     paged: records.some((r) => r.outcome === 'sent'),
   });
   return records;
+}
+
+/** The page that waited for core's evidence: with the claim when the verdict is healthy, else saying why not. */
+function evidencePage(
+  h: Held,
+  deps: Dependency[],
+  verdict: CoreVerdict,
+  waited: number,
+  extraNotes: readonly string[] = [],
+): PageLogRecord[] {
+  const notes =
+    verdict.state === 'healthy'
+      ? [...extraNotes]
+      : [
+          ...extraNotes,
+          `Core banking's health is not confirmed: ${verdict.detail} (waited ${Math.round(waited / 1000)} s for the probes' data).`,
+        ];
+  return latePage(h, deps, {
+    idSuffix: 'core-evidence',
+    // The alarm's own time: a page decided again (a retry after a failed state write) keeps its id.
+    ...(h.s.heldSince ? { eventTime: h.s.heldSince } : {}),
+    ...(verdict.state === 'healthy' ? {} : { coreUnconfirmed: true }),
+    ...(notes.length > 0 ? { notes } : {}),
+  });
+}
+
+/**
+ * The OK of an external incident whose page still waits for core's evidence: unless core is failing, the page
+ * goes out now (saying it has recovered) and the OK then settles into its resolved as for any page, so a
+ * partner outage shorter than the wait is not lost. Undefined: nothing to send first.
+ */
+async function pageBeforeOk(
+  step: EventStep,
+): Promise<{ records: PageLogRecord[]; step: EventStep } | undefined> {
+  const { prev, alarm, kind, ctx, eventTime } = step;
+  if (!prev.open || prev.paged || prev.heldFor !== 'core-evidence' || !ctx.votes) return undefined;
+  const coreDown = ctx.alarmState(alarmNames.coreOutage(ctx.config)) === 'ALARM';
+  if (coreDown) return undefined;
+  const { verdict } = await verdictFor(alarm, ctx, prev);
+  if (verdict.state === 'failing') return undefined;
+  const waited = ctx.now.getTime() - Date.parse(prev.heldSince ?? eventTime);
+  const deps = toDependencies(incidentDependencies(prev, alarm), ctx);
+  const records = evidencePage({ s: prev, alarm, kind, ctx, coreDown }, deps, verdict, waited, [
+    `It recovered at ${eventTime}, before the probes' data on core came in; its resolved follows.`,
+  ]);
+  const paged = records.some((r) => r.outcome === 'sent');
+  const clear = { heldFor: undefined, heldSince: undefined, evidenceAnchor: undefined, paged };
+  return {
+    records,
+    step: { ...step, prev: { ...prev, ...clear }, base: { ...step.base, ...clear } },
+  };
 }
 
 /** Still failing when its maintenance window ended: paged now (held if core is down and it is external). */
@@ -609,7 +685,9 @@ async function afterMaintenance(h: Held, deps: Dependency[]): Promise<PageLogRec
 function latePage(
   { s, alarm, kind, ctx }: Held,
   deps: Dependency[],
-  extra: Pick<BuildArgs, 'notes' | 'idSuffix' | 'held' | 'heldDetail' | 'coreUnconfirmed'>,
+  extra: Pick<BuildArgs, 'notes' | 'idSuffix' | 'held' | 'heldDetail' | 'coreUnconfirmed'> & {
+    readonly eventTime?: string;
+  },
 ): PageLogRecord[] {
   return buildRecords({
     ctx,
@@ -697,6 +775,8 @@ const closed = (s: SubjectState): SubjectState => ({
   dependencies: undefined,
   failingRegions: undefined,
   heldFor: undefined,
+  heldSince: undefined,
+  evidenceAnchor: undefined,
   mutedBy: undefined,
   blindSince: undefined,
   recoveredAt: undefined,

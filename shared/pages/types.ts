@@ -83,6 +83,11 @@ export interface SubjectState {
    * the probes' data shows core up, or after `coreEvidenceMaxWaitMs` without the "core healthy" claim.
    */
   readonly heldSince?: string;
+  /**
+   * The partner's round (ISO of its period start) core must be seen up at or after, fixed when first found
+   * during the wait (`partnerAnchor`), so the evidence asked for does not move on with the partner's later rounds.
+   */
+  readonly evidenceAnchor?: string;
   /** The ALARM page was muted by this maintenance window: paged when the window ends and it is still in ALARM. */
   readonly mutedBy?: string;
   /**
@@ -139,11 +144,17 @@ export interface PagingContext {
    */
   readonly alarmChangedAt?: (alarmName: string) => Date | undefined;
   /**
-   * The `Status` votes of these dependencies as CloudWatch has them now, per down-alarm period, oldest first
+   * The `Status` votes of these dependencies as CloudWatch has them now, one round per period, oldest first
    * (notify: GetMetricData; simulator: its datapoint store at its clock). An external-outage page waits for
    * them to show core up (`coreVerdict`). Undefined: no source, and external pages rest on the alarms alone.
    */
   readonly votes?: (dependencies: readonly string[]) => Promise<VoteSeries>;
+  /**
+   * Whether this run may release pages waiting for core's evidence (default true). The simulator's per-round
+   * tick sets it false outside the windows in which the notify function would be polling, so a rehearsal
+   * releases them no sooner than AWS would.
+   */
+  readonly releaseEvidence?: boolean;
 }
 
 export interface PagingResult {

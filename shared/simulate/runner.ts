@@ -188,8 +188,10 @@ interface Run {
   rounds: number;
   probeCount: number;
   readonly phases: RunPhases;
-  /** When the external pages now waiting for core's evidence began to wait (epoch ms); undefined: none waits. */
-  evidenceWaitFrom?: number;
+  /** When the latest notify invocation began (an alarm action, or its one-minute tick), epoch ms. */
+  notifyFrom?: number;
+  /** Some external page waits for core's evidence. */
+  evidenceWaiting?: boolean;
 }
 
 /** Adds the time since `since` to a phase; returns now, where the next phase starts. */
@@ -388,7 +390,10 @@ async function runRound(run: Run, probe: ProbeSource, s: number): Promise<RoundR
   await deliverActions(run, now, end);
   t = performance.now();
   run.held.heldByRule(end);
-  run.pageLog.push(...(await handlePagingTick(pagingContext(run, end))).records);
+  // Resolves come due at the round's end; pages waiting for core's evidence only where notify would be polling.
+  const tickCtx = { ...pagingContext(run, end), releaseEvidence: notifyPolling(run, end) };
+  run.pageLog.push(...(await handlePagingTick(tickCtx)).records);
+  run.evidenceWaiting = await anyWaitingForEvidence(run.store);
   lap(run, 'pages', t);
   run.rounds++;
   return perRegion;
@@ -703,27 +708,28 @@ async function deliverActions(run: Run, now: number, end: number): Promise<void>
 }
 
 /**
- * External pages waiting for core's evidence are checked again every `CORE_EVIDENCE_POLL_MS` from when the
- * wait began, for `CORE_EVIDENCE_POLL_BUDGET_MS`, as the notify function polls GetMetricData; after that the
- * paging tick releases them.
+ * External pages waiting for core's evidence are released as the notify function would release them: each
+ * invocation (an alarm action, or its one-minute tick) decides, then polls every `CORE_EVIDENCE_POLL_MS` for
+ * `CORE_EVIDENCE_POLL_BUDGET_MS`; between those windows nothing reads the votes.
  */
 async function recheckCoreEvidence(run: Run, t: number, acted: boolean): Promise<void> {
-  if (acted) run.evidenceWaitFrom = await evidenceWaitStart(run.store, t, run.evidenceWaitFrom);
-  const from = run.evidenceWaitFrom;
-  if (from === undefined || t === from || (t - from) % CORE_EVIDENCE_POLL_MS !== 0) return;
-  if (t - from > CORE_EVIDENCE_POLL_BUDGET_MS) return;
+  const minuteTick = t % 60_000 === 0;
+  if (acted || minuteTick) run.notifyFrom = t;
+  if (acted) run.evidenceWaiting = await anyWaitingForEvidence(run.store);
+  if (!run.evidenceWaiting) return;
+  const since = t - (run.notifyFrom ?? t);
+  const poll = since > 0 && since % CORE_EVIDENCE_POLL_MS === 0 && notifyPolling(run, t);
+  if (!(minuteTick && !acted) && !poll) return;
   run.pageLog.push(...(await handlePagingTick(pagingContext(run, t))).records);
-  run.evidenceWaitFrom = await evidenceWaitStart(run.store, t, from);
+  run.evidenceWaiting = await anyWaitingForEvidence(run.store);
 }
 
-/** When the current wait for core's evidence began (`t` for a new one), or undefined when none waits. */
-async function evidenceWaitStart(
-  store: MemoryPageStateStore,
-  t: number,
-  current: number | undefined,
-): Promise<number | undefined> {
-  const waiting = (await store.list()).some((s) => s.heldFor === 'core-evidence' && !s.paged);
-  return waiting ? (current ?? t) : undefined;
+/** Whether the notify function would be deciding or polling at `t` (within its latest invocation's window). */
+const notifyPolling = (run: Run, t: number): boolean =>
+  run.notifyFrom !== undefined && t >= run.notifyFrom && t - run.notifyFrom <= CORE_EVIDENCE_POLL_BUDGET_MS;
+
+async function anyWaitingForEvidence(store: MemoryPageStateStore): Promise<boolean> {
+  return (await store.list()).some((s) => s.heldFor === 'core-evidence' && !s.paged);
 }
 
 /** One alarm action: a suppressed one may be a held page; an ALARM or OK one goes to the paging core. */

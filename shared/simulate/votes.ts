@@ -2,7 +2,7 @@
 // alarm evaluated at the same instant would see them: only datums already ingested under the timing model.
 import type { MonitorConfig } from '#shared/config';
 import { DIM_DEPENDENCY, METRIC_STATUS } from '#shared/metrics';
-import { type VotePeriod, type VoteSeries, voteLookbackMs, voteWindow } from '#shared/pages';
+import { type VotePeriod, type VoteSeries, voteLookbackMs, votePeriodSeconds } from '#shared/pages';
 import type { DatapointStore } from './datapoints.ts';
 
 /** Each dependency's periods with data from `now - voteLookbackMs` to `now`, as GetMetricData would give them. */
@@ -12,7 +12,7 @@ export function storeVotes(
   dependencies: readonly string[],
   now: number,
 ): VoteSeries {
-  const periodMs = voteWindow(config).periodSeconds * 1000;
+  const periodMs = votePeriodSeconds(config) * 1000;
   const first = Math.floor((now - voteLookbackMs(config)) / periodMs) * periodMs;
   const out = new Map<string, VotePeriod[]>();
   for (const id of new Set(dependencies)) {

@@ -13,8 +13,9 @@ import {
   handlePagingTick,
   MemoryPageStateStore,
   type PageLogRecord,
+  partnerAnchor,
   type VotePeriod,
-  voteWindow,
+  votePeriodSeconds,
 } from '#shared/pages';
 import bankInput from '../../../examples/bank/monitor.config.ts';
 import { compositeAlarmMessage } from './alarm-messages.ts';
@@ -47,65 +48,70 @@ function votes(core: VotePeriod[], kakao: VotePeriod[], extra: Record<string, Vo
   ]);
 }
 
-describe('coreVerdict: what the probes have shown of core since the partner began failing', () => {
+describe("coreVerdict: what the probes have shown of core since the partner's alarm acted", () => {
   const config = fastBank();
-  const partnerDown = [period(0, 0), period(10, 3), period(20, 3)];
+  // The partner fails from 15 s; its alarm acts on its second failing round, at 30 s.
+  const partnerDown = [period(0, 0), period(15, 3), period(30, 3)];
+  const verdict = (core: VotePeriod[], kakao = partnerDown, extra: Record<string, VotePeriod[]> = {}) => {
+    const v = votes(core, kakao, extra);
+    return coreVerdict(config, partnerAnchor(KAKAO, v), v);
+  };
 
-  it('is healthy when every core dependency was seen up from a quorum of regions since the partner failed', () => {
-    const v = coreVerdict(config, KAKAO, votes([period(0, 0), period(10, 0)], partnerDown));
-    expect(v.state).toBe('healthy');
+  it("anchors on the partner's newest failing round", () => {
+    expect(partnerAnchor(KAKAO, votes([], partnerDown))).toBe(T0 + 30_000);
+    expect(partnerAnchor(KAKAO, votes([], [period(0, 0)]))).toBeUndefined();
   });
 
-  it('is unknown while core has no data since the partner began failing: older rounds are no evidence', () => {
-    // Core was up at 0 s, before the partner failed at 10 s; core's rounds since are still being ingested.
-    const v = coreVerdict(config, KAKAO, votes([period(0, 0)], partnerDown));
-    expect(v).toEqual({
+  it('is healthy when every core dependency was seen up from a quorum of regions in that round or later', () => {
+    expect(verdict([period(15, 0), period(30, 0)]).state).toBe('healthy');
+  });
+
+  it("is unknown while core's round has not arrived: an up round before the anchor is no evidence", () => {
+    // Core was seen up at 15 s, after the partner began failing but before the round its alarm acted on.
+    expect(verdict([period(15, 0)])).toEqual({
       state: 'unknown',
-      detail: expect.stringContaining('core-ledger: no probe data since 05:00:10'),
+      detail: expect.stringContaining('core-ledger: not yet seen up from 2 regions since 05:00:30'),
     });
   });
 
-  it('is failing when a core dependency was seen down from a quorum in a round since the partner failed', () => {
-    const v = coreVerdict(
-      config,
-      KAKAO,
-      votes([period(0, 0), period(10, 0)], partnerDown, { 'core-auth': [period(0, 0), period(10, 2)] }),
-    );
-    expect(v).toEqual({ state: 'failing', detail: expect.stringContaining('core-auth was seen down') });
+  it("is failing when core failed in the partner's confirming round, though it was up in the partner's first", () => {
+    expect(verdict([period(15, 0), period(30, 3)])).toEqual({
+      state: 'failing',
+      detail: expect.stringContaining('core-ledger was seen down'),
+    });
+  });
+
+  it('is not fooled by a lone region failing on the partner long before', () => {
+    // One region saw the partner down from 0 s; the quorum outage and core's failure both begin at 30 s.
+    const kakao = [period(0, 1), period(15, 1), period(30, 3)];
+    expect(verdict([period(0, 0), period(15, 0), period(30, 2)], kakao).state).toBe('failing');
+  });
+
+  it('does not skip a newer round with a down vote in favour of an older round seen up', () => {
+    // At 45 s one region saw core down and one up (the third not in yet): it says nothing yet, and is not skipped.
+    expect(verdict([period(30, 0), period(45, 1, 2)]).state).toBe('unknown');
+  });
+
+  it('lets a newer round with no down vote and too few regions in give way to the one before it', () => {
+    expect(verdict([period(30, 0), period(45, 0, 1)]).state).toBe('healthy');
   });
 
   it('takes the newest round that says something: a core blip followed by a quorum up is healthy', () => {
-    const v = coreVerdict(config, KAKAO, votes([period(10, 3), period(20, 0)], partnerDown));
-    expect(v.state).toBe('healthy');
-  });
-
-  it('is unknown when too few regions reported core up (one region down, one silent)', () => {
-    const v = coreVerdict(config, KAKAO, votes([period(10, 1, 2)], partnerDown));
-    expect(v).toEqual({
-      state: 'unknown',
-      detail: expect.stringContaining('fewer than 2 regions have reported it up'),
-    });
+    expect(verdict([period(30, 3), period(45, 0)]).state).toBe('healthy');
   });
 
   it('ignores a lone region failing on core: a quorum still saw it up', () => {
-    const v = coreVerdict(config, KAKAO, votes([period(10, 1, 3)], partnerDown));
-    expect(v.state).toBe('healthy');
+    expect(verdict([period(30, 1, 3)]).state).toBe('healthy');
   });
 
   it('is unknown when no data shows the partner failing yet', () => {
-    const v = coreVerdict(config, KAKAO, votes([period(10, 0)], [period(10, 0)]));
-    expect(v.state).toBe('unknown');
+    expect(verdict([period(30, 0)], [period(30, 0)]).state).toBe('unknown');
   });
 
-  it('counts region-rounds per region in periods of several rounds (economical profile at 15 s: two a period)', () => {
-    const eco = parseConfig({ ...bankInput, intervalSeconds: 15 }, BANK_FILE);
-    expect(voteWindow(eco)).toEqual({ periodSeconds: 30, roundsPerPeriod: 2 });
-    const partner = [period(0, 6, 6)];
-    // One round of three regions in so far (3 region-rounds): 1.5 regions' worth either way, not yet a quorum.
-    expect(coreVerdict(eco, KAKAO, votes([period(0, 3, 3)], partner)).state).toBe('unknown');
-    expect(coreVerdict(eco, KAKAO, votes([period(0, 0, 3)], partner)).state).toBe('unknown');
-    expect(coreVerdict(eco, KAKAO, votes([period(0, 0, 6)], partner)).state).toBe('healthy');
-    expect(coreVerdict(eco, KAKAO, votes([period(0, 4, 6)], partner)).state).toBe('failing');
+  it('reads one round per period: 10 s periods below a 60 s interval, 60 s at and above', () => {
+    expect(votePeriodSeconds(fastBank(15))).toBe(10);
+    expect(votePeriodSeconds(parseConfig({ ...bankInput, intervalSeconds: 30 }, BANK_FILE))).toBe(10);
+    expect(votePeriodSeconds(fastBank(60))).toBe(60);
   });
 });
 
@@ -214,10 +220,26 @@ describe('an external page waits for core evidence', () => {
     expect((await w.store.get('bank-external-outage-kakao'))?.heldSince).toBe(new Date(at(45)).toISOString());
   });
 
-  it('sends nothing and closes quietly when the partner recovers before core evidence decides', async () => {
+  it('sends the page, saying it recovered, when the OK comes before core evidence (a short outage is not lost)', async () => {
     const w = world();
     w.states.set('bank-down-kakao-login', 'ALARM');
+    w.states.set('bank-core-outage', 'OK');
     w.setVotes(votes([], partnerDown));
+    await w.alarm('ALARM', at(45));
+    w.states.set('bank-down-kakao-login', 'OK');
+    const ok = await w.alarm('OK', at(50));
+    expect(brief(ok)).toEqual(['sent bank-external-outage-kakao']);
+    expect(ok[0]!.messages.email).toContain('It recovered at 2026-11-26T05:00:50.000Z');
+    expect(ok[0]!.messages.email).not.toContain('Core banking is healthy');
+    // Its resolved follows once the OK has held for the settle time.
+    const later = await w.tick(at(50) + 5 * 60_000);
+    expect(later.map((r) => `${r.outcome}${r.resolved ? ' resolved' : ''}`)).toEqual(['sent resolved']);
+  });
+
+  it('sends nothing when the OK comes while core is seen failing, and says why', async () => {
+    const w = world();
+    w.states.set('bank-down-kakao-login', 'ALARM');
+    w.setVotes(votes([period(30, 3)], partnerDown));
     await w.alarm('ALARM', at(45));
     w.states.set('bank-down-kakao-login', 'OK');
     const ok = await w.alarm('OK', at(50));
@@ -226,5 +248,50 @@ describe('an external page waits for core evidence', () => {
       'waited (since 2026-11-26T05:00:45.000Z) for the probes to show core up',
     );
     expect((await w.store.get('bank-external-outage-kakao'))?.open).toBe(false);
+  });
+
+  it('hands over to core-outage when its rule takes the composite out of ALARM and no OK comes', async () => {
+    // CloudWatch: core-outage fires, the composite's NOT ALARM(core-outage) turns it OK, and the suppressor
+    // (core-outage, now in ALARM) suppresses that OK action: the paging core hears nothing but its tick.
+    const w = world();
+    w.states.set('bank-down-kakao-login', 'ALARM');
+    w.setVotes(votes([period(30, 3)], partnerDown));
+    await w.alarm('ALARM', at(45));
+    w.states.set('bank-external-outage-kakao', 'OK');
+    w.states.set('bank-core-outage', 'ALARM');
+    const held = await w.tick(at(47));
+    expect(brief(held)).toEqual(['held:core-outage bank-external-outage-kakao']);
+    expect((await w.store.get('bank-external-outage-kakao'))?.heldFor).toBe('core-outage');
+    expect(await w.tick(at(49))).toEqual([]);
+  });
+
+  it('gives a released page the id of its alarm, so deciding it again cannot send it twice', async () => {
+    const w = world();
+    w.states.set('bank-down-kakao-login', 'ALARM');
+    w.states.set('bank-core-outage', 'OK');
+    w.setVotes(votes([], partnerDown));
+    await w.alarm('ALARM', at(45));
+    const before = await w.store.get('bank-external-outage-kakao');
+    w.setVotes(votes([period(30, 0)], partnerDown));
+    const first = await w.tick(at(49));
+    // The state write after the first release is lost: the next check decides it again.
+    await w.store.put(before!);
+    const again = await w.tick(at(51));
+    expect(first.map((r) => r.id)).toEqual(again.map((r) => r.id));
+    expect(first[0]!.id).toContain(`#${new Date(at(45)).toISOString()}#core-evidence`);
+  });
+
+  it('keeps the anchor it found, so later partner rounds do not move the evidence it waits for', async () => {
+    const w = world();
+    w.states.set('bank-down-kakao-login', 'ALARM');
+    w.states.set('bank-core-outage', 'OK');
+    w.setVotes(votes([period(15, 0)], partnerDown));
+    await w.alarm('ALARM', at(45));
+    expect((await w.store.get('bank-external-outage-kakao'))?.evidenceAnchor).toBe(
+      new Date(at(30)).toISOString(),
+    );
+    // The partner's next round (45 s) is in, core's 30 s round too (but not its 45 s one): core's 30 s decides.
+    w.setVotes(votes([period(15, 0), period(30, 0)], [...partnerDown, period(45, 3)]));
+    expect(brief(await w.tick(at(47)))).toEqual(['sent bank-external-outage-kakao']);
   });
 });

@@ -28,11 +28,16 @@ beforeAll(() => {
   base = { config, ...synthHomeStack(config) };
 }, 120_000);
 
-const scenarioOf = (deps: string[]) =>
+const scenarioOf = (deps: string[], at: Record<string, string> = {}) =>
   parseScenario(
     {
       durationMinutes: 9,
-      events: deps.map((dependency) => ({ at: '5m', dependency, regions: 'all', state: 'down' })),
+      events: deps.map((dependency) => ({
+        at: at[dependency] ?? '5m',
+        dependency,
+        regions: 'all',
+        state: 'down',
+      })),
     },
     'core-evidence.yaml',
     '/tmp',
@@ -54,6 +59,19 @@ describe('external pages wait for core evidence (fast profile, 15 s, 20 timing s
         r.held.some((h) => h.alarm === 'bank-external-outage-kakao' && h.reason === 'core-outage'),
         `seed ${seed}`,
       ).toBe(true);
+    }
+  }, 300_000);
+
+  it('never pages a partner as external when core failed one round after it, before its alarm acted', async () => {
+    // The partner's alarm acts on its second failing round (5m15s), the one core failed in: core's earlier
+    // round, seen up after the partner began failing, is no evidence for it.
+    const scenario = scenarioOf(['kakaotalk-message-api', 'core-ledger'], { 'core-ledger': '5m15s' });
+    const recording: ProbeRecording = { rounds: [] };
+    await runScenario({ ...base, scenario, record: recording });
+    for (const seed of SEEDS) {
+      const r = await runScenario({ ...base, scenario, replay: recording, timing: seededTiming(seed) });
+      const kinds = r.pages.filter((p) => !p.resolved).map((p) => p.kind);
+      expect(kinds, `seed ${seed}`).toEqual(['core-outage']);
     }
   }, 300_000);
 
