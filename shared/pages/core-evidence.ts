@@ -3,6 +3,7 @@
 // dependency up, in a round at or after the partner began failing), not on the core-outage alarm being OK:
 // that alarm lags the data by CloudWatch's ingestion and evaluation, and a partner's alarm can fire first when
 // both fail together. The notify function reads the votes with GetMetricData; the simulator from its store.
+import { downAlarmWindow } from '#shared/alarms';
 import type { MonitorConfig } from '#shared/config';
 import { PUBLISH_BUDGET_MS } from '#shared/runtime';
 
@@ -60,15 +61,37 @@ export const coreDependencyIds = (config: MonitorConfig): string[] =>
   config.dependencies.filter((d) => d.tier === 'first-party' && d.critical).map((d) => d.id);
 
 /**
- * The round core must be seen up at or after: the members' newest period with a down vote, which is the round
- * the partner's alarm acted on or a later one. The paging core keeps it for the whole wait, so the evidence it
- * asks for does not move on with the partner's later rounds. Undefined: no member is seen failing yet.
+ * How many failing rounds of a quorum the partner's down alarm needs before it acts: M of its periods, each
+ * holding a quorum of votes per round in it (one round a period in the fast profile).
  */
-export function partnerAnchor(members: readonly string[], votes: VoteSeries): number | undefined {
+export function roundsToAlarm(config: MonitorConfig): number {
+  const w = downAlarmWindow(config);
+  return w.datapointsToAlarm * Math.max(1, Math.round(w.threshold / config.policy.quorum));
+}
+
+/**
+ * The round core must be seen up at or after: the round the partner's alarm acted on, which is the
+ * `rounds`-th of the latest run of rounds in which a quorum saw a member down (or the run's last, if shorter:
+ * "M of N" may skip one). A region failing alone before the outage does not start the run. The newest such
+ * round over the members; the paging core keeps it for the whole wait, so the evidence it asks for does not
+ * move on with the partner's later rounds. Undefined: no member is seen down from a quorum yet.
+ */
+export function partnerAnchor(
+  members: readonly string[],
+  votes: VoteSeries,
+  quorum: number,
+  rounds: number,
+): number | undefined {
   let newest: number | undefined;
   for (const id of members) {
-    const down = (votes.get(id) ?? []).findLast((p) => p.down > 0);
-    if (down && (newest === undefined || down.start > newest)) newest = down.start;
+    const periods = votes.get(id) ?? [];
+    let last = periods.length - 1;
+    while (last >= 0 && periods[last]!.down < quorum) last--;
+    if (last < 0) continue;
+    let first = last;
+    while (first > 0 && periods[first - 1]!.down >= quorum) first--;
+    const start = periods[Math.min(first + rounds - 1, last)]!.start;
+    if (newest === undefined || start > newest) newest = start;
   }
   return newest;
 }

@@ -9,6 +9,7 @@ import {
   coreEvidenceMaxWaitMs,
   coreVerdict,
   partnerAnchor,
+  roundsToAlarm,
 } from './core-evidence.ts';
 import { formatPage, type PageInput } from './format.ts';
 import type { HeldReason, PageLogRecord } from './log.ts';
@@ -568,7 +569,7 @@ async function verdictFor(
   const members = alarm.dependencies;
   const votes = await ctx.votes!([...members, ...coreDependencyIds(ctx.config)]);
   const fixed = waiting?.evidenceAnchor ? Date.parse(waiting.evidenceAnchor) : undefined;
-  const anchor = fixed ?? partnerAnchor(members, votes);
+  const anchor = fixed ?? partnerAnchor(members, votes, ctx.config.policy.quorum, roundsToAlarm(ctx.config));
   return {
     verdict: coreVerdict(ctx.config, anchor, votes),
     ...(anchor !== undefined ? { anchor: new Date(anchor).toISOString() } : {}),

@@ -14,6 +14,7 @@ import {
   MemoryPageStateStore,
   type PageLogRecord,
   partnerAnchor,
+  roundsToAlarm,
   type VotePeriod,
   votePeriodSeconds,
 } from '#shared/pages';
@@ -54,12 +55,16 @@ describe("coreVerdict: what the probes have shown of core since the partner's al
   const partnerDown = [period(0, 0), period(15, 3), period(30, 3)];
   const verdict = (core: VotePeriod[], kakao = partnerDown, extra: Record<string, VotePeriod[]> = {}) => {
     const v = votes(core, kakao, extra);
-    return coreVerdict(config, partnerAnchor(KAKAO, v), v);
+    return coreVerdict(config, partnerAnchor(KAKAO, v, 2, roundsToAlarm(config)), v);
   };
 
-  it("anchors on the partner's newest failing round", () => {
-    expect(partnerAnchor(KAKAO, votes([], partnerDown))).toBe(T0 + 30_000);
-    expect(partnerAnchor(KAKAO, votes([], [period(0, 0)]))).toBeUndefined();
+  it("anchors on the round the partner's alarm acted on: the second of its latest run of quorum rounds", () => {
+    expect(roundsToAlarm(config)).toBe(2);
+    expect(partnerAnchor(KAKAO, votes([], partnerDown), 2, 2)).toBe(T0 + 30_000);
+    // Later rounds of the outage do not move it; a lone region failing before it does not start the run.
+    const longer = [period(0, 1), period(15, 3), period(30, 3), period(45, 3), period(60, 2)];
+    expect(partnerAnchor(KAKAO, votes([], longer), 2, 2)).toBe(T0 + 30_000);
+    expect(partnerAnchor(KAKAO, votes([], [period(0, 0), period(15, 1)]), 2, 2)).toBeUndefined();
   });
 
   it('is healthy when every core dependency was seen up from a quorum of regions in that round or later', () => {
