@@ -20,7 +20,7 @@ const EVIDENCE_POLL_S = 2;
 
 /**
  * How an external page waits for core: a fixed suppressor wait (before), or the paging core's wait for core's
- * own votes of a round since the partner began failing to be visible in a quorum of regions (now).
+ * own votes of the round the partner's alarm acted on to be visible in a quorum of regions (now).
  */
 type ExternalHold = 'suppressor' | 'evidence';
 const TRIALS = 2000;
@@ -91,9 +91,9 @@ function detectOnce(
   while (t < visible) t += PERIOD_S;
   if (!third) return t - onset;
   if (hold === 'suppressor') return t + SUPPRESSOR_WAIT_S - onset;
-  // Core's probe function publishes apart from the partner's: its round since the onset (the first failing
-  // round) is visible once a quorum of its regions' publishes are ingested.
-  const coreVisible = firstRound + design.publishAfterS(interval) + quorumIngestionS(3, 2);
+  // Core's probe function publishes apart from the partner's: its datums for the round the partner's alarm
+  // acted on are visible once a quorum of its regions' publishes are ingested.
+  const coreVisible = round + design.publishAfterS(interval) + quorumIngestionS(3, 2);
   const wait = coreVisible <= t ? 0 : Math.ceil((coreVisible - t) / EVIDENCE_POLL_S) * EVIDENCE_POLL_S;
   return t + wait - onset;
 }
