@@ -43,15 +43,21 @@ const scenarioOf = (deps: string[], at: Record<string, string> = {}) =>
     '/tmp',
   );
 
+/** The scenario probed once, then its rounds replayed under each timing seed. */
+async function* underSeeds(scenario: ReturnType<typeof scenarioOf>) {
+  const recording: ProbeRecording = { rounds: [] };
+  await runScenario({ ...base, scenario, record: recording });
+  for (const seed of SEEDS)
+    yield {
+      seed,
+      r: await runScenario({ ...base, scenario, replay: recording, timing: seededTiming(seed) }),
+    };
+}
+
 describe('external pages wait for core evidence (fast profile, 15 s, 20 timing seeds)', () => {
   it('never pages a partner as external when core failed at the same moment', async () => {
-    // Prepare: probe once, replay the probes under each seed.
-    const scenario = scenarioOf(['core-ledger', 'kakaotalk-message-api']);
-    const recording: ProbeRecording = { rounds: [] };
-    await runScenario({ ...base, scenario, record: recording });
-    for (const seed of SEEDS) {
-      // Act
-      const r = await runScenario({ ...base, scenario, replay: recording, timing: seededTiming(seed) });
+    // Prepare, act: probe once, replay the probes under each seed.
+    for await (const { seed, r } of underSeeds(scenarioOf(['core-ledger', 'kakaotalk-message-api']))) {
       // Assess: the core-outage page, and the partner's page held for it, never sent.
       const kinds = r.pages.filter((p) => !p.resolved).map((p) => p.kind);
       expect(kinds, `seed ${seed}`).toEqual(['core-outage']);
@@ -66,22 +72,15 @@ describe('external pages wait for core evidence (fast profile, 15 s, 20 timing s
     // The partner's alarm acts on its second failing round (5m15s), the one core failed in: core's earlier
     // round, seen up after the partner began failing, is no evidence for it.
     const scenario = scenarioOf(['kakaotalk-message-api', 'core-ledger'], { 'core-ledger': '5m15s' });
-    const recording: ProbeRecording = { rounds: [] };
-    await runScenario({ ...base, scenario, record: recording });
-    for (const seed of SEEDS) {
-      const r = await runScenario({ ...base, scenario, replay: recording, timing: seededTiming(seed) });
+    for await (const { seed, r } of underSeeds(scenario)) {
       const kinds = r.pages.filter((p) => !p.resolved).map((p) => p.kind);
       expect(kinds, `seed ${seed}`).toEqual(['core-outage']);
     }
   }, 300_000);
 
   it('pages a partner alone as external, claiming core healthy, within the longest wait of its alarm', async () => {
-    const scenario = scenarioOf(['kakaotalk-message-api']);
-    const recording: ProbeRecording = { rounds: [] };
-    await runScenario({ ...base, scenario, record: recording });
     const longest = coreEvidenceMaxWaitMs(config) / 1000;
-    for (const seed of SEEDS) {
-      const r = await runScenario({ ...base, scenario, replay: recording, timing: seededTiming(seed) });
+    for await (const { seed, r } of underSeeds(scenarioOf(['kakaotalk-message-api']))) {
       const page = r.pages.find((p) => p.kind === 'external-outage' && !p.resolved);
       const alarmed = r.alarms.find((a) => a.alarm === 'bank-external-outage-kakao' && a.to === 'ALARM');
       expect(page, `seed ${seed}`).toBeDefined();
