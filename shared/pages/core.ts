@@ -668,9 +668,16 @@ async function pageBeforeOk(
 async function afterMaintenance(h: Held, deps: Dependency[]): Promise<PageLogRecord[]> {
   const { s, alarm, kind, ctx, coreDown } = h;
   const held = isExternal(alarm, kind) && coreDown;
+  const notes = [`It began during maintenance window ${s.mutedBy}, which has ended; it is still failing.`];
+  // An external page claims core healthy only on the probes' votes: read now, sent either way (no wait here).
+  const verdict =
+    !held && kind === 'external-outage' && ctx.votes ? (await verdictFor(alarm, ctx)).verdict : undefined;
+  const unconfirmed = verdict !== undefined && verdict.state !== 'healthy';
+  if (unconfirmed) notes.push(`Core banking's health is not confirmed: ${verdict.detail}.`);
   const records = latePage(h, deps, {
-    notes: [`It began during maintenance window ${s.mutedBy}, which has ended; it is still failing.`],
+    notes,
     idSuffix: 'after-maintenance',
+    ...(unconfirmed ? { coreUnconfirmed: true } : {}),
     ...(held ? { held: 'core-outage' as const, heldDetail: 'maintenance ended while core is down' } : {}),
   });
   await ctx.store.put({

@@ -138,23 +138,22 @@ function world(config = fastBank()) {
     const a = plan.alarms.find((x) => x.name === name);
     return a?.type === 'composite' ? a.rule : '';
   };
-  const kakaoAlarm = (state: 'ALARM' | 'OK', at: number) =>
-    compositeAlarmMessage(
-      'bank-external-outage-kakao',
-      rule('bank-external-outage-kakao'),
-      'bank-down-kakao-login',
-      state,
-      new Date(at).toISOString(),
-    );
+  const composite = (name: string, child: string, state: 'ALARM' | 'OK', at: number) =>
+    compositeAlarmMessage(name, rule(name), child, state, new Date(at).toISOString());
   return {
     states,
     store,
     setVotes: (v: ReturnType<typeof votes>) => {
       current = v;
     },
-    alarm: async (state: 'ALARM' | 'OK', at: number) => {
-      states.set('bank-external-outage-kakao', state);
-      return (await handleAlarmStateChange(kakaoAlarm(state, at), ctx(at))).records;
+    alarm: async (
+      state: 'ALARM' | 'OK',
+      at: number,
+      name = 'bank-external-outage-kakao',
+      child = 'bank-down-kakao-login',
+    ) => {
+      states.set(name, state);
+      return (await handleAlarmStateChange(composite(name, child, state, at), ctx(at))).records;
     },
     tick: async (at: number) => (await handlePagingTick(ctx(at))).records,
     config,
@@ -298,5 +297,48 @@ describe('an external page waits for core evidence', () => {
     // The partner's next round (45 s) is in, core's 30 s round too (but not its 45 s one): core's 30 s decides.
     w.setVotes(votes([period(15, 0), period(30, 0)], [...partnerDown, period(45, 3)]));
     expect(brief(await w.tick(at(47)))).toEqual(['sent bank-external-outage-kakao']);
+  });
+});
+
+describe('an external page after a maintenance window', () => {
+  // The bank mutes card-network on Sundays 03:00-04:00 Asia/Seoul; 2026-11-29 03:10 KST is 2026-11-28T18:10Z.
+  const inWindow = Date.parse('2026-11-28T18:10:00.000Z');
+  const after = Date.parse('2026-11-28T19:00:30.000Z');
+  const cardDown = [
+    { start: inWindow - 30_000, down: 3, samples: 3 },
+    { start: inWindow - 15_000, down: 3, samples: 3 },
+  ];
+  const cardVotes = (core: VotePeriod[]) =>
+    new Map<string, VotePeriod[]>([
+      ...CORE.map((id) => [id, core] as [string, VotePeriod[]]),
+      ['card-network', cardDown],
+    ]);
+  const outlast = async (core: VotePeriod[]) => {
+    const w = world();
+    w.states.set('bank-down-card-network', 'ALARM');
+    w.states.set('bank-core-outage', 'OK');
+    w.setVotes(cardVotes(core));
+    const muted = await w.alarm(
+      'ALARM',
+      inWindow,
+      'bank-external-outage-card-network',
+      'bank-down-card-network',
+    );
+    expect(brief(muted)).toEqual(['held:maintenance bank-external-outage-card-network']);
+    return w.tick(after);
+  };
+
+  it('claims core healthy when the votes show core up since the partner failed', async () => {
+    const sent = await outlast([{ start: inWindow - 15_000, down: 0, samples: 3 }]);
+    expect(brief(sent)).toEqual(['sent bank-external-outage-card-network']);
+    expect(sent[0]!.messages.email).toContain('Core banking is healthy');
+    expect(sent[0]!.messages.email).toContain('It began during maintenance window card-network-sunday');
+  });
+
+  it('pages without the claim, saying why, when the votes do not show core up', async () => {
+    const sent = await outlast([{ start: inWindow - 15_000, down: 1, samples: 2 }]);
+    expect(brief(sent)).toEqual(['sent bank-external-outage-card-network']);
+    expect(sent[0]!.messages.email).not.toContain('Core banking is healthy');
+    expect(sent[0]!.messages.email).toContain("Core banking's health is not confirmed");
   });
 });
