@@ -18,12 +18,14 @@ import { readPaceStarts, writePaceStarts } from '#aws/shared-pace';
 import { type AlarmPlan, findAlarm } from '#shared/alarms';
 import {
   type AlarmStateChangeMessage,
+  CORE_EVIDENCE_POLL_BUDGET_MS,
   CORE_EVIDENCE_POLL_MS,
   type FailingEvidence,
   handleAlarmStateChange,
   handlePagingTick,
   type PageLogRecord,
   type PagingContext,
+  waitsForCoreEvidence,
 } from '#shared/pages';
 import { type Drill, NOTIFY_TIMEOUT_SECONDS, type NotifyConfig } from '#shared/runtime';
 import { deliverOutbox } from './delivery.ts';
@@ -273,9 +275,9 @@ async function asHolder(first: Invocation, mine: readonly string[], tick: boolea
 async function pollCoreEvidence(first: Invocation, pace: Pacers): Promise<NotifySummary> {
   const sleep = first.deps.sleep ?? realSleep;
   let total = NOTHING;
-  while (first.clock() - first.started + CORE_EVIDENCE_POLL_MS < DELIVERY_BUDGET_MS) {
+  while (first.clock() - first.started < CORE_EVIDENCE_POLL_BUDGET_MS) {
     const inv: Invocation = { ...invocation(first.deps, first.started), pace };
-    if (!(await inv.store.list()).some((s) => s.heldFor === 'core-evidence' && !s.paged)) break;
+    if (!(await inv.store.list()).some(waitsForCoreEvidence)) break;
     await sleep(CORE_EVIDENCE_POLL_MS);
     // The same store (nothing changed under the lease), the paging clock read again after the wait.
     const polled: Invocation = { ...inv, now: first.deps.now?.() ?? new Date() };

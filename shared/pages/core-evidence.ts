@@ -6,6 +6,7 @@
 import { downAlarmWindow } from '#shared/alarms';
 import type { MonitorConfig } from '#shared/config';
 import { PUBLISH_BUDGET_MS } from '#shared/runtime';
+import type { SubjectState } from './types.ts';
 
 /** One period of a dependency's `Status` series: region-rounds that voted down, and region-rounds in all. */
 export interface VotePeriod {
@@ -42,9 +43,7 @@ export const CORE_EVIDENCE_POLL_BUDGET_MS = 20_000 - CORE_EVIDENCE_POLL_MS;
  * budget and ingested at CloudWatch's slowest. Past it the page goes out without the "core healthy" claim.
  */
 export const coreEvidenceMaxWaitMs = (config: MonitorConfig): number =>
-  Math.max(config.intervalSeconds, votePeriodSeconds(config)) * 1000 +
-  PUBLISH_BUDGET_MS +
-  CLOUDWATCH_INGESTION_MAX_MS;
+  config.intervalSeconds * 1000 + PUBLISH_BUDGET_MS + CLOUDWATCH_INGESTION_MAX_MS;
 
 /**
  * The period a vote query reads: one round in each. Below a 60 s interval `Status` is high resolution and
@@ -55,6 +54,9 @@ export const votePeriodSeconds = (config: MonitorConfig): number => (config.inte
 /** How far back a vote query reads: the partner's rounds and core's since the partner's alarm acted. */
 export const voteLookbackMs = (config: MonitorConfig): number =>
   coreEvidenceMaxWaitMs(config) + 4 * config.intervalSeconds * 1000 + votePeriodSeconds(config) * 1000;
+
+/** An open external incident whose page still waits for core's evidence (notify polls while one does). */
+export const waitsForCoreEvidence = (s: SubjectState): boolean => s.heldFor === 'core-evidence' && !s.paged;
 
 /** The critical first-party dependencies: what "core banking" means in a page. */
 export const coreDependencyIds = (config: MonitorConfig): string[] =>

@@ -10,6 +10,7 @@ import {
   coreVerdict,
   partnerAnchor,
   roundsToAlarm,
+  waitsForCoreEvidence,
 } from './core-evidence.ts';
 import { formatPage, type PageInput } from './format.ts';
 import type { HeldReason, PageLogRecord } from './log.ts';
@@ -535,7 +536,7 @@ async function releaseOne(h: Held): Promise<PageLogRecord[]> {
   const inAlarm = ctx.alarmState(alarm.name) === 'ALARM';
   const deps = toDependencies(incidentDependencies(s, alarm), ctx);
   if (s.mutedBy !== undefined && inAlarm && !mutingWindow(deps, ctx)) return afterMaintenance(h, deps);
-  if (s.heldFor === 'core-evidence' && !s.paged) {
+  if (waitsForCoreEvidence(s)) {
     // Core-outage takes the composite out of ALARM (its rule) and suppresses the OK: hand over first.
     if (coreDown) return handOverToCore(h, deps);
     return inAlarm && ctx.releaseEvidence !== false ? afterCoreEvidence(h, deps) : [];

@@ -22,6 +22,7 @@ import {
   MemoryPageStateStore,
   type PageLogRecord,
   type PagingContext,
+  waitsForCoreEvidence,
 } from '#shared/pages';
 import { confirmFailures, failingIds, type ProbeResult, probeAll } from '#shared/probe';
 import { confirmDelayMs } from '#shared/runtime';
@@ -729,7 +730,7 @@ const notifyPolling = (run: Run, t: number): boolean =>
   run.notifyFrom !== undefined && t >= run.notifyFrom && t - run.notifyFrom <= CORE_EVIDENCE_POLL_BUDGET_MS;
 
 async function anyWaitingForEvidence(store: MemoryPageStateStore): Promise<boolean> {
-  return (await store.list()).some((s) => s.heldFor === 'core-evidence' && !s.paged);
+  return (await store.list()).some(waitsForCoreEvidence);
 }
 
 /** One alarm action: a suppressed one may be a held page; an ALARM or OK one goes to the paging core. */

@@ -1,7 +1,7 @@
 // The votes the paging core asks for (`PagingContext.votes`), read from the simulator's datapoint store as an
 // alarm evaluated at the same instant would see them: only datums already ingested under the timing model.
 import type { MonitorConfig } from '#shared/config';
-import { DIM_DEPENDENCY, METRIC_STATUS } from '#shared/metrics';
+import { DIM_DEPENDENCY, downVotes, METRIC_STATUS } from '#shared/metrics';
 import { type VotePeriod, type VoteSeries, voteLookbackMs, votePeriodSeconds } from '#shared/pages';
 import type { DatapointStore } from './datapoints.ts';
 
@@ -25,8 +25,7 @@ export function storeVotes(
     for (let start = first; start <= now; start += periodMs) {
       const values = store.values(metric, start, periodMs, now);
       if (values.length === 0) continue;
-      const sum = values.reduce((a, b) => a + b, 0);
-      periods.push({ start, down: Math.floor(sum / 1000), samples: values.length });
+      periods.push({ start, down: downVotes(values.reduce((a, b) => a + b, 0)), samples: values.length });
     }
     out.set(id, periods);
   }
